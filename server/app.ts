@@ -1,0 +1,141 @@
+/**
+ * The Fastify app: external plugins (OpenAPI), then app-wide hooks and one central error handler, then routes.
+ * Every error leaves as `{error, message}` with a stable snake_case code; no stack trace reaches a client.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { API_PREFIX, type ApiError, ApiError as ApiErrorSchema, ErrorCode, Health } from '../src/shared/api';
+import { AppError } from './errors';
+import { authRoutes } from './routes/auth';
+import type { Services } from './services';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  services: Services;
+  log: Logger;
+  trustProxy?: boolean;
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: ErrorCode.badRequest,
+  404: ErrorCode.notFound,
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: ErrorCode.payloadTooLarge,
+  415: ErrorCode.unsupportedMediaType,
+  431: 'request_header_fields_too_large',
+};
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'The request is not valid.',
+  404: 'There is nothing at this address.',
+  413: 'The request body is larger than 64 KB.',
+  415: 'Send the request body as application/json.',
+};
+
+function describeError(error: FastifyError): { status: number; body: ApiError } {
+  if (error instanceof AppError) return { status: error.statusCode, body: error.toBody() };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issue = error.validation[0];
+    const field = issue?.instancePath?.replace(/^\//, '').replaceAll('/', '.') || error.validationContext;
+    const reason = issue?.message ?? 'is not valid';
+    return { status: 400, body: { error: ErrorCode.badRequest, message: `${field}: ${reason}` } };
+  }
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) {
+    return {
+      status,
+      body: { error: ErrorCode.internal, message: 'Something went wrong on the server. Please try again.' },
+    };
+  }
+  const code = STATUS_CODES[status] ?? 'client_error';
+  // Fastify's own 4xx messages (bad JSON, empty body) are safe and more useful than a generic line.
+  const message = error.code?.startsWith('FST_') ? error.message : (STATUS_MESSAGES[status] ?? error.message);
+  return { status, body: { error: code, message } };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'WRSAuth verification server',
+        description: 'Password plus a 6-digit SMS or email code, for medical practice sign-in.',
+        version: '1',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    // Answers carry session and device tokens: no cache may keep them.
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = describeError(error);
+    if (status >= 500 && !(error instanceof AppError)) request.log.error({ err: error }, 'request failed');
+    if (body.retryAfter !== undefined) reply.header('retry-after', String(body.retryAfter));
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: ErrorCode.notFound,
+      message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the database answers',
+        tags: ['system'],
+        response: { 200: Health, '5xx': ApiErrorSchema },
+      },
+    },
+    async () => {
+      try {
+        await services.db.selectFrom('practices').select('id').limit(1).execute();
+      } catch (error) {
+        options.log.error({ err: error }, 'health check: database did not answer');
+        throw new AppError(503, 'database_unavailable', 'The database does not answer.');
+      }
+      return { status: 'ok' as const };
+    },
+  );
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authRoutes(services), { prefix: API_PREFIX });
+  await services.hasher.prepare();
+  return app;
+}

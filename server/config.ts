@@ -1,0 +1,112 @@
+/** Server configuration from environment variables. Every bad value is a one-line, actionable error. */
+import os from 'node:os';
+import path from 'node:path';
+
+export interface SmtpConfig {
+  url: string;
+  from: string;
+}
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  from?: string;
+  messagingServiceSid?: string;
+  apiBase: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Base64 key from WRSAUTH_SECRET; undefined means "use or create the key file in dataDir". */
+  secret?: Buffer;
+  smtp?: SmtpConfig;
+  twilio?: TwilioConfig;
+  loginLimitPerMinute: number;
+  hashConcurrency: number;
+  hashQueueLimit: number;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseSecret(raw: string, name = 'WRSAUTH_SECRET'): Buffer {
+  const trimmed = raw.trim();
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
+  if (key.length < 32) {
+    throw new ConfigError(
+      `${name} must be base64 of at least 32 random bytes (try: openssl rand -base64 32); got ${key.length} bytes`,
+    );
+  }
+  return key;
+}
+
+function smtpFrom(env: Env): SmtpConfig | undefined {
+  const url = env.WRSAUTH_SMTP_URL;
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('WRSAUTH_SMTP_URL must be a URL such as smtp://user:pass@mail.example.org:587');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new ConfigError('WRSAUTH_SMTP_URL must start with smtp:// or smtps://');
+  }
+  return { url, from: env.WRSAUTH_MAIL_FROM || `WRSAuth <no-reply@${parsed.hostname}>` };
+}
+
+function twilioFrom(env: Env): TwilioConfig | undefined {
+  const accountSid = env.TWILIO_ACCOUNT_SID;
+  const authToken = env.TWILIO_AUTH_TOKEN;
+  if (!accountSid && !authToken) return undefined;
+  if (!accountSid || !authToken) {
+    throw new ConfigError('Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
+  }
+  const from = env.TWILIO_FROM_NUMBER || undefined;
+  const messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID || undefined;
+  if (!from && !messagingServiceSid) {
+    throw new ConfigError('Twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID');
+  }
+  const apiBase = (env.TWILIO_API_BASE || 'https://api.twilio.com').replace(/\/+$/, '');
+  try {
+    new URL(apiBase);
+  } catch {
+    throw new ConfigError('TWILIO_API_BASE must be a URL such as https://api.twilio.com');
+  }
+  return { accountSid, authToken, from, messagingServiceSid, apiBase };
+}
+
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const parallelism = os.availableParallelism();
+  // Leave a core to the event loop so code checks stay fast while password hashing is saturated.
+  const defaultHashConcurrency = Math.max(1, parallelism - 1);
+  const hashConcurrency = intFrom(env, 'WRSAUTH_HASH_CONCURRENCY', defaultHashConcurrency, 1, 64);
+  return {
+    host: env.WRSAUTH_HOST || '127.0.0.1',
+    port: intFrom(env, 'WRSAUTH_PORT', 4580, 0, 65535),
+    dataDir: path.resolve(env.WRSAUTH_DATA_DIR || './data'),
+    secret: env.WRSAUTH_SECRET ? parseSecret(env.WRSAUTH_SECRET) : undefined,
+    smtp: smtpFrom(env),
+    twilio: twilioFrom(env),
+    loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),
+    hashConcurrency,
+    hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
+    trustProxy: env.WRSAUTH_TRUST_PROXY === 'true' || env.WRSAUTH_TRUST_PROXY === '1',
+    logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
+ * Only the append-only guard on the audit table needs each dialect's own trigger syntax.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('practices')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('policy_mode', 'text', (c) => c.notNull())
+          .addColumn('enforce_after', 'text')
+          .addColumn('code_ttl_seconds', 'integer', (c) => c.notNull())
+          .addColumn('remember_days', 'integer', (c) => c.notNull())
+          .addColumn('idle_lock_minutes', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('locations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('practice_id', 'text', (c) => c.notNull().references('practices.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('locations_practice_name', ['practice_id', 'name'])
+          .execute();
+
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('practice_id', 'text', (c) => c.notNull().references('practices.id'))
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addColumn('username_key', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('first_name', 'text', (c) => c.notNull())
+          .addColumn('last_name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('phone', 'text')
+          .addColumn('email', 'text')
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull())
+          .addColumn('locked_until', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('user_locations')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
+          .addPrimaryKeyConstraint('user_locations_pk', ['user_id', 'location_id'])
+          .execute();
+
+        await db.schema
+          .createTable('challenges')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts_remaining', 'integer', (c) => c.notNull())
+          .addColumn('sends', 'integer', (c) => c.notNull())
+          .addColumn('code_hmac', 'text')
+          .addColumn('code_expires_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('challenges_expires_at').on('challenges').column('expires_at').execute();
+
+        await db.schema
+          .createTable('contact_cooldowns')
+          .addColumn('contact_key', 'text', (c) => c.primaryKey())
+          .addColumn('next_send_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+
+        await db.schema
+          .createTable('trusted_devices')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('trusted_devices_user').on('trusted_devices').column('user_id').execute();
+
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('window_start', 'text', (c) => c.notNull())
+          .addColumn('hits', 'integer', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('audit_events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text')
+          .addColumn('username', 'text')
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_events_at').on('audit_events').columns(['at', 'id']).execute();
+        await db.schema
+          .createIndex('audit_events_user')
+          .on('audit_events')
+          .columns(['user_id', 'at'])
+          .execute();
+
+        await makeAuditAppendOnly(db, dialect);
+      },
+    },
+  };
+}
+
+async function makeAuditAppendOnly(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect === 'sqlite') {
+    for (const op of ['UPDATE', 'DELETE']) {
+      await sql
+        .raw(
+          `CREATE TRIGGER audit_events_no_${op.toLowerCase()} BEFORE ${op} ON audit_events
+           BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
+        )
+        .execute(db);
+    }
+    return;
+  }
+  await sql
+    .raw(
+      `CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+       FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`,
+    )
+    .execute(db);
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Table types for Kysely. Times are ISO 8601 UTC strings (fixed width, so they compare correctly as text on
+ * SQLite and PostgreSQL alike); booleans are 0/1 integers for the same reason.
+ */
+import type { Insertable, Selectable } from 'kysely';
+
+export type PolicyMode = 'off' | 'optional' | 'required';
+
+export interface PracticeTable {
+  id: string;
+  name: string;
+  policy_mode: PolicyMode;
+  /** YYYY-MM-DD (UTC): on and after this date, `optional` acts as `required`. */
+  enforce_after: string | null;
+  code_ttl_seconds: number;
+  remember_days: number;
+  idle_lock_minutes: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LocationTable {
+  id: string;
+  practice_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  practice_id: string;
+  username: string;
+  /** Lower-cased username, unique: "CKiplock" and "ckiplock" are one account. */
+  username_key: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  role: 'staff' | 'admin';
+  /** E.164, verified cell phone. */
+  phone: string | null;
+  email: string | null;
+  active: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserLocationTable {
+  user_id: string;
+  location_id: string;
+}
+
+export interface ChallengeTable {
+  id: string;
+  user_id: string;
+  status: 'pending' | 'used';
+  attempts_remaining: number;
+  sends: number;
+  /** HMAC of the latest code; earlier codes are gone once a new one is sent. */
+  code_hmac: string | null;
+  code_expires_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ContactCooldownTable {
+  /** HMAC of channel + contact, so the table holds no phone number or address. */
+  contact_key: string;
+  next_send_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface TrustedDeviceTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  hits: number;
+}
+
+export interface AuditEventTable {
+  /** Time-ordered id (see newSortableId), so (at, id) is insertion order. */
+  id: string;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  event_type: string;
+  /** JSON object; never a code, password, token or full contact. */
+  detail: string;
+}
+
+export interface Database {
+  practices: PracticeTable;
+  locations: LocationTable;
+  users: UserTable;
+  user_locations: UserLocationTable;
+  challenges: ChallengeTable;
+  contact_cooldowns: ContactCooldownTable;
+  sessions: SessionTable;
+  trusted_devices: TrustedDeviceTable;
+  rate_limits: RateLimitTable;
+  audit_events: AuditEventTable;
+}
+
+export type PracticeRow = Selectable<PracticeTable>;
+export type UserRow = Selectable<UserTable>;
+export type ChallengeRow = Selectable<ChallengeTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -1,0 +1,45 @@
+/** Errors as values a user can act on: a status, a stable snake_case code and a human message. */
+import { type ApiError, ErrorCode } from '../src/shared/api';
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Pick<ApiError, 'attemptsRemaining' | 'retryAfter'> = {},
+  ) {
+    super(message);
+  }
+
+  toBody(): ApiError {
+    return { error: this.code, message: this.message, ...this.extra };
+  }
+}
+
+export const invalidCredentials = () =>
+  new AppError(401, ErrorCode.invalidCredentials, 'The User ID or password is incorrect.');
+
+export const unauthorized = () =>
+  new AppError(401, ErrorCode.unauthorized, 'Your session has ended. Please sign in again.');
+
+export const rateLimited = (retryAfter: number, message: string) =>
+  new AppError(429, ErrorCode.rateLimited, message, { retryAfter });
+
+export const challengeExpired = () =>
+  new AppError(
+    410,
+    ErrorCode.challengeExpired,
+    'This sign-in has expired or was already used. Please sign in again.',
+  );
+
+export const tooManyAttempts = () =>
+  new AppError(
+    429,
+    ErrorCode.tooManyAttempts,
+    'Too many wrong codes. Please sign in again to get a new code.',
+  );
+
+export const serverBusy = () =>
+  new AppError(503, ErrorCode.serverBusy, 'The server is busy. Please try again in a moment.', {
+    retryAfter: 1,
+  });

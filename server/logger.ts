@@ -1,0 +1,37 @@
+/** The one place redaction is configured: no password, code, token or full contact reaches a log. */
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export const REDACTED_KEYS = [
+  'password',
+  'newPassword',
+  'code',
+  'token',
+  'sessionToken',
+  'deviceToken',
+  'authorization',
+  'cookie',
+  'phone',
+  'email',
+  'to',
+  'secret',
+];
+
+const paths = [
+  ...REDACTED_KEYS,
+  ...REDACTED_KEYS.map((key) => `*.${key}`),
+  ...REDACTED_KEYS.map((key) => `*.*.${key}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths, censor: '[redacted]' },
+      base: { service: 'wrsauth' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm run server -- <command>`: no command serves; the others are the account manager's admin CLI.
+ * Every command works on the same data dir as a running server, and creates and migrates it when new.
+ * Bad input exits non-zero with a one-line reason.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { createLogger } from './logger';
+import { openServices, startServer } from './runtime';
+import { seedDemoPractice } from './seed';
+import { AdminInputError } from './services/admin';
+
+const USAGE = `Usage: npm run server -- [command] [options]
+
+  (no command) | serve            run the verification server
+  serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
+  create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
+              [--role staff|admin] [--location NAME]...
+  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N]
+  unlock --username U
+  reset-2fa --username U          clear locks and revoke trusted workstations
+  audit [--username U] [--limit N]
+`;
+
+type Handler = (config: ServerConfig, args: string[]) => Promise<void>;
+
+function options<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(
+  args: string[],
+  spec: T,
+) {
+  try {
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new AdminInputError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (!value) throw new AdminInputError(`${flag} is required`);
+  return value;
+}
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new AdminInputError(`${flag} must be a whole number`);
+  return Number(value);
+}
+
+/** Runs an admin command against the data dir, quietly: only warnings reach stderr. */
+async function withServices<T>(
+  config: ServerConfig,
+  work: (s: Awaited<ReturnType<typeof openServices>>['services']) => Promise<T>,
+) {
+  const opened = await openServices(config, { log: createLogger('warn', pino.destination(2)) });
+  try {
+    return await work(opened.services);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function serve(config: ServerConfig, args: string[]): Promise<void> {
+  const { demo } = options(args, { demo: { type: 'boolean' } });
+  const log = createLogger(config.logLevel);
+  if (demo) {
+    const credentials = await withServices(config, (services) => seedDemoPractice(services));
+    if (credentials) process.stdout.write(credentials);
+  }
+  const server = await startServer(config, { log });
+  log.info(
+    { url: server.url, dataDir: config.dataDir },
+    `WRSAuth verification server listening on ${server.url}`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const commands: Record<string, Handler> = {
+  serve,
+
+  'create-user': async (config, args) => {
+    const o = options(args, {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'first-name': { type: 'string' },
+      'last-name': { type: 'string' },
+      phone: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      location: { type: 'string', multiple: true },
+    });
+    const role = o.role ?? 'staff';
+    if (role !== 'staff' && role !== 'admin') throw new AdminInputError('--role must be staff or admin');
+    const user = await withServices(config, (s) =>
+      s.admin.createUser({
+        username: required(o.username, '--username'),
+        password: required(o.password, '--password'),
+        firstName: o['first-name'],
+        lastName: o['last-name'],
+        phone: o.phone,
+        email: o.email,
+        role,
+        locations: o.location,
+      }),
+    );
+    console.log(`created ${role} "${user.username}" (id ${user.id}) at ${user.locations.join(', ')}`);
+  },
+
+  'set-policy': async (config, args) => {
+    const o = options(args, {
+      mode: { type: 'string' },
+      'enforce-after': { type: 'string' },
+      'code-ttl': { type: 'string' },
+      'remember-days': { type: 'string' },
+    });
+    const mode = required(o.mode, '--mode');
+    if (mode !== 'off' && mode !== 'optional' && mode !== 'required') {
+      throw new AdminInputError('--mode must be off, optional or required');
+    }
+    const policy = await withServices(config, (s) =>
+      s.admin.setPolicy({
+        mode,
+        enforceAfter: o['enforce-after'],
+        codeTtlSeconds: wholeNumber(o['code-ttl'], '--code-ttl'),
+        rememberDays: wholeNumber(o['remember-days'], '--remember-days'),
+      }),
+    );
+    const after = policy.enforce_after ? `, required from ${policy.enforce_after}` : '';
+    console.log(
+      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days`,
+    );
+  },
+
+  unlock: async (config, args) => {
+    const { username } = options(args, { username: { type: 'string' } });
+    const user = await withServices(config, (s) => s.admin.unlock(required(username, '--username')));
+    console.log(`unlocked "${user.username}"`);
+  },
+
+  'reset-2fa': async (config, args) => {
+    const { username } = options(args, { username: { type: 'string' } });
+    const result = await withServices(config, (s) =>
+      s.admin.resetTwoFactor(required(username, '--username')),
+    );
+    console.log(
+      `reset 2FA for "${result.user.username}": locks cleared, ${result.revokedDevices} trusted workstation(s) revoked`,
+    );
+  },
+
+  audit: async (config, args) => {
+    const o = options(args, { username: { type: 'string' }, limit: { type: 'string' } });
+    const events = await withServices(config, (s) =>
+      s.admin.auditTrail({ username: o.username, limit: wholeNumber(o.limit, '--limit') }),
+    );
+    for (const e of events) {
+      console.log(
+        [e.at, e.event_type.padEnd(22), (e.username ?? '-').padEnd(16), e.ip ?? '-', e.detail].join('  '),
+      );
+    }
+    if (events.length === 0) console.log('no audit events');
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const name = first === undefined || first.startsWith('-') ? 'serve' : first;
+  const args = name === first ? rest : argv;
+  const command = commands[name];
+  if (!command) {
+    console.error(`wrsauth: unknown command "${name}" (see npm run server -- --help)`);
+    return 2;
+  }
+  try {
+    await command(loadConfig(), args);
+    return 0;
+  } catch (error) {
+    if (error instanceof AdminInputError || error instanceof ConfigError) {
+      console.error(`wrsauth: ${error.message}`);
+      return 2;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`wrsauth: the port is in use; set WRSAUTH_PORT to another port`);
+      return 1;
+    }
+    console.error(`wrsauth: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,19 @@
+/** The append-only audit trail of security events. The table's triggers refuse UPDATE and DELETE. */
+import type { Db } from '../db/database';
+import type { NewAuditEvent } from '../db/schema';
+
+export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
+  await db.insertInto('audit_events').values(event).execute();
+}
+
+export interface AuditQuery {
+  username?: string;
+  limit: number;
+}
+
+/** The newest events first. */
+export function listAuditEvents(db: Db, query: AuditQuery) {
+  let q = db.selectFrom('audit_events').selectAll();
+  if (query.username) q = q.where('username', '=', query.username);
+  return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}

@@ -1,0 +1,24 @@
+/** Fixed-window counters in the database, shared by every server instance. */
+import type { Db } from '../db/database';
+
+/** Counts one hit on `key` in the window that starts at `windowStart`; returns the hits so far in it. */
+export async function hit(db: Db, key: string, windowStart: Date): Promise<number> {
+  const start = windowStart.toISOString();
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key, window_start: start, hits: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        hits: eb
+          .case()
+          .when('rate_limits.window_start', '=', start)
+          .then(eb('rate_limits.hits', '+', 1))
+          .else(1)
+          .end(),
+        window_start: start,
+      })),
+    )
+    .returning('hits')
+    .executeTakeFirstOrThrow();
+  return row.hits;
+}

@@ -1,0 +1,63 @@
+import type { Db } from '../db/database';
+import type { SessionTable, TrustedDeviceTable } from '../db/schema';
+
+export async function insertSession(db: Db, session: SessionTable): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export function findLiveSession(db: Db, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+}
+
+export async function revokeSession(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function insertTrustedDevice(db: Db, device: TrustedDeviceTable): Promise<void> {
+  await db.insertInto('trusted_devices').values(device).execute();
+}
+
+export function findTrustedDevice(db: Db, tokenHash: string, userId: string, now: Date) {
+  return db
+    .selectFrom('trusted_devices')
+    .select(['id', 'name'])
+    .where('token_hash', '=', tokenHash)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+}
+
+export async function touchTrustedDevice(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('trusted_devices')
+    .set({ last_used_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Revokes every trusted device of a user; returns how many were live. */
+export async function revokeTrustedDevices(db: Db, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('trusted_devices')
+    .set({ revoked_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,91 @@
+import type { Location, User } from '../../src/shared/api';
+import type { Db } from '../db/database';
+import type { UserRow } from '../db/schema';
+
+export const LOCKOUT_THRESHOLD = 10;
+
+export function usernameKey(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export function toApiUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    role: row.role,
+  };
+}
+
+export function findUserByUsername(db: Db, username: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('username_key', '=', usernameKey(username))
+    .executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function locationsOf(db: Db, userId: string): Promise<Location[]> {
+  return db
+    .selectFrom('user_locations')
+    .innerJoin('locations', 'locations.id', 'user_locations.location_id')
+    .select(['locations.id', 'locations.name'])
+    .where('user_locations.user_id', '=', userId)
+    .orderBy('locations.name')
+    .execute();
+}
+
+/**
+ * Counts one failed password or code, in one statement so parallel failures all count. The tenth consecutive
+ * failure locks the account until `lockUntil`; failures during a lock do not extend it, and the first failure
+ * after a lock has run out starts a fresh count.
+ */
+export async function recordFailure(db: Db, userId: string, now: Date, lockUntil: Date) {
+  const at = now.toISOString();
+  return db
+    .updateTable('users')
+    .set((eb) => {
+      const lockExpired = eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', at)]);
+      const stillLocked = eb('locked_until', '>', at);
+      const nextCount = eb
+        .case()
+        .when(lockExpired)
+        .then(1)
+        .when(stillLocked)
+        .then(eb.ref('failed_attempts'))
+        .else(eb('failed_attempts', '+', 1))
+        .end();
+      return {
+        failed_attempts: nextCount,
+        locked_until: eb
+          .case()
+          .when(stillLocked)
+          .then(eb.ref('locked_until'))
+          .when(nextCount, '>=', LOCKOUT_THRESHOLD)
+          .then(lockUntil.toISOString())
+          .else(null)
+          .end(),
+      };
+    })
+    .where('id', '=', userId)
+    .returning(['failed_attempts', 'locked_until'])
+    .executeTakeFirst();
+}
+
+export async function clearFailures(db: Db, userId: string) {
+  await db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
+    .execute();
+}
+
+export function isLocked(user: Pick<UserRow, 'locked_until'>, now: Date): boolean {
+  return user.locked_until !== null && user.locked_until > now.toISOString();
+}

@@ -1,0 +1,109 @@
+/** The sign-in routes: thin adapters from HTTP to AuthService, validated by the shared schemas. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiError,
+  Authenticated,
+  ChallengeParams,
+  CodeSent,
+  LoginRequest,
+  LoginResponse,
+  Me,
+  SendCodeRequest,
+  VerifyCodeRequest,
+} from '../../src/shared/api';
+import type { Services } from '../services';
+import { requestContext } from './context';
+
+const errors = { '4xx': ApiError, '5xx': ApiError };
+
+export function authRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/auth/login',
+      {
+        schema: {
+          summary: 'Check a User ID and password; answer with a code challenge or a session',
+          tags: ['sign-in'],
+          body: LoginRequest,
+          response: { 200: LoginResponse, ...errors },
+        },
+      },
+      (request) => services.auth.login(request.body, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/challenges/:id/send',
+      {
+        schema: {
+          summary: 'Send a fresh 6-digit code to one of the challenge targets',
+          tags: ['sign-in'],
+          params: ChallengeParams,
+          body: SendCodeRequest,
+          response: { 200: CodeSent, ...errors },
+        },
+      },
+      (request) => services.auth.sendCode(request.params.id, request.body.targetId, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/challenges/:id/verify',
+      {
+        schema: {
+          summary: 'Check a code; on success start a session (and optionally remember this workstation)',
+          tags: ['sign-in'],
+          params: ChallengeParams,
+          body: VerifyCodeRequest,
+          response: { 200: Authenticated, ...errors },
+        },
+      },
+      (request) => services.auth.verifyCode(request.params.id, request.body, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/logout',
+      {
+        schema: {
+          summary: 'End the current session',
+          tags: ['session'],
+          security: [{ bearer: [] }],
+          response: { 204: z.null().describe('Signed out'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { session, user } = await services.sessions.authenticate(
+          bearerToken(request.headers.authorization),
+        );
+        await services.sessions.end(session.id);
+        await services.audit.record(requestContext(request), {
+          type: 'session_signed_out',
+          userId: user.id,
+          username: user.username,
+        });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/me',
+      {
+        schema: {
+          summary: 'The signed-in user',
+          tags: ['session'],
+          security: [{ bearer: [] }],
+          response: { 200: Me, ...errors },
+        },
+      },
+      async (request) => {
+        const { user } = await services.sessions.authenticate(bearerToken(request.headers.authorization));
+        const { user: apiUser, locations } = await services.sessions.describe(user);
+        return { ...apiUser, locations };
+      },
+    );
+  };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

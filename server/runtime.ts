@@ -1,0 +1,74 @@
+/** Starts and stops one verification server over a data dir: database, key, couriers, services, HTTP. */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app';
+import type { Clock } from './clock';
+import type { ServerConfig } from './config';
+import { openSqlite } from './db/database';
+import { createCouriers } from './delivery';
+import type { RetryOptions } from './delivery/courier';
+import { ensurePractice } from './repositories/practices';
+import { loadServerKey } from './secrets';
+import { createServices, type Services } from './services';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  /** The address it listens on, e.g. http://127.0.0.1:4580 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  log: Logger;
+  clock?: Clock;
+  retry?: RetryOptions;
+}
+
+/** Database, key and services without HTTP: what the admin CLI works with. */
+export async function openServices(config: ServerConfig, options: OpenOptions) {
+  const db = await openSqlite(config.dataDir);
+  const key = loadServerKey(config.dataDir, config.secret);
+  const delivery = createCouriers(config, options.log);
+  const services = createServices({
+    db,
+    key,
+    config,
+    couriers: delivery.couriers,
+    clock: options.clock,
+    retry: options.retry,
+  });
+  await ensurePractice(db, services.clock.now());
+  return {
+    services,
+    delivery,
+    async close() {
+      await delivery.close();
+      await db.destroy();
+    },
+  };
+}
+
+export async function startServer(config: ServerConfig, options: OpenOptions): Promise<RunningServer> {
+  const opened = await openServices(config, options);
+  for (const channel of opened.delivery.devChannels) {
+    options.log.warn(
+      { channel, devOutbox: opened.delivery.devOutboxFile },
+      `DEV: no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox`,
+    );
+  }
+  const app = await buildApp({ services: opened.services, log: options.log, trustProxy: config.trustProxy });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    app,
+    services: opened.services,
+    url: `http://${host}:${port}`,
+    async close() {
+      await app.close();
+      await opened.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Secrets: the server key, one-time codes and bearer tokens. Codes are stored only as keyed HMACs and
+ * tokens only as SHA-256 hashes, so a copy of the database yields neither.
+ */
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseSecret } from './config';
+
+export const SECRET_FILE = 'secret.key';
+export const CODE_LENGTH = 6;
+
+/** The key from WRSAUTH_SECRET if set; else the data dir's key file, created (mode 0600) on first run. */
+export function loadServerKey(dataDir: string, fromEnv?: Buffer): Buffer {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, SECRET_FILE);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return parseSecret(fs.readFileSync(file, 'utf8'), file);
+}
+
+export function generateCode(): string {
+  return randomInt(0, 10 ** CODE_LENGTH)
+    .toString()
+    .padStart(CODE_LENGTH, '0');
+}
+
+export function isWellFormedCode(code: string): boolean {
+  return code.length === CODE_LENGTH && /^[0-9]+$/.test(code);
+}
+
+export class Keyring {
+  constructor(private readonly key: Buffer) {}
+
+  /** The code is bound to its challenge, so the same digits on another challenge do not match. */
+  codeHmac(challengeId: string, code: string): string {
+    return this.mac(`code\0${challengeId}\0${code}`);
+  }
+
+  codeMatches(challengeId: string, code: string, storedHmac: string): boolean {
+    const actual = Buffer.from(this.codeHmac(challengeId, code));
+    const expected = Buffer.from(storedHmac);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
+  /** A stable, non-reversible key for a phone number or address, for cooldowns. */
+  contactKey(channel: string, contact: string): string {
+    return this.mac(`contact\0${channel}\0${contact.toLowerCase()}`);
+  }
+
+  private mac(message: string): string {
+    return createHmac('sha256', this.key).update(message).digest('base64url');
+  }
+}
+
+/** A 256-bit random bearer token, and the only form of it the database keeps. */
+export function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+let lastMs = 0;
+let sequence = 0;
+/** Ids that sort by creation time (then by a per-process sequence), with 64 random bits. */
+export function newSortableId(now: Date = new Date()): string {
+  const ms = now.getTime();
+  sequence = ms === lastMs ? sequence + 1 : 0;
+  lastMs = ms;
+  return `${ms.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}${randomBytes(8).toString('hex')}`;
+}

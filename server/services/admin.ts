@@ -1,0 +1,220 @@
+/** What an account manager does from the CLI: users, policy, unlocks, 2FA resets and the audit trail. */
+import { randomUUID } from 'node:crypto';
+import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { Role } from '../../src/shared/api';
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { PolicyMode } from '../db/schema';
+import type { PasswordHasher } from '../password-hasher';
+import { listAuditEvents } from '../repositories/audit';
+import {
+  DEFAULT_LOCATION,
+  ensurePractice,
+  findOrCreateLocation,
+  updatePolicy,
+} from '../repositories/practices';
+import { revokeTrustedDevices } from '../repositories/sessions';
+import { findUserByUsername, usernameKey } from '../repositories/users';
+import { type AuditLog, CLI_CONTEXT } from './audit-log';
+import { CODE_TTL_BOUNDS, REMEMBER_DAYS_BOUNDS } from './policy';
+
+/** Bad input from an account manager: the message is the whole, one-line answer. */
+export class AdminInputError extends Error {}
+
+export const DEFAULT_COUNTRY = 'US';
+
+/** The seed's rule: case-sensitive, 8 characters or longer, with letters and digits. */
+export function checkPasswordRule(password: string): void {
+  if (password.length < 8) throw new AdminInputError('password must be at least 8 characters long');
+  if (!/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) {
+    throw new AdminInputError('password must contain both letters and digits');
+  }
+}
+
+export function normalizePhone(raw: string): string {
+  if (!isValidPhoneNumber(raw, DEFAULT_COUNTRY)) {
+    throw new AdminInputError(`"${raw}" is not a valid phone number (use E.164, e.g. +12025550123)`);
+  }
+  return parsePhoneNumberWithError(raw, DEFAULT_COUNTRY).number;
+}
+
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim();
+  if (!z.email().safeParse(email).success) throw new AdminInputError(`"${raw}" is not a valid email address`);
+  return email;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  email?: string;
+  role?: Role;
+  locations?: string[];
+}
+
+export interface PolicyInput {
+  mode: PolicyMode;
+  enforceAfter?: string;
+  codeTtlSeconds?: number;
+  rememberDays?: number;
+}
+
+export class AdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async createUser(input: NewUser) {
+    const username = input.username.trim();
+    if (!/^[\p{L}\p{N}._@-]{1,128}$/u.test(username)) {
+      throw new AdminInputError('username must be 1-128 letters, digits or . _ @ -');
+    }
+    checkPasswordRule(input.password);
+    const phone = input.phone ? normalizePhone(input.phone) : null;
+    const email = input.email ? normalizeEmail(input.email) : null;
+    const role = input.role ?? 'staff';
+    if (role !== 'staff' && role !== 'admin') throw new AdminInputError('role must be staff or admin');
+    if (await findUserByUsername(this.db, username))
+      throw new AdminInputError(`user "${username}" already exists`);
+
+    const now = this.clock.now();
+    const practice = await ensurePractice(this.db, now);
+    const names = input.locations?.length ? input.locations.map((l) => l.trim()) : [DEFAULT_LOCATION];
+    if (names.some((n) => n.length === 0 || n.length > 100)) {
+      throw new AdminInputError('a location name must be 1-100 characters');
+    }
+    const locations: Array<{ id: string; name: string }> = [];
+    for (const name of new Set(names))
+      locations.push(await findOrCreateLocation(this.db, practice.id, name, now));
+    const user = {
+      id: randomUUID(),
+      practice_id: practice.id,
+      username,
+      username_key: usernameKey(username),
+      password_hash: await this.hasher.hash(input.password),
+      first_name: input.firstName?.trim() ?? '',
+      last_name: input.lastName?.trim() ?? '',
+      role,
+      phone,
+      email,
+      active: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto('users').values(user).execute();
+      await tx
+        .insertInto('user_locations')
+        .values(locations.map((l) => ({ user_id: user.id, location_id: l.id })))
+        .execute();
+    });
+    await this.audit.record(CLI_CONTEXT, {
+      type: 'user_created',
+      userId: user.id,
+      username,
+      detail: { role, hasPhone: phone !== null, hasEmail: email !== null, locations: locations.length },
+    });
+    return { id: user.id, username, locations: locations.map((l) => l.name) };
+  }
+
+  async setPolicy(input: PolicyInput) {
+    if (!['off', 'optional', 'required'].includes(input.mode)) {
+      throw new AdminInputError('--mode must be off, optional or required');
+    }
+    if (input.enforceAfter !== undefined && !isCalendarDate(input.enforceAfter)) {
+      throw new AdminInputError('--enforce-after must be a date as YYYY-MM-DD');
+    }
+    const ttl = input.codeTtlSeconds;
+    if (ttl !== undefined && !inBounds(ttl, CODE_TTL_BOUNDS)) {
+      throw new AdminInputError(
+        `--code-ttl must be ${CODE_TTL_BOUNDS.min}-${CODE_TTL_BOUNDS.max} seconds (NIST: 2-10 min)`,
+      );
+    }
+    const days = input.rememberDays;
+    if (days !== undefined && !inBounds(days, REMEMBER_DAYS_BOUNDS)) {
+      throw new AdminInputError(
+        `--remember-days must be ${REMEMBER_DAYS_BOUNDS.min}-${REMEMBER_DAYS_BOUNDS.max}`,
+      );
+    }
+    const now = this.clock.now();
+    const practice = await ensurePractice(this.db, now);
+    const change = {
+      policy_mode: input.mode,
+      // A new mode without a date clears an old date, so "optional" never turns required by surprise.
+      enforce_after: input.enforceAfter ?? null,
+      ...(ttl !== undefined && { code_ttl_seconds: ttl }),
+      ...(days !== undefined && { remember_days: days }),
+    };
+    await updatePolicy(this.db, practice.id, change, now);
+    await this.audit.record(CLI_CONTEXT, { type: 'policy_changed', detail: change });
+    return { ...practice, ...change };
+  }
+
+  async unlock(username: string) {
+    const user = await this.requireUser(username);
+    await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    await this.audit.record(CLI_CONTEXT, {
+      type: 'account_unlocked',
+      userId: user.id,
+      username: user.username,
+    });
+    return user;
+  }
+
+  /** Clears locks and revokes every trusted workstation: the next sign-in asks for a code again. */
+  async resetTwoFactor(username: string) {
+    const user = await this.requireUser(username);
+    const now = this.clock.now();
+    await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    const revokedDevices = await revokeTrustedDevices(this.db, user.id, now);
+    await this.audit.record(CLI_CONTEXT, {
+      type: 'two_factor_reset',
+      userId: user.id,
+      username: user.username,
+      detail: { revokedDevices },
+    });
+    return { user, revokedDevices };
+  }
+
+  async auditTrail(query: { username?: string; limit?: number }) {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      throw new AdminInputError('--limit must be a whole number from 1 to 10000');
+    }
+    const user = query.username ? await findUserByUsername(this.db, query.username) : undefined;
+    return listAuditEvents(this.db, { username: user?.username ?? query.username, limit });
+  }
+
+  private async requireUser(username: string) {
+    const user = await findUserByUsername(this.db, username);
+    if (!user) throw new AdminInputError(`no user "${username}"`);
+    return user;
+  }
+}
+
+function inBounds(value: number, bounds: { min: number; max: number }): boolean {
+  return Number.isInteger(value) && value >= bounds.min && value <= bounds.max;
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}

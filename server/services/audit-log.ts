@@ -1,0 +1,64 @@
+/** Writes security events. Callers pass facts (channel, masked target, counts), never secrets. */
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import { insertAuditEvent } from '../repositories/audit';
+import { newSortableId } from '../secrets';
+
+export type AuditEventType =
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_rate_limited'
+  | 'login_blocked_locked'
+  | 'account_locked'
+  | 'enrollment_required'
+  | 'challenge_created'
+  | 'code_sent'
+  | 'code_send_rate_limited'
+  | 'code_delivery_failed'
+  | 'code_verified'
+  | 'code_invalid'
+  | 'code_expired'
+  | 'challenge_exhausted'
+  | 'trusted_device_created'
+  | 'trusted_device_used'
+  | 'session_signed_out'
+  | 'user_created'
+  | 'policy_changed'
+  | 'account_unlocked'
+  | 'two_factor_reset';
+
+/** Who asked, as far as the server can tell. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const CLI_CONTEXT: RequestContext = { ip: null, userAgent: 'wrsauth-cli' };
+
+export interface AuditEntry {
+  type: AuditEventType;
+  userId?: string | null;
+  username?: string | null;
+  detail?: Record<string, string | number | boolean | null | undefined>;
+}
+
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(context: RequestContext, entry: AuditEntry): Promise<void> {
+    const now = this.clock.now();
+    await insertAuditEvent(this.db, {
+      id: newSortableId(now),
+      at: now.toISOString(),
+      user_id: entry.userId ?? null,
+      username: entry.username ?? null,
+      ip: context.ip,
+      user_agent: context.userAgent?.slice(0, 512) ?? null,
+      event_type: entry.type,
+      detail: JSON.stringify(entry.detail ?? {}),
+    });
+  }
+}

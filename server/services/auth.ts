@@ -1,0 +1,392 @@
+/**
+ * The sign-in flow: password, then a 6-digit code sent to a masked target the user picks.
+ * Routes call this; it calls the repositories. Every refusal is an AppError with a stable code.
+ */
+import {
+  type Authenticated,
+  type Channel,
+  type CodeSent,
+  type DeliveryTarget,
+  ErrorCode,
+  type LoginRequest,
+  type LoginResponse,
+  type VerifyCodeRequest,
+} from '../../src/shared/api';
+import { addSeconds, type Clock, secondsUntil } from '../clock';
+import type { Db } from '../db/database';
+import type { ChallengeRow, UserRow } from '../db/schema';
+import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '../delivery/courier';
+import {
+  AppError,
+  challengeExpired,
+  invalidCredentials,
+  rateLimited,
+  serverBusy,
+  tooManyAttempts,
+} from '../errors';
+import { maskEmail, maskPhone } from '../masking';
+import { HasherBusyError, type PasswordHasher } from '../password-hasher';
+import {
+  consumeChallenge,
+  createChallenge,
+  findChallenge,
+  MAX_ATTEMPTS,
+  MAX_SENDS,
+  spendAttempt,
+  storeCode,
+  takeSend,
+} from '../repositories/challenges';
+import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
+import { findPractice } from '../repositories/practices';
+import { hit } from '../repositories/rate-limits';
+import {
+  clearFailures,
+  findUserById,
+  findUserByUsername,
+  isLocked,
+  recordFailure,
+} from '../repositories/users';
+import { generateCode, isWellFormedCode, type Keyring, newSortableId } from '../secrets';
+import type { AuditLog, RequestContext } from './audit-log';
+import { effectiveMode } from './policy';
+import type { SessionService } from './sessions';
+
+export const CHALLENGE_TTL_SECONDS = 15 * 60;
+export const RESEND_COOLDOWN_SECONDS = 30;
+export const LOCK_SECONDS = 15 * 60;
+
+export interface AuthServiceDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  hasher: PasswordHasher;
+  couriers: Record<Channel, Courier>;
+  audit: AuditLog;
+  sessions: SessionService;
+  loginLimitPerMinute: number;
+  retry?: RetryOptions;
+}
+
+interface ResolvedTarget extends DeliveryTarget {
+  contact: string;
+}
+
+/** The user's verified contacts as targets. The id names the channel, never the contact. */
+export function targetsOf(user: Pick<UserRow, 'phone' | 'email'>): ResolvedTarget[] {
+  const targets: ResolvedTarget[] = [];
+  if (user.phone)
+    targets.push({ id: 'sms', channel: 'sms', masked: maskPhone(user.phone), contact: user.phone });
+  if (user.email)
+    targets.push({ id: 'email', channel: 'email', masked: maskEmail(user.email), contact: user.email });
+  return targets;
+}
+
+const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryTarget => ({ id, channel, masked });
+
+const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async login(request: LoginRequest, context: RequestContext): Promise<LoginResponse> {
+    const { db, clock, audit } = this.deps;
+    await this.limitLoginsFrom(context);
+    const user = await findUserByUsername(db, request.username);
+    const passwordOk = await this.checkPassword(user, request.password);
+    const now = clock.now();
+    if (!user || !passwordOk || !user.active) {
+      const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
+      if (user && !passwordOk) await this.countFailure(user, context);
+      await audit.record(context, {
+        type: 'login_failed',
+        userId: user?.id,
+        username: user?.username ?? request.username,
+        detail: { reason },
+      });
+      throw invalidCredentials();
+    }
+    if (isLocked(user, now)) {
+      await audit.record(context, { type: 'login_blocked_locked', userId: user.id, username: user.username });
+      throw new AppError(
+        423,
+        ErrorCode.accountLocked,
+        'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
+        { retryAfter: secondsUntil(user.locked_until as string, now) },
+      );
+    }
+
+    const practice = await findPractice(db, user.practice_id);
+    const mode = effectiveMode(practice, now);
+    if (mode === 'off') return this.signIn(user, context, { method: 'password' });
+
+    if (request.deviceToken) {
+      const device = await this.deps.sessions.recognizeDevice(user.id, request.deviceToken);
+      if (device) {
+        await audit.record(context, {
+          type: 'trusted_device_used',
+          userId: user.id,
+          username: user.username,
+          detail: { deviceId: device.id },
+        });
+        return this.signIn(user, context, { method: 'trusted_device' });
+      }
+    }
+
+    const targets = targetsOf(user);
+    if (targets.length === 0) {
+      if (mode === 'required') {
+        await audit.record(context, {
+          type: 'enrollment_required',
+          userId: user.id,
+          username: user.username,
+        });
+        throw new AppError(
+          403,
+          ErrorCode.enrollmentRequired,
+          'Your practice requires a verification code, but there is no cell phone or email on your account. Your account manager will be available to assist you.',
+        );
+      }
+      return { ...(await this.signIn(user, context, { method: 'password' })), setupRecommended: true };
+    }
+
+    const challenge: ChallengeRow = {
+      id: newSortableId(now),
+      user_id: user.id,
+      status: 'pending',
+      attempts_remaining: MAX_ATTEMPTS,
+      sends: 0,
+      code_hmac: null,
+      code_expires_at: null,
+      created_at: now.toISOString(),
+      expires_at: addSeconds(now, CHALLENGE_TTL_SECONDS).toISOString(),
+    };
+    await createChallenge(db, challenge);
+    await audit.record(context, {
+      type: 'challenge_created',
+      userId: user.id,
+      username: user.username,
+      detail: { challengeId: challenge.id, policy: mode },
+    });
+    return {
+      status: 'challenge',
+      challengeId: challenge.id,
+      targets: targets.map(publicTarget),
+      expiresAt: challenge.expires_at,
+    };
+  }
+
+  async sendCode(challengeId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
+    const { db, clock, keyring, audit } = this.deps;
+    const { challenge, user } = await this.liveChallenge(challengeId);
+    const target = targetsOf(user).find((t) => t.id === targetId);
+    if (!target) {
+      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
+    }
+    const now = clock.now();
+    const sendsExhausted = () =>
+      rateLimited(
+        secondsUntil(challenge.expires_at, now),
+        `No more codes can be sent for this sign-in. Use a code you received, or sign in again later.`,
+      );
+    if (challenge.sends >= MAX_SENDS) throw sendsExhausted();
+
+    const contactKey = keyring.contactKey(target.channel, target.contact);
+    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
+    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
+      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
+      await audit.record(context, {
+        type: 'code_send_rate_limited',
+        userId: user.id,
+        username: user.username,
+        detail: { channel: target.channel, masked: target.masked, retryAfter },
+      });
+      throw rateLimited(
+        retryAfter,
+        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
+      );
+    }
+    if (!(await takeSend(db, challenge.id, now))) {
+      await releaseCooldown(db, contactKey, cooldownUntil);
+      throw sendsExhausted();
+    }
+
+    const code = generateCode();
+    const ttl = (await findPractice(db, user.practice_id)).code_ttl_seconds;
+    const codeExpiresAt = new Date(
+      Math.min(addSeconds(now, ttl).getTime(), new Date(challenge.expires_at).getTime()),
+    );
+    try {
+      await sendWithRetry(
+        this.deps.couriers[target.channel],
+        {
+          channel: target.channel,
+          to: target.contact,
+          subject: 'Your WRSAuth verification code',
+          text: `Your WRSAuth verification code is ${code}. It expires in ${Math.round(ttl / 60)} minutes. Never share it; WRSAuth staff will never ask for it.`,
+        },
+        this.deps.retry,
+      );
+    } catch (error) {
+      await releaseCooldown(db, contactKey, cooldownUntil);
+      const reason = error instanceof DeliveryError ? error.message : 'delivery error';
+      await audit.record(context, {
+        type: 'code_delivery_failed',
+        userId: user.id,
+        username: user.username,
+        detail: { channel: target.channel, masked: target.masked, reason },
+      });
+      const other = targetsOf(user).find((t) => t.channel !== target.channel);
+      const suggestion = other
+        ? ` Try ${CHANNEL_WORDS[other.channel]} to ${other.masked} instead.`
+        : ' Try again.';
+      throw new AppError(
+        502,
+        ErrorCode.deliveryFailed,
+        `We could not send ${CHANNEL_WORDS[target.channel]} to ${target.masked}.${suggestion}`,
+      );
+    }
+    await storeCode(db, challenge.id, keyring.codeHmac(challenge.id, code), codeExpiresAt);
+    await audit.record(context, {
+      type: 'code_sent',
+      userId: user.id,
+      username: user.username,
+      detail: { challengeId: challenge.id, channel: target.channel, masked: target.masked },
+    });
+    return {
+      channel: target.channel,
+      masked: target.masked,
+      expiresAt: codeExpiresAt.toISOString(),
+      resendAfter: RESEND_COOLDOWN_SECONDS,
+    };
+  }
+
+  async verifyCode(
+    challengeId: string,
+    request: VerifyCodeRequest,
+    context: RequestContext,
+  ): Promise<Authenticated> {
+    const { db, clock, keyring, audit } = this.deps;
+    const { challenge, user } = await this.liveChallenge(challengeId);
+    const now = clock.now();
+    const who = { userId: user.id, username: user.username };
+    if (challenge.code_hmac && challenge.code_expires_at && challenge.code_expires_at <= now.toISOString()) {
+      await audit.record(context, { type: 'code_expired', ...who, detail: { challengeId } });
+      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
+    }
+
+    const code = request.code.replace(/[\s-]/g, '');
+    const storedHmac = challenge.code_hmac;
+    if (storedHmac && isWellFormedCode(code) && keyring.codeMatches(challenge.id, code, storedHmac)) {
+      if (!(await consumeChallenge(db, challenge.id, storedHmac))) {
+        // Another request used it, or guesses ran it out, between our read and our write.
+        throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
+          ? tooManyAttempts()
+          : challengeExpired();
+      }
+      await audit.record(context, { type: 'code_verified', ...who, detail: { challengeId } });
+      const practice = await findPractice(db, user.practice_id);
+      let deviceToken: string | undefined;
+      if (request.rememberDevice && practice.remember_days > 0) {
+        const name = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
+        deviceToken = await this.deps.sessions.rememberDevice(user.id, name, practice.remember_days);
+        await audit.record(context, {
+          type: 'trusted_device_created',
+          ...who,
+          detail: { name, days: practice.remember_days },
+        });
+      }
+      const authenticated = await this.signIn(user, context, { method: 'code' });
+      return deviceToken ? { ...authenticated, deviceToken } : authenticated;
+    }
+
+    const spent = await spendAttempt(db, challenge.id);
+    if (!spent) throw tooManyAttempts();
+    await this.countFailure(user, context);
+    await audit.record(context, {
+      type: spent.attempts_remaining === 0 ? 'challenge_exhausted' : 'code_invalid',
+      ...who,
+      detail: { challengeId, attemptsRemaining: spent.attempts_remaining },
+    });
+    const attemptsRemaining = spent.attempts_remaining;
+    throw new AppError(
+      400,
+      ErrorCode.invalidCode,
+      attemptsRemaining > 0
+        ? `That code is not right. ${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`
+        : 'That code is not right, and no attempts are left. Please sign in again.',
+      { attemptsRemaining },
+    );
+  }
+
+  /** A pending, unexpired challenge with attempts left, and its active user. */
+  private async liveChallenge(challengeId: string) {
+    const { db, clock } = this.deps;
+    const challenge = await findChallenge(db, challengeId);
+    if (challenge?.status !== 'pending' || challenge.expires_at <= clock.now().toISOString()) {
+      throw challengeExpired();
+    }
+    if (challenge.attempts_remaining <= 0) throw tooManyAttempts();
+    const user = await findUserById(db, challenge.user_id);
+    if (!user?.active) throw challengeExpired();
+    return { challenge, user };
+  }
+
+  private async signIn(
+    user: UserRow,
+    context: RequestContext,
+    detail: { method: string },
+  ): Promise<Authenticated> {
+    await clearFailures(this.deps.db, user.id);
+    const session = await this.deps.sessions.start(user);
+    await this.deps.audit.record(context, {
+      type: 'login_succeeded',
+      userId: user.id,
+      username: user.username,
+      detail,
+    });
+    return { status: 'authenticated', ...session };
+  }
+
+  /** Unknown users cost one argon2 computation too, so neither time nor answer tells who exists. */
+  private async checkPassword(user: UserRow | undefined, password: string): Promise<boolean> {
+    try {
+      return user
+        ? await this.deps.hasher.verify(user.password_hash, password)
+        : await this.deps.hasher.verifyAgainstDummy(password);
+    } catch (error) {
+      if (error instanceof HasherBusyError) throw serverBusy();
+      throw error;
+    }
+  }
+
+  private async countFailure(user: UserRow, context: RequestContext): Promise<void> {
+    const now = this.deps.clock.now();
+    const after = await recordFailure(this.deps.db, user.id, now, addSeconds(now, LOCK_SECONDS));
+    if (after?.locked_until && !isLocked(user, now) && isLocked(after, now)) {
+      await this.deps.audit.record(context, {
+        type: 'account_locked',
+        userId: user.id,
+        username: user.username,
+        detail: { failedAttempts: after.failed_attempts, until: after.locked_until },
+      });
+    }
+  }
+
+  private async limitLoginsFrom(context: RequestContext): Promise<void> {
+    const now = this.deps.clock.now();
+    const windowStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    const hits = await hit(this.deps.db, `login:${context.ip ?? 'unknown'}`, windowStart);
+    if (hits > this.deps.loginLimitPerMinute) {
+      if (hits === this.deps.loginLimitPerMinute + 1) {
+        await this.deps.audit.record(context, {
+          type: 'login_rate_limited',
+          detail: { limit: this.deps.loginLimitPerMinute },
+        });
+      }
+      throw rateLimited(
+        secondsUntil(addSeconds(windowStart, 60), now),
+        'Too many sign-in attempts from this workstation. Please wait a moment and try again.',
+      );
+    }
+  }
+}

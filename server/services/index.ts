@@ -1,0 +1,47 @@
+/** Wires the services for one server (or one CLI run) over one database. */
+import type { Channel } from '../../src/shared/api';
+import { type Clock, systemClock } from '../clock';
+import type { ServerConfig } from '../config';
+import type { Db } from '../db/database';
+import type { Courier, RetryOptions } from '../delivery/courier';
+import { PasswordHasher } from '../password-hasher';
+import { Keyring } from '../secrets';
+import { AdminService } from './admin';
+import { AuditLog } from './audit-log';
+import { AuthService } from './auth';
+import { SessionService } from './sessions';
+
+export interface ServiceOptions {
+  db: Db;
+  key: Buffer;
+  config: Pick<ServerConfig, 'loginLimitPerMinute' | 'hashConcurrency' | 'hashQueueLimit'>;
+  couriers: Record<Channel, Courier>;
+  clock?: Clock;
+  retry?: RetryOptions;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(options: ServiceOptions) {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const hasher = new PasswordHasher({
+    concurrency: options.config.hashConcurrency,
+    queueLimit: options.config.hashQueueLimit,
+  });
+  const audit = new AuditLog(db, clock);
+  const sessions = new SessionService(db, clock);
+  const auth = new AuthService({
+    db,
+    clock,
+    keyring: new Keyring(options.key),
+    hasher,
+    couriers: options.couriers,
+    audit,
+    sessions,
+    loginLimitPerMinute: options.config.loginLimitPerMinute,
+    retry: options.retry,
+  });
+  const admin = new AdminService(db, clock, hasher, audit);
+  return { db, clock, hasher, audit, sessions, auth, admin };
+}

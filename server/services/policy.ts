@@ -1,0 +1,14 @@
+/** The practice's 2FA policy as it applies right now. */
+import type { PolicyMode, PracticeRow } from '../db/schema';
+
+/** `optional` with an enforce-after date acts as `required` from that (UTC) date on, with no restart. */
+export function effectiveMode(
+  practice: Pick<PracticeRow, 'policy_mode' | 'enforce_after'>,
+  now: Date,
+): PolicyMode {
+  if (practice.policy_mode !== 'optional' || !practice.enforce_after) return practice.policy_mode;
+  return now.toISOString().slice(0, 10) >= practice.enforce_after ? 'required' : 'optional';
+}
+
+export const CODE_TTL_BOUNDS = { min: 120, max: 600 } as const;
+export const REMEMBER_DAYS_BOUNDS = { min: 0, max: 90 } as const;

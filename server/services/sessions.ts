@@ -1,0 +1,92 @@
+/** Sessions (AAL2: 30 min idle, 12 h in all) and trusted-device tokens. Only token hashes are stored. */
+import type { Authenticated } from '../../src/shared/api';
+import { addSeconds, type Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { UserRow } from '../db/schema';
+import { unauthorized } from '../errors';
+import {
+  findLiveSession,
+  findTrustedDevice,
+  insertSession,
+  insertTrustedDevice,
+  revokeSession,
+  touchSession,
+  touchTrustedDevice,
+} from '../repositories/sessions';
+import { findUserById, locationsOf, toApiUser } from '../repositories/users';
+import { hashToken, newSortableId, newToken } from '../secrets';
+
+export const SESSION_IDLE_SECONDS = 30 * 60;
+export const SESSION_MAX_SECONDS = 12 * 60 * 60;
+/** Sliding the idle timer needs a write; once a minute is precise enough and spares the database. */
+const TOUCH_EVERY_SECONDS = 60;
+
+export class SessionService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(user: UserRow): Promise<Omit<Authenticated, 'status'>> {
+    const now = this.clock.now();
+    const { token, hash } = newToken();
+    const expiresAt = addSeconds(now, SESSION_MAX_SECONDS).toISOString();
+    await insertSession(this.db, {
+      id: newSortableId(now),
+      token_hash: hash,
+      user_id: user.id,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: expiresAt,
+      revoked_at: null,
+    });
+    return { sessionToken: token, expiresAt, ...(await this.describe(user)) };
+  }
+
+  async describe(user: UserRow) {
+    return { user: toApiUser(user), locations: await locationsOf(this.db, user.id) };
+  }
+
+  /** The live session and its active user for a bearer token, or 401. */
+  async authenticate(token: string | undefined) {
+    if (!token) throw unauthorized();
+    const now = this.clock.now();
+    const session = await findLiveSession(this.db, hashToken(token), now);
+    if (!session || addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) <= now)
+      throw unauthorized();
+    const user = await findUserById(this.db, session.user_id);
+    if (!user?.active) throw unauthorized();
+    if (addSeconds(new Date(session.last_seen_at), TOUCH_EVERY_SECONDS) <= now) {
+      await touchSession(this.db, session.id, now);
+    }
+    return { session, user };
+  }
+
+  async end(sessionId: string): Promise<void> {
+    await revokeSession(this.db, sessionId, this.clock.now());
+  }
+
+  async rememberDevice(userId: string, name: string, rememberDays: number): Promise<string> {
+    const now = this.clock.now();
+    const { token, hash } = newToken();
+    await insertTrustedDevice(this.db, {
+      id: newSortableId(now),
+      token_hash: hash,
+      user_id: userId,
+      name,
+      created_at: now.toISOString(),
+      last_used_at: now.toISOString(),
+      expires_at: addSeconds(now, rememberDays * 86_400).toISOString(),
+      revoked_at: null,
+    });
+    return token;
+  }
+
+  /** The device behind a token, only if it is live and belongs to this same user. */
+  async recognizeDevice(userId: string, token: string) {
+    const now = this.clock.now();
+    const device = await findTrustedDevice(this.db, hashToken(token), userId, now);
+    if (device) await touchTrustedDevice(this.db, device.id, now);
+    return device;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The WRSAuth HTTP contract, written once. The verification server validates and documents its routes
+ * with these schemas; the Electron main process and the renderer parse responses with them.
+ */
+import { z } from 'zod';
+
+export const API_PREFIX = '/api/v1';
+
+export const Channel = z.enum(['sms', 'email']);
+export type Channel = z.infer<typeof Channel>;
+
+export const Role = z.enum(['staff', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+const IsoTime = z.string().describe('ISO 8601 UTC time');
+const WholeSeconds = z.number().int().nonnegative();
+
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: Role,
+});
+export type User = z.infer<typeof User>;
+
+export const Location = z.object({ id: z.string(), name: z.string() });
+export type Location = z.infer<typeof Location>;
+
+/** A place a code can go, shown masked: "Text message to ••• - ••• - 3816". */
+export const DeliveryTarget = z.object({ id: z.string(), channel: Channel, masked: z.string() });
+export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
+
+/** Every error body. `error` is a stable snake_case code; `message` is for people. */
+export const ApiError = z.object({
+  error: z.string(),
+  message: z.string(),
+  attemptsRemaining: WholeSeconds.optional(),
+  retryAfter: WholeSeconds.optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  notFound: 'not_found',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  invalidCredentials: 'invalid_credentials',
+  enrollmentRequired: 'enrollment_required',
+  accountLocked: 'account_locked',
+  rateLimited: 'rate_limited',
+  serverBusy: 'server_busy',
+  invalidTarget: 'invalid_target',
+  deliveryFailed: 'delivery_failed',
+  invalidCode: 'invalid_code',
+  codeExpired: 'code_expired',
+  challengeExpired: 'challenge_expired',
+  tooManyAttempts: 'too_many_attempts',
+  unauthorized: 'unauthorized',
+  internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const Username = z.string().trim().min(1).max(128);
+const Password = z.string().min(1).max(1024);
+const OpaqueToken = z.string().min(1).max(512);
+
+export const LoginRequest = z.object({
+  username: Username,
+  password: Password,
+  deviceToken: OpaqueToken.optional(),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const ChallengeIssued = z.object({
+  status: z.literal('challenge'),
+  challengeId: z.string(),
+  targets: z.array(DeliveryTarget),
+  expiresAt: IsoTime,
+});
+export type ChallengeIssued = z.infer<typeof ChallengeIssued>;
+
+export const Authenticated = z.object({
+  status: z.literal('authenticated'),
+  sessionToken: z.string(),
+  expiresAt: IsoTime,
+  user: User,
+  locations: z.array(Location),
+  /** Set when the practice's policy is optional and the user has no contact on file yet. */
+  setupRecommended: z.boolean().optional(),
+  /** Only on verify with rememberDevice: keep it in the OS keychain, never in a file. */
+  deviceToken: z.string().optional(),
+});
+export type Authenticated = z.infer<typeof Authenticated>;
+
+export const LoginResponse = z.discriminatedUnion('status', [ChallengeIssued, Authenticated]);
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const ChallengeParams = z.object({ id: z.string().min(1).max(64) });
+
+export const SendCodeRequest = z.object({ targetId: z.string().min(1).max(64) });
+export type SendCodeRequest = z.infer<typeof SendCodeRequest>;
+
+export const CodeSent = z.object({
+  channel: Channel,
+  masked: z.string(),
+  expiresAt: IsoTime,
+  resendAfter: WholeSeconds,
+});
+export type CodeSent = z.infer<typeof CodeSent>;
+
+export const VerifyCodeRequest = z.object({
+  code: z.string().trim().max(32),
+  rememberDevice: z.boolean().optional(),
+  deviceName: z.string().trim().min(1).max(100).optional(),
+});
+export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
+
+export const Me = User.extend({ locations: z.array(Location) });
+export type Me = z.infer<typeof Me>;
+
+export const Health = z.object({ status: z.literal('ok') });
