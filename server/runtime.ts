@@ -35,6 +35,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     key,
     config,
     couriers: delivery.couriers,
+    log: options.log,
     clock: options.clock,
     retry: options.retry,
   });

@@ -1,4 +1,5 @@
 /** Writes security events. Callers pass facts (channel, masked target, counts), never secrets. */
+import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { insertAuditEvent } from '../repositories/audit';
@@ -46,6 +47,7 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly log: Logger,
   ) {}
 
   async record(context: RequestContext, entry: AuditEntry): Promise<void> {
@@ -60,5 +62,7 @@ export class AuditLog {
       event_type: entry.type,
       detail: JSON.stringify(entry.detail ?? {}),
     });
+    // Operators watch the log; the same secret-free facts go there as well.
+    this.log.info({ audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail }, entry.type);
   }
 }

@@ -1,4 +1,5 @@
 /** Wires the services for one server (or one CLI run) over one database. */
+import type { Logger } from 'pino';
 import type { Channel } from '../../src/shared/api';
 import { type Clock, systemClock } from '../clock';
 import type { ServerConfig } from '../config';
@@ -16,6 +17,7 @@ export interface ServiceOptions {
   key: Buffer;
   config: Pick<ServerConfig, 'loginLimitPerMinute' | 'hashConcurrency' | 'hashQueueLimit'>;
   couriers: Record<Channel, Courier>;
+  log: Logger;
   clock?: Clock;
   retry?: RetryOptions;
 }
@@ -29,7 +31,7 @@ export function createServices(options: ServiceOptions) {
     concurrency: options.config.hashConcurrency,
     queueLimit: options.config.hashQueueLimit,
   });
-  const audit = new AuditLog(db, clock);
+  const audit = new AuditLog(db, clock, options.log);
   const sessions = new SessionService(db, clock);
   const auth = new AuthService({
     db,

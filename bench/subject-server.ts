@@ -1,0 +1,140 @@
+/**
+ * Child process: the real WRSAuth app (buildApp over createServices) on a throwaway SQLite data dir, on
+ * 127.0.0.1. Couriers keep messages in memory instead of sending them. Challenges for the verify load are
+ * written through the challenge repository, with codes stored as the service stores them, because minting
+ * tens of thousands through login + send would cost an argon2 hash each and trip the resend cooldown.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Channel } from '../src/shared/api';
+import { buildApp } from '../server/app';
+import { addSeconds } from '../server/clock';
+import { loadConfig } from '../server/config';
+import { openSqlite } from '../server/db/database';
+import type { Courier, DeliveryReceipt, OutgoingMessage } from '../server/delivery/courier';
+import { createLogger } from '../server/logger';
+import { createChallenge, MAX_ATTEMPTS, storeCode } from '../server/repositories/challenges';
+import { ensurePractice } from '../server/repositories/practices';
+import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/secrets';
+import { createServices, type Services } from '../server/services';
+import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
+import { fail, onParentMessage, toParent } from './child-ipc';
+import type { BenchAccounts, CodePair } from './protocol';
+
+/** Keeps what would have been sent, so the bench can read a code the way a user would. */
+class CapturingCourier implements Courier {
+  readonly kind = 'provider';
+  readonly outbox: OutgoingMessage[] = [];
+
+  async send(message: OutgoingMessage): Promise<DeliveryReceipt> {
+    this.outbox.push(message);
+    return { providerMessageId: `bench-${this.outbox.length}` };
+  }
+}
+
+const BENCH_CONTEXT = { ip: '127.0.0.1', userAgent: 'wrsauth-bench' };
+
+function benchPassword(): string {
+  return `bench${randomBytes(9).toString('hex')}7`;
+}
+
+/** One sign-in the way a user does it: password, send a code, read it from the message, verify it. */
+async function checkSignInPath(services: Services, courier: CapturingCourier, accounts: BenchAccounts) {
+  const login = await services.auth.login(
+    { username: accounts.username, password: accounts.password },
+    BENCH_CONTEXT,
+  );
+  if (login.status !== 'challenge') throw new Error(`bench user login answered ${login.status}`);
+  await services.auth.sendCode(login.challengeId, 'sms', BENCH_CONTEXT);
+  const code = /code is (\d{6})/.exec(courier.outbox.at(-1)?.text ?? '')?.[1];
+  if (!code) throw new Error('the captured message holds no code');
+  await services.auth.verifyCode(login.challengeId, { code }, BENCH_CONTEXT);
+}
+
+async function main() {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const db = await openSqlite(config.dataDir);
+  const key = loadServerKey(config.dataDir, config.secret);
+  const keyring = new Keyring(key);
+  const courier = new CapturingCourier();
+  const couriers: Record<Channel, Courier> = { sms: courier, email: courier };
+  const services = createServices({ db, key, config, couriers });
+
+  const accounts: BenchAccounts = {
+    username: 'bench.login',
+    password: benchPassword(),
+    wrongPasswordUsername: 'bench.wrong',
+    unknownUsername: 'bench.nobody',
+  };
+  const verifyUser = await services.admin.createUser({
+    username: 'bench.verify',
+    password: benchPassword(),
+    phone: '+12025553816',
+  });
+  await services.admin.createUser({
+    username: accounts.username,
+    password: accounts.password,
+    phone: '+12025553817',
+  });
+  await services.admin.createUser({
+    username: accounts.wrongPasswordUsername,
+    password: benchPassword(),
+    phone: '+12025553818',
+  });
+  await checkSignInPath(services, courier, accounts);
+
+  // createUser made the practice; this only reads it (its code TTL bounds every minted code).
+  const practice = await ensurePractice(db, services.clock.now());
+
+  /** Pending challenges for the verify user, each with a fresh code, in one transaction. */
+  async function mint(count: number): Promise<CodePair[]> {
+    const now = services.clock.now();
+    const expiresAt = addSeconds(now, CHALLENGE_TTL_SECONDS);
+    const codeExpiresAt = new Date(Math.min(addSeconds(now, practice.code_ttl_seconds).getTime(), expiresAt.getTime()));
+    const pairs: CodePair[] = [];
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < count; i++) {
+        const id = newSortableId(now);
+        const code = generateCode();
+        await createChallenge(tx, {
+          id,
+          user_id: verifyUser.id,
+          status: 'pending',
+          attempts_remaining: MAX_ATTEMPTS,
+          sends: 1,
+          code_hmac: null,
+          code_expires_at: null,
+          created_at: now.toISOString(),
+          expires_at: expiresAt.toISOString(),
+        });
+        await storeCode(tx, id, keyring.codeHmac(id, code), codeExpiresAt);
+        pairs.push([id, code]);
+      }
+    });
+    return pairs;
+  }
+
+  onParentMessage(async (message) => {
+    if (message.type !== 'mint') return;
+    const started = performance.now();
+    const pairs = await mint(message.count);
+    await toParent({ type: 'minted', id: message.id, pairs, ms: performance.now() - started });
+  });
+
+  const initial = await mint(Number(process.env.BENCH_INITIAL_CHALLENGES ?? 0));
+  const app = await buildApp({ services, log, trustProxy: config.trustProxy });
+  // Loopback only, whatever the environment says.
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('the server has no TCP address');
+  await toParent({
+    type: 'ready',
+    port: address.port,
+    hashConcurrency: config.hashConcurrency,
+    hashQueueLimit: config.hashQueueLimit,
+    accounts,
+    pairs: initial,
+  });
+}
+
+main().catch(fail);

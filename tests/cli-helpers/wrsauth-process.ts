@@ -1,0 +1,206 @@
+/**
+ * Runs the real admin CLI and the real server (`node --import tsx server/main.ts ...`) over a temp data dir,
+ * and opens the data dir's SQLite file directly, so tests check effects where they land.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const SQLITE_FILE = 'wrsauth.sqlite';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function makeDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-cli-test-'));
+}
+
+export function removeDataDir(dir: string | undefined): void {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The test runner's environment without any WRSAuth or Twilio setting, plus the given ones. */
+function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(WRSAUTH_|TWILIO_)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...vars };
+}
+
+function spawnMain(args: string[], vars: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv(vars),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** One CLI run to completion. */
+export function runCli(args: string[], vars: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnMain(args, vars);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI against a data dir. */
+export function runAdmin(dataDir: string, args: string[]): Promise<CliResult> {
+  return runCli(args, { WRSAUTH_DATA_DIR: dataDir });
+}
+
+/** A port nothing listens on right now, picked by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running `server/main.ts` process on 127.0.0.1, with everything it printed so far. */
+export class ServerProcess {
+  stdout = '';
+  stderr = '';
+  private exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('close', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      });
+    });
+  }
+
+  /** Starts the server and waits until GET /healthz answers 200; throws with its output if it exits first. */
+  static async start(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+    const port = await freePort();
+    const child = spawnMain(args, {
+      WRSAUTH_DATA_DIR: dataDir,
+      WRSAUTH_HOST: '127.0.0.1',
+      WRSAUTH_PORT: String(port),
+    });
+    const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
+    try {
+      await server.waitUntilHealthy();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  private async waitUntilHealthy(): Promise<void> {
+    for (;;) {
+      if (this.exitCode !== undefined) {
+        throw new Error(
+          `server exited with ${this.exitCode} before it was healthy\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,
+        );
+      }
+      try {
+        const response = await fetch(`${this.url}/healthz`);
+        if (response.status === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** SIGTERM, then wait for the process to exit (it flushes its log lines on the way out). */
+  async stop(): Promise<number | null> {
+    if (this.exitCode === undefined) {
+      this.child.kill('SIGTERM');
+      const forced = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      await this.exited;
+      clearTimeout(forced);
+    }
+    return this.exitCode ?? null;
+  }
+
+  /** Every output line (stdout and stderr) that parses as JSON: the server's log lines. */
+  jsonLogLines(): Array<{ raw: string; entry: Record<string, unknown> }> {
+    const lines: Array<{ raw: string; entry: Record<string, unknown> }> = [];
+    for (const raw of `${this.stdout}\n${this.stderr}`.split('\n')) {
+      try {
+        const entry: unknown = JSON.parse(raw);
+        if (entry && typeof entry === 'object') lines.push({ raw, entry: entry as Record<string, unknown> });
+      } catch {
+        // Not a log line: e.g. the demo credentials banner.
+      }
+    }
+    return lines;
+  }
+}
+
+export interface LoginAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function login(baseUrl: string, username: string, password: string): Promise<LoginAnswer> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Runs `read` on a read-only connection to the data dir's database, then closes it. */
+export function readDb<T>(dataDir: string, read: (db: SQLite.Database) => T): T {
+  const db = new SQLite(path.join(dataDir, SQLITE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs `write` on a writable connection, for setting up states the CLI cannot make (locks, devices). */
+export function writeDb<T>(dataDir: string, write: (db: SQLite.Database) => T): T {
+  const db = new SQLite(path.join(dataDir, SQLITE_FILE), { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  try {
+    return write(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The database file plus its WAL, as bytes: for checking a secret is not stored anywhere in them. */
+export function databaseBytes(dataDir: string): Buffer {
+  const files = [SQLITE_FILE, `${SQLITE_FILE}-wal`].map((name) => path.join(dataDir, name));
+  return Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
+}

@@ -1,0 +1,569 @@
+/**
+ * The admin CLI and `serve`, run as real processes over temp data dirs; effects are checked through the CLI,
+ * over HTTP and in the SQLite file itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { verify } from '@node-rs/argon2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CliResult,
+  databaseBytes,
+  login,
+  makeDataDir,
+  REPO_ROOT,
+  readDb,
+  removeDataDir,
+  runAdmin,
+  ServerProcess,
+  SQLITE_FILE,
+  writeDb,
+} from './cli-helpers/wrsauth-process';
+
+interface UserRow {
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  role: string;
+  phone: string | null;
+  email: string | null;
+  failed_attempts: number;
+  locked_until: string | null;
+}
+
+interface PracticeRow {
+  policy_mode: string;
+  enforce_after: string | null;
+  code_ttl_seconds: number;
+  remember_days: number;
+}
+
+interface AuditRow {
+  event_type: string;
+  user_id: string | null;
+  username: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string;
+}
+
+interface DeviceRow {
+  id: string;
+  revoked_at: string | null;
+}
+
+const ARGON2ID_OWASP = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/;
+
+function userNamed(dataDir: string, username: string): UserRow | undefined {
+  return readDb(dataDir, (db) =>
+    db.prepare('SELECT * FROM users WHERE username_key = ?').get(username.toLowerCase()),
+  ) as UserRow | undefined;
+}
+
+function locationsOf(dataDir: string, userId: string): string[] {
+  return readDb(dataDir, (db) =>
+    db
+      .prepare(
+        `SELECT l.name FROM user_locations ul JOIN locations l ON l.id = ul.location_id
+         WHERE ul.user_id = ? ORDER BY l.name`,
+      )
+      .pluck()
+      .all(userId),
+  ) as string[];
+}
+
+function allLocationNames(dataDir: string): string[] {
+  return readDb(dataDir, (db) =>
+    db.prepare('SELECT name FROM locations ORDER BY name').pluck().all(),
+  ) as string[];
+}
+
+function practiceOf(dataDir: string): PracticeRow[] {
+  return readDb(dataDir, (db) =>
+    db.prepare('SELECT policy_mode, enforce_after, code_ttl_seconds, remember_days FROM practices').all(),
+  ) as PracticeRow[];
+}
+
+function auditEvents(dataDir: string, eventType: string): AuditRow[] {
+  return readDb(dataDir, (db) =>
+    db.prepare('SELECT * FROM audit_events WHERE event_type = ? ORDER BY at, id').all(eventType),
+  ) as AuditRow[];
+}
+
+function userCount(dataDir: string): number {
+  return readDb(dataDir, (db) => db.prepare('SELECT count(*) FROM users').pluck().get()) as number;
+}
+
+/** Exit code 0 and nothing on stderr, or the test fails showing what the CLI said. */
+function expectSuccess(result: CliResult): void {
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+}
+
+/** Non-zero exit, nothing on stdout, and exactly one line on stderr giving the reason. */
+function expectOneLineRefusal(result: CliResult, reason: RegExp): void {
+  expect(result.code).not.toBe(0);
+  expect(result.code).not.toBeNull();
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^wrsauth: /);
+  expect(lines[0]).toMatch(reason);
+}
+
+describe('admin CLI on a new data dir', () => {
+  let parent: string | undefined;
+  afterAll(() => removeDataDir(parent));
+
+  it('creates and migrates the database itself, and starts the practice with "Main Office" and policy optional', async () => {
+    parent = makeDataDir();
+    const dataDir = path.join(parent, 'not', 'yet', 'there');
+
+    const result = await runAdmin(dataDir, ['audit']);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe('no audit events');
+    expect(fs.existsSync(path.join(dataDir, SQLITE_FILE))).toBe(true);
+    expect(practiceOf(dataDir)).toEqual([
+      { policy_mode: 'optional', enforce_after: null, code_ttl_seconds: 600, remember_days: 30 },
+    ]);
+    expect(allLocationNames(dataDir)).toEqual(['Main Office']);
+    expect(userCount(dataDir)).toBe(0);
+  });
+});
+
+describe('admin CLI commands on one data dir (in order)', () => {
+  const dataDir = makeDataDir();
+  const password = 'Kiplock2024pw';
+  afterAll(() => removeDataDir(dataDir));
+
+  it('create-user stores an argon2id hash of the password, never the password, and links the user to "Main Office"', async () => {
+    const result = await runAdmin(dataDir, [
+      'create-user',
+      '--username',
+      'CKiplock',
+      '--password',
+      password,
+      '--first-name',
+      'Casey',
+      '--last-name',
+      'Kiplock',
+      '--phone',
+      '+12025553816',
+      '--email',
+      'ckiplock@practice.example',
+    ]);
+
+    expectSuccess(result);
+    expect(result.stdout).toMatch(/^created staff "CKiplock" \(id [0-9a-f-]{36}\) at Main Office\n$/);
+    const user = userNamed(dataDir, 'CKiplock');
+    expect(user).toMatchObject({
+      username: 'CKiplock',
+      username_key: 'ckiplock',
+      first_name: 'Casey',
+      last_name: 'Kiplock',
+      role: 'staff',
+      phone: '+12025553816',
+      email: 'ckiplock@practice.example',
+      failed_attempts: 0,
+      locked_until: null,
+    });
+    expect(user?.password_hash).toMatch(ARGON2ID_OWASP);
+    expect(await verify(user?.password_hash ?? '', password)).toBe(true);
+    expect(databaseBytes(dataDir).includes(password)).toBe(false);
+    expect(locationsOf(dataDir, user?.id ?? '')).toEqual(['Main Office']);
+  });
+
+  it('create-user records a user_created audit event from the CLI without the phone or email', () => {
+    const [event, ...more] = auditEvents(dataDir, 'user_created');
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      user_id: userNamed(dataDir, 'CKiplock')?.id,
+      username: 'CKiplock',
+      ip: null,
+      user_agent: 'wrsauth-cli',
+    });
+    expect(JSON.parse(event?.detail ?? '{}')).toEqual({
+      role: 'staff',
+      hasPhone: true,
+      hasEmail: true,
+      locations: 1,
+    });
+    expect(event?.detail).not.toMatch(/3816|ckiplock@/);
+  });
+
+  it('create-user --role admin with --location links each named location, creating only the new ones', async () => {
+    const result = await runAdmin(dataDir, [
+      'create-user',
+      '--username',
+      'avery',
+      '--password',
+      'Manager99x',
+      '--role',
+      'admin',
+      '--location',
+      'Eastside Clinic',
+      '--location',
+      'Main Office',
+    ]);
+
+    expectSuccess(result);
+    expect(result.stdout).toMatch(/^created admin "avery" .* at Eastside Clinic, Main Office\n$/);
+    const user = userNamed(dataDir, 'avery');
+    expect(user).toMatchObject({ role: 'admin', phone: null, email: null, first_name: '', last_name: '' });
+    expect(locationsOf(dataDir, user?.id ?? '')).toEqual(['Eastside Clinic', 'Main Office']);
+    expect(allLocationNames(dataDir)).toEqual(['Eastside Clinic', 'Main Office']);
+  });
+
+  it('set-policy writes mode, enforce-after date, code TTL and remember days to the practice, and audits it', async () => {
+    const result = await runAdmin(dataDir, [
+      'set-policy',
+      '--mode',
+      'required',
+      '--enforce-after',
+      '2030-02-28',
+      '--code-ttl',
+      '120',
+      '--remember-days',
+      '14',
+    ]);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe(
+      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days',
+    );
+    expect(practiceOf(dataDir)).toEqual([
+      { policy_mode: 'required', enforce_after: '2030-02-28', code_ttl_seconds: 120, remember_days: 14 },
+    ]);
+    const events = auditEvents(dataDir, 'policy_changed');
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]?.detail ?? '{}')).toMatchObject({
+      policy_mode: 'required',
+      enforce_after: '2030-02-28',
+      code_ttl_seconds: 120,
+      remember_days: 14,
+    });
+  });
+
+  it('unlock clears the lock and the failed-attempt count, and records account_unlocked', async () => {
+    writeDb(dataDir, (db) =>
+      db
+        .prepare(
+          "UPDATE users SET failed_attempts = 10, locked_until = '2999-01-01T00:00:00.000Z' WHERE username = ?",
+        )
+        .run('CKiplock'),
+    );
+
+    const result = await runAdmin(dataDir, ['unlock', '--username', 'CKiplock']);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe('unlocked "CKiplock"');
+    expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
+    expect(auditEvents(dataDir, 'account_unlocked')).toMatchObject([{ username: 'CKiplock' }]);
+  });
+
+  it('reset-2fa revokes every live trusted workstation, keeps earlier revocations, clears locks and audits it', async () => {
+    const userId = userNamed(dataDir, 'CKiplock')?.id ?? '';
+    const earlier = '2020-01-01T00:00:00.000Z';
+    writeDb(dataDir, (db) => {
+      const insert = db.prepare(
+        `INSERT INTO trusted_devices (id, token_hash, user_id, name, created_at, last_used_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, '2024-01-01T00:00:00.000Z', NULL, '2999-01-01T00:00:00.000Z', ?)`,
+      );
+      insert.run('device-front', 'hash-front', userId, 'Front desk PC', null);
+      insert.run('device-exam', 'hash-exam', userId, 'Exam room 2', null);
+      insert.run('device-old', 'hash-old', userId, 'Old laptop', earlier);
+      db.prepare(
+        "UPDATE users SET failed_attempts = 4, locked_until = '2999-01-01T00:00:00.000Z' WHERE id = ?",
+      ).run(userId);
+    });
+
+    const result = await runAdmin(dataDir, ['reset-2fa', '--username', 'CKiplock']);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe(
+      'reset 2FA for "CKiplock": locks cleared, 2 trusted workstation(s) revoked',
+    );
+    const devices = readDb(dataDir, (db) =>
+      db.prepare('SELECT id, revoked_at FROM trusted_devices ORDER BY id').all(),
+    ) as DeviceRow[];
+    expect(devices.find((d) => d.id === 'device-old')?.revoked_at).toBe(earlier);
+    for (const id of ['device-front', 'device-exam']) {
+      const revokedAt = devices.find((d) => d.id === id)?.revoked_at ?? '';
+      expect(revokedAt > earlier, `${id} revoked_at ${revokedAt}`).toBe(true);
+    }
+    expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
+    const events = auditEvents(dataDir, 'two_factor_reset');
+    expect(events).toMatchObject([{ username: 'CKiplock', user_agent: 'wrsauth-cli' }]);
+    expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({ revokedDevices: 2 });
+  });
+
+  it('audit lists one user’s events newest first, capped by --limit', async () => {
+    const result = await runAdmin(dataDir, ['audit', '--username', 'CKiplock', '--limit', '2']);
+
+    expectSuccess(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\S+Z {2}two_factor_reset {7}CKiplock {9}- {2}\{"revokedDevices":2\}$/);
+    expect(lines[1]).toMatch(/^\S+Z {2}account_unlocked\s+CKiplock\s+-\s+\{\}$/);
+  });
+
+  describe.concurrent('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
+    let before: string;
+    /** Everything a refused command could have touched. */
+    const snapshot = () =>
+      JSON.stringify(
+        readDb(dataDir, (db) => ({
+          users: db.prepare('SELECT * FROM users ORDER BY id').all(),
+          practices: db.prepare('SELECT * FROM practices').all(),
+          locations: db.prepare('SELECT * FROM locations ORDER BY id').all(),
+          devices: db.prepare('SELECT * FROM trusted_devices ORDER BY id').all(),
+          audit: db.prepare('SELECT count(*) FROM audit_events').pluck().get(),
+        })),
+      );
+    beforeAll(() => {
+      before = snapshot();
+    });
+
+    const newUser = (...extra: string[]) => ['create-user', '--username', 'newbie', ...extra];
+    const cases: Array<{ rule: string; args: string[]; reason: RegExp }> = [
+      {
+        rule: 'create-user refuses a password shorter than 8 characters',
+        args: newUser('--password', 'abc1234'),
+        reason: /password must be at least 8 characters/,
+      },
+      {
+        rule: 'create-user refuses a password with letters but no digits',
+        args: newUser('--password', 'abcdefghij'),
+        reason: /password must contain both letters and digits/,
+      },
+      {
+        rule: 'create-user refuses a password with digits but no letters',
+        args: newUser('--password', '1234567890'),
+        reason: /password must contain both letters and digits/,
+      },
+      {
+        rule: 'create-user refuses a phone number libphonenumber-js rejects',
+        args: newUser('--password', 'Newbie2024', '--phone', '+1202555'),
+        reason: /"\+1202555" is not a valid phone number/,
+      },
+      {
+        rule: 'create-user refuses an unknown flag',
+        args: newUser('--password', 'Newbie2024', '--nickname', 'nb'),
+        reason: /--nickname/,
+      },
+      {
+        rule: 'create-user refuses a missing --password',
+        args: newUser(),
+        reason: /--password is required/,
+      },
+      {
+        rule: 'create-user refuses a missing --username',
+        args: ['create-user', '--password', 'Newbie2024'],
+        reason: /--username is required/,
+      },
+      {
+        rule: 'create-user refuses a role other than staff or admin',
+        args: newUser('--password', 'Newbie2024', '--role', 'superuser'),
+        reason: /--role must be staff or admin/,
+      },
+      {
+        rule: 'create-user refuses a duplicate username, compared without case',
+        args: ['create-user', '--username', 'ckiplock', '--password', 'Another2024'],
+        reason: /user "ckiplock" already exists/,
+      },
+      {
+        rule: 'set-policy refuses a missing --mode',
+        args: ['set-policy', '--code-ttl', '300'],
+        reason: /--mode is required/,
+      },
+      {
+        rule: 'set-policy refuses a --mode other than off, optional or required',
+        args: ['set-policy', '--mode', 'sometimes'],
+        reason: /--mode must be off, optional or required/,
+      },
+      {
+        rule: 'set-policy refuses an --enforce-after that is not a real calendar date',
+        args: ['set-policy', '--mode', 'optional', '--enforce-after', '2025-02-30'],
+        reason: /--enforce-after must be a date as YYYY-MM-DD/,
+      },
+      {
+        rule: 'set-policy refuses an --enforce-after not written as YYYY-MM-DD',
+        args: ['set-policy', '--mode', 'optional', '--enforce-after', '03/01/2025'],
+        reason: /--enforce-after must be a date as YYYY-MM-DD/,
+      },
+      {
+        rule: 'set-policy refuses a code TTL below 120 seconds',
+        args: ['set-policy', '--mode', 'required', '--code-ttl', '119'],
+        reason: /--code-ttl must be 120-600 seconds/,
+      },
+      {
+        rule: 'set-policy refuses a code TTL above 600 seconds',
+        args: ['set-policy', '--mode', 'required', '--code-ttl', '601'],
+        reason: /--code-ttl must be 120-600 seconds/,
+      },
+      {
+        rule: 'unlock refuses an unknown user',
+        args: ['unlock', '--username', 'ghost'],
+        reason: /no user "ghost"/,
+      },
+      {
+        rule: 'reset-2fa refuses an unknown user',
+        args: ['reset-2fa', '--username', 'ghost'],
+        reason: /no user "ghost"/,
+      },
+    ];
+
+    for (const { rule, args, reason } of cases) {
+      it(rule, async () => {
+        expectOneLineRefusal(await runAdmin(dataDir, args), reason);
+        expect(snapshot()).toBe(before);
+      });
+    }
+  });
+});
+
+describe('admin CLI while `npm run server` (serve) runs on the same data dir', () => {
+  const dataDir = makeDataDir();
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    server = await ServerProcess.start(dataDir);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    removeDataDir(dataDir);
+  });
+
+  it('serve without --demo seeds no users and prints no credentials on an empty data dir', () => {
+    expect(userCount(dataDir)).toBe(0);
+    expect(server?.stdout).not.toMatch(/Password/);
+  });
+
+  it('a user created by the CLI can sign in over HTTP at once: 200 with a code challenge to their phone', async () => {
+    expectSuccess(
+      await runAdmin(dataDir, [
+        'create-user',
+        '--username',
+        'frontdesk',
+        '--password',
+        'Desk2024pw',
+        '--phone',
+        '+12025553816',
+      ]),
+    );
+
+    const answer = await login(server?.url ?? '', 'frontdesk', 'Desk2024pw');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      status: 'challenge',
+      targets: [{ id: 'sms', channel: 'sms', masked: '••• - ••• - 3816' }],
+    });
+  });
+
+  it('unlock from the CLI lets a user locked out by 10 wrong passwords sign in again', async () => {
+    const url = server?.url ?? '';
+    for (let i = 0; i < 10; i++) {
+      expect((await login(url, 'frontdesk', `wrong${i}pass`)).status).toBe(401);
+    }
+    const locked = await login(url, 'frontdesk', 'Desk2024pw');
+    expect(locked).toMatchObject({ status: 423, body: { error: 'account_locked' } });
+
+    expectSuccess(await runAdmin(dataDir, ['unlock', '--username', 'frontdesk']));
+
+    expect(await login(url, 'frontdesk', 'Desk2024pw')).toMatchObject({
+      status: 200,
+      body: { status: 'challenge' },
+    });
+  });
+});
+
+interface DemoCredential {
+  username: string;
+  password: string;
+}
+
+function printedCredentials(stdout: string): DemoCredential[] {
+  return [...stdout.matchAll(/User ID: (\S+)\s+Password: (\S+)/g)].map((m) => ({
+    username: m[1] ?? '',
+    password: m[2] ?? '',
+  }));
+}
+
+describe('serve --demo', () => {
+  const dataDir = makeDataDir();
+  let first: ServerProcess | undefined;
+  let credentials: DemoCredential[] = [];
+  let firstUsers: unknown[] = [];
+  afterAll(async () => {
+    await first?.stop();
+    removeDataDir(dataDir);
+  });
+
+  it('on an empty data dir prints an admin and a front-desk password once, and both sign in over HTTP', async () => {
+    const server = await ServerProcess.start(dataDir, ['serve', '--demo']);
+    first = server;
+    try {
+      credentials = printedCredentials(server.stdout);
+      expect(credentials.map((c) => c.username)).toEqual(['admin', 'frontdesk']);
+      const roles = readDb(dataDir, (db) =>
+        db.prepare('SELECT username, role FROM users ORDER BY username').all(),
+      );
+      expect(roles).toEqual([
+        { username: 'admin', role: 'admin' },
+        { username: 'frontdesk', role: 'staff' },
+      ]);
+      for (const { username, password } of credentials) {
+        const answer = await login(server.url, username, password);
+        expect(answer, username).toMatchObject({ status: 200, body: { status: 'challenge' } });
+      }
+      // A near miss is logged as a failure too; it must not carry the password either.
+      expect((await login(server.url, 'frontdesk', `${credentials[1]?.password}x`)).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    for (const { password } of credentials) {
+      expect(server.stdout.split(password)).toHaveLength(2);
+      expect(server.stderr).not.toContain(password);
+    }
+    firstUsers = readDb(dataDir, (db) => db.prepare('SELECT * FROM users ORDER BY id').all());
+  });
+
+  it('never writes a demo password into a JSON log line', () => {
+    expect(credentials).toHaveLength(2);
+    const logLines = first?.jsonLogLines() ?? [];
+    expect(logLines.some((l) => /listening/.test(String(l.entry.msg)))).toBe(true);
+    for (const { password } of credentials) {
+      expect(logLines.filter((l) => l.raw.includes(password))).toEqual([]);
+    }
+  });
+
+  it('on a second start with the same data dir prints no credentials and seeds nothing new', async () => {
+    expect(firstUsers).toHaveLength(2);
+    const server = await ServerProcess.start(dataDir, ['--demo']);
+    await server.stop();
+
+    expect(server.stdout).not.toMatch(/Password|demo practice created/);
+    expect(readDb(dataDir, (db) => db.prepare('SELECT * FROM users ORDER BY id').all())).toEqual(firstUsers);
+    expect(auditEvents(dataDir, 'user_created')).toHaveLength(2);
+  });
+
+  it('`npm start` runs serve --demo: on an empty data dir it prints the demo credentials', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const script = /^tsx server\/main\.ts(?<args>.*)$/.exec(pkg.scripts.start ?? '');
+    expect(script, `npm start is "${pkg.scripts.start}"`).not.toBeNull();
+    const args = (script?.groups?.args ?? '').trim().split(/\s+/).filter(Boolean);
+    const emptyDir = makeDataDir();
+    try {
+      const server = await ServerProcess.start(emptyDir, args);
+      await server.stop();
+      expect(printedCredentials(server.stdout).map((c) => c.username)).toEqual(['admin', 'frontdesk']);
+    } finally {
+      removeDataDir(emptyDir);
+    }
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Starts the real verification server on a free loopback port, over a fresh SQLite data dir, with real
+ * SMTP and a Twilio-compatible endpoint, a clock the test can move, and every log line captured.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Clock } from '../../server/clock';
+import { loadConfig, type ServerConfig } from '../../server/config';
+import type { RetryOptions } from '../../server/delivery/courier';
+import { createLogger } from '../../server/logger';
+import { type RunningServer, startServer } from '../../server/runtime';
+import { type SmtpCatcher, startSmtpCatcher } from './smtp-catcher';
+import { startTwilioEndpoint, type TwilioEndpoint } from './twilio-endpoint';
+
+export class FakeClock implements Clock {
+  private time: number;
+  constructor(start = '2026-06-01T12:00:00.000Z') {
+    this.time = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.time);
+  }
+  advance(seconds: number): void {
+    this.time += seconds * 1000;
+  }
+  set(iso: string): void {
+    this.time = new Date(iso).getTime();
+  }
+}
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  clock: FakeClock;
+  smtp: SmtpCatcher;
+  twilio: TwilioEndpoint;
+  dataDir: string;
+  config: ServerConfig;
+  logLines: string[];
+  /** POST JSON, answer status + parsed body + headers. */
+  post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  get(pathname: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  close(): Promise<void>;
+}
+
+export interface JsonResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read loosely-typed bodies and assert on them
+  body: any;
+  headers: Headers;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  retry?: RetryOptions;
+  withProviders?: boolean;
+}
+
+export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 11_000, baseDelayMs: 20 };
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const smtp = await startSmtpCatcher();
+  const twilio = await startTwilioEndpoint();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
+  const providers =
+    options.withProviders === false
+      ? {}
+      : {
+          WRSAUTH_SMTP_URL: smtp.url,
+          WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM_NUMBER: twilio.fromNumber,
+          TWILIO_API_BASE: twilio.url,
+        };
+  const config = loadConfig({
+    WRSAUTH_HOST: '127.0.0.1',
+    WRSAUTH_PORT: '0',
+    WRSAUTH_DATA_DIR: dataDir,
+    WRSAUTH_SECRET: randomBytes(32).toString('base64'),
+    WRSAUTH_LOG_LEVEL: 'debug',
+    ...providers,
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const clock = new FakeClock();
+  const server = await startServer(config, {
+    log: createLogger(config.logLevel, sink),
+    clock,
+    retry: options.retry ?? FAST_RETRY,
+  });
+  const request = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.url}${pathname}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  };
+  return {
+    url: server.url,
+    server,
+    clock,
+    smtp,
+    twilio,
+    dataDir,
+    config,
+    logLines,
+    post: (p, b, h) => request('POST', p, b, h),
+    get: (p, h) => request('GET', p, undefined, h),
+    async close() {
+      await server.close();
+      await smtp.close();
+      await twilio.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const PHONE = '+12025553816';
+export const EMAIL = 'ckiplock@wrshealth.com';
+export const PASSWORD = 'frontDesk2026';
+
+/** Creates a user through the admin service, as the CLI does. */
+export async function createUser(
+  t: TestServer,
+  overrides: Partial<Parameters<RunningServer['services']['admin']['createUser']>[0]> = {},
+) {
+  return t.server.services.admin.createUser({
+    username: 'ckiplock',
+    password: PASSWORD,
+    firstName: 'Casey',
+    lastName: 'Kiplock',
+    phone: PHONE,
+    email: EMAIL,
+    ...overrides,
+  });
+}
+
+export async function login(t: TestServer, username = 'ckiplock', password = PASSWORD, extra: object = {}) {
+  return t.post('/api/v1/auth/login', { username, password, ...extra });
+}
+
+/** Logs in and answers with the challenge id. */
+export async function challenge(t: TestServer, username = 'ckiplock'): Promise<string> {
+  const response = await login(t, username);
+  if (response.body?.status !== 'challenge') throw new Error(`expected a challenge: ${JSON.stringify(response.body)}`);
+  return response.body.challengeId;
+}
