@@ -17,7 +17,9 @@ for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     failed += report.numFailedTests;
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A file that failed to load has no tests but must still fail the run.
-    failed += (report.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+    failed += (report.testResults ?? []).filter(
+      (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    ).length;
   }
   // Playwright JSON reporter
   if (report.stats && typeof report.stats.expected === 'number') {

@@ -63,6 +63,9 @@ export class AuditLog {
       detail: JSON.stringify(entry.detail ?? {}),
     });
     // Operators watch the log; the same secret-free facts go there as well.
-    this.log.info({ audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail }, entry.type);
+    this.log.info(
+      { audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail },
+      entry.type,
+    );
   }
 }

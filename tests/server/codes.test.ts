@@ -1,7 +1,14 @@
 /** Sending and checking 6-digit codes: delivery, resend, cooldowns, attempt limits and expiry. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
-import { challenge, createUser, EMAIL, PHONE, startTestServer, type TestServer } from '../support/test-server';
+import {
+  challenge,
+  createUser,
+  EMAIL,
+  PHONE,
+  startTestServer,
+  type TestServer,
+} from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {

@@ -24,7 +24,9 @@ describe('SMS provider failures', () => {
 
     const mailed = await send(id, 'email');
     expect(mailed.status).toBe(200);
-    const verified = await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: codeIn(t.smtp.mails[0]?.raw ?? '') });
+    const verified = await t.post(`/api/v1/auth/challenges/${id}/verify`, {
+      code: codeIn(t.smtp.mails[0]?.raw ?? ''),
+    });
     expect(verified.status).toBe(200);
   });
 
@@ -84,7 +86,9 @@ describe('email provider failures', () => {
     expect((await send(id, 'sms')).status).toBe(200);
   });
 
-  it('answers delivery_failed within 12 s when SMTP hangs, and SMS still works', { timeout: 20_000 }, async () => {
+  it('answers delivery_failed within 12 s when SMTP hangs, and SMS still works', {
+    timeout: 20_000,
+  }, async () => {
     t.smtp.behave({ kind: 'hang' });
     const id = await challenge(t);
     const started = process.hrtime.bigint();
@@ -101,7 +105,10 @@ describe('email provider failures', () => {
     await send(id, 'email');
     const events = await t.server.services.admin.auditTrail({ username: 'ckiplock' });
     const failure = events.find((e) => e.event_type === 'code_delivery_failed');
-    expect(JSON.parse(failure?.detail ?? '{}')).toMatchObject({ channel: 'email', masked: 'cki•••wrshealth.com' });
+    expect(JSON.parse(failure?.detail ?? '{}')).toMatchObject({
+      channel: 'email',
+      masked: 'cki•••wrshealth.com',
+    });
     expect(failure?.detail).not.toContain('ckiplock@');
   });
 });

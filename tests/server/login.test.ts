@@ -1,6 +1,7 @@
 /** Password sign-in: enumeration parity, lockout, the per-IP limit, policy modes and trusted workstations. */
-import Database from 'better-sqlite3';
+
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
 import {

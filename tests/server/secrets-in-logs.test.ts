@@ -50,7 +50,10 @@ describe('secrets stay out of records', () => {
 
   it('redacts secrets passed to the logger by key, wherever they sit', () => {
     const log = t.server.app.log;
-    log.info({ password: 'hunter22a', nested: { code: '123456', deviceToken: 'tok' }, phone: PHONE }, 'probe');
+    log.info(
+      { password: 'hunter22a', nested: { code: '123456', deviceToken: 'tok' }, phone: PHONE },
+      'probe',
+    );
     const line = t.logLines.find((l) => l.includes('"probe"')) ?? '';
     expect(line).toContain('[redacted]');
     for (const secret of ['hunter22a', '123456', '"tok"', PHONE]) expect(line).not.toContain(secret);
@@ -60,7 +63,13 @@ describe('secrets stay out of records', () => {
     const secrets = await walkEveryStep();
     const events = await t.server.services.admin.auditTrail({ limit: 1000 });
     expect(events.map((e) => e.event_type)).toEqual(
-      expect.arrayContaining(['login_failed', 'challenge_created', 'code_sent', 'code_invalid', 'code_verified']),
+      expect.arrayContaining([
+        'login_failed',
+        'challenge_created',
+        'code_sent',
+        'code_invalid',
+        'code_verified',
+      ]),
     );
     const trail = JSON.stringify(events);
     for (const secret of secrets) expect(trail).not.toContain(secret);
@@ -76,7 +85,11 @@ describe('secrets stay out of records', () => {
   });
 
   it('records time, user, IP, user agent, event type and detail for each event', async () => {
-    await t.post('/api/v1/auth/login', { username: 'ckiplock', password: 'nope1234' }, { 'user-agent': 'FrontDesk/1.0' });
+    await t.post(
+      '/api/v1/auth/login',
+      { username: 'ckiplock', password: 'nope1234' },
+      { 'user-agent': 'FrontDesk/1.0' },
+    );
     const [event] = await t.server.services.admin.auditTrail({ username: 'ckiplock', limit: 1 });
     expect(event).toMatchObject({
       event_type: 'login_failed',

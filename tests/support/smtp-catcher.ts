@@ -28,7 +28,9 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     onRcptTo(_address, _session, callback) {
       if (behaviour.kind === 'hang') return; // never answers: the client must time out
       if (behaviour.kind === 'reject') {
-        const error = Object.assign(new Error('mailbox unavailable'), { responseCode: behaviour.responseCode });
+        const error = Object.assign(new Error('mailbox unavailable'), {
+          responseCode: behaviour.responseCode,
+        });
         return callback(error);
       }
       callback();

@@ -98,7 +98,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     retry: options.retry ?? FAST_RETRY,
   });
-  const request = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const request = async (
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${server.url}${pathname}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -154,6 +159,7 @@ export async function login(t: TestServer, username = 'ckiplock', password = PAS
 /** Logs in and answers with the challenge id. */
 export async function challenge(t: TestServer, username = 'ckiplock'): Promise<string> {
   const response = await login(t, username);
-  if (response.body?.status !== 'challenge') throw new Error(`expected a challenge: ${JSON.stringify(response.body)}`);
+  if (response.body?.status !== 'challenge')
+    throw new Error(`expected a challenge: ${JSON.stringify(response.body)}`);
   return response.body.challengeId;
 }

@@ -16,7 +16,10 @@ export interface ReceivedSms {
   body: string;
 }
 
-export type TwilioBehaviour = { kind: 'accept' } | { kind: 'fail'; status: number; code?: number } | { kind: 'hang' };
+export type TwilioBehaviour =
+  | { kind: 'accept' }
+  | { kind: 'fail'; status: number; code?: number }
+  | { kind: 'hang' };
 
 export interface TwilioEndpoint {
   url: string;
@@ -55,7 +58,8 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || !match) return reply(404, { code: 20404, message: 'not found', status: 404 });
+      if (req.method !== 'POST' || !match)
+        return reply(404, { code: 20404, message: 'not found', status: 404 });
       if (user !== accountSid || pass !== authToken || match[1] !== accountSid) {
         return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
       }
@@ -64,7 +68,11 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
         return;
       }
       if (behaviour.kind === 'fail') {
-        return reply(behaviour.status, { code: behaviour.code ?? 20500, message: 'failure', status: behaviour.status });
+        return reply(behaviour.status, {
+          code: behaviour.code ?? 20500,
+          message: 'failure',
+          status: behaviour.status,
+        });
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
       endpoint.messages.push({

@@ -18,7 +18,9 @@ describe('PasswordHasher', () => {
 
   it('refuses at once past concurrency + queue, and serves the rest', async () => {
     const hasher = new PasswordHasher({ concurrency: 2, queueLimit: 3 });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => hasher.hash(`password${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => hasher.hash(`password${i}`)),
+    );
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(3);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(HasherBusyError);
