@@ -200,4 +200,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// The data dir holds the database, the key and the dev outbox: nothing in it is for other users.
+process.umask(0o077);
 process.exitCode = await main(process.argv.slice(2));

@@ -275,8 +275,14 @@ export class AuthService {
     }
 
     const code = request.code.replace(/[\s-]/g, '');
+    if (!isWellFormedCode(code)) {
+      // A typo in the shape of the code cannot be a guess at it, so it costs no attempt.
+      throw new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of your verification code.', {
+        attemptsRemaining: challenge.attempts_remaining,
+      });
+    }
     const storedHmac = challenge.code_hmac;
-    if (storedHmac && isWellFormedCode(code) && keyring.codeMatches(challenge.id, code, storedHmac)) {
+    if (storedHmac && keyring.codeMatches(challenge.id, code, storedHmac)) {
       if (!(await consumeChallenge(db, challenge.id, storedHmac))) {
         // Another request used it, or guesses ran it out, between our read and our write.
         throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0

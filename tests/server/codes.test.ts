@@ -232,3 +232,23 @@ describe('checking a code', () => {
     expect((await verify(first, code)).status).toBe(200);
   });
 });
+
+describe('code shape', () => {
+  it('answers a code that is not 6 digits with invalid_code, without spending an attempt', async () => {
+    const id = await challenge(t);
+    await send(id, 'sms');
+    for (const typo of ['12345', '1234567', 'abcdef', '']) {
+      const response = await verify(id, typo);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: 'invalid_code', attemptsRemaining: 5 });
+    }
+    expect((await verify(id, wrongCode(lastSmsCode()))).body.attemptsRemaining).toBe(4);
+  });
+
+  it('accepts the code typed with a space or dash in the middle', async () => {
+    const id = await challenge(t);
+    await send(id, 'sms');
+    const code = lastSmsCode();
+    expect((await verify(id, `${code.slice(0, 3)} ${code.slice(3)}`)).status).toBe(200);
+  });
+});
