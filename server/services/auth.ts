@@ -81,6 +81,14 @@ export function targetsOf(user: Pick<UserRow, 'phone' | 'email'>): ResolvedTarge
   return targets;
 }
 
+const accountLocked = (lockedUntil: string, now: Date) =>
+  new AppError(
+    423,
+    ErrorCode.accountLocked,
+    'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
+    { retryAfter: secondsUntil(lockedUntil, now) },
+  );
+
 const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryTarget => ({ id, channel, masked });
 
 const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
@@ -107,12 +115,7 @@ export class AuthService {
     }
     if (isLocked(user, now)) {
       await audit.record(context, { type: 'login_blocked_locked', userId: user.id, username: user.username });
-      throw new AppError(
-        423,
-        ErrorCode.accountLocked,
-        'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
-        { retryAfter: secondsUntil(user.locked_until as string, now) },
-      );
+      throw accountLocked(user.locked_until as string, now);
     }
 
     const practice = await findPractice(db, user.practice_id);
@@ -334,6 +337,8 @@ export class AuthService {
     if (challenge.attempts_remaining <= 0) throw tooManyAttempts();
     const user = await findUserById(db, challenge.user_id);
     if (!user?.active) throw challengeExpired();
+    // A lock reached while a challenge is open (say, by password guessing elsewhere) stops codes too.
+    if (isLocked(user, clock.now())) throw accountLocked(user.locked_until as string, clock.now());
     return { challenge, user };
   }
 

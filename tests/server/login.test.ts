@@ -116,6 +116,22 @@ describe('account lockout', () => {
     expect((await login(t)).body.status).toBe('challenge');
   });
 
+  it('starts a fresh count after a lock runs out, so one more failure does not lock again', async () => {
+    await failTenTimes();
+    t.clock.advance(15 * 60 + 1);
+    expect((await login(t, 'ckiplock', 'wrongAgain1')).status).toBe(401);
+    expect((await login(t)).body.status).toBe('challenge');
+  });
+
+  it('refuses codes on a challenge whose account got locked meanwhile', async () => {
+    const id = await challenge(t);
+    await failTenTimes();
+    const send = await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
+    expect(send.status).toBe(423);
+    expect(send.body.error).toBe('account_locked');
+    expect(t.twilio.messages).toHaveLength(0);
+  });
+
   it('ends the lock early on unlock', async () => {
     await failTenTimes();
     await t.server.services.admin.unlock('ckiplock');
