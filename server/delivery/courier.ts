@@ -36,7 +36,7 @@ export interface RetryOptions {
   baseDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { attempts: 2, deadlineMs: 11_000, baseDelayMs: 300 };
+export const DEFAULT_RETRY: RetryOptions = { attempts: 2, deadlineMs: 10_000, baseDelayMs: 300 };
 
 /** Sends with bounded retries, exponential backoff and full jitter, for transient failures only. */
 export async function sendWithRetry(

@@ -50,9 +50,10 @@ export class AuditLog {
     private readonly log: Logger,
   ) {}
 
-  async record(context: RequestContext, entry: AuditEntry): Promise<void> {
+  /** Pass `executor` to write the event inside the caller's transaction. */
+  async record(context: RequestContext, entry: AuditEntry, executor: Db = this.db): Promise<void> {
     const now = this.clock.now();
-    await insertAuditEvent(this.db, {
+    await insertAuditEvent(executor, {
       id: newSortableId(now),
       at: now.toISOString(),
       user_id: entry.userId ?? null,

@@ -286,26 +286,27 @@ export class AuthService {
     }
     const storedHmac = challenge.code_hmac;
     if (storedHmac && keyring.codeMatches(challenge.id, code, storedHmac)) {
-      if (!(await consumeChallenge(db, challenge.id, storedHmac))) {
-        // Another request used it, or guesses ran it out, between our read and our write.
-        throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
-          ? tooManyAttempts()
-          : challengeExpired();
-      }
-      await audit.record(context, { type: 'code_verified', ...who, detail: { challengeId } });
-      const practice = await findPractice(db, user.practice_id);
-      let deviceToken: string | undefined;
-      if (request.rememberDevice && practice.remember_days > 0) {
-        const name = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
-        deviceToken = await this.deps.sessions.rememberDevice(user.id, name, practice.remember_days);
-        await audit.record(context, {
-          type: 'trusted_device_created',
-          ...who,
-          detail: { name, days: practice.remember_days },
-        });
-      }
-      const authenticated = await this.signIn(user, context, { method: 'code' });
-      return deviceToken ? { ...authenticated, deviceToken } : authenticated;
+      const { remember_days: rememberDays } = await findPractice(db, user.practice_id);
+      const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
+      // One transaction: the challenge is used up if and only if the session (and device) exist.
+      const authenticated = await db.transaction().execute(async (tx) => {
+        if (!(await consumeChallenge(tx, challenge.id, storedHmac))) return undefined;
+        await audit.record(context, { type: 'code_verified', ...who, detail: { challengeId } }, tx);
+        if (!request.rememberDevice || rememberDays === 0)
+          return this.signIn(user, context, { method: 'code' }, tx);
+        const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
+        await audit.record(
+          context,
+          { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
+          tx,
+        );
+        return { ...(await this.signIn(user, context, { method: 'code' }, tx)), deviceToken };
+      });
+      if (authenticated) return authenticated;
+      // Another request used it, or guesses ran it out, between our read and our write.
+      throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
+        ? tooManyAttempts()
+        : challengeExpired();
     }
 
     const spent = await spendAttempt(db, challenge.id);
@@ -342,20 +343,24 @@ export class AuthService {
     return { challenge, user };
   }
 
-  private async signIn(
+  /** Starts a session; clearing the failure count, the session and its audit record commit together. */
+  private signIn(
     user: UserRow,
     context: RequestContext,
     detail: { method: string },
+    tx?: Db,
   ): Promise<Authenticated> {
-    await clearFailures(this.deps.db, user.id);
-    const session = await this.deps.sessions.start(user);
-    await this.deps.audit.record(context, {
-      type: 'login_succeeded',
-      userId: user.id,
-      username: user.username,
-      detail,
-    });
-    return { status: 'authenticated', ...session };
+    const run = async (executor: Db): Promise<Authenticated> => {
+      await clearFailures(executor, user.id);
+      const session = await this.deps.sessions.start(user, executor);
+      await this.deps.audit.record(
+        context,
+        { type: 'login_succeeded', userId: user.id, username: user.username, detail },
+        executor,
+      );
+      return { status: 'authenticated', ...session };
+    };
+    return tx ? run(tx) : this.deps.db.transaction().execute(run);
   }
 
   /** Unknown users cost one argon2 computation too, so neither time nor answer tells who exists. */

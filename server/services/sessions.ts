@@ -27,11 +27,11 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  async start(user: UserRow): Promise<Omit<Authenticated, 'status'>> {
+  async start(user: UserRow, executor: Db = this.db): Promise<Omit<Authenticated, 'status'>> {
     const now = this.clock.now();
     const { token, hash } = newToken();
     const expiresAt = addSeconds(now, SESSION_MAX_SECONDS).toISOString();
-    await insertSession(this.db, {
+    await insertSession(executor, {
       id: newSortableId(now),
       token_hash: hash,
       user_id: user.id,
@@ -40,11 +40,11 @@ export class SessionService {
       expires_at: expiresAt,
       revoked_at: null,
     });
-    return { sessionToken: token, expiresAt, ...(await this.describe(user)) };
+    return { sessionToken: token, expiresAt, ...(await this.describe(user, executor)) };
   }
 
-  async describe(user: UserRow) {
-    return { user: toApiUser(user), locations: await locationsOf(this.db, user.id) };
+  async describe(user: UserRow, executor: Db = this.db) {
+    return { user: toApiUser(user), locations: await locationsOf(executor, user.id) };
   }
 
   /** The live session and its active user for a bearer token, or 401. */
@@ -66,10 +66,15 @@ export class SessionService {
     await revokeSession(this.db, sessionId, this.clock.now());
   }
 
-  async rememberDevice(userId: string, name: string, rememberDays: number): Promise<string> {
+  async rememberDevice(
+    userId: string,
+    name: string,
+    rememberDays: number,
+    executor: Db = this.db,
+  ): Promise<string> {
     const now = this.clock.now();
     const { token, hash } = newToken();
-    await insertTrustedDevice(this.db, {
+    await insertTrustedDevice(executor, {
       id: newSortableId(now),
       token_hash: hash,
       user_id: userId,

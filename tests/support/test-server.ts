@@ -59,7 +59,7 @@ export interface TestServerOptions {
   withProviders?: boolean;
 }
 
-export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 11_000, baseDelayMs: 20 };
+export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 10_000, baseDelayMs: 20 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const smtp = await startSmtpCatcher();
