@@ -113,13 +113,19 @@ function expectOneLineRefusal(result: CliResult, reason: RegExp): void {
   expect(lines[0]).toMatch(reason);
 }
 
-describe('admin CLI on a new data dir', () => {
+describe('admin CLI commands on one data dir (in order)', () => {
   let parent: string | undefined;
+  let dataDir = '';
+  const password = 'Kiplock2024pw';
+  beforeAll(() => {
+    parent = makeDataDir();
+    // Not created yet: the first command must create it.
+    dataDir = path.join(parent, 'practice', 'data');
+  });
   afterAll(() => removeDataDir(parent));
 
-  it('creates and migrates the database itself, and starts the practice with "Main Office" and policy optional', async () => {
-    parent = makeDataDir();
-    const dataDir = path.join(parent, 'not', 'yet', 'there');
+  it('creates and migrates a new data dir itself, starting the practice with "Main Office" and policy optional', async () => {
+    expect(fs.existsSync(dataDir)).toBe(false);
 
     const result = await runAdmin(dataDir, ['audit']);
 
@@ -132,12 +138,6 @@ describe('admin CLI on a new data dir', () => {
     expect(allLocationNames(dataDir)).toEqual(['Main Office']);
     expect(userCount(dataDir)).toBe(0);
   });
-});
-
-describe('admin CLI commands on one data dir (in order)', () => {
-  const dataDir = makeDataDir();
-  const password = 'Kiplock2024pw';
-  afterAll(() => removeDataDir(dataDir));
 
   it('create-user stores an argon2id hash of the password, never the password, and links the user to "Main Office"', async () => {
     const result = await runAdmin(dataDir, [
@@ -306,12 +306,11 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expectSuccess(result);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\S+Z {2}two_factor_reset {7}CKiplock {9}- {2}\{"revokedDevices":2\}$/);
-    expect(lines[1]).toMatch(/^\S+Z {2}account_unlocked\s+CKiplock\s+-\s+\{\}$/);
+    expect(lines[0]).toMatch(/^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2\}$/);
+    expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{\}$/);
   });
 
-  describe.concurrent('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
-    let before: string;
+  describe('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
     /** Everything a refused command could have touched. */
     const snapshot = () =>
       JSON.stringify(
@@ -323,11 +322,10 @@ describe('admin CLI commands on one data dir (in order)', () => {
           audit: db.prepare('SELECT count(*) FROM audit_events').pluck().get(),
         })),
       );
-    beforeAll(() => {
-      before = snapshot();
-    });
 
-    const newUser = (...extra: string[]) => ['create-user', '--username', 'newbie', ...extra];
+    // A distinct name per case, so one wrongly accepted user cannot make the next case fail for another reason.
+    let newcomers = 0;
+    const newUser = (...extra: string[]) => ['create-user', '--username', `newbie${++newcomers}`, ...extra];
     const cases: Array<{ rule: string; args: string[]; reason: RegExp }> = [
       {
         rule: 'create-user refuses a password shorter than 8 characters',
@@ -360,24 +358,9 @@ describe('admin CLI commands on one data dir (in order)', () => {
         reason: /--password is required/,
       },
       {
-        rule: 'create-user refuses a missing --username',
-        args: ['create-user', '--password', 'Newbie2024'],
-        reason: /--username is required/,
-      },
-      {
-        rule: 'create-user refuses a role other than staff or admin',
-        args: newUser('--password', 'Newbie2024', '--role', 'superuser'),
-        reason: /--role must be staff or admin/,
-      },
-      {
         rule: 'create-user refuses a duplicate username, compared without case',
         args: ['create-user', '--username', 'ckiplock', '--password', 'Another2024'],
         reason: /user "ckiplock" already exists/,
-      },
-      {
-        rule: 'set-policy refuses a missing --mode',
-        args: ['set-policy', '--code-ttl', '300'],
-        reason: /--mode is required/,
       },
       {
         rule: 'set-policy refuses a --mode other than off, optional or required',
@@ -387,11 +370,6 @@ describe('admin CLI commands on one data dir (in order)', () => {
       {
         rule: 'set-policy refuses an --enforce-after that is not a real calendar date',
         args: ['set-policy', '--mode', 'optional', '--enforce-after', '2025-02-30'],
-        reason: /--enforce-after must be a date as YYYY-MM-DD/,
-      },
-      {
-        rule: 'set-policy refuses an --enforce-after not written as YYYY-MM-DD',
-        args: ['set-policy', '--mode', 'optional', '--enforce-after', '03/01/2025'],
         reason: /--enforce-after must be a date as YYYY-MM-DD/,
       },
       {
@@ -418,6 +396,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
 
     for (const { rule, args, reason } of cases) {
       it(rule, async () => {
+        const before = snapshot();
         expectOneLineRefusal(await runAdmin(dataDir, args), reason);
         expect(snapshot()).toBe(before);
       });
@@ -426,9 +405,10 @@ describe('admin CLI commands on one data dir (in order)', () => {
 });
 
 describe('admin CLI while `npm run server` (serve) runs on the same data dir', () => {
-  const dataDir = makeDataDir();
+  let dataDir = '';
   let server: ServerProcess | undefined;
   beforeAll(async () => {
+    dataDir = makeDataDir();
     server = await ServerProcess.start(dataDir);
   });
   afterAll(async () => {
@@ -492,14 +472,31 @@ function printedCredentials(stdout: string): DemoCredential[] {
   }));
 }
 
-describe('serve --demo', () => {
-  const dataDir = makeDataDir();
+/** The arguments `npm start` passes to server/main.ts. */
+function npmStartArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string | undefined>;
+  };
+  const script = /^tsx server\/main\.ts(?<args>.*)$/.exec(pkg.scripts.start ?? '');
+  if (!script) throw new Error(`npm start is "${pkg.scripts.start}", not tsx server/main.ts ...`);
+  return (script.groups?.args ?? '').trim().split(/\s+/).filter(Boolean);
+}
+
+describe('serve --demo (`npm start`)', () => {
+  let dataDir = '';
   let first: ServerProcess | undefined;
   let credentials: DemoCredential[] = [];
   let firstUsers: unknown[] = [];
+  beforeAll(() => {
+    dataDir = makeDataDir();
+  });
   afterAll(async () => {
     await first?.stop();
     removeDataDir(dataDir);
+  });
+
+  it('is what `npm start` runs', () => {
+    expect(npmStartArgs()).toEqual(['serve', '--demo']);
   });
 
   it('on an empty data dir prints an admin and a front-desk password once, and both sign in over HTTP', async () => {
@@ -519,7 +516,7 @@ describe('serve --demo', () => {
         const answer = await login(server.url, username, password);
         expect(answer, username).toMatchObject({ status: 200, body: { status: 'challenge' } });
       }
-      // A near miss is logged as a failure too; it must not carry the password either.
+      // A near miss is logged as a failure; it must not carry the password either.
       expect((await login(server.url, 'frontdesk', `${credentials[1]?.password}x`)).status).toBe(401);
     } finally {
       await server.stop();
@@ -542,28 +539,11 @@ describe('serve --demo', () => {
 
   it('on a second start with the same data dir prints no credentials and seeds nothing new', async () => {
     expect(firstUsers).toHaveLength(2);
-    const server = await ServerProcess.start(dataDir, ['--demo']);
+    const server = await ServerProcess.start(dataDir, ['serve', '--demo']);
     await server.stop();
 
     expect(server.stdout).not.toMatch(/Password|demo practice created/);
     expect(readDb(dataDir, (db) => db.prepare('SELECT * FROM users ORDER BY id').all())).toEqual(firstUsers);
     expect(auditEvents(dataDir, 'user_created')).toHaveLength(2);
-  });
-
-  it('`npm start` runs serve --demo: on an empty data dir it prints the demo credentials', async () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
-    const script = /^tsx server\/main\.ts(?<args>.*)$/.exec(pkg.scripts.start ?? '');
-    expect(script, `npm start is "${pkg.scripts.start}"`).not.toBeNull();
-    const args = (script?.groups?.args ?? '').trim().split(/\s+/).filter(Boolean);
-    const emptyDir = makeDataDir();
-    try {
-      const server = await ServerProcess.start(emptyDir, args);
-      await server.stop();
-      expect(printedCredentials(server.stdout).map((c) => c.username)).toEqual(['admin', 'frontdesk']);
-    } finally {
-      removeDataDir(emptyDir);
-    }
   });
 });

@@ -90,9 +90,6 @@ export class AdminService {
     if (names.some((n) => n.length === 0 || n.length > 100)) {
       throw new AdminInputError('a location name must be 1-100 characters');
     }
-    const locations: Array<{ id: string; name: string }> = [];
-    for (const name of new Set(names))
-      locations.push(await findOrCreateLocation(this.db, practice.id, name, now));
     const user = {
       id: randomUUID(),
       practice_id: practice.id,
@@ -110,13 +107,25 @@ export class AdminService {
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('users').values(user).execute();
-      await tx
-        .insertInto('user_locations')
-        .values(locations.map((l) => ({ user_id: user.id, location_id: l.id })))
-        .execute();
-    });
+    let locations: Array<{ id: string; name: string }> = [];
+    try {
+      locations = await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('users').values(user).execute();
+        const linked = [];
+        for (const name of new Set(names))
+          linked.push(await findOrCreateLocation(tx, practice.id, name, now));
+        await tx
+          .insertInto('user_locations')
+          .values(linked.map((l) => ({ user_id: user.id, location_id: l.id })))
+          .execute();
+        return linked;
+      });
+    } catch (error) {
+      // Another create-user for the same name got there first.
+      if (/unique/i.test((error as Error).message))
+        throw new AdminInputError(`user "${username}" already exists`);
+      throw error;
+    }
     await this.audit.record(CLI_CONTEXT, {
       type: 'user_created',
       userId: user.id,

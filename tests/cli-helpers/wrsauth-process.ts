@@ -103,7 +103,7 @@ export class ServerProcess {
     });
   }
 
-  /** Starts the server and waits until GET /healthz answers 200; throws with its output if it exits first. */
+  /** Starts the server and waits until GET /healthz answers 200; else stops it and throws with its output. */
   static async start(dataDir: string, args: string[] = []): Promise<ServerProcess> {
     const port = await freePort();
     const child = spawnMain(args, {
@@ -122,7 +122,12 @@ export class ServerProcess {
   }
 
   private async waitUntilHealthy(): Promise<void> {
+    // A bound below vitest's hook timeout, so a server that never gets healthy is stopped, not leaked.
+    const giveUpAt = Date.now() + 25_000;
     for (;;) {
+      if (Date.now() > giveUpAt) {
+        throw new Error(`server did not answer /healthz\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
+      }
       if (this.exitCode !== undefined) {
         throw new Error(
           `server exited with ${this.exitCode} before it was healthy\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,

@@ -1,0 +1,214 @@
+/** Server configuration from the environment, the server key, and how the CLI reports a bad setting. */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseSecret } from '../server/config';
+import { loadServerKey, SECRET_FILE } from '../server/secrets';
+import { makeDataDir, removeDataDir, runCli, SQLITE_FILE } from './cli-helpers/wrsauth-process';
+
+const KEY = randomBytes(32);
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to 127.0.0.1:4580, ./data resolved against the working directory and 100 logins a minute', () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4580,
+      dataDir: path.join(process.cwd(), 'data'),
+      loginLimitPerMinute: 100,
+      trustProxy: false,
+      logLevel: 'info',
+    });
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.secret).toBeUndefined();
+    expect(config.smtp).toBeUndefined();
+    expect(config.twilio).toBeUndefined();
+  });
+
+  it('takes host, port, data dir and login limit from WRSAUTH_* variables', () => {
+    const config = loadConfig({
+      WRSAUTH_HOST: '0.0.0.0',
+      WRSAUTH_PORT: '8443',
+      WRSAUTH_DATA_DIR: 'var/wrsauth',
+      WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '250',
+    });
+
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8443,
+      dataDir: path.resolve('var/wrsauth'),
+      loginLimitPerMinute: 250,
+    });
+  });
+
+  it.each(['abc', '65536', '-1', '4580.5', '80 80'])(
+    'refuses WRSAUTH_PORT=%j with a message naming WRSAUTH_PORT',
+    (port) => {
+      expect(configError({ WRSAUTH_PORT: port }).message).toMatch(
+        /^WRSAUTH_PORT must be a whole number from 0 to 65535/,
+      );
+    },
+  );
+
+  it.each([' ', '0x50', '1e3'])(
+    'refuses WRSAUTH_PORT=%j rather than reading it as a number other than what was written',
+    (port) => {
+      expect(configError({ WRSAUTH_PORT: port }).message).toMatch(/WRSAUTH_PORT/);
+    },
+  );
+
+  it('accepts a WRSAUTH_SECRET of 32 random bytes in base64 and keeps exactly those bytes', () => {
+    expect(loadConfig({ WRSAUTH_SECRET: KEY.toString('base64') }).secret?.equals(KEY)).toBe(true);
+  });
+
+  it('refuses a WRSAUTH_SECRET shorter than 32 bytes with a message naming WRSAUTH_SECRET', () => {
+    const short = randomBytes(31).toString('base64');
+
+    const message = configError({ WRSAUTH_SECRET: short }).message;
+
+    expect(message).toMatch(/^WRSAUTH_SECRET must be base64 of at least 32 random bytes/);
+    expect(message).toContain('got 31 bytes');
+    expect(message).not.toContain(short);
+  });
+
+  it('refuses a WRSAUTH_SECRET that is not base64, naming WRSAUTH_SECRET without echoing the value', () => {
+    const notBase64 = 'correct horse battery staple, but not base64 at all!';
+
+    const message = configError({ WRSAUTH_SECRET: notBase64 }).message;
+
+    expect(message).toMatch(/^WRSAUTH_SECRET must be base64/);
+    expect(message).not.toContain('horse');
+  });
+
+  it('parseSecret names the source it was given in its refusal', () => {
+    expect(() => parseSecret('c2hvcnQ=', '/srv/wrsauth/secret.key')).toThrow(
+      /^\/srv\/wrsauth\/secret\.key must be base64 of at least 32 random bytes/,
+    );
+  });
+
+  it('refuses Twilio with TWILIO_ACCOUNT_SID but no TWILIO_AUTH_TOKEN', () => {
+    expect(configError({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_FROM_NUMBER: '+12025550100' }).message).toBe(
+      'Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither',
+    );
+  });
+
+  it('refuses Twilio with TWILIO_AUTH_TOKEN but no TWILIO_ACCOUNT_SID', () => {
+    expect(configError({ TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM_NUMBER: '+12025550100' }).message).toBe(
+      'Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither',
+    );
+  });
+
+  it('refuses Twilio credentials without TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID', () => {
+    expect(configError({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'tok' }).message).toMatch(
+      /TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID/,
+    );
+  });
+
+  it('configures Twilio when the SID, the token and a sender are all set', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'tok',
+      TWILIO_MESSAGING_SERVICE_SID: 'MG456',
+      TWILIO_API_BASE: 'http://127.0.0.1:9999/',
+    });
+
+    expect(config.twilio).toEqual({
+      accountSid: 'AC123',
+      authToken: 'tok',
+      from: undefined,
+      messagingServiceSid: 'MG456',
+      apiBase: 'http://127.0.0.1:9999',
+    });
+  });
+});
+
+describe('loadServerKey', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  it('creates secret.key with mode 0600 on first run, holding 32 random bytes in base64', () => {
+    dataDir = makeDataDir();
+    const file = path.join(dataDir, SECRET_FILE);
+    expect(fs.existsSync(file)).toBe(false);
+
+    const key = loadServerKey(dataDir);
+
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(key).toHaveLength(32);
+    expect(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64').equals(key)).toBe(true);
+  });
+
+  it('creates a missing data dir for the key file, readable by its owner only', () => {
+    dataDir = makeDataDir();
+    const nested = path.join(dataDir, 'new');
+
+    loadServerKey(nested);
+
+    expect(fs.statSync(nested).mode & 0o777).toBe(0o700);
+    expect(fs.existsSync(path.join(nested, SECRET_FILE))).toBe(true);
+  });
+
+  it('reuses the key file on the next run: the same key, the file unchanged', () => {
+    dataDir = makeDataDir();
+    const first = loadServerKey(dataDir);
+    const fileAfterFirst = fs.readFileSync(path.join(dataDir, SECRET_FILE), 'utf8');
+
+    const second = loadServerKey(dataDir);
+
+    expect(second.equals(first)).toBe(true);
+    expect(fs.readFileSync(path.join(dataDir, SECRET_FILE), 'utf8')).toBe(fileAfterFirst);
+  });
+
+  it('uses the WRSAUTH_SECRET key instead of the key file', () => {
+    dataDir = makeDataDir();
+    const fromFile = loadServerKey(dataDir);
+    const config = loadConfig({ WRSAUTH_DATA_DIR: dataDir, WRSAUTH_SECRET: KEY.toString('base64') });
+
+    const key = loadServerKey(config.dataDir, config.secret);
+
+    expect(key.equals(KEY)).toBe(true);
+    expect(key.equals(fromFile)).toBe(false);
+  });
+
+  it('refuses a damaged key file with a message naming the file', () => {
+    dataDir = makeDataDir();
+    const file = path.join(dataDir, SECRET_FILE);
+    fs.writeFileSync(file, 'not a key\n', { mode: 0o600 });
+
+    expect(() => loadServerKey(dataDir as string)).toThrow(ConfigError);
+    expect(() => loadServerKey(dataDir as string)).toThrow(`${file} must be base64`);
+  });
+});
+
+describe('the CLI with a bad setting', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  it('exits non-zero with one line naming WRSAUTH_SECRET for a bad WRSAUTH_SECRET, touching no data', async () => {
+    dataDir = makeDataDir();
+    const badSecret = 'tooShortToBeAKey';
+
+    const result = await runCli(['audit'], { WRSAUTH_DATA_DIR: dataDir, WRSAUTH_SECRET: badSecret });
+
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^wrsauth: WRSAUTH_SECRET must be base64 of at least 32 random bytes/);
+    expect(result.stderr).not.toContain(badSecret);
+    expect(fs.existsSync(path.join(dataDir, SQLITE_FILE))).toBe(false);
+  });
+});
