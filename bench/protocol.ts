@@ -19,9 +19,8 @@ export interface ServerReady {
   port: number;
   hashConcurrency: number;
   hashQueueLimit: number;
-  /** Only the subject server sends these. */
+  /** Only the subject server sends these; it sends challenges when asked (MintRequest). */
   accounts?: BenchAccounts;
-  pairs?: CodePair[];
 }
 
 export interface Minted {
@@ -38,12 +37,26 @@ export interface Argon2Rate {
   seconds: number;
 }
 
+/** How the subject server's process fared since the previous StatsRequest (or since it started). */
+export interface ServerStats {
+  type: 'stats';
+  id: number;
+  seconds: number;
+  /** Share of the time the event loop was busy (0..1). */
+  eventLoopUtilization: number;
+  /** CPU time used by the whole process (all threads, argon2 included) per second of wall time. */
+  cpuCores: number;
+  /** Event loop delay percentiles, in ms. */
+  loopDelayP50: number;
+  loopDelayP99: number;
+}
+
 export interface ChildFailed {
   type: 'failed';
   message: string;
 }
 
-export type ChildMessage = ServerReady | Minted | Argon2Rate | ChildFailed;
+export type ChildMessage = ServerReady | Minted | Argon2Rate | ServerStats | ChildFailed;
 
 /** Asks the subject server for `count` fresh challenges. */
 export interface MintRequest {
@@ -59,4 +72,9 @@ export interface MeasureRequest {
   seconds: number;
 }
 
-export type ParentMessage = MintRequest | MeasureRequest;
+export interface StatsRequest {
+  type: 'stats';
+  id: number;
+}
+
+export type ParentMessage = MintRequest | MeasureRequest | StatsRequest;

@@ -5,7 +5,6 @@
  * tens of thousands through login + send would cost an argon2 hash each and trip the resend cooldown.
  */
 import { randomBytes } from 'node:crypto';
-import type { Channel } from '../src/shared/api';
 import { buildApp } from '../server/app';
 import { addSeconds } from '../server/clock';
 import { loadConfig } from '../server/config';
@@ -17,7 +16,9 @@ import { ensurePractice } from '../server/repositories/practices';
 import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/secrets';
 import { createServices, type Services } from '../server/services';
 import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
+import type { Channel } from '../src/shared/api';
 import { fail, onParentMessage, toParent } from './child-ipc';
+import { startProcessMeter } from './process-meter';
 import type { BenchAccounts, CodePair } from './protocol';
 
 /** Keeps what would have been sent, so the bench can read a code the way a user would. */
@@ -58,7 +59,7 @@ async function main() {
   const keyring = new Keyring(key);
   const courier = new CapturingCourier();
   const couriers: Record<Channel, Courier> = { sms: courier, email: courier };
-  const services = createServices({ db, key, config, couriers });
+  const services = createServices({ db, key, config, couriers, log });
 
   const accounts: BenchAccounts = {
     username: 'bench.login',
@@ -90,7 +91,9 @@ async function main() {
   async function mint(count: number): Promise<CodePair[]> {
     const now = services.clock.now();
     const expiresAt = addSeconds(now, CHALLENGE_TTL_SECONDS);
-    const codeExpiresAt = new Date(Math.min(addSeconds(now, practice.code_ttl_seconds).getTime(), expiresAt.getTime()));
+    const codeExpiresAt = new Date(
+      Math.min(addSeconds(now, practice.code_ttl_seconds).getTime(), expiresAt.getTime()),
+    );
     const pairs: CodePair[] = [];
     await db.transaction().execute(async (tx) => {
       for (let i = 0; i < count; i++) {
@@ -114,14 +117,15 @@ async function main() {
     return pairs;
   }
 
+  const readMeter = startProcessMeter();
   onParentMessage(async (message) => {
+    if (message.type === 'stats') await toParent(readMeter(message.id));
     if (message.type !== 'mint') return;
     const started = performance.now();
     const pairs = await mint(message.count);
     await toParent({ type: 'minted', id: message.id, pairs, ms: performance.now() - started });
   });
 
-  const initial = await mint(Number(process.env.BENCH_INITIAL_CHALLENGES ?? 0));
   const app = await buildApp({ services, log, trustProxy: config.trustProxy });
   // Loopback only, whatever the environment says.
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -133,7 +137,6 @@ async function main() {
     hashConcurrency: config.hashConcurrency,
     hashQueueLimit: config.hashQueueLimit,
     accounts,
-    pairs: initial,
   });
 }
 

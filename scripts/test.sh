@@ -9,7 +9,7 @@ status=0
 echo "== lint (biome)"
 npx biome check . || status=1
 echo "== typecheck (tsc)"
-npx tsc --noEmit -p tsconfig.json || status=1
+npm run --silent typecheck || status=1
 
 echo "== tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1

@@ -31,6 +31,11 @@ export class PasswordHasher {
     return this.waiting.length;
   }
 
+  /** True when one more hash would be refused: callers can answer 503 before doing any other work. */
+  get saturated(): boolean {
+    return this.running >= this.options.concurrency && this.waiting.length >= this.options.queueLimit;
+  }
+
   hash(password: string): Promise<string> {
     return this.run(() => hash(password, ARGON2_OPTIONS));
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app';
 import type { Clock } from './clock';
 import type { ServerConfig } from './config';
-import { openSqlite } from './db/database';
+import { closeSqlite, openSqlite } from './db/database';
 import { createCouriers } from './delivery';
 import type { RetryOptions } from './delivery/courier';
 import { ensurePractice } from './repositories/practices';
@@ -21,13 +21,14 @@ export interface RunningServer {
 
 export interface OpenOptions {
   log: Logger;
+  backgroundCheckpoints?: boolean;
   clock?: Clock;
   retry?: RetryOptions;
 }
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
 export async function openServices(config: ServerConfig, options: OpenOptions) {
-  const db = await openSqlite(config.dataDir);
+  const db = await openSqlite(config.dataDir, { backgroundCheckpoints: options.backgroundCheckpoints });
   const key = loadServerKey(config.dataDir, config.secret);
   const delivery = createCouriers(config, options.log);
   const services = createServices({
@@ -45,13 +46,13 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     delivery,
     async close() {
       await delivery.close();
-      await db.destroy();
+      await closeSqlite(db);
     },
   };
 }
 
 export async function startServer(config: ServerConfig, options: OpenOptions): Promise<RunningServer> {
-  const opened = await openServices(config, options);
+  const opened = await openServices(config, { ...options, backgroundCheckpoints: true });
   for (const channel of opened.delivery.devChannels) {
     options.log.warn(
       { channel, devOutbox: opened.delivery.devOutboxFile },

@@ -2,7 +2,15 @@
  * Secrets: the server key, one-time codes and bearer tokens. Codes are stored only as keyed HMACs and
  * tokens only as SHA-256 hashes, so a copy of the database yields neither.
  */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSecret } from './config';
@@ -41,7 +49,11 @@ export function isWellFormedCode(code: string): boolean {
 }
 
 export class Keyring {
-  constructor(private readonly key: Buffer) {}
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
+    this.key = createSecretKey(key);
+  }
 
   /** The code is bound to its challenge, so the same digits on another challenge do not match. */
   codeHmac(challengeId: string, code: string): string {

@@ -1,6 +1,8 @@
 /** Opens the embedded SQLite database (WAL) behind Kysely and brings its schema up to date. */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { migrateToLatest } from './migrations';
@@ -10,7 +12,12 @@ export type Db = Kysely<Database>;
 
 export const SQLITE_FILE = 'wrsauth.sqlite';
 
-export async function openSqlite(dataDir: string): Promise<Db> {
+export interface SqliteOptions {
+  /** Checkpoint the WAL from a worker thread instead of during commits (for the long-running server). */
+  backgroundCheckpoints?: boolean;
+}
+
+export async function openSqlite(dataDir: string, options: SqliteOptions = {}): Promise<Db> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, SQLITE_FILE);
   const sqlite = new SQLite(file);
@@ -20,7 +27,18 @@ export async function openSqlite(dataDir: string): Promise<Db> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   fs.chmodSync(file, 0o600);
+  if (options.backgroundCheckpoints) {
+    // An automatic checkpoint runs inside whichever commit crosses the threshold, and its fsync stalls the
+    // event loop for milliseconds. A worker with its own connection checkpoints every second instead.
+    sqlite.pragma('wal_autocheckpoint = 0');
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (options.backgroundCheckpoints) {
+    const worker = startCheckpointer(file);
+    // Should the worker die, commits go back to checkpointing themselves.
+    worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+    checkpointers.set(db, worker);
+  }
   await migrateToLatest(db as Kysely<unknown>, 'sqlite');
   return db;
 }
@@ -34,7 +52,11 @@ const STATEMENT_CACHE_SIZE = 200;
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      // Fold the WAL back into the database file, so a closed data dir is one self-contained file.
+      if (sqlite.open && !sqlite.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      sqlite.close();
+    },
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement) {
@@ -47,4 +69,28 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       return statement;
     },
   };
+}
+
+const CHECKPOINTER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, workerData.everyMs);
+`;
+
+const checkpointers = new WeakMap<Db, Worker>();
+
+function startCheckpointer(file: string): Worker {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file, driver, everyMs: 1000 } });
+  worker.unref();
+  return worker;
+}
+
+/** Closes the database: stops the checkpoint worker, then checkpoints what is left and closes. */
+export async function closeSqlite(db: Db): Promise<void> {
+  const worker = checkpointers.get(db);
+  if (worker) await worker.terminate();
+  await db.destroy();
 }

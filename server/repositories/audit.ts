@@ -15,5 +15,5 @@ export interface AuditQuery {
 export function listAuditEvents(db: Db, query: AuditQuery) {
   let q = db.selectFrom('audit_events').selectAll();
   if (query.username) q = q.where('username', '=', query.username);
-  return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return q.orderBy('id', 'desc').limit(query.limit).execute();
 }

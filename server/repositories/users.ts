@@ -30,6 +30,17 @@ export function findUserById(db: Db, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The user with the practice policy that applies to their codes, in one query. */
+export function findUserWithPolicy(db: Db, id: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('practices', 'practices.id', 'users.practice_id')
+    .selectAll('users')
+    .select(['practices.code_ttl_seconds', 'practices.remember_days'])
+    .where('users.id', '=', id)
+    .executeTakeFirst();
+}
+
 export function locationsOf(db: Db, userId: string): Promise<Location[]> {
   return db
     .selectFrom('user_locations')

@@ -16,7 +16,6 @@ export type AuditEventType =
   | 'code_sent'
   | 'code_send_rate_limited'
   | 'code_delivery_failed'
-  | 'code_verified'
   | 'code_invalid'
   | 'code_expired'
   | 'challenge_exhausted'

@@ -41,8 +41,8 @@ import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import {
   clearFailures,
-  findUserById,
   findUserByUsername,
+  findUserWithPolicy,
   isLocked,
   recordFailure,
 } from '../repositories/users';
@@ -98,6 +98,8 @@ export class AuthService {
 
   async login(request: LoginRequest, context: RequestContext): Promise<LoginResponse> {
     const { db, clock, audit } = this.deps;
+    // Refuse at once under overload, before any database work, the same way for every user.
+    if (this.deps.hasher.saturated) throw serverBusy();
     await this.limitLoginsFrom(context);
     const user = await findUserByUsername(db, request.username);
     const passwordOk = await this.checkPassword(user, request.password);
@@ -214,7 +216,7 @@ export class AuthService {
     }
 
     const code = generateCode();
-    const ttl = (await findPractice(db, user.practice_id)).code_ttl_seconds;
+    const ttl = user.code_ttl_seconds;
     const codeExpiresAt = new Date(
       Math.min(addSeconds(now, ttl).getTime(), new Date(challenge.expires_at).getTime()),
     );
@@ -286,21 +288,20 @@ export class AuthService {
     }
     const storedHmac = challenge.code_hmac;
     if (storedHmac && keyring.codeMatches(challenge.id, code, storedHmac)) {
-      const { remember_days: rememberDays } = await findPractice(db, user.practice_id);
+      const rememberDays = user.remember_days;
       const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
       // One transaction: the challenge is used up if and only if the session (and device) exist.
       const authenticated = await db.transaction().execute(async (tx) => {
         if (!(await consumeChallenge(tx, challenge.id, storedHmac))) return undefined;
-        await audit.record(context, { type: 'code_verified', ...who, detail: { challengeId } }, tx);
         if (!request.rememberDevice || rememberDays === 0)
-          return this.signIn(user, context, { method: 'code' }, tx);
+          return this.signIn(user, context, { method: 'code', challengeId }, tx);
         const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
         await audit.record(
           context,
           { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
           tx,
         );
-        return { ...(await this.signIn(user, context, { method: 'code' }, tx)), deviceToken };
+        return { ...(await this.signIn(user, context, { method: 'code', challengeId }, tx)), deviceToken };
       });
       if (authenticated) return authenticated;
       // Another request used it, or guesses ran it out, between our read and our write.
@@ -336,7 +337,7 @@ export class AuthService {
       throw challengeExpired();
     }
     if (challenge.attempts_remaining <= 0) throw tooManyAttempts();
-    const user = await findUserById(db, challenge.user_id);
+    const user = await findUserWithPolicy(db, challenge.user_id);
     if (!user?.active) throw challengeExpired();
     // A lock reached while a challenge is open (say, by password guessing elsewhere) stops codes too.
     if (isLocked(user, clock.now())) throw accountLocked(user.locked_until as string, clock.now());
@@ -347,7 +348,7 @@ export class AuthService {
   private signIn(
     user: UserRow,
     context: RequestContext,
-    detail: { method: string },
+    detail: { method: string; challengeId?: string },
     tx?: Db,
   ): Promise<Authenticated> {
     const run = async (executor: Db): Promise<Authenticated> => {

@@ -68,7 +68,7 @@ describe('secrets stay out of records', () => {
         'challenge_created',
         'code_sent',
         'code_invalid',
-        'code_verified',
+        'login_succeeded',
       ]),
     );
     const trail = JSON.stringify(events);
