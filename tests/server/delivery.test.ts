@@ -1,28 +1,25 @@
 /** Provider failures: a clear delivery_failed in bounded time, bounded retries, and the other channel still works. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
-import { challenge, createUser, startTestServer, type TestServer } from '../support/test-server';
+import { challenge, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {
-  t = await startTestServer();
-  await createUser(t);
+  t = await startWithUser();
 });
 afterEach(() => t.close());
-
-const send = (id: string, targetId: string) => t.post(`/api/v1/auth/challenges/${id}/send`, { targetId });
 
 describe('SMS provider failures', () => {
   it('answers 502 delivery_failed suggesting email when Twilio keeps answering 500, and email still works', async () => {
     t.twilio.behave({ kind: 'fail', status: 500 });
     const id = await challenge(t);
-    const failed = await send(id, 'sms');
+    const failed = await t.send(id, 'sms');
     expect(failed.status).toBe(502);
     expect(failed.body.error).toBe('delivery_failed');
     expect(failed.body.message).toContain('cki•••wrshealth.com');
     expect(t.twilio.requests).toBe(2);
 
-    const mailed = await send(id, 'email');
+    const mailed = await t.send(id, 'email');
     expect(mailed.status).toBe(200);
     const verified = await t.post(`/api/v1/auth/challenges/${id}/verify`, {
       code: codeIn(t.smtp.mails[0]?.raw ?? ''),
@@ -33,14 +30,14 @@ describe('SMS provider failures', () => {
   it('treats a 429 from Twilio as transient and retries it once', async () => {
     t.twilio.behave({ kind: 'fail', status: 429 });
     const id = await challenge(t);
-    expect((await send(id, 'sms')).status).toBe(502);
+    expect((await t.send(id, 'sms')).status).toBe(502);
     expect(t.twilio.requests).toBe(2);
   });
 
   it('never retries a 4xx such as an invalid number', async () => {
     t.twilio.behave({ kind: 'fail', status: 400, code: 21211 });
     const id = await challenge(t);
-    const failed = await send(id, 'sms');
+    const failed = await t.send(id, 'sms');
     expect(failed.status).toBe(502);
     expect(t.twilio.requests).toBe(1);
   });
@@ -48,17 +45,17 @@ describe('SMS provider failures', () => {
   it('lets the user try the same phone again at once after a failure (no cooldown is held)', async () => {
     t.twilio.behave({ kind: 'fail', status: 503 });
     const id = await challenge(t);
-    expect((await send(id, 'sms')).status).toBe(502);
+    expect((await t.send(id, 'sms')).status).toBe(502);
     t.twilio.behave({ kind: 'accept' });
-    expect((await send(id, 'sms')).status).toBe(200);
+    expect((await t.send(id, 'sms')).status).toBe(200);
   });
 
   it('keeps the code delivered earlier valid when a later send fails', async () => {
     const id = await challenge(t);
-    await send(id, 'email');
+    await t.send(id, 'email');
     const code = codeIn(t.smtp.mails[0]?.raw ?? '');
     t.twilio.behave({ kind: 'fail', status: 500 });
-    expect((await send(id, 'sms')).status).toBe(502);
+    expect((await t.send(id, 'sms')).status).toBe(502);
     expect((await t.post(`/api/v1/auth/challenges/${id}/verify`, { code })).status).toBe(200);
   });
 
@@ -66,7 +63,7 @@ describe('SMS provider failures', () => {
     t.twilio.behave({ kind: 'hang' });
     const id = await challenge(t);
     const started = process.hrtime.bigint();
-    const failed = await send(id, 'sms');
+    const failed = await t.send(id, 'sms');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     expect(failed.status).toBe(502);
     expect(failed.body.error).toBe('delivery_failed');
@@ -79,11 +76,11 @@ describe('email provider failures', () => {
   it('answers 502 delivery_failed suggesting the text message when SMTP refuses permanently, without retrying', async () => {
     t.smtp.behave({ kind: 'reject', responseCode: 550 });
     const id = await challenge(t);
-    const failed = await send(id, 'email');
+    const failed = await t.send(id, 'email');
     expect(failed.status).toBe(502);
     expect(failed.body.error).toBe('delivery_failed');
     expect(failed.body.message).toContain('••• - ••• - 3816');
-    expect((await send(id, 'sms')).status).toBe(200);
+    expect((await t.send(id, 'sms')).status).toBe(200);
   });
 
   it('answers delivery_failed within 12 s when SMTP hangs, and SMS still works', {
@@ -92,17 +89,17 @@ describe('email provider failures', () => {
     t.smtp.behave({ kind: 'hang' });
     const id = await challenge(t);
     const started = process.hrtime.bigint();
-    const failed = await send(id, 'email');
+    const failed = await t.send(id, 'email');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     expect(failed.status).toBe(502);
     expect(seconds).toBeLessThan(12);
-    expect((await send(id, 'sms')).status).toBe(200);
+    expect((await t.send(id, 'sms')).status).toBe(200);
   });
 
   it('records the failure in the audit trail with the masked target only', async () => {
     t.smtp.behave({ kind: 'reject', responseCode: 550 });
     const id = await challenge(t);
-    await send(id, 'email');
+    await t.send(id, 'email');
     const events = await t.server.services.admin.auditTrail({ username: 'ckiplock' });
     const failure = events.find((e) => e.event_type === 'code_delivery_failed');
     expect(JSON.parse(failure?.detail ?? '{}')).toMatchObject({

@@ -1,21 +1,14 @@
 /** The HTTP surface: error shapes for bad input, health, OpenAPI, and sessions (/me, logout, expiry). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeIn } from '../support/smtp-catcher';
-import { challenge, createUser, startTestServer, type TestServer } from '../support/test-server';
+import { challenge, login, signInWithCode, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {
-  t = await startTestServer();
-  await createUser(t);
+  t = await startWithUser();
 });
 afterEach(() => t.close());
 
-async function sessionToken(): Promise<string> {
-  const id = await challenge(t);
-  await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
-  const code = codeIn(t.twilio.messages.at(-1)?.body ?? '');
-  return (await t.post(`/api/v1/auth/challenges/${id}/verify`, { code })).body.sessionToken;
-}
+const sessionToken = async (): Promise<string> => (await signInWithCode(t)).body.sessionToken;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('bad input never gets a 500', () => {

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeIn } from '../support/smtp-catcher';
 import {
   challenge,
   createUser,
@@ -11,23 +10,17 @@ import {
   login,
   PASSWORD,
   PHONE,
+  signInWithCode,
   startTestServer,
+  startWithUser,
   type TestServer,
 } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {
-  t = await startTestServer();
-  await createUser(t);
+  t = await startWithUser();
 });
 afterEach(() => t.close());
-
-async function signInWithCode(extra: object = {}) {
-  const id = await challenge(t);
-  await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
-  const code = codeIn(t.twilio.messages.at(-1)?.body ?? '');
-  return t.post(`/api/v1/auth/challenges/${id}/verify`, { code, ...extra });
-}
 
 describe('password check', () => {
   it('answers a challenge listing every masked target for a user with contacts', async () => {
@@ -46,7 +39,7 @@ describe('password check', () => {
 
   it('never returns the full phone number or email before the second factor', async () => {
     const id = await challenge(t);
-    const sent = await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'email' });
+    const sent = await t.send(id, 'email');
     const wrong = await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: '12345' });
     for (const body of [(await login(t)).body, sent.body, wrong.body]) {
       const text = JSON.stringify(body);
@@ -126,7 +119,7 @@ describe('account lockout', () => {
   it('refuses codes on a challenge whose account got locked meanwhile', async () => {
     const id = await challenge(t);
     await failTenTimes();
-    const send = await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
+    const send = await t.send(id, 'sms');
     expect(send.status).toBe(423);
     expect(send.body.error).toBe('account_locked');
     expect(t.twilio.messages).toHaveLength(0);
@@ -141,8 +134,8 @@ describe('account lockout', () => {
   it('counts wrong codes together with wrong passwords', async () => {
     for (let i = 0; i < 5; i++) await login(t, 'ckiplock', `wrong${i}pass`);
     const id = await challenge(t);
-    await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
-    const right = codeIn(t.twilio.messages.at(-1)?.body ?? '');
+    await t.send(id, 'sms');
+    const right = t.lastSmsCode();
     const wrong = right === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: wrong });
     expect((await login(t)).status).toBe(423);
@@ -150,7 +143,7 @@ describe('account lockout', () => {
 
   it('clears the count on a successful sign-in', async () => {
     for (let i = 0; i < 9; i++) await login(t, 'ckiplock', `wrong${i}pass`);
-    expect((await signInWithCode()).status).toBe(200);
+    expect((await signInWithCode(t)).status).toBe(200);
     for (let i = 0; i < 9; i++) await login(t, 'ckiplock', `wrong${i}pass`);
     expect((await login(t)).body.status).toBe('challenge');
   });
@@ -218,7 +211,7 @@ describe('practice policy', () => {
 
 describe('trusted workstation', () => {
   it('remembers the workstation: the device token signs the same user in without a code', async () => {
-    const verified = await signInWithCode({ rememberDevice: true, deviceName: 'Front desk 1' });
+    const verified = await signInWithCode(t, { rememberDevice: true, deviceName: 'Front desk 1' });
     const deviceToken = verified.body.deviceToken;
     expect(deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const response = await login(t, 'ckiplock', PASSWORD, { deviceToken });
@@ -227,18 +220,18 @@ describe('trusted workstation', () => {
 
   it('binds the device token to its user: another user still gets a challenge', async () => {
     await createUser(t, { username: 'other', phone: '+12025550111', email: 'other@wrshealth.com' });
-    const { deviceToken } = (await signInWithCode({ rememberDevice: true })).body;
+    const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     expect((await login(t, 'other', PASSWORD, { deviceToken })).body.status).toBe('challenge');
   });
 
   it('still needs the password with a device token', async () => {
-    const { deviceToken } = (await signInWithCode({ rememberDevice: true })).body;
+    const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     expect((await login(t, 'ckiplock', 'wrongPassword1', { deviceToken })).status).toBe(401);
   });
 
   it('expires device tokens after remember-days', async () => {
     await t.server.services.admin.setPolicy({ mode: 'optional', rememberDays: 7 });
-    const { deviceToken } = (await signInWithCode({ rememberDevice: true })).body;
+    const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     t.clock.advance(7 * 86_400 - 60);
     expect((await login(t, 'ckiplock', PASSWORD, { deviceToken })).body.status).toBe('authenticated');
     t.clock.advance(120);
@@ -246,14 +239,14 @@ describe('trusted workstation', () => {
   });
 
   it('reset-2fa revokes the device tokens', async () => {
-    const { deviceToken } = (await signInWithCode({ rememberDevice: true })).body;
+    const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     const result = await t.server.services.admin.resetTwoFactor('ckiplock');
     expect(result.revokedDevices).toBe(1);
     expect((await login(t, 'ckiplock', PASSWORD, { deviceToken })).body.status).toBe('challenge');
   });
 
   it('stores only a hash of session and device tokens', async () => {
-    const { sessionToken, deviceToken } = (await signInWithCode({ rememberDevice: true })).body;
+    const { sessionToken, deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     const sqlite = new Database(path.join(t.dataDir, 'wrsauth.sqlite'), { readonly: true });
     try {
       const dump = JSON.stringify([

@@ -9,13 +9,13 @@ import {
   PASSWORD,
   PHONE,
   startTestServer,
+  startWithUser,
   type TestServer,
 } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {
-  t = await startTestServer();
-  await createUser(t);
+  t = await startWithUser();
 });
 afterEach(() => t.close());
 
@@ -23,11 +23,11 @@ async function walkEveryStep() {
   const secrets: string[] = [PASSWORD, PHONE, EMAIL, 'wrongPassword9'];
   await login(t, 'ckiplock', 'wrongPassword9');
   const id = await challenge(t);
-  await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
-  secrets.push(codeIn(t.twilio.messages.at(-1)?.body ?? ''));
+  await t.send(id, 'sms');
+  secrets.push(t.lastSmsCode());
   t.clock.advance(31);
-  await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'email' });
-  const code = codeIn(t.smtp.mails.at(-1)?.raw ?? '');
+  await t.send(id, 'email');
+  const code = t.lastMailCode();
   secrets.push(code);
   await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: code === '000000' ? '111111' : '000000' });
   const verified = await t.post(`/api/v1/auth/challenges/${id}/verify`, { code, rememberDevice: true });
@@ -108,7 +108,7 @@ describe('dev outbox', () => {
     t = await startTestServer({ withProviders: false });
     await createUser(t);
     const id = await challenge(t);
-    await t.post(`/api/v1/auth/challenges/${id}/send`, { targetId: 'sms' });
+    await t.send(id, 'sms');
     const fs = await import('node:fs');
     const lines = fs.readFileSync(`${t.dataDir}/dev-outbox.jsonl`, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -12,7 +12,7 @@ import { loadConfig, type ServerConfig } from '../../server/config';
 import type { RetryOptions } from '../../server/delivery/courier';
 import { createLogger } from '../../server/logger';
 import { type RunningServer, startServer } from '../../server/runtime';
-import { type SmtpCatcher, startSmtpCatcher } from './smtp-catcher';
+import { codeIn, type SmtpCatcher, startSmtpCatcher } from './smtp-catcher';
 import { startTwilioEndpoint, type TwilioEndpoint } from './twilio-endpoint';
 
 export class FakeClock implements Clock {
@@ -43,6 +43,11 @@ export interface TestServer {
   /** POST JSON, answer status + parsed body + headers. */
   post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
   get(pathname: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  send(challengeId: string, targetId: string): Promise<JsonResponse>;
+  verify(challengeId: string, code: string, extra?: object): Promise<JsonResponse>;
+  /** The code in the newest text message / email the providers received. */
+  lastSmsCode(): string;
+  lastMailCode(): string;
   close(): Promise<void>;
 }
 
@@ -123,6 +128,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logLines,
     post: (p, b, h) => request('POST', p, b, h),
     get: (p, h) => request('GET', p, undefined, h),
+    send: (id, targetId) => request('POST', `/api/v1/auth/challenges/${id}/send`, { targetId }),
+    verify: (id, code, extra = {}) =>
+      request('POST', `/api/v1/auth/challenges/${id}/verify`, { code, ...extra }),
+    lastSmsCode: () => codeIn(twilio.messages.at(-1)?.body ?? ''),
+    lastMailCode: () => codeIn(smtp.mails.at(-1)?.raw ?? ''),
     async close() {
       await server.close();
       await smtp.close();
@@ -162,4 +172,21 @@ export async function challenge(t: TestServer, username = 'ckiplock'): Promise<s
   if (response.body?.status !== 'challenge')
     throw new Error(`expected a challenge: ${JSON.stringify(response.body)}`);
   return response.body.challengeId;
+}
+
+/** A server with the standard user "ckiplock" (phone and email on file). */
+export async function startWithUser(options: TestServerOptions = {}): Promise<TestServer> {
+  const t = await startTestServer(options);
+  await createUser(t);
+  return t;
+}
+
+/** A well-formed code that is not `right`. */
+export const wrongCode = (right: string) => (right === '000000' ? '111111' : '000000');
+
+/** Password, SMS code, verify: answers the verify response. */
+export async function signInWithCode(t: TestServer, extra: object = {}) {
+  const id = await challenge(t);
+  await t.send(id, 'sms');
+  return t.verify(id, t.lastSmsCode(), extra);
 }
