@@ -36,7 +36,11 @@ export const ipcContract = {
     input: z.object({ username: Username, token: z.string().min(1).max(512) }),
     output: z.void(),
   },
-  forgetDeviceToken: { channel: 'keychain:forget', input: z.object({ username: Username }), output: z.void() },
+  forgetDeviceToken: {
+    channel: 'keychain:forget',
+    input: z.object({ username: Username }),
+    output: z.void(),
+  },
   /** The native target chooser; null when the user cancels. */
   chooseTarget: {
     channel: 'dialog:choose-target',

@@ -1,14 +1,6 @@
 /** Sending and checking 6-digit codes: delivery, resend, cooldowns, attempt limits and expiry. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  challenge,
-  EMAIL,
-  login,
-  PHONE,
-  startWithUser,
-  type TestServer,
-  wrongCode,
-} from '../support/test-server';
+import { challenge, EMAIL, PHONE, startWithUser, type TestServer, wrongCode } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 /** Random and malformed requests to every route: never a 5xx, always an {error, message} body. */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challenge, createUser, login, startTestServer, type TestServer } from '../support/test-server';
+import { challenge, createUser, startTestServer, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let liveChallenge: string;

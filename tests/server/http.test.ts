@@ -1,6 +1,6 @@
 /** The HTTP surface: error shapes for bad input, health, OpenAPI, and sessions (/me, logout, expiry). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { challenge, login, signInWithCode, startWithUser, type TestServer } from '../support/test-server';
+import { challenge, signInWithCode, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 beforeEach(async () => {
