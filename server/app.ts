@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import { API_PREFIX, type ApiError, ApiError as ApiErrorSchema, ErrorCode, Health } from '../src/shared/api';
 import { AppError } from './errors';
 import { authRoutes } from './routes/auth';
+import { hasWebClient, registerWebClient } from './routes/web-client';
 import type { Services } from './services';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -29,6 +30,8 @@ export interface AppOptions {
   services: Services;
   log: Logger;
   trustProxy?: boolean;
+  /** A built web client (index.html and assets) to serve at `/`. */
+  webRoot?: string;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -100,10 +103,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onSend', async (_request, reply) => {
-    // Answers carry session and device tokens: no cache may keep them.
-    reply.header('cache-control', 'no-store');
+  app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
+    // API answers carry session and device tokens: no cache may keep them.
+    if (request.url.startsWith(API_PREFIX)) reply.header('cache-control', 'no-store');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -142,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(services), { prefix: API_PREFIX });
+  if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();
   return app;
 }

@@ -28,6 +28,8 @@ export interface ServerConfig {
   hashQueueLimit: number;
   trustProxy: boolean;
   logLevel: string;
+  /** The built web client served at `/` (WRSAUTH_WEB_DIR; default: this checkout's out/renderer). */
+  webRoot: string;
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +110,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
     trustProxy: env.WRSAUTH_TRUST_PROXY === 'true' || env.WRSAUTH_TRUST_PROXY === '1',
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
+    webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
   };
 }

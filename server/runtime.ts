@@ -59,7 +59,12 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
       `DEV: no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox`,
     );
   }
-  const app = await buildApp({ services: opened.services, log: options.log, trustProxy: config.trustProxy });
+  const app = await buildApp({
+    services: opened.services,
+    log: options.log,
+    trustProxy: config.trustProxy,
+    webRoot: config.webRoot,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,51 @@
+/** The server serves the built web client at `/`, locked down by a same-origin CSP, next to the API. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+let t: TestServer;
+let webDir: string;
+beforeEach(async () => {
+  webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-web-'));
+  fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Practice Secure Login</title>');
+  fs.mkdirSync(path.join(webDir, 'assets'));
+  fs.writeFileSync(path.join(webDir, 'assets', 'app.js'), 'console.log(1)');
+  t = await startTestServer({ env: { WRSAUTH_WEB_DIR: webDir } });
+});
+afterEach(async () => {
+  await t.close();
+  fs.rmSync(webDir, { recursive: true, force: true });
+});
+
+describe('web client', () => {
+  it('serves index.html at / with a same-origin CSP that forbids framing', async () => {
+    const response = await fetch(`${t.url}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Practice Secure Login');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves the built assets', async () => {
+    const response = await fetch(`${t.url}/assets/app.js`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('console.log(1)');
+  });
+
+  it('keeps the API and its error shape beside the static files', async () => {
+    expect((await t.get('/healthz')).status).toBe(200);
+    const missing = await t.get('/api/v1/nothing');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('not_found');
+  });
+
+  it('does not serve files outside the web client folder', async () => {
+    const response = await fetch(`${t.url}/..%2f..%2fetc%2fpasswd`);
+    expect(response.status).toBe(404);
+  });
+});
