@@ -1,0 +1,102 @@
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { KeychainStatus } from '../../shared/ipc';
+import { ApiClientProvider } from './api/api-context';
+import { createApiClient } from './api/client';
+import { BridgeProvider, useBridge } from './bridge/bridge-context';
+import type { ClientBridge, ClientServerInfo, ClientServerSource } from './bridge/client-bridge';
+import { SignInFlow } from './flow/SignInFlow';
+import { IDLE_LOCK_MS } from './session/timers';
+
+export interface AppProps {
+  /** Lock the signed-in screen after this long idle; 15 minutes unless a deployment says otherwise. */
+  idleLockMs?: number;
+}
+
+/** Sign-in calls are never retried behind the user's back: a second wrong code costs an attempt. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false }, mutations: { retry: false } },
+  });
+}
+
+interface RootProps extends AppProps {
+  bridge: ClientBridge;
+  queryClient?: QueryClient;
+}
+
+/** The whole client around a bridge: main.tsx passes the real one, tests a fake. */
+export function Root({ bridge, queryClient, idleLockMs }: RootProps) {
+  const client = useMemo(() => queryClient ?? createQueryClient(), [queryClient]);
+  return (
+    <QueryClientProvider client={client}>
+      <BridgeProvider bridge={bridge}>
+        <App idleLockMs={idleLockMs} />
+      </BridgeProvider>
+    </QueryClientProvider>
+  );
+}
+
+const KEYCHAIN_SILENT: KeychainStatus = { available: false, reason: 'The keychain did not answer.' };
+
+/** Asks the host which server to use and whether a keychain is there, then runs the sign-in flow. */
+export function App({ idleLockMs = IDLE_LOCK_MS }: AppProps) {
+  const bridge = useBridge();
+  const host = useQuery({
+    queryKey: ['host'],
+    queryFn: async () => {
+      const [server, keychain] = await Promise.all([
+        bridge.serverInfo(),
+        bridge.keychainStatus().catch(() => KEYCHAIN_SILENT),
+      ]);
+      return { server, keychain };
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+  if (host.isPending) {
+    return (
+      <main className="app">
+        <p role="status">Starting WRSAuth…</p>
+      </main>
+    );
+  }
+  if (host.isError) {
+    return (
+      <main className="app">
+        <p className="alert" role="alert">
+          WRSAuth could not find its sign-in server. Ask your IT department to check the server setting.
+        </p>
+      </main>
+    );
+  }
+  return <ConnectedApp server={host.data.server} keychain={host.data.keychain} idleLockMs={idleLockMs} />;
+}
+
+const SOURCE_WORDS: Record<ClientServerSource, string> = {
+  environment: 'set by WRSAUTH_SERVER_URL',
+  managed: 'set by your IT department',
+  user: 'from your settings',
+  embedded: 'built in to this computer',
+  origin: 'the server of this page',
+};
+
+interface ConnectedAppProps {
+  server: ClientServerInfo;
+  keychain: KeychainStatus;
+  idleLockMs: number;
+}
+
+function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
+  const api = useMemo(() => createApiClient(server.url), [server.url]);
+  return (
+    <ApiClientProvider client={api}>
+      <main className="app">
+        <SignInFlow keychain={keychain} idleLockMs={idleLockMs} />
+      </main>
+      <footer className="server">
+        Server: <span className="url">{server.url}</span> ({SOURCE_WORDS[server.source]})
+      </footer>
+    </ApiClientProvider>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * One react-query hook per server call. Screens call these; these call the API client, which rejects only
+ * with ApiFailure.
+ */
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { Authenticated, CodeSent, LoginResponse, Me } from '../../../shared/api';
+import { useBridge } from '../bridge/bridge-context';
+import { useApiClient } from './api-context';
+import type { ApiFailure } from './api-failure';
+
+export interface LoginInput {
+  username: string;
+  password: string;
+}
+
+/** Checks the password, offering this workstation's remembered token when the keychain has one. */
+export function useLogin() {
+  const api = useApiClient();
+  const bridge = useBridge();
+  return useMutation<LoginResponse, ApiFailure, LoginInput>({
+    mutationFn: async ({ username, password }) => {
+      // A keychain that fails to answer must not stop sign-in; the user just gets a code challenge.
+      const deviceToken = await bridge.loadDeviceToken(username).catch(() => null);
+      return api.login({ username, password, ...(deviceToken ? { deviceToken } : {}) });
+    },
+  });
+}
+
+export interface SendCodeInput {
+  challengeId: string;
+  targetId: string;
+}
+
+export function useSendCode() {
+  const api = useApiClient();
+  return useMutation<CodeSent, ApiFailure, SendCodeInput>({
+    mutationFn: ({ challengeId, targetId }) => api.sendCode(challengeId, targetId),
+  });
+}
+
+export interface VerifyCodeInput {
+  username: string;
+  challengeId: string;
+  code: string;
+  rememberDevice: boolean;
+}
+
+/** Checks a code; when asked to remember this workstation, keeps the token in the OS keychain. */
+export function useVerifyCode() {
+  const api = useApiClient();
+  const bridge = useBridge();
+  return useMutation<Authenticated, ApiFailure, VerifyCodeInput>({
+    mutationFn: async ({ username, challengeId, code, rememberDevice }) => {
+      const authenticated = await api.verifyCode(challengeId, {
+        code,
+        ...(rememberDevice ? { rememberDevice: true } : {}),
+      });
+      if (rememberDevice && authenticated.deviceToken) {
+        // Signed in either way; a keychain that refuses only means a code next time.
+        await bridge.saveDeviceToken(username, authenticated.deviceToken).catch(() => undefined);
+      }
+      return authenticated;
+    },
+  });
+}
+
+export const meQueryKey = (sessionToken: string) => ['me', sessionToken] as const;
+
+export function useMe(sessionToken: string) {
+  const api = useApiClient();
+  return useQuery<Me, ApiFailure>({
+    queryKey: meQueryKey(sessionToken),
+    queryFn: () => api.me(sessionToken),
+    retry: false,
+  });
+}
+
+export function useLogout() {
+  const api = useApiClient();
+  return useMutation<void, ApiFailure, string>({
+    mutationFn: (sessionToken) => api.logout(sessionToken),
+  });
+}

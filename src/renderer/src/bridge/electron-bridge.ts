@@ -1,0 +1,22 @@
+/** The bridge inside Electron: thin wrappers over the preload's `window.wrsauth` (see src/shared/ipc.ts). */
+import type { DesktopApi } from '../../../shared/ipc';
+import type { ClientBridge } from './client-bridge';
+
+declare global {
+  interface Window {
+    /** Exposed by the preload in the desktop client only. */
+    wrsauth?: DesktopApi;
+  }
+}
+
+export function createElectronBridge(desktop: DesktopApi): ClientBridge {
+  return {
+    kind: 'electron',
+    serverInfo: () => desktop.getServerInfo(),
+    keychainStatus: () => desktop.getKeychainStatus(),
+    loadDeviceToken: (username) => desktop.loadDeviceToken({ username }),
+    saveDeviceToken: (username, token) => desktop.saveDeviceToken({ username, token }),
+    forgetDeviceToken: (username) => desktop.forgetDeviceToken({ username }),
+    chooseTarget: (targets) => desktop.chooseTarget({ targets }),
+  };
+}

@@ -1,0 +1,109 @@
+import { useCallback, useReducer } from 'react';
+import type { LoginResponse } from '../../../shared/api';
+import type { KeychainStatus } from '../../../shared/ipc';
+import { useLogout } from '../api/hooks';
+import { CodeEntryScreen } from '../screens/CodeEntryScreen';
+import { LocationScreen } from '../screens/LocationScreen';
+import { LockScreen } from '../screens/LockScreen';
+import { LoginScreen } from '../screens/LoginScreen';
+import { SignedInScreen } from '../screens/SignedInScreen';
+import { VerifyScreen } from '../screens/VerifyScreen';
+import { useExpiry, useIdleTimer } from '../session/timers';
+import { type FlowMessage, initialSignInState, signInFlow } from './sign-in-flow';
+
+interface SignInFlowProps {
+  keychain: KeychainStatus;
+  idleLockMs: number;
+}
+
+const SESSION_EXPIRED: FlowMessage = {
+  kind: 'status',
+  text: 'Your session reached its 12-hour limit. Please sign in again.',
+};
+
+/** Runs the state machine and shows the screen for its current step. */
+export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
+  const [state, dispatch] = useReducer(signInFlow, initialSignInState);
+  const logout = useLogout();
+  const session = state.step === 'signedIn' || state.step === 'locked' ? state.session : undefined;
+
+  const loggedIn = useCallback((username: string, response: LoginResponse) => {
+    if (response.status === 'challenge') dispatch({ type: 'challenged', username, challenge: response });
+    else dispatch({ type: 'authenticated', username, auth: response });
+  }, []);
+  const restart = useCallback((message?: FlowMessage) => dispatch({ type: 'restart', message }), []);
+
+  // Locking ends the server session too; unlocking signs in again. A failed logout still locks the screen.
+  const lock = useCallback(() => {
+    if (state.step !== 'signedIn') return;
+    logout.mutate(state.session.auth.sessionToken);
+    dispatch({ type: 'lock' });
+  }, [state, logout]);
+
+  const signOut = useCallback(() => {
+    if (state.step !== 'signedIn') {
+      dispatch({ type: 'signedOut' });
+      return;
+    }
+    logout.mutate(state.session.auth.sessionToken, { onSettled: () => dispatch({ type: 'signedOut' }) });
+  }, [state, logout]);
+
+  useIdleTimer(idleLockMs, state.step === 'signedIn', lock);
+  useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
+
+  switch (state.step) {
+    case 'login':
+      return <LoginScreen initialUsername={state.username} message={state.message} onLoggedIn={loggedIn} />;
+    case 'verify':
+      return (
+        <VerifyScreen
+          pending={state.pending}
+          onSent={(target, code) => dispatch({ type: 'codeSent', target, code, now: Date.now() })}
+          onCooldown={(targetId, retryAfter) =>
+            dispatch({ type: 'cooldown', targetId, retryAfter, now: Date.now() })
+          }
+          onRestart={restart}
+        />
+      );
+    case 'code':
+      return (
+        <CodeEntryScreen
+          pending={state.pending}
+          sent={state.sent}
+          keychain={keychain}
+          onAuthenticated={(auth) =>
+            dispatch({ type: 'authenticated', username: state.pending.username, auth })
+          }
+          onRequestAnother={() => dispatch({ type: 'chooseAnotherTarget' })}
+          onRestart={restart}
+        />
+      );
+    case 'location':
+      return (
+        <LocationScreen
+          locations={state.session.auth.locations}
+          onChoose={(location) => dispatch({ type: 'locationChosen', location })}
+        />
+      );
+    case 'signedIn':
+      return (
+        <SignedInScreen
+          session={state.session}
+          location={state.location}
+          signingOut={logout.isPending}
+          onLock={lock}
+          onSignOut={signOut}
+          onSessionEnded={restart}
+        />
+      );
+    case 'locked':
+      return (
+        <LockScreen
+          session={state.session}
+          location={state.location}
+          onUnlocked={(response) => loggedIn(state.session.username, response)}
+          onSignOut={signOut}
+        />
+      );
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The sign-in flow as a small state machine: login → choose target → code entry → location → signed in,
+ * with a lock screen that re-checks the password. Screens report what happened; only this reducer decides
+ * where the user goes next.
+ */
+import type { Authenticated, ChallengeIssued, CodeSent, DeliveryTarget, Location } from '../../../shared/api';
+
+/** Target id → epoch milliseconds when another code may be sent there. */
+export type Cooldowns = Readonly<Record<string, number>>;
+
+export interface FlowMessage {
+  /** An error the user must act on (role="alert"), or a calm status line. */
+  kind: 'error' | 'status';
+  text: string;
+}
+
+/** A password check that asked for a code. */
+export interface PendingChallenge {
+  username: string;
+  challenge: ChallengeIssued;
+  cooldowns: Cooldowns;
+  /** After a lock, the location the user was working at, so a re-verification resumes there. */
+  resumeLocationId?: string;
+}
+
+export interface SentCode {
+  target: DeliveryTarget;
+  code: CodeSent;
+}
+
+export interface SignedInSession {
+  username: string;
+  auth: Authenticated;
+}
+
+export type SignInState =
+  | { step: 'login'; username: string; message?: FlowMessage }
+  | { step: 'verify'; pending: PendingChallenge; lastSent?: SentCode }
+  | { step: 'code'; pending: PendingChallenge; sent: SentCode }
+  | { step: 'location'; session: SignedInSession }
+  | { step: 'signedIn'; session: SignedInSession; location: Location | null }
+  | { step: 'locked'; session: SignedInSession; location: Location | null };
+
+export type SignInEvent =
+  | { type: 'challenged'; username: string; challenge: ChallengeIssued }
+  | { type: 'authenticated'; username: string; auth: Authenticated }
+  | { type: 'codeSent'; target: DeliveryTarget; code: CodeSent; now: number }
+  | { type: 'cooldown'; targetId: string; retryAfter: number; now: number }
+  | { type: 'chooseAnotherTarget' }
+  | { type: 'locationChosen'; location: Location }
+  | { type: 'lock' }
+  | { type: 'restart'; message?: FlowMessage }
+  | { type: 'signedOut' };
+
+export const initialSignInState: SignInState = { step: 'login', username: '' };
+
+function usernameOf(state: SignInState): string {
+  switch (state.step) {
+    case 'login':
+      return state.username;
+    case 'verify':
+    case 'code':
+      return state.pending.username;
+    default:
+      return state.session.username;
+  }
+}
+
+function resumeLocationIdOf(state: SignInState): string | undefined {
+  if (state.step === 'locked') return state.location?.id;
+  if (state.step === 'verify' || state.step === 'code') return state.pending.resumeLocationId;
+  return undefined;
+}
+
+function withCooldown(pending: PendingChallenge, targetId: string, untilMs: number): PendingChallenge {
+  return { ...pending, cooldowns: { ...pending.cooldowns, [targetId]: untilMs } };
+}
+
+/** Where a fresh session lands: the remembered location, the only location, or the location chooser. */
+function afterAuthentication(session: SignedInSession, resumeLocationId?: string): SignInState {
+  const { locations } = session.auth;
+  const resumed = locations.find((location) => location.id === resumeLocationId);
+  if (resumed) return { step: 'signedIn', session, location: resumed };
+  if (locations.length > 1) return { step: 'location', session };
+  return { step: 'signedIn', session, location: locations[0] ?? null };
+}
+
+export function signInFlow(state: SignInState, event: SignInEvent): SignInState {
+  switch (event.type) {
+    case 'challenged': {
+      const resumeLocationId = resumeLocationIdOf(state);
+      return {
+        step: 'verify',
+        pending: {
+          username: event.username,
+          challenge: event.challenge,
+          cooldowns: {},
+          ...(resumeLocationId ? { resumeLocationId } : {}),
+        },
+      };
+    }
+    case 'authenticated':
+      return afterAuthentication({ username: event.username, auth: event.auth }, resumeLocationIdOf(state));
+    case 'codeSent':
+      if (state.step !== 'verify') return state;
+      return {
+        step: 'code',
+        pending: withCooldown(state.pending, event.target.id, event.now + event.code.resendAfter * 1000),
+        sent: { target: event.target, code: event.code },
+      };
+    case 'cooldown':
+      if (state.step !== 'verify' && state.step !== 'code') return state;
+      return {
+        ...state,
+        pending: withCooldown(state.pending, event.targetId, event.now + event.retryAfter * 1000),
+      };
+    case 'chooseAnotherTarget':
+      if (state.step !== 'code') return state;
+      return { step: 'verify', pending: state.pending, lastSent: state.sent };
+    case 'locationChosen':
+      if (state.step !== 'location') return state;
+      return { step: 'signedIn', session: state.session, location: event.location };
+    case 'lock':
+      if (state.step !== 'signedIn') return state;
+      return { step: 'locked', session: state.session, location: state.location };
+    case 'restart':
+      return {
+        step: 'login',
+        username: usernameOf(state),
+        ...(event.message ? { message: event.message } : {}),
+      };
+    case 'signedOut':
+      // A shared front-desk workstation: the next person starts from an empty form.
+      return { step: 'login', username: '', message: { kind: 'status', text: 'You have signed out.' } };
+  }
+}

@@ -1,0 +1,152 @@
+import { type ClipboardEvent, type FormEvent, useRef, useState } from 'react';
+import { type Authenticated, ErrorCode } from '../../../shared/api';
+import type { KeychainStatus } from '../../../shared/ipc';
+import type { ApiFailure } from '../api/api-failure';
+import { useVerifyCode } from '../api/hooks';
+import { Countdown } from '../components/Countdown';
+import { useFocusOnMount } from '../components/focus';
+import { ErrorAlert } from '../components/Messages';
+import { Screen } from '../components/Screen';
+import { factorOf, targetLabel } from '../factors/factors';
+import type { FlowMessage, PendingChallenge, SentCode } from '../flow/sign-in-flow';
+
+/**
+ * Days a remembered workstation stays trusted. The practice policy sets the real value on the server
+ * (remember-days, default 30); the contract does not tell the client yet, so the label shows the default.
+ */
+export const REMEMBER_DAYS = 30;
+
+const CODE_LENGTH = 6;
+const digitsOf = (text: string) => text.replace(/\D/g, '').slice(0, CODE_LENGTH);
+
+interface CodeEntryScreenProps {
+  pending: PendingChallenge;
+  sent: SentCode;
+  keychain: KeychainStatus;
+  onAuthenticated(auth: Authenticated): void;
+  onRequestAnother(): void;
+  onRestart(message: FlowMessage): void;
+}
+
+/** The challenge ends for good on these; the user has to sign in again. */
+const ENDS_CHALLENGE: readonly string[] = [ErrorCode.challengeExpired, ErrorCode.tooManyAttempts];
+
+export function CodeEntryScreen({
+  pending,
+  sent,
+  keychain,
+  onAuthenticated,
+  onRequestAnother,
+  onRestart,
+}: CodeEntryScreenProps) {
+  const verify = useVerifyCode();
+  const [code, setCode] = useState('');
+  const [rememberDevice, setRememberDevice] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const codeField = useFocusOnMount<HTMLInputElement>();
+  const submitting = useRef(false);
+  const { Hint } = factorOf(sent.target.channel);
+
+  function check(candidate: string) {
+    if (submitting.current) return;
+    if (candidate.length !== CODE_LENGTH) {
+      setFailure(`Enter the ${CODE_LENGTH} digits of your verification code.`);
+      codeField.current?.focus();
+      return;
+    }
+    submitting.current = true;
+    setFailure(undefined);
+    verify.mutate(
+      {
+        username: pending.username,
+        challengeId: pending.challenge.challengeId,
+        code: candidate,
+        rememberDevice,
+      },
+      {
+        onSuccess: onAuthenticated,
+        onError: (apiFailure: ApiFailure) => {
+          submitting.current = false;
+          const spent = apiFailure.error === ErrorCode.invalidCode && apiFailure.attemptsRemaining === 0;
+          if (spent || ENDS_CHALLENGE.includes(apiFailure.error)) {
+            onRestart({ kind: 'error', text: apiFailure.message });
+            return;
+          }
+          setFailure(apiFailure.message);
+          setCode('');
+          codeField.current?.focus();
+        },
+      },
+    );
+  }
+
+  function enter(text: string) {
+    const digits = digitsOf(text);
+    setCode(digits);
+    if (digits.length === CODE_LENGTH) check(digits);
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    check(code);
+  }
+
+  // A pasted "123 456" or "123-456" would lose its last digit to maxLength; take the digits instead.
+  function paste(event: ClipboardEvent<HTMLInputElement>) {
+    event.preventDefault();
+    enter(event.clipboardData.getData('text'));
+  }
+
+  return (
+    <Screen title="Enter your verification code">
+      <Hint masked={sent.target.masked} />
+      <form className="stack" onSubmit={submit} noValidate aria-busy={verify.isPending}>
+        <div className="field">
+          <label htmlFor="verification-code">Verification code</label>
+          <input
+            id="verification-code"
+            ref={codeField}
+            className="code"
+            name="code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={CODE_LENGTH}
+            value={code}
+            onChange={(event) => enter(event.target.value)}
+            onPaste={paste}
+          />
+        </div>
+        {keychain.available ? (
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={rememberDevice}
+              onChange={(event) => setRememberDevice(event.target.checked)}
+            />
+            Remember this workstation for {REMEMBER_DAYS} days
+          </label>
+        ) : (
+          <p className="note">{keychainNotice(keychain.reason)}</p>
+        )}
+        <ErrorAlert>{failure}</ErrorAlert>
+        <button type="submit" className="primary">
+          Verify Code
+        </button>
+      </form>
+      <div className="actions">
+        <button type="button" onClick={onRequestAnother}>
+          Request another code
+        </button>
+      </div>
+      <Countdown until={pending.cooldowns[sent.target.id]}>
+        {(remaining) => `You can request another code to ${targetLabel(sent.target)} in ${remaining}.`}
+      </Countdown>
+    </Screen>
+  );
+}
+
+function keychainNotice(reason: string | undefined): string {
+  if (!reason) return 'This workstation cannot be remembered: no keychain is available. Sign-in still works.';
+  return /[.!?]$/.test(reason) ? reason : `This workstation cannot be remembered: ${reason}.`;
+}

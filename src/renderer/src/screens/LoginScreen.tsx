@@ -1,0 +1,114 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { LoginResponse } from '../../../shared/api';
+import { useLogin } from '../api/hooks';
+import { Countdown } from '../components/Countdown';
+import { ErrorAlert, FlowNotice } from '../components/Messages';
+import { Screen } from '../components/Screen';
+import type { FlowMessage } from '../flow/sign-in-flow';
+import { type LoginFailureView, loginFailureView } from './login-failure';
+
+interface LoginScreenProps {
+  /** Kept when the flow sends the user back here (an expired code, too many attempts). */
+  initialUsername: string;
+  message?: FlowMessage;
+  onLoggedIn(username: string, response: LoginResponse): void;
+}
+
+export function LoginScreen({ initialUsername, message, onLoggedIn }: LoginScreenProps) {
+  const login = useLogin();
+  const [username, setUsername] = useState(initialUsername);
+  const [password, setPassword] = useState('');
+  const [failure, setFailure] = useState<LoginFailureView>();
+  const [showCarriedMessage, setShowCarriedMessage] = useState(true);
+  const [forgotOpen, setForgotOpen] = useState(false);
+  const usernameField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
+  // The first empty field: the password when the flow brought the user back with their User ID.
+  const [firstField] = useState(() => (initialUsername ? passwordField : usernameField));
+  useEffect(() => {
+    firstField.current?.focus();
+  }, [firstField]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (login.isPending) return;
+    setShowCarriedMessage(false);
+    const userId = username.trim();
+    if (!userId || !password) {
+      setFailure({ text: 'Enter your User ID and password.' });
+      (userId ? passwordField : usernameField).current?.focus();
+      return;
+    }
+    login.mutate(
+      { username: userId, password },
+      {
+        onSuccess: (response) => onLoggedIn(userId, response),
+        onError: (apiFailure) => {
+          setFailure(loginFailureView(apiFailure));
+          setPassword('');
+          passwordField.current?.focus();
+        },
+      },
+    );
+  }
+
+  return (
+    <Screen title="Practice Secure Login">
+      {showCarriedMessage && <FlowNotice message={message} />}
+      <form className="stack" onSubmit={submit} noValidate aria-busy={login.isPending}>
+        <div className="field">
+          <label htmlFor="login-username">User ID</label>
+          <input
+            id="login-username"
+            ref={usernameField}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            ref={passwordField}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        <ErrorAlert>{failure?.text}</ErrorAlert>
+        {failure?.retryUntil && (
+          <Countdown until={failure.retryUntil} done="You can try again now.">
+            {(remaining) => `You can try again in ${remaining}.`}
+          </Countdown>
+        )}
+        <button type="submit" className="primary">
+          Login
+        </button>
+      </form>
+      <p>
+        {/* biome-ignore lint/a11y/useValidAnchor: the seed's words call it a link; it points at and opens the in-page note. */}
+        <a
+          href="#forgot-password"
+          aria-expanded={forgotOpen}
+          aria-controls="forgot-password"
+          onClick={(event) => {
+            event.preventDefault();
+            setForgotOpen((open) => !open);
+          }}
+        >
+          Forgot your password?
+        </a>
+      </p>
+      <p id="forgot-password" className="note" hidden={!forgotOpen}>
+        Your practice's account manager resets passwords. Ask them for a new one; WRSAuth staff will never ask
+        for your password.
+      </p>
+    </Screen>
+  );
+}

@@ -1,0 +1,59 @@
+import { useEffect } from 'react';
+import { ErrorCode, type Location } from '../../../shared/api';
+import { useMe } from '../api/hooks';
+import { Screen } from '../components/Screen';
+import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';
+import { displayName } from './display-name';
+
+interface SignedInScreenProps {
+  session: SignedInSession;
+  location: Location | null;
+  signingOut: boolean;
+  onLock(): void;
+  onSignOut(): void;
+  /** The server no longer knows the session (revoked, idle too long). */
+  onSessionEnded(message: FlowMessage): void;
+}
+
+export function SignedInScreen({
+  session,
+  location,
+  signingOut,
+  onLock,
+  onSignOut,
+  onSessionEnded,
+}: SignedInScreenProps) {
+  const me = useMe(session.auth.sessionToken);
+  const user = me.data ?? session.auth.user;
+  const sessionGone = me.error?.error === ErrorCode.unauthorized;
+  const endedMessage = me.error?.message;
+
+  useEffect(() => {
+    if (sessionGone && endedMessage) onSessionEnded({ kind: 'error', text: endedMessage });
+  }, [sessionGone, endedMessage, onSessionEnded]);
+
+  return (
+    <Screen title="Signed in" focusHeading>
+      {session.auth.setupRecommended && (
+        <p className="banner" role="status">
+          Add a mobile phone number or email address to your account so a verification code can protect it.
+          Your practice's account manager can add one for you.
+        </p>
+      )}
+      <dl className="who">
+        <dt>Name</dt>
+        <dd>{displayName(user)}</dd>
+        <dt>Location</dt>
+        <dd>{location?.name ?? 'No practice location'}</dd>
+      </dl>
+      <div className="actions">
+        <button type="button" className="primary" onClick={onLock}>
+          Lock
+        </button>
+        <button type="button" onClick={onSignOut} aria-busy={signingOut}>
+          Sign out
+        </button>
+      </div>
+    </Screen>
+  );
+}

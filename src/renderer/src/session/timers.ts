@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react';
+
+/** HIPAA automatic logoff at the front desk: lock after this long without keyboard or pointer use. */
+export const IDLE_LOCK_MS = 15 * 60 * 1000;
+
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
+
+/** setTimeout's delay is a signed 32-bit number; longer waits would fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Calls `onIdle` once after `idleMs` without user activity, while `active`. */
+export function useIdleTimer(idleMs: number, active: boolean, onIdle: () => void) {
+  const latestOnIdle = useRef(onIdle);
+  latestOnIdle.current = onIdle;
+  useEffect(() => {
+    if (!active) return;
+    let timer: ReturnType<typeof setTimeout>;
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => latestOnIdle.current(), Math.min(idleMs, MAX_TIMEOUT_MS));
+    };
+    restart();
+    for (const type of ACTIVITY_EVENTS)
+      window.addEventListener(type, restart, { passive: true, capture: true });
+    return () => {
+      clearTimeout(timer);
+      for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, restart, { capture: true });
+    };
+  }, [idleMs, active]);
+}
+
+/** Calls `onExpired` when the ISO time `expiresAt` passes (the session's 12-hour limit). */
+export function useExpiry(expiresAt: string | undefined, onExpired: () => void) {
+  const latestOnExpired = useRef(onExpired);
+  latestOnExpired.current = onExpired;
+  useEffect(() => {
+    if (!expiresAt) return;
+    const expiresMs = Date.parse(expiresAt);
+    if (Number.isNaN(expiresMs)) return;
+    let timer: ReturnType<typeof setTimeout>;
+    // Re-arm in steps, since a laptop that slept may wake past the deadline.
+    const arm = () => {
+      const left = expiresMs - Date.now();
+      if (left <= 0) {
+        latestOnExpired.current();
+        return;
+      }
+      timer = setTimeout(arm, Math.min(left, 60_000, MAX_TIMEOUT_MS));
+    };
+    arm();
+    return () => clearTimeout(timer);
+  }, [expiresAt]);
+}

@@ -1,0 +1,68 @@
+/**
+ * The world the end-to-end tests run in, started by Playwright's webServer: the real verification server
+ * (serving the built web client) over a fresh data dir, a real SMTP server, a local Twilio-compatible
+ * endpoint, and the users the specs sign in as. All on 127.0.0.1.
+ *
+ * GET /__e2e/messages on the inspection port lists what the providers received, so a spec can read its code.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { startServer } from '../../server/runtime';
+import { startSmtpCatcher } from '../support/smtp-catcher';
+import { startTwilioEndpoint } from '../support/twilio-endpoint';
+import { E2E_PORTS, E2E_USERS } from './world';
+
+const smtp = await startSmtpCatcher();
+const twilio = await startTwilioEndpoint();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-e2e-'));
+const config = loadConfig({
+  WRSAUTH_HOST: '127.0.0.1',
+  WRSAUTH_PORT: String(E2E_PORTS.server),
+  WRSAUTH_DATA_DIR: dataDir,
+  WRSAUTH_SECRET: randomBytes(32).toString('base64'),
+  WRSAUTH_SMTP_URL: smtp.url,
+  WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_FROM_NUMBER: twilio.fromNumber,
+  TWILIO_API_BASE: twilio.url,
+  WRSAUTH_LOG_LEVEL: 'warn',
+});
+if (!fs.existsSync(path.join(config.webRoot, 'index.html'))) {
+  console.error(`e2e: no web client build in ${config.webRoot}; run the renderer build first`);
+  process.exit(1);
+}
+const server = await startServer(config, { log: createLogger('warn') });
+for (const user of Object.values(E2E_USERS)) await server.services.admin.createUser(user);
+
+const inspection = http.createServer((req, res) => {
+  if (req.url !== '/__e2e/messages') {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      sms: twilio.messages.map((m) => ({ to: m.to, body: m.body })),
+      email: smtp.mails.map((m) => ({ to: m.to, raw: m.raw })),
+    }),
+  );
+});
+await new Promise<void>((resolve) => inspection.listen(E2E_PORTS.inspection, '127.0.0.1', resolve));
+console.log(`e2e world ready at ${server.url}`);
+
+const stop = async () => {
+  inspection.close();
+  await server.close();
+  await smtp.close();
+  await twilio.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

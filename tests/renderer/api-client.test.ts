@@ -1,0 +1,81 @@
+// @vitest-environment happy-dom
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiFailure } from '../../src/renderer/src/api/api-failure';
+import { createApiClient } from '../../src/renderer/src/api/client';
+import { type ApiError, ErrorCode } from '../../src/shared/api';
+import { apiUrl, SERVER_URL } from './support/fake-auth-server';
+
+const msw = setupServer();
+beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => msw.resetHandlers());
+afterAll(() => msw.close());
+
+const client = createApiClient(SERVER_URL);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+
+describe('API client', () => {
+  it('rejects an answer that drifted from the shared contract', async () => {
+    msw.use(
+      http.post(apiUrl('/auth/login'), () => HttpResponse.json({ status: 'challenge', targets: 'sms' })),
+    );
+    const failure = await failureOf(client.login({ username: 'ckiplock', password: 'pw' }));
+    expect(failure).toBeInstanceOf(ApiFailure);
+    expect(failure).toMatchObject({ error: 'bad_response' });
+  });
+
+  it('turns an error body into an ApiFailure with its code, message and attempts left', async () => {
+    const body: ApiError = {
+      error: ErrorCode.invalidCode,
+      message: 'That code is not right. 3 attempts left.',
+      attemptsRemaining: 3,
+    };
+    msw.use(http.post(apiUrl('/auth/challenges/c1/verify'), () => HttpResponse.json(body, { status: 400 })));
+    const failure = await failureOf(client.verifyCode('c1', { code: '000000' }));
+    expect(failure).toMatchObject({ status: 400, ...body });
+  });
+
+  it('takes the wait from Retry-After when the body has none', async () => {
+    msw.use(
+      http.post(apiUrl('/auth/login'), () =>
+        HttpResponse.json(
+          { error: ErrorCode.serverBusy, message: 'The server is busy.' },
+          { status: 503, headers: { 'Retry-After': '7' } },
+        ),
+      ),
+    );
+    const failure = await failureOf(client.login({ username: 'u', password: 'p' }));
+    expect(failure).toMatchObject({ status: 503, error: ErrorCode.serverBusy, retryAfter: 7 });
+  });
+
+  it('never shows a raw body that is not an ApiError', async () => {
+    msw.use(http.get(apiUrl('/me'), () => new HttpResponse('<html>proxy error</html>', { status: 502 })));
+    const failure = await failureOf(client.me('token'));
+    expect(failure).toMatchObject({ status: 502, error: 'bad_response' });
+    expect((failure as ApiFailure).message).not.toContain('<html>');
+  });
+
+  it('turns a network failure into a friendly message', async () => {
+    msw.use(http.post(apiUrl('/auth/login'), () => HttpResponse.error()));
+    const failure = await failureOf(client.login({ username: 'u', password: 'p' }));
+    expect(failure).toMatchObject({ status: 0, error: 'network_error' });
+    expect((failure as ApiFailure).message).toMatch(/^Cannot reach the sign-in server\./);
+  });
+
+  it('sends the session as a Bearer header, never in the URL', async () => {
+    let seen: { url: string; authorization: string | null } | undefined;
+    msw.use(
+      http.post(apiUrl('/auth/logout'), ({ request }) => {
+        seen = { url: request.url, authorization: request.headers.get('authorization') };
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await client.logout('secret-session');
+    expect(seen).toEqual({ url: apiUrl('/auth/logout'), authorization: 'Bearer secret-session' });
+  });
+});

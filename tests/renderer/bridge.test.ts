@@ -1,0 +1,47 @@
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from 'vitest';
+import { createBridge } from '../../src/renderer/src/bridge/create-bridge';
+import { createWebBridge, WEB_KEYCHAIN_REASON } from '../../src/renderer/src/bridge/web-bridge';
+import type { DesktopApi } from '../../src/shared/ipc';
+import { EMAIL_TARGET, SMS_TARGET } from './support/fake-auth-server';
+
+function fakeDesktopApi(): DesktopApi {
+  return {
+    getServerInfo: vi.fn(async () => ({ url: 'http://127.0.0.1:4580', source: 'embedded' as const })),
+    getKeychainStatus: vi.fn(async () => ({ available: true })),
+    loadDeviceToken: vi.fn(async () => 'device-token'),
+    saveDeviceToken: vi.fn(async () => undefined),
+    forgetDeviceToken: vi.fn(async () => undefined),
+    chooseTarget: vi.fn(async () => 'email'),
+  };
+}
+
+describe('ClientBridge', () => {
+  it('uses the page origin as the server and keeps no workstation token in a browser', async () => {
+    const bridge = createWebBridge('http://127.0.0.1:4580');
+    expect(await bridge.serverInfo()).toEqual({ url: 'http://127.0.0.1:4580', source: 'origin' });
+    expect(await bridge.keychainStatus()).toEqual({ available: false, reason: WEB_KEYCHAIN_REASON });
+    await bridge.saveDeviceToken('ckiplock', 'device-token');
+    expect(await bridge.loadDeviceToken('ckiplock')).toBeNull();
+    expect(window.localStorage.length).toBe(0);
+    expect(bridge.chooseTarget).toBeUndefined();
+  });
+
+  it('picks the browser bridge when there is no preload', () => {
+    expect(createBridge(window).kind).toBe('web');
+  });
+
+  it('picks the Electron bridge when the preload exposed window.wrsauth, and passes named inputs', async () => {
+    const desktop = fakeDesktopApi();
+    const host = { wrsauth: desktop, location: window.location } as unknown as Window;
+    const bridge = createBridge(host);
+    expect(bridge.kind).toBe('electron');
+    expect(await bridge.serverInfo()).toEqual({ url: 'http://127.0.0.1:4580', source: 'embedded' });
+    expect(await bridge.loadDeviceToken('ckiplock')).toBe('device-token');
+    await bridge.saveDeviceToken('ckiplock', 'new-token');
+    expect(await bridge.chooseTarget?.([SMS_TARGET, EMAIL_TARGET])).toBe('email');
+    expect(desktop.loadDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock' });
+    expect(desktop.saveDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock', token: 'new-token' });
+    expect(desktop.chooseTarget).toHaveBeenCalledWith({ targets: [SMS_TARGET, EMAIL_TARGET] });
+  });
+});

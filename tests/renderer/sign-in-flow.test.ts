@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { initialSignInState, type SignInState, signInFlow } from '../../src/renderer/src/flow/sign-in-flow';
+import type { Authenticated, ChallengeIssued } from '../../src/shared/api';
+import { CASEY, MAIN_OFFICE, NORTH_CLINIC, SMS_TARGET } from './support/fake-auth-server';
+
+const challenge: ChallengeIssued = {
+  status: 'challenge',
+  challengeId: 'c1',
+  targets: [SMS_TARGET],
+  expiresAt: '2026-11-27T12:15:00.000Z',
+};
+const auth = (locations = [MAIN_OFFICE, NORTH_CLINIC]): Authenticated => ({
+  status: 'authenticated',
+  sessionToken: 's1',
+  expiresAt: '2026-11-28T00:00:00.000Z',
+  user: CASEY,
+  locations,
+});
+
+describe('sign-in flow', () => {
+  it('sets the resend cooldown of the target a code went to', () => {
+    const verifying = signInFlow(initialSignInState, { type: 'challenged', username: 'ckiplock', challenge });
+    const coding = signInFlow(verifying, {
+      type: 'codeSent',
+      target: SMS_TARGET,
+      code: { channel: 'sms', masked: SMS_TARGET.masked, expiresAt: challenge.expiresAt, resendAfter: 30 },
+      now: 1_000,
+    });
+    expect(coding.step === 'code' && coding.pending.cooldowns).toEqual({ sms: 31_000 });
+  });
+
+  it('resumes the pre-lock location after a re-verification', () => {
+    const locked: SignInState = {
+      step: 'locked',
+      session: { username: 'ckiplock', auth: auth() },
+      location: NORTH_CLINIC,
+    };
+    const verifying = signInFlow(locked, { type: 'challenged', username: 'ckiplock', challenge });
+    const back = signInFlow(verifying, { type: 'authenticated', username: 'ckiplock', auth: auth() });
+    expect(back).toMatchObject({ step: 'signedIn', location: NORTH_CLINIC });
+  });
+
+  it('signs in with no location when the user has none', () => {
+    const next = signInFlow(initialSignInState, {
+      type: 'authenticated',
+      username: 'ckiplock',
+      auth: auth([]),
+    });
+    expect(next).toMatchObject({ step: 'signedIn', location: null });
+  });
+
+  it('keeps the User ID when restarting but forgets it on sign out', () => {
+    const verifying = signInFlow(initialSignInState, { type: 'challenged', username: 'ckiplock', challenge });
+    expect(signInFlow(verifying, { type: 'restart' })).toEqual({ step: 'login', username: 'ckiplock' });
+    expect(signInFlow(verifying, { type: 'signedOut' })).toMatchObject({ step: 'login', username: '' });
+  });
+});

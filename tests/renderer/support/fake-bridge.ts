@@ -1,0 +1,57 @@
+/** A ClientBridge for tests: a plain object that records every call. */
+
+import type { ClientBridge, ClientServerInfo } from '../../../src/renderer/src/bridge/client-bridge';
+import type { DeliveryTarget } from '../../../src/shared/api';
+import type { KeychainStatus } from '../../../src/shared/ipc';
+import { SERVER_URL } from './fake-auth-server';
+
+export interface FakeBridgeOptions {
+  kind?: 'web' | 'electron';
+  keychain?: KeychainStatus;
+  server?: ClientServerInfo;
+  /** Electron only: what the native dialog answers (a target id, or null for Cancel). */
+  choose?: (targets: DeliveryTarget[]) => string | null;
+}
+
+export interface FakeBridge extends ClientBridge {
+  /** The keychain: username → device token. */
+  readonly tokens: Map<string, string>;
+  readonly calls: {
+    loadDeviceToken: string[];
+    saveDeviceToken: Array<{ username: string; token: string }>;
+    chooseTarget: DeliveryTarget[][];
+  };
+}
+
+export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
+  const kind = options.kind ?? 'web';
+  const keychain = options.keychain ?? { available: true };
+  const tokens = new Map<string, string>();
+  const calls: FakeBridge['calls'] = { loadDeviceToken: [], saveDeviceToken: [], chooseTarget: [] };
+  const bridge: FakeBridge = {
+    kind,
+    tokens,
+    calls,
+    serverInfo: async () => options.server ?? { url: SERVER_URL, source: 'environment' },
+    keychainStatus: async () => keychain,
+    loadDeviceToken: async (username) => {
+      calls.loadDeviceToken.push(username);
+      return keychain.available ? (tokens.get(username) ?? null) : null;
+    },
+    saveDeviceToken: async (username, token) => {
+      calls.saveDeviceToken.push({ username, token });
+      tokens.set(username, token);
+    },
+    forgetDeviceToken: async (username) => {
+      tokens.delete(username);
+    },
+  };
+  if (kind === 'electron') {
+    const choose = options.choose ?? ((targets: DeliveryTarget[]) => targets[0]?.id ?? null);
+    bridge.chooseTarget = async (targets) => {
+      calls.chooseTarget.push(targets);
+      return choose(targets);
+    };
+  }
+  return bridge;
+}
