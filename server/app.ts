@@ -2,6 +2,7 @@
  * The Fastify app: external plugins (OpenAPI), then app-wide hooks and one central error handler, then routes.
  * Every error leaves as `{error, message}` with a stable snake_case code; no stack trace reaches a client.
  */
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
@@ -19,6 +20,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { API_PREFIX, type ApiError, ApiError as ApiErrorSchema, ErrorCode, Health } from '../src/shared/api';
+import { APP_ORIGIN } from '../src/shared/ipc';
 import { AppError } from './errors';
 import { authRoutes } from './routes/auth';
 import { hasWebClient, registerWebClient } from './routes/web-client';
@@ -89,6 +91,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // The desktop client's pages come from app://wrsauth, so its calls here are cross-origin. Tokens travel
+  // in the Authorization header, never in cookies, so no credentials mode is needed.
+  await app.register(cors, {
+    origin: [APP_ORIGIN],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization'],
+    exposedHeaders: ['retry-after'],
+    maxAge: 600,
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -49,3 +49,34 @@ describe('web client', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('desktop client origin', () => {
+  it('lets pages from app://wrsauth call the API (CORS preflight and answer)', async () => {
+    const preflight = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'app://wrsauth',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('app://wrsauth');
+    const answer = await t.post(
+      '/api/v1/auth/login',
+      { username: 'x', password: 'y' },
+      { origin: 'app://wrsauth' },
+    );
+    expect(answer.headers.get('access-control-allow-origin')).toBe('app://wrsauth');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('retry-after');
+  });
+
+  it('gives no other origin access', async () => {
+    const answer = await t.post(
+      '/api/v1/auth/login',
+      { username: 'x', password: 'y' },
+      { origin: 'https://evil.example' },
+    );
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
