@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: lint, typecheck, then every test suite. Ends with one plain line "N passed, N failed".
+# `npm test`: lint, typecheck, build the web client, then every test suite. Ends with one plain line
+# "N passed, N failed, N skipped" counted from the runners' JSON reports (vitest and Playwright).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
@@ -11,8 +12,22 @@ npx biome check . || status=1
 echo "== typecheck (tsc)"
 npm run --silent typecheck || status=1
 
-echo "== tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+echo "== build the web client"
+npx vite build --config src/renderer/vite.config.ts --logLevel warn || status=1
+
+echo "== unit, integration and component tests (vitest), in a D-Bus session with an unlocked keychain"
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  # A fresh keyring every run: an old, locked one would get in the way.
+  XDG_DATA_HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d) dbus-run-session -- sh -c \
+    'echo -n test-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+     npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json' || status=1
+else
+  echo "dbus-run-session or gnome-keyring-daemon is missing: install the README's Debian packages" >&2
+  status=1
+fi
+
+echo "== end-to-end tests (Playwright, Debian's Chromium)"
+npx playwright test || status=1
 
 node scripts/test-summary.mjs test-results || status=1
 exit $status

@@ -1,0 +1,62 @@
+// `npm start`: build the client if needed, start the embedded server with its demo practice, and open the
+// desktop client. Where no Electron binary can be had, say so in one line and point at the web client.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './electron-binary.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = (command, args) =>
+  spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+
+if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
+  console.log('Building the client (first start)…');
+  if (
+    run('npx', ['vite', 'build', '--config', 'src/renderer/vite.config.ts', '--logLevel', 'warn']).status !==
+    0
+  ) {
+    process.exit(1);
+  }
+}
+
+const host = process.env.WRSAUTH_HOST || '127.0.0.1';
+const port = process.env.WRSAUTH_PORT || '4580';
+const serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve', '--demo'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+server.on('exit', (code) => process.exit(code ?? 1));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+
+async function serverIsUp() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${serverUrl}/healthz`)).ok) return true;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+if (await serverIsUp()) {
+  const electron = findElectronBinary();
+  const mainEntry = path.join(root, 'out', 'main', 'index.js');
+  if ('missing' in electron) {
+    console.log(
+      `Electron cannot start here: ${electron.missing}. Open the web client instead: ${serverUrl}/`,
+    );
+  } else if (!fs.existsSync(mainEntry)) {
+    console.log(
+      `The desktop client is not built (npm run build). Open the web client instead: ${serverUrl}/`,
+    );
+  } else {
+    const app = spawn(electron.path, [mainEntry], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, WRSAUTH_SERVER_URL: serverUrl },
+    });
+    app.on('exit', () => server.kill('SIGTERM'));
+  }
+}
