@@ -81,15 +81,15 @@ export async function measureVerifyThroughput(
 
   const bareRate = rateOf(bareRounds, 200);
   const verifyRate = rateOf(verifyRounds, 200);
-  const describe = (rounds: LoadResult[], rate: number) => {
+  const summarize = (rounds: LoadResult[], rate: number) => {
     const other = rounds.reduce((sum, r) => sum + r.responses - countOf(r, 200), 0);
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
     const perRound = rounds.map((r) => (countOf(r, 200) / r.seconds).toFixed(0)).join(', ');
     return `${rate.toFixed(0)} req/s answered 200 (rounds ${perRound}); non-200: ${other}; errors: ${errors}`;
   };
   const lines = [
-    `bare hello-world: ${describe(bareRounds, bareRate)}`,
-    `verify code:      ${describe(verifyRounds, verifyRate)}`,
+    `bare hello-world: ${summarize(bareRounds, bareRate)}`,
+    `verify code:      ${summarize(verifyRounds, verifyRate)}`,
     `  ${describeServerStats(serverStats, cpu)}`,
   ];
   return {

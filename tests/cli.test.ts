@@ -11,7 +11,6 @@ import {
   databaseBytes,
   login,
   makeDataDir,
-  REPO_ROOT,
   readDb,
   removeDataDir,
   runAdmin,
