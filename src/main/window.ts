@@ -1,0 +1,34 @@
+/**
+ * The one application window: sandboxed, isolated, showing app://wrsauth/. Navigation, popups and
+ * permissions are denied for every web contents in index.ts (security.ts).
+ */
+import { BrowserWindow } from 'electron';
+import { APP_HOST, APP_SCHEME } from './security';
+
+export const START_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+export function createMainWindow(preload: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 480,
+    height: 680,
+    minWidth: 360,
+    minHeight: 520,
+    title: 'WRSAuth',
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(START_URL);
+  return window;
+}
