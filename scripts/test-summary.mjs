@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2] ?? 'test-results';
+// Reports that must exist: a runner that died before writing one counts as a failure.
+const expected = process.argv.slice(3);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -29,5 +31,11 @@ for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
   }
 }
 if (reports === 0) failed++;
+for (const name of expected) {
+  if (!fs.existsSync(path.join(dir, name))) {
+    console.error(`no ${name}: that runner did not finish`);
+    failed++;
+  }
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

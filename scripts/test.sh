@@ -29,5 +29,5 @@ fi
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
 npx playwright test || status=1
 
-node scripts/test-summary.mjs test-results || status=1
+node scripts/test-summary.mjs test-results vitest.json playwright.json || status=1
 exit $status
