@@ -66,7 +66,8 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
     me: (sessionToken) => call(Me, http.get('/me', { headers: bearer(sessionToken) })),
     logout: async (sessionToken) => {
       try {
-        await http.post('/auth/logout', undefined, { headers: bearer(sessionToken) });
+        // An empty JSON object, not an empty body: axios would label that form-encoded, which the server refuses.
+        await http.post('/auth/logout', {}, { headers: bearer(sessionToken) });
       } catch (thrown) {
         throw toApiFailure(thrown);
       }
