@@ -12,6 +12,7 @@ import {
   SendCodeRequest,
   VerifyCodeRequest,
 } from '../../src/shared/api';
+import { serverBusy } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
 
@@ -27,6 +28,10 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['sign-in'],
           body: LoginRequest,
           response: { 200: LoginResponse, ...errors },
+        },
+        // Under a login flood, refuse before reading and validating the body: 503 at once, cheaply.
+        onRequest: async () => {
+          if (services.hasher.saturated) throw serverBusy();
         },
       },
       (request) => services.auth.login(request.body, requestContext(request)),
