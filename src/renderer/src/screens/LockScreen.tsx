@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import type { Location, LoginResponse } from '../../../shared/api';
 import { useLogin } from '../api/hooks';
-import { Countdown } from '../components/Countdown';
 import { useFocusOnMount } from '../components/focus';
-import { ErrorAlert } from '../components/Messages';
 import { Screen } from '../components/Screen';
 import type { SignedInSession } from '../flow/sign-in-flow';
 import { displayName } from './display-name';
+import { LoginFailureMessage } from './LoginFailureMessage';
 import { type LoginFailureView, loginFailureView } from './login-failure';
 
 interface LockScreenProps {
@@ -66,12 +65,7 @@ export function LockScreen({ session, location, onUnlocked, onSignOut }: LockScr
             onChange={(event) => setPassword(event.target.value)}
           />
         </div>
-        <ErrorAlert>{failure?.text}</ErrorAlert>
-        {failure?.retryUntil && (
-          <Countdown until={failure.retryUntil} done="You can try again now.">
-            {(remaining) => `You can try again in ${remaining}.`}
-          </Countdown>
-        )}
+        <LoginFailureMessage failure={failure} />
         <div className="actions">
           <button type="submit" className="primary">
             Unlock

@@ -1,10 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { LoginResponse } from '../../../shared/api';
 import { useLogin } from '../api/hooks';
-import { Countdown } from '../components/Countdown';
-import { ErrorAlert, FlowNotice } from '../components/Messages';
+import { FlowNotice } from '../components/Messages';
 import { Screen } from '../components/Screen';
 import type { FlowMessage } from '../flow/sign-in-flow';
+import { LoginFailureMessage } from './LoginFailureMessage';
 import { type LoginFailureView, loginFailureView } from './login-failure';
 
 interface LoginScreenProps {
@@ -81,12 +81,7 @@ export function LoginScreen({ initialUsername, message, onLoggedIn }: LoginScree
             onChange={(event) => setPassword(event.target.value)}
           />
         </div>
-        <ErrorAlert>{failure?.text}</ErrorAlert>
-        {failure?.retryUntil && (
-          <Countdown until={failure.retryUntil} done="You can try again now.">
-            {(remaining) => `You can try again in ${remaining}.`}
-          </Countdown>
-        )}
+        <LoginFailureMessage failure={failure} />
         <button type="submit" className="primary">
           Login
         </button>
