@@ -14,6 +14,7 @@ import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/runtime';
 import { startSmtpCatcher } from '../support/smtp-catcher';
+import { providerEnv } from '../support/test-server';
 import { startTwilioEndpoint } from '../support/twilio-endpoint';
 import { E2E_PORTS, E2E_USERS } from './world';
 
@@ -25,12 +26,7 @@ const config = loadConfig({
   WRSAUTH_PORT: String(E2E_PORTS.server),
   WRSAUTH_DATA_DIR: dataDir,
   WRSAUTH_SECRET: randomBytes(32).toString('base64'),
-  WRSAUTH_SMTP_URL: smtp.url,
-  WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
-  TWILIO_ACCOUNT_SID: twilio.accountSid,
-  TWILIO_AUTH_TOKEN: twilio.authToken,
-  TWILIO_FROM_NUMBER: twilio.fromNumber,
-  TWILIO_API_BASE: twilio.url,
+  ...providerEnv(smtp, twilio),
   WRSAUTH_LOG_LEVEL: 'warn',
 });
 if (!fs.existsSync(path.join(config.webRoot, 'index.html'))) {

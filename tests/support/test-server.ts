@@ -64,23 +64,25 @@ export interface TestServerOptions {
   withProviders?: boolean;
 }
 
+/** The environment that points the server at the local SMTP server and Twilio-compatible endpoint. */
+export function providerEnv(smtp: SmtpCatcher, twilio: TwilioEndpoint): Record<string, string> {
+  return {
+    WRSAUTH_SMTP_URL: smtp.url,
+    WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_FROM_NUMBER: twilio.fromNumber,
+    TWILIO_API_BASE: twilio.url,
+  };
+}
+
 export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 10_000, baseDelayMs: 20 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const smtp = await startSmtpCatcher();
   const twilio = await startTwilioEndpoint();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
-  const providers =
-    options.withProviders === false
-      ? {}
-      : {
-          WRSAUTH_SMTP_URL: smtp.url,
-          WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM_NUMBER: twilio.fromNumber,
-          TWILIO_API_BASE: twilio.url,
-        };
+  const providers = options.withProviders === false ? {} : providerEnv(smtp, twilio);
   const config = loadConfig({
     WRSAUTH_HOST: '127.0.0.1',
     WRSAUTH_PORT: '0',
