@@ -1,4 +1,7 @@
-/** Measured ratios: the table printed at the end, and bench-results.json (shared with other benches). */
+/**
+ * Measured figures, most of them ratios to a baseline, some absolute against a budget (the renderer's KB):
+ * the table printed at the end, and bench-results.json (shared with other benches).
+ */
 import fs from 'node:fs';
 
 export type Target = { atLeast: number } | { atMost: number } | { between: [number, number] };
@@ -10,6 +13,8 @@ export interface Ratio {
   target: Target;
   /** Why the figure cannot be trusted (errors, non-200 answers, a pool that ran out); unset when valid. */
   invalid?: string;
+  /** Decimals shown in the table; 3 unless set (an absolute figure such as KB may want fewer). */
+  digits?: number;
 }
 
 export function describeTarget(target: Target): string {
@@ -34,7 +39,7 @@ export function formatTable(ratios: Ratio[]): string {
     ['ratio', 'value', 'target', 'result'],
     ...ratios.map((r) => [
       r.key,
-      r.value === undefined ? '-' : r.value.toFixed(3),
+      r.value === undefined ? '-' : r.value.toFixed(r.digits ?? 3),
       describeTarget(r.target),
       verdict(r),
     ]),

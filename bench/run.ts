@@ -5,6 +5,8 @@
  *
  *   npm run bench                 measure and write bench-results.json
  *   npm run bench -- --cpu-prof   also write CPU profiles of the children to .tmp/bench-profiles/
+ *   npm run bench -- --only renderer   just the renderer step (Vite builds + headless Chromium); merges its
+ *                                      two figures and keeps the others in bench-results.json
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchChild, stopAllChildren } from './children';
 import { measureLoginThroughput, measureUnknownUserTiming } from './logins';
 import { measureOverload } from './overload';
+import { measureRenderer } from './renderer';
 import { formatTable, type Ratio, verdict, writeResults } from './report';
 import { startServer, startSubject } from './servers';
 import { measureVerifyThroughput } from './verify-throughput';
@@ -40,7 +43,20 @@ async function cleanUp(): Promise<void> {
   fs.rmSync(workDir, { recursive: true, force: true });
 }
 
+const STEPS = ['servers', 'renderer'] as const;
+type Step = (typeof STEPS)[number];
+
+/** `--only <step>` runs one step; unset runs them all. */
+function selectedSteps(argv: string[]): Set<Step> {
+  const at = argv.indexOf('--only');
+  if (at === -1) return new Set(STEPS);
+  const step = argv[at + 1];
+  if (!STEPS.includes(step as Step)) throw new Error(`--only takes one of: ${STEPS.join(', ')}`);
+  return new Set([step as Step]);
+}
+
 async function main(): Promise<number> {
+  const steps = selectedSteps(process.argv);
   const cpuProfileDir = process.argv.includes('--cpu-prof')
     ? path.join(REPO_ROOT, '.tmp', 'bench-profiles', new Date().toISOString().replace(/[:.]/g, '-'))
     : undefined;
@@ -59,42 +75,52 @@ async function main(): Promise<number> {
   const ratios: Ratio[] = [];
   try {
     console.log(`WRSAuth bench: Node ${process.version}, 127.0.0.1 only; ${loadAverage()} before the start`);
-    heading('starting servers in child processes');
-    const [bare, subject] = await Promise.all([
-      startServer('bare-server.ts', childOptions('bare-server')),
-      startSubject(childOptions('subject-server')),
-    ]);
+    if (steps.has('servers')) {
+      heading('starting servers in child processes');
+      const [bare, subject] = await Promise.all([
+        startServer('bare-server.ts', childOptions('bare-server')),
+        startSubject(childOptions('subject-server')),
+      ]);
 
-    heading('1. verify code vs bare Fastify hello-world (req/s)');
-    const throughput = await measureVerifyThroughput(bare, subject, WARM_UP_CHALLENGES, say);
-    throughput.lines.forEach(say);
-    ratios.push(throughput.ratio);
-    await bare.child.stop();
+      heading('1. verify code vs bare Fastify hello-world (req/s)');
+      const throughput = await measureVerifyThroughput(bare, subject, WARM_UP_CHALLENGES, say);
+      throughput.lines.forEach(say);
+      ratios.push(throughput.ratio);
+      await bare.child.stop();
 
-    heading('2. password login vs raw argon2id (per second)');
-    const argon2 = BenchChild.start(
-      'argon2-rate.ts',
-      childOptions('argon2-rate', { BENCH_HASH_CONCURRENCY: String(subject.ready.hashConcurrency) }),
-    );
-    await argon2.waitFor('ready', 60_000);
-    const logins = await measureLoginThroughput(subject, argon2, say);
-    logins.lines.forEach(say);
-    ratios.push(logins.ratio);
-    await argon2.stop();
+      heading('2. password login vs raw argon2id (per second)');
+      const argon2 = BenchChild.start(
+        'argon2-rate.ts',
+        childOptions('argon2-rate', { BENCH_HASH_CONCURRENCY: String(subject.ready.hashConcurrency) }),
+      );
+      await argon2.waitFor('ready', 60_000);
+      const logins = await measureLoginThroughput(subject, argon2, say);
+      logins.lines.forEach(say);
+      ratios.push(logins.ratio);
+      await argon2.stop();
 
-    heading('3. verify p99 under a login flood vs idle');
-    const overload = await measureOverload(
-      subject,
-      { verifiesPerSecond: throughput.verifiesPerSecond, loginsPerSecond: logins.loginsPerSecond },
-      say,
-    );
-    overload.lines.forEach(say);
-    ratios.push(overload.ratio);
+      heading('3. verify p99 under a login flood vs idle');
+      const overload = await measureOverload(
+        subject,
+        { verifiesPerSecond: throughput.verifiesPerSecond, loginsPerSecond: logins.loginsPerSecond },
+        say,
+      );
+      overload.lines.forEach(say);
+      ratios.push(overload.ratio);
 
-    heading('4. unknown user vs wrong password (time per login)');
-    const timing = await measureUnknownUserTiming(subject, say);
-    timing.lines.forEach(say);
-    ratios.push(timing.ratio);
+      heading('4. unknown user vs wrong password (time per login)');
+      const timing = await measureUnknownUserTiming(subject, say);
+      timing.lines.forEach(say);
+      ratios.push(timing.ratio);
+      await subject.child.stop();
+    }
+
+    if (steps.has('renderer')) {
+      heading('5. renderer: first-load JS (gzip KB), and login form interactive vs bare Vite React');
+      const renderer = await measureRenderer(workDir, say);
+      renderer.lines.forEach(say);
+      ratios.push(renderer.sizeRatio, renderer.interactiveRatio);
+    }
   } finally {
     await cleanUp();
   }
