@@ -1,5 +1,7 @@
 /** The child's side of the IPC channel: it exits with its parent, and reports a failure before it dies. */
-import type { ChildMessage, ParentMessage } from './protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ServerConfig } from '../server/config';
+import type { BenchAccounts, ChildMessage, ParentMessage } from './protocol';
 
 if (!process.send) {
   console.error('This is a bench child process; run the bench with `npm run bench`.');
@@ -28,5 +30,23 @@ export function fail(error: unknown): void {
 export function onParentMessage(handler: (message: ParentMessage) => Promise<void>): void {
   process.on('message', (message) => {
     handler(message as ParentMessage).catch(fail);
+  });
+}
+
+/** Listens on 127.0.0.1 (whatever the environment says) and tells the parent the port and hashing limits. */
+export async function listenAndAnnounce(
+  app: FastifyInstance,
+  config: Pick<ServerConfig, 'hashConcurrency' | 'hashQueueLimit'>,
+  accounts?: BenchAccounts,
+): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('the server has no TCP address');
+  await toParent({
+    type: 'ready',
+    port: address.port,
+    hashConcurrency: config.hashConcurrency,
+    hashQueueLimit: config.hashQueueLimit,
+    accounts,
   });
 }

@@ -13,6 +13,7 @@ import zlib from 'node:zlib';
 import { type Browser, chromium, type Locator, type Page } from '@playwright/test';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import { CHROMIUM_LAUNCH } from '../tests/e2e/chromium';
 import type { Ratio } from './report';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -21,17 +22,6 @@ const REPO_ROOT = path.resolve(BENCH_DIR, '..');
 const WARM_UPS = 3;
 const ROUNDS = 15;
 const NAVIGATION_TIMEOUT_MS = 15_000;
-/** The same Chromium and switches as the e2e tests (playwright.config.ts); browsers cannot be downloaded. */
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export interface RendererResult {
   lines: string[];
@@ -206,7 +196,7 @@ export async function measureRenderer(workDir: string, say: (line: string) => vo
   const server = await serveBuilds({ real: realDir, bare: bareDir });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ ...CHROMIUM_LAUNCH, headless: true });
     const pages = {
       real: {
         url: `${server.origin}/real/`,

@@ -17,7 +17,7 @@ import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/s
 import { createServices, type Services } from '../server/services';
 import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
 import type { Channel } from '../src/shared/api';
-import { fail, onParentMessage, toParent } from './child-ipc';
+import { fail, listenAndAnnounce, onParentMessage, toParent } from './child-ipc';
 import { startProcessMeter } from './process-meter';
 import type { BenchAccounts, CodePair } from './protocol';
 
@@ -127,17 +127,7 @@ async function main() {
   });
 
   const app = await buildApp({ services, log, trustProxy: config.trustProxy });
-  // Loopback only, whatever the environment says.
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (typeof address !== 'object' || !address) throw new Error('the server has no TCP address');
-  await toParent({
-    type: 'ready',
-    port: address.port,
-    hashConcurrency: config.hashConcurrency,
-    hashQueueLimit: config.hashQueueLimit,
-    accounts,
-  });
+  await listenAndAnnounce(app, config, accounts);
 }
 
 main().catch(fail);

@@ -75,20 +75,25 @@ function describeError(error: FastifyError): { status: number; body: ApiError } 
   return { status, body: { error: code, message } };
 }
 
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { services } = options;
-  const app = Fastify({
-    loggerInstance: options.log as FastifyBaseLogger,
+/** The server's Fastify options; the bench's hello-world baseline uses them too, so the two stay alike. */
+export function fastifyOptions(log: Logger, trustProxy = false) {
+  return {
+    loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy,
     return503OnClosing: true,
     // Malformed URLs are answered before routing; give them the same error shape as everything else.
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
+    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
       const { status, body } = describeError(error);
       reply.code(status).send(body);
     },
-  }).withTypeProvider<ZodTypeProvider>();
+  };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const app = Fastify(fastifyOptions(options.log, options.trustProxy)).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import type { Location, LoginResponse } from '../../../shared/api';
 import { useLogin } from '../api/hooks';
 import { useFocusOnMount } from '../components/focus';
+import { PasswordField } from '../components/PasswordField';
 import { Screen } from '../components/Screen';
 import type { SignedInSession } from '../flow/sign-in-flow';
 import { displayName } from './display-name';
@@ -54,17 +55,12 @@ export function LockScreen({ session, location, onUnlocked, onSignOut }: LockScr
         continue.
       </p>
       <form className="stack" onSubmit={submit} noValidate aria-busy={login.isPending}>
-        <div className="field">
-          <label htmlFor="unlock-password">Password</label>
-          <input
-            id="unlock-password"
-            ref={passwordField}
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <PasswordField
+          id="unlock-password"
+          inputRef={passwordField}
+          value={password}
+          onChange={setPassword}
+        />
         <LoginFailureMessage failure={failure} />
         <div className="actions">
           <button type="submit" className="primary">

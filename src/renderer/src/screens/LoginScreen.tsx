@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { LoginResponse } from '../../../shared/api';
 import { useLogin } from '../api/hooks';
 import { FlowNotice } from '../components/Messages';
+import { PasswordField } from '../components/PasswordField';
 import { Screen } from '../components/Screen';
 import type { FlowMessage } from '../flow/sign-in-flow';
 import { LoginFailureMessage } from './LoginFailureMessage';
@@ -69,18 +70,7 @@ export function LoginScreen({ initialUsername, message, onLoggedIn }: LoginScree
             onChange={(event) => setUsername(event.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor="login-password">Password</label>
-          <input
-            id="login-password"
-            ref={passwordField}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <PasswordField id="login-password" inputRef={passwordField} value={password} onChange={setPassword} />
         <LoginFailureMessage failure={failure} />
         <button type="submit" className="primary">
           Login
