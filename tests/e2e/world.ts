@@ -1,7 +1,32 @@
-/** What the e2e harness sets up and the specs rely on. Fixed loopback ports keep the config simple. */
+/** What the e2e harness sets up and the specs rely on. */
+import { execFileSync } from 'node:child_process';
 import type { NewUser } from '../../server/services/admin';
 
-export const E2E_PORTS = { server: 45_880, inspection: 45_881 } as const;
+/**
+ * Two loopback ports that are free right now, picked once by the Playwright runner (the first process to
+ * load this module) and handed to the harness and the workers through the environment they inherit. Fixed
+ * ports collided on CI with whatever else held them.
+ */
+function e2ePorts(): { server: number; inspection: number } {
+  if (!process.env.WRSAUTH_E2E_PORTS) {
+    const pick = `const net = require('node:net');
+      const open = () => new Promise((ok) => { const s = net.createServer().listen(0, '127.0.0.1', () => ok(s)); });
+      Promise.all([open(), open()]).then((servers) => {
+        process.stdout.write(servers.map((s) => s.address().port).join(','));
+        for (const s of servers) s.close();
+      });`;
+    process.env.WRSAUTH_E2E_PORTS = execFileSync(process.execPath, ['-e', pick], { encoding: 'utf8' });
+  }
+  const [server, inspection] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
+  if (!Number.isInteger(server) || !Number.isInteger(inspection)) {
+    throw new Error(
+      `WRSAUTH_E2E_PORTS must be two ports "server,inspection", got "${process.env.WRSAUTH_E2E_PORTS}"`,
+    );
+  }
+  return { server, inspection };
+}
+
+export const E2E_PORTS = e2ePorts();
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORTS.server}`;
 export const E2E_INSPECTION_URL = `http://127.0.0.1:${E2E_PORTS.inspection}`;
 
