@@ -18,7 +18,7 @@ function e2ePorts(): { server: number; inspection: number } {
     process.env.WRSAUTH_E2E_PORTS = execFileSync(process.execPath, ['-e', pick], { encoding: 'utf8' });
   }
   const [server, inspection] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
-  if (!Number.isInteger(server) || !Number.isInteger(inspection)) {
+  if (server === undefined || inspection === undefined || !Number.isInteger(server + inspection)) {
     throw new Error(
       `WRSAUTH_E2E_PORTS must be two ports "server,inspection", got "${process.env.WRSAUTH_E2E_PORTS}"`,
     );
