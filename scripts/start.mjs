@@ -1,24 +1,17 @@
 // `npm start`: build the client if needed, start the embedded server with its demo practice, and open the
 // desktop client. Where no Electron binary can be had, say so in one line and point at the web client.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electron-binary.mjs';
+import { ensureBuilt, ROOT as root } from './ensure-built.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = (command, args) =>
-  spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-
-if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
-  console.log('Building the client (first start)…');
-  if (
-    run('npx', ['vite', 'build', '--config', 'src/renderer/vite.config.ts', '--logLevel', 'warn']).status !==
-    0
-  ) {
-    process.exit(1);
-  }
-}
+const built = ensureBuilt({
+  outputs: ['out/renderer/index.html'],
+  command: ['npx', 'vite', 'build', '--config', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+  notice: 'Building the client (first start)…',
+});
+if (!built) process.exit(1);
 
 const host = process.env.WRSAUTH_HOST || '127.0.0.1';
 const port = process.env.WRSAUTH_PORT || '4580';

@@ -29,5 +29,18 @@ fi
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
 npx playwright test || status=1
 
-node scripts/test-summary.mjs test-results vitest.json playwright.json || status=1
+echo "== desktop end-to-end tests (Playwright _electron)"
+reports=(vitest.json playwright.json)
+if node -e "import('./scripts/electron-binary.mjs').then((m) => process.exit('path' in m.findElectronBinary() ? 0 : 1))"; then
+  # The suite reads and writes the keychain, so it runs like vitest: a fresh D-Bus session and keyring.
+  reports+=(playwright-electron.json)
+  XDG_DATA_HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d) dbus-run-session -- sh -c \
+    'echo -n test-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+     node scripts/electron-e2e.mjs' || status=1
+else
+  # Prints the one line saying why the suite did not run.
+  node scripts/electron-e2e.mjs || status=1
+fi
+
+node scripts/test-summary.mjs test-results "${reports[@]}" || status=1
 exit $status
