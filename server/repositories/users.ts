@@ -36,7 +36,7 @@ export function findUserWithPolicy(db: Db, id: string) {
     .selectFrom('users')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
-    .select(['practices.code_ttl_seconds', 'practices.remember_days'])
+    .select(['practices.code_ttl_seconds', 'practices.remember_days', 'practices.idle_lock_minutes'])
     .where('users.id', '=', id)
     .executeTakeFirst();
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
-import type { ChallengeRow, UserRow } from '../db/schema';
+import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
 import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '../delivery/courier';
 import {
   AppError,
@@ -48,7 +48,7 @@ import {
 } from '../repositories/users';
 import { generateCode, isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
-import { effectiveMode } from './policy';
+import { effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import type { SessionService } from './sessions';
 
 export const CHALLENGE_TTL_SECONDS = 15 * 60;
@@ -122,7 +122,7 @@ export class AuthService {
 
     const practice = await findPractice(db, user.practice_id);
     const mode = effectiveMode(practice, now);
-    if (mode === 'off') return this.signIn(user, context, { method: 'password' });
+    if (mode === 'off') return this.signIn(user, practice, context, { method: 'password' });
 
     if (request.deviceToken) {
       const device = await this.deps.sessions.recognizeDevice(user.id, request.deviceToken);
@@ -133,7 +133,7 @@ export class AuthService {
           username: user.username,
           detail: { deviceId: device.id },
         });
-        return this.signIn(user, context, { method: 'trusted_device' });
+        return this.signIn(user, practice, context, { method: 'trusted_device' });
       }
     }
 
@@ -151,7 +151,10 @@ export class AuthService {
           'Your practice requires a verification code, but there is no cell phone or email on your account. Your account manager will be available to assist you.',
         );
       }
-      return { ...(await this.signIn(user, context, { method: 'password' })), setupRecommended: true };
+      return {
+        ...(await this.signIn(user, practice, context, { method: 'password' })),
+        setupRecommended: true,
+      };
     }
 
     const challenge: ChallengeRow = {
@@ -177,6 +180,7 @@ export class AuthService {
       challengeId: challenge.id,
       targets: targets.map(publicTarget),
       expiresAt: challenge.expires_at,
+      ...rememberDaysOf(practice),
     };
   }
 
@@ -289,19 +293,21 @@ export class AuthService {
     const storedHmac = challenge.code_hmac;
     if (storedHmac && keyring.codeMatches(challenge.id, code, storedHmac)) {
       const rememberDays = user.remember_days;
+      const policy = { idle_lock_minutes: user.idle_lock_minutes };
       const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
       // One transaction: the challenge is used up if and only if the session (and device) exist.
       const authenticated = await db.transaction().execute(async (tx) => {
         if (!(await consumeChallenge(tx, challenge.id, storedHmac))) return undefined;
         if (!request.rememberDevice || rememberDays === 0)
-          return this.signIn(user, context, { method: 'code', challengeId }, tx);
+          return this.signIn(user, policy, context, { method: 'code', challengeId }, tx);
         const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
         await audit.record(
           context,
           { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
           tx,
         );
-        return { ...(await this.signIn(user, context, { method: 'code', challengeId }, tx)), deviceToken };
+        const session = await this.signIn(user, policy, context, { method: 'code', challengeId }, tx);
+        return { ...session, deviceToken };
       });
       if (authenticated) return authenticated;
       // Another request used it, or guesses ran it out, between our read and our write.
@@ -344,9 +350,13 @@ export class AuthService {
     return { challenge, user };
   }
 
-  /** Starts a session; clearing the failure count, the session and its audit record commit together. */
+  /**
+   * Starts a session; clearing the failure count, the session and its audit record commit together. The
+   * answer carries the practice's idle lock, which the client enforces.
+   */
   private signIn(
     user: UserRow,
+    policy: Pick<PracticeRow, 'idle_lock_minutes'>,
     context: RequestContext,
     detail: { method: string; challengeId?: string },
     tx?: Db,
@@ -359,7 +369,7 @@ export class AuthService {
         { type: 'login_succeeded', userId: user.id, username: user.username, detail },
         executor,
       );
-      return { status: 'authenticated', ...session };
+      return { status: 'authenticated', ...session, idleLockMinutes: idleLockMinutesOf(policy) };
     };
     return tx ? run(tx) : this.deps.db.transaction().execute(run);
   }

@@ -12,3 +12,13 @@ export function effectiveMode(
 
 export const CODE_TTL_BOUNDS = { min: 120, max: 600 } as const;
 export const REMEMBER_DAYS_BOUNDS = { min: 0, max: 90 } as const;
+
+/** What the client applies from the policy: how long "Remember this workstation" lasts (absent when off). */
+export function rememberDaysOf(practice: Pick<PracticeRow, 'remember_days'>): { rememberDays?: number } {
+  return practice.remember_days > 0 ? { rememberDays: practice.remember_days } : {};
+}
+
+/** The client's idle lock in whole minutes; a row below one still locks, after one minute, rather than never. */
+export function idleLockMinutesOf(practice: Pick<PracticeRow, 'idle_lock_minutes'>): number {
+  return Math.max(1, Math.trunc(practice.idle_lock_minutes));
+}

@@ -14,6 +14,7 @@ export type Role = z.infer<typeof Role>;
 
 const IsoTime = z.string().describe('ISO 8601 UTC time');
 const WholeSeconds = z.number().int().nonnegative();
+const PositiveWhole = z.number().int().positive();
 
 export const User = z.object({
   id: z.string(),
@@ -77,6 +78,11 @@ export const ChallengeIssued = z.object({
   challengeId: z.string(),
   targets: z.array(DeliveryTarget),
   expiresAt: IsoTime,
+  /**
+   * Days a remembered workstation stays trusted under the practice's policy. Absent when the practice
+   * remembers no workstations (remember-days 0), and from servers older than this field.
+   */
+  rememberDays: PositiveWhole.optional(),
 });
 export type ChallengeIssued = z.infer<typeof ChallengeIssued>;
 
@@ -90,6 +96,11 @@ export const Authenticated = z.object({
   setupRecommended: z.boolean().optional(),
   /** Only on verify with rememberDevice: keep it in the OS keychain, never in a file. */
   deviceToken: z.string().optional(),
+  /**
+   * The practice's automatic lock: minutes without keyboard or pointer use. A client setting may shorten
+   * it, never lengthen it. Optional only so that servers older than this field still sign in.
+   */
+  idleLockMinutes: PositiveWhole.optional(),
 });
 export type Authenticated = z.infer<typeof Authenticated>;
 

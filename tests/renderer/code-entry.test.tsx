@@ -147,6 +147,25 @@ describe('Remember this workstation', () => {
     expect(screen.getByRole('checkbox', { name: 'Remember this workstation for 30 days' })).not.toBeChecked();
   });
 
+  it("names the practice's remember-days from the server, not a built-in 30", async () => {
+    api.practice({ rememberDays: 7 });
+    const { user } = renderApp();
+    await reachCodeEntry(user);
+    expect(screen.getByRole('checkbox', { name: 'Remember this workstation for 7 days' })).not.toBeChecked();
+    expect(screen.queryByText(/30 days/)).not.toBeInTheDocument();
+  });
+
+  it('offers no checkbox when the practice remembers no workstation (remember-days 0)', async () => {
+    api.practice({ rememberDays: 0 });
+    const { user } = renderApp();
+    const field = await reachCodeEntry(user);
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument();
+    expect(screen.queryByText(/remembered/)).not.toBeInTheDocument();
+    await user.type(field, RIGHT_CODE);
+    expect(await screen.findByRole('heading', { name: 'Signed in' })).toBeInTheDocument();
+    expect(api.server.calls.verify[0]).not.toHaveProperty('rememberDevice');
+  });
+
   it('hides the checkbox and says why in one line when no keychain is available', async () => {
     const bridge = createFakeBridge({ keychain: { available: false, reason: WEB_KEYCHAIN_REASON } });
     const { user } = renderApp({ bridge });

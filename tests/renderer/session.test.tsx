@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../src/shared/api';
 import { MAIN_OFFICE, NORTH_CLINIC, PASSWORD, RIGHT_CODE } from './support/fake-auth-server';
 import { reachCodeEntry, renderApp, setupFakeAuthServer, signIn } from './support/render-app';
@@ -200,6 +200,45 @@ describe('Idle lock', () => {
     expect(
       await screen.findByRole('heading', { name: 'Workstation locked' }, { timeout: 2000 }),
     ).toBeInTheDocument();
+  });
+});
+
+describe("Idle lock from the practice's policy", () => {
+  const MINUTE = 60_000;
+  // Fake timers that still move with real time, so MSW and react-query answer while the test waits.
+  beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
+  afterEach(() => vi.useRealTimers());
+
+  const idleFor = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+  const isLocked = () => screen.queryByRole('heading', { name: 'Workstation locked' }) !== null;
+
+  async function signedInWith(idleLockMinutes: number, deploymentIdleLockMs?: number) {
+    api.practice({ idleLockMinutes });
+    const { user } = renderApp({ idleLockMs: deploymentIdleLockMs });
+    await signIn(user);
+    await signedInHeading();
+  }
+
+  it("locks after the server's idle minutes, not the built-in 15", async () => {
+    await signedInWith(2);
+    await idleFor(2 * MINUTE - 1000);
+    expect(isLocked()).toBe(false);
+    await idleFor(2000);
+    expect(isLocked()).toBe(true);
+  });
+
+  it('keeps a practice idle lock longer than 15 minutes', async () => {
+    await signedInWith(20);
+    await idleFor(16 * MINUTE);
+    expect(isLocked()).toBe(false);
+    await idleFor(4 * MINUTE + 1000);
+    expect(isLocked()).toBe(true);
+  });
+
+  it("a deployment setting cannot lengthen the practice's idle lock", async () => {
+    await signedInWith(2, 60 * MINUTE);
+    await idleFor(2 * MINUTE + 1000);
+    expect(isLocked()).toBe(true);
   });
 });
 

@@ -34,6 +34,7 @@ describe('password check', () => {
         { id: 'email', channel: 'email', masked: 'cki•••wrshealth.com' },
       ],
       expiresAt: new Date(t.clock.now().getTime() + 15 * 60_000).toISOString(),
+      rememberDays: 30,
     });
   });
 
@@ -206,6 +207,45 @@ describe('practice policy', () => {
     const response = await login(t);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_credentials');
+  });
+});
+
+describe('the policy the client applies', () => {
+  const setIdleLock = (minutes: number) =>
+    t.server.services.db.updateTable('practices').set({ idle_lock_minutes: minutes }).execute();
+
+  it("tells the client how many days a remembered workstation lasts, from set-policy's remember-days", async () => {
+    expect((await login(t)).body.rememberDays).toBe(30);
+    await t.server.services.admin.setPolicy({ mode: 'optional', rememberDays: 7 });
+    expect((await login(t)).body.rememberDays).toBe(7);
+  });
+
+  it('offers no remembering when remember-days is 0', async () => {
+    await t.server.services.admin.setPolicy({ mode: 'required', rememberDays: 0 });
+    const response = await login(t);
+    expect(response.body.status).toBe('challenge');
+    expect(response.body).not.toHaveProperty('rememberDays');
+  });
+
+  it("puts the practice's idle lock minutes on every authenticated answer", async () => {
+    await setIdleLock(5);
+    const verified = await signInWithCode(t, { rememberDevice: true });
+    expect(verified.body).toMatchObject({ status: 'authenticated', idleLockMinutes: 5 });
+    const trusted = await login(t, 'ckiplock', PASSWORD, { deviceToken: verified.body.deviceToken });
+    expect(trusted.body).toMatchObject({ status: 'authenticated', idleLockMinutes: 5 });
+    await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
+    const setup = await login(t, 'nocontact');
+    expect(setup.body).toMatchObject({ setupRecommended: true, idleLockMinutes: 5 });
+    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await setIdleLock(20);
+    expect((await login(t)).body).toMatchObject({ status: 'authenticated', idleLockMinutes: 20 });
+  });
+
+  it('sends 15 idle lock minutes by default, and never fewer than 1', async () => {
+    expect((await signInWithCode(t)).body.idleLockMinutes).toBe(15);
+    await setIdleLock(0);
+    t.clock.advance(31); // past the resend cooldown on the same phone
+    expect((await signInWithCode(t)).body.idleLockMinutes).toBe(1);
   });
 });
 

@@ -6,10 +6,12 @@ import { createApiClient } from './api/client';
 import { BridgeProvider, useBridge } from './bridge/bridge-context';
 import type { ClientBridge, ClientServerInfo, ClientServerSource } from './bridge/client-bridge';
 import { SignInFlow } from './flow/SignInFlow';
-import { IDLE_LOCK_MS } from './session/timers';
 
 export interface AppProps {
-  /** Lock the signed-in screen after this long idle; 15 minutes unless a deployment says otherwise. */
+  /**
+   * A deployment's own idle lock in milliseconds. It can only shorten the practice's idle lock (which comes
+   * from the server with each session), never lengthen it.
+   */
   idleLockMs?: number;
 }
 
@@ -40,7 +42,7 @@ export function Root({ bridge, queryClient, idleLockMs }: RootProps) {
 const KEYCHAIN_SILENT: KeychainStatus = { available: false, reason: 'The keychain did not answer.' };
 
 /** Asks the host which server to use and whether a keychain is there, then runs the sign-in flow. */
-export function App({ idleLockMs = IDLE_LOCK_MS }: AppProps) {
+export function App({ idleLockMs }: AppProps) {
   const bridge = useBridge();
   const host = useQuery({
     queryKey: ['host'],
@@ -84,7 +86,7 @@ const SOURCE_WORDS: Record<ClientServerSource, string> = {
 interface ConnectedAppProps {
   server: ClientServerInfo;
   keychain: KeychainStatus;
-  idleLockMs: number;
+  idleLockMs: number | undefined;
 }
 
 function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {

@@ -52,6 +52,10 @@ export interface PracticeSetup {
   resendAfter: number;
   /** Milliseconds from now until a session's 12-hour end. */
   sessionMs: number;
+  /** The practice's remember-days; 0 means it remembers no workstation (the challenge then omits it). */
+  rememberDays: number;
+  /** The practice's idle lock, on every authenticated answer. */
+  idleLockMinutes: number;
 }
 
 interface Recorded {
@@ -85,6 +89,8 @@ export class FakeAuthServer {
       locations: [MAIN_OFFICE],
       resendAfter: 30,
       sessionMs: 12 * 60 * 60 * 1000,
+      rememberDays: 30,
+      idleLockMinutes: 15,
       ...practice,
     };
     msw.use(...this.handlers());
@@ -150,6 +156,7 @@ export class FakeAuthServer {
       user: this.practice.user,
       locations: this.practice.locations,
       ...(this.practice.setupRecommended ? { setupRecommended: true } : {}),
+      idleLockMinutes: this.practice.idleLockMinutes,
       ...extra,
     };
   }
@@ -206,6 +213,7 @@ export class FakeAuthServer {
           challengeId,
           targets: practice.targets,
           expiresAt: new Date(Date.now() + 15 * 60 * 1000).toISOString(),
+          ...(practice.rememberDays > 0 ? { rememberDays: practice.rememberDays } : {}),
         });
       }),
 
@@ -256,7 +264,9 @@ export class FakeAuthServer {
         if (!challenge) return this.challengeExpired();
         if (body.code === RIGHT_CODE) {
           this.challenges.delete(challengeId);
-          if (!body.rememberDevice) return this.reply(Authenticated, this.authenticated());
+          if (!body.rememberDevice || practice.rememberDays === 0) {
+            return this.reply(Authenticated, this.authenticated());
+          }
           const deviceToken = `device-${++this.counter}`;
           this.trustedDevices.add(deviceToken);
           return this.reply(Authenticated, this.authenticated({ deviceToken }));

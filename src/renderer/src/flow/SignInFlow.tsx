@@ -8,12 +8,13 @@ import { LockScreen } from '../screens/LockScreen';
 import { LoginScreen } from '../screens/LoginScreen';
 import { SignedInScreen } from '../screens/SignedInScreen';
 import { VerifyScreen } from '../screens/VerifyScreen';
-import { useExpiry, useIdleTimer } from '../session/timers';
+import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
 import { type FlowMessage, initialSignInState, signInFlow } from './sign-in-flow';
 
 interface SignInFlowProps {
   keychain: KeychainStatus;
-  idleLockMs: number;
+  /** A deployment's shorter idle lock, if any (see AppProps). */
+  idleLockMs: number | undefined;
 }
 
 const SESSION_EXPIRED: FlowMessage = {
@@ -48,7 +49,11 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
     logout.mutate(state.session.auth.sessionToken, { onSettled: () => dispatch({ type: 'signedOut' }) });
   }, [state, logout]);
 
-  useIdleTimer(idleLockMs, state.step === 'signedIn', lock);
+  useIdleTimer(
+    effectiveIdleLockMs(session?.auth.idleLockMinutes, idleLockMs),
+    state.step === 'signedIn',
+    lock,
+  );
   useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
 
   switch (state.step) {

@@ -10,12 +10,6 @@ import { Screen } from '../components/Screen';
 import { factorOf, targetLabel } from '../factors/factors';
 import type { FlowMessage, PendingChallenge, SentCode } from '../flow/sign-in-flow';
 
-/**
- * Days a remembered workstation stays trusted. The practice policy sets the real value on the server
- * (remember-days, default 30); the contract does not tell the client yet, so the label shows the default.
- */
-export const REMEMBER_DAYS = 30;
-
 const CODE_LENGTH = 6;
 const digitsOf = (text: string) => text.replace(/\D/g, '').slice(0, CODE_LENGTH);
 
@@ -46,6 +40,8 @@ export function CodeEntryScreen({
   const codeField = useFocusOnMount<HTMLInputElement>();
   const submitting = useRef(false);
   const { Hint } = factorOf(sent.target.channel);
+  // The practice's remember-days, from the challenge; absent when the practice remembers no workstation.
+  const { rememberDays } = pending.challenge;
 
   function check(candidate: string) {
     if (submitting.current) return;
@@ -117,14 +113,14 @@ export function CodeEntryScreen({
             onPaste={paste}
           />
         </div>
-        {keychain.available ? (
+        {rememberDays === undefined ? null : keychain.available ? (
           <label className="choice">
             <input
               type="checkbox"
               checked={rememberDevice}
               onChange={(event) => setRememberDevice(event.target.checked)}
             />
-            Remember this workstation for {REMEMBER_DAYS} days
+            Remember this workstation for {rememberDays} {rememberDays === 1 ? 'day' : 'days'}
           </label>
         ) : (
           <p className="note">{keychainNotice(keychain.reason)}</p>

@@ -1,7 +1,20 @@
 import { useEffect, useRef } from 'react';
 
-/** HIPAA automatic logoff at the front desk: lock after this long without keyboard or pointer use. */
+/**
+ * HIPAA automatic logoff at the front desk: lock after this long without keyboard or pointer use. The
+ * practice policy on the server sets it; this default stands in only for a server that does not say.
+ */
 export const IDLE_LOCK_MS = 15 * 60 * 1000;
+
+/**
+ * The idle lock in force: the practice's minutes from the server, or a deployment's own setting when that is
+ * shorter. A client setting may tighten the practice policy, never loosen it.
+ */
+export function effectiveIdleLockMs(policyMinutes: number | undefined, deploymentMs?: number): number {
+  const policyMs = policyMinutes === undefined ? IDLE_LOCK_MS : policyMinutes * 60_000;
+  const usable = deploymentMs !== undefined && Number.isFinite(deploymentMs) && deploymentMs > 0;
+  return usable ? Math.min(policyMs, deploymentMs) : policyMs;
+}
 
 const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
 
