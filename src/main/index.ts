@@ -8,6 +8,7 @@ import { app, type BrowserWindow, dialog, protocol, session } from 'electron';
 import type { ServerInfo } from '../shared/ipc';
 import { createAppProtocolHandler } from './app-protocol';
 import { type EmbeddedServer, startEmbeddedServer } from './embedded-server';
+import * as deviceChannel from './ipc/device';
 import * as dialogChannel from './ipc/dialog';
 import * as keychainChannel from './ipc/keychain';
 import * as serverInfoChannel from './ipc/server-info';
@@ -63,6 +64,7 @@ async function start(): Promise<void> {
 
   serverInfoChannel.initialize(serverInfo);
   keychainChannel.initialize({ vault: await openTokenVault(), serverUrl: serverInfo.url });
+  deviceChannel.initialize();
   dialogChannel.initialize();
 
   mainWindow = createMainWindow(PRELOAD);

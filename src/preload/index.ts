@@ -14,6 +14,7 @@ export const channels: { readonly [K in IpcName]: IpcContract[K]['channel'] } = 
   loadDeviceToken: 'keychain:load',
   saveDeviceToken: 'keychain:save',
   forgetDeviceToken: 'keychain:forget',
+  getDeviceName: 'device:name',
   chooseTarget: 'dialog:choose-target',
 };
 

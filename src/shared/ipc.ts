@@ -23,6 +23,9 @@ export type KeychainStatus = z.infer<typeof KeychainStatus>;
 
 const Username = z.string().trim().min(1).max(128);
 
+/** A workstation's name as the server keeps it for a remembered workstation (see VerifyCodeRequest). */
+export const DeviceName = z.string().trim().min(1).max(100);
+
 export const ipcContract = {
   getServerInfo: { channel: 'server:info', input: z.void(), output: ServerInfo },
   getKeychainStatus: { channel: 'keychain:status', input: z.void(), output: KeychainStatus },
@@ -41,6 +44,8 @@ export const ipcContract = {
     input: z.object({ username: Username }),
     output: z.void(),
   },
+  /** This computer's name, sent when remembering it so the practice can tell its workstations apart. */
+  getDeviceName: { channel: 'device:name', input: z.void(), output: DeviceName },
   /** The native target chooser; null when the user cancels. */
   chooseTarget: {
     channel: 'dialog:choose-target',

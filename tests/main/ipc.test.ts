@@ -5,6 +5,7 @@ import { ipcMain } from './fake-electron';
 vi.mock('electron', () => import('./fake-electron'));
 
 const { handle } = await import('../../src/main/ipc/handle');
+const deviceChannel = await import('../../src/main/ipc/device');
 const keychainChannel = await import('../../src/main/ipc/keychain');
 const serverInfoChannel = await import('../../src/main/ipc/server-info');
 const { UnavailableVault } = await import('../../src/main/token-vault');
@@ -118,6 +119,37 @@ describe('server info channel', () => {
       url: 'https://auth.example.org',
       source: 'managed',
     });
+  });
+});
+
+describe('device name channel', () => {
+  const nameFor = async (hostname: () => string) => {
+    ipcMain.handlers.clear();
+    deviceChannel.initialize(hostname);
+    return invoke('device:name', fromApp);
+  };
+
+  it('answers the host name, trimmed to the 100 characters the server keeps', async () => {
+    await expect(nameFor(() => '  FRONT-DESK-1 \n')).resolves.toBe('FRONT-DESK-1');
+    await expect(nameFor(() => 'w'.repeat(300))).resolves.toBe('w'.repeat(100));
+  });
+
+  it('falls back to "WRSAuth desktop" when the host name is empty or cannot be read', async () => {
+    await expect(nameFor(() => ' \t ')).resolves.toBe('WRSAuth desktop');
+    await expect(
+      nameFor(() => {
+        throw new Error('uv_os_gethostname');
+      }),
+    ).resolves.toBe('WRSAuth desktop');
+  });
+
+  it('answers only frames of the app origin', async () => {
+    const hostname = vi.fn(() => 'FRONT-DESK-1');
+    deviceChannel.initialize(hostname);
+    await expect(
+      invoke('device:name', { senderFrame: { url: 'https://evil.example/' }, sender: {} }),
+    ).rejects.toThrow('refused');
+    expect(hostname).not.toHaveBeenCalled();
   });
 });
 

@@ -12,6 +12,7 @@ function fakeDesktopApi(): DesktopApi {
     loadDeviceToken: vi.fn(async () => 'device-token'),
     saveDeviceToken: vi.fn(async () => undefined),
     forgetDeviceToken: vi.fn(async () => undefined),
+    getDeviceName: vi.fn(async () => 'FRONT-DESK-1'),
     chooseTarget: vi.fn(async () => 'email'),
   };
 }
@@ -40,6 +41,8 @@ describe('ClientBridge', () => {
     expect(await bridge.loadDeviceToken('ckiplock')).toBe('device-token');
     await bridge.saveDeviceToken('ckiplock', 'new-token');
     expect(await bridge.chooseTarget?.([SMS_TARGET, EMAIL_TARGET])).toBe('email');
+    expect(await bridge.deviceName?.()).toBe('FRONT-DESK-1');
+    expect(desktop.getDeviceName).toHaveBeenCalledWith();
     expect(desktop.loadDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock' });
     expect(desktop.saveDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock', token: 'new-token' });
     expect(desktop.chooseTarget).toHaveBeenCalledWith({ targets: [SMS_TARGET, EMAIL_TARGET] });

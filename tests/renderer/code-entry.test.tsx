@@ -210,6 +210,27 @@ describe('Remember this workstation', () => {
     expect(api.server.calls.send).toHaveLength(1);
   });
 
+  it("sends the desktop's device name on verify when remembering the workstation, and only then", async () => {
+    const bridge = createFakeBridge({ kind: 'electron', deviceName: 'FRONT-DESK-1' });
+    const { user } = renderApp({ bridge });
+    const reachDesktopCodeEntry = async () => {
+      await logIn(user);
+      await user.click(await screen.findByRole('button', { name: 'Send Code' }));
+      return screen.findByLabelText('Verification code');
+    };
+
+    await user.type(await reachDesktopCodeEntry(), RIGHT_CODE);
+    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(api.server.calls.verify[0]).not.toHaveProperty('deviceName');
+    expect(bridge.calls.deviceName).toBe(0);
+
+    const field = await reachDesktopCodeEntry();
+    await user.click(screen.getByRole('checkbox', { name: 'Remember this workstation for 30 days' }));
+    await user.type(field, RIGHT_CODE);
+    await screen.findByRole('heading', { name: 'Signed in' });
+    expect(api.server.calls.verify[1]).toMatchObject({ rememberDevice: true, deviceName: 'FRONT-DESK-1' });
+  });
+
   it('sends no device token and saves none when the box is left unchecked', async () => {
     const { user, bridge } = renderApp();
     await user.type(await reachCodeEntry(user), RIGHT_CODE);

@@ -9,6 +9,8 @@ export interface FakeBridgeOptions {
   kind?: 'web' | 'electron';
   keychain?: KeychainStatus;
   server?: ClientServerInfo;
+  /** Electron only: this workstation's name, as the main process would answer it. */
+  deviceName?: string;
   /** Electron only: what the native dialog answers (a target id, or null for Cancel). */
   choose?: (targets: DeliveryTarget[]) => string | null;
 }
@@ -20,6 +22,7 @@ export interface FakeBridge extends ClientBridge {
     loadDeviceToken: string[];
     saveDeviceToken: Array<{ username: string; token: string }>;
     chooseTarget: DeliveryTarget[][];
+    deviceName: number;
   };
 }
 
@@ -27,7 +30,12 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
   const kind = options.kind ?? 'web';
   const keychain = options.keychain ?? { available: true };
   const tokens = new Map<string, string>();
-  const calls: FakeBridge['calls'] = { loadDeviceToken: [], saveDeviceToken: [], chooseTarget: [] };
+  const calls: FakeBridge['calls'] = {
+    loadDeviceToken: [],
+    saveDeviceToken: [],
+    chooseTarget: [],
+    deviceName: 0,
+  };
   const bridge: FakeBridge = {
     kind,
     tokens,
@@ -47,6 +55,11 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     },
   };
   if (kind === 'electron') {
+    const name = options.deviceName ?? 'FRONT-DESK-1';
+    bridge.deviceName = async () => {
+      calls.deviceName += 1;
+      return name;
+    };
     const choose = options.choose ?? ((targets: DeliveryTarget[]) => targets[0]?.id ?? null);
     bridge.chooseTarget = async (targets) => {
       calls.chooseTarget.push(targets);

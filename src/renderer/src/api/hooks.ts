@@ -45,15 +45,21 @@ export interface VerifyCodeInput {
   rememberDevice: boolean;
 }
 
-/** Checks a code; when asked to remember this workstation, keeps the token in the OS keychain. */
+/**
+ * Checks a code; when asked to remember this workstation, names it (so the practice can tell its trusted
+ * workstations apart) and keeps the token in the OS keychain.
+ */
 export function useVerifyCode() {
   const api = useApiClient();
   const bridge = useBridge();
   return useMutation<Authenticated, ApiFailure, VerifyCodeInput>({
     mutationFn: async ({ username, challengeId, code, rememberDevice }) => {
+      // Without a name the server still remembers the workstation, under the browser's user agent.
+      const deviceName = rememberDevice ? await bridge.deviceName?.().catch(() => undefined) : undefined;
       const authenticated = await api.verifyCode(challengeId, {
         code,
         ...(rememberDevice ? { rememberDevice: true } : {}),
+        ...(deviceName ? { deviceName } : {}),
       });
       if (rememberDevice && authenticated.deviceToken) {
         // Signed in either way; a keychain that refuses only means a code next time.

@@ -25,6 +25,11 @@ export interface ClientBridge {
   saveDeviceToken(username: string, token: string): Promise<void>;
   forgetDeviceToken(username: string): Promise<void>;
   /**
+   * This workstation's name, sent when it is remembered. Absent where nothing can be remembered (the web
+   * client).
+   */
+  deviceName?: () => Promise<string>;
+  /**
    * A native target chooser; the id of the chosen target, or null when the user cancels. Absent where
    * the page lists the targets itself (the web client).
    */

@@ -17,6 +17,7 @@ export function createElectronBridge(desktop: DesktopApi): ClientBridge {
     loadDeviceToken: (username) => desktop.loadDeviceToken({ username }),
     saveDeviceToken: (username, token) => desktop.saveDeviceToken({ username, token }),
     forgetDeviceToken: (username) => desktop.forgetDeviceToken({ username }),
+    deviceName: () => desktop.getDeviceName(),
     chooseTarget: (targets) => desktop.chooseTarget({ targets }),
   };
 }
