@@ -231,6 +231,31 @@ describe('Remember this workstation', () => {
     expect(api.server.calls.verify[1]).toMatchObject({ rememberDevice: true, deviceName: 'FRONT-DESK-1' });
   });
 
+  it('forgets a device token the server no longer honours, and keeps one it does', async () => {
+    const { user, bridge } = renderApp();
+    bridge.tokens.set('ckiplock', 'device-live');
+    api.server.trustedDevices.add('device-live');
+    await logIn(user);
+    await screen.findByRole('heading', { name: 'Signed in' });
+    expect(bridge.tokens.get('ckiplock')).toBe('device-live');
+
+    // Revoked on the server (say, by reset-2fa): the next login with it is answered with a challenge.
+    api.server.trustedDevices.delete('device-live');
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    await logIn(user);
+    await screen.findByRole('heading', { name: "Verify it's you" });
+    expect(api.server.calls.login.at(-1)?.deviceToken).toBe('device-live');
+    expect(bridge.calls.forgetDeviceToken).toEqual(['ckiplock']);
+    expect(bridge.tokens.has('ckiplock')).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Send Code' }));
+    await user.type(await screen.findByLabelText('Verification code'), RIGHT_CODE);
+    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await logIn(user);
+    await screen.findByRole('heading', { name: "Verify it's you" });
+    expect(api.server.calls.login.at(-1)).not.toHaveProperty('deviceToken');
+  });
+
   it('sends no device token and saves none when the box is left unchecked', async () => {
     const { user, bridge } = renderApp();
     await user.type(await reachCodeEntry(user), RIGHT_CODE);

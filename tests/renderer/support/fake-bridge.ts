@@ -21,6 +21,7 @@ export interface FakeBridge extends ClientBridge {
   readonly calls: {
     loadDeviceToken: string[];
     saveDeviceToken: Array<{ username: string; token: string }>;
+    forgetDeviceToken: string[];
     chooseTarget: DeliveryTarget[][];
     deviceName: number;
   };
@@ -33,6 +34,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
   const calls: FakeBridge['calls'] = {
     loadDeviceToken: [],
     saveDeviceToken: [],
+    forgetDeviceToken: [],
     chooseTarget: [],
     deviceName: 0,
   };
@@ -51,6 +53,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
       tokens.set(username, token);
     },
     forgetDeviceToken: async (username) => {
+      calls.forgetDeviceToken.push(username);
       tokens.delete(username);
     },
   };

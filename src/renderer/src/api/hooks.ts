@@ -13,7 +13,10 @@ export interface LoginInput {
   password: string;
 }
 
-/** Checks the password, offering this workstation's remembered token when the keychain has one. */
+/**
+ * Checks the password, offering this workstation's remembered token when the keychain has one. A token the
+ * server did not honour is forgotten, so it is not offered again and again.
+ */
 export function useLogin() {
   const api = useApiClient();
   const bridge = useBridge();
@@ -21,7 +24,13 @@ export function useLogin() {
     mutationFn: async ({ username, password }) => {
       // A keychain that fails to answer must not stop sign-in; the user just gets a code challenge.
       const deviceToken = await bridge.loadDeviceToken(username).catch(() => null);
-      return api.login({ username, password, ...(deviceToken ? { deviceToken } : {}) });
+      const response = await api.login({ username, password, ...(deviceToken ? { deviceToken } : {}) });
+      // A live token always signs in past the code, whatever the policy; a challenge means it is dead
+      // (expired, revoked by a 2FA reset, or another user's).
+      if (deviceToken && response.status === 'challenge') {
+        await bridge.forgetDeviceToken(username).catch(() => undefined);
+      }
+      return response;
     },
   });
 }
