@@ -9,6 +9,7 @@
  */
 import nodeFs from 'node:fs';
 import path from 'node:path';
+import { normalizeServerUrl } from '../shared/api';
 import type { ServerSource } from '../shared/ipc';
 
 export type ServerChoice =
@@ -64,7 +65,8 @@ export function parseServerUrl(raw: unknown): { ok: true; url: string } | { ok: 
   if (url.username || url.password)
     return { ok: false, reason: 'serverUrl must not contain a user or password' };
   if (url.search || url.hash) return { ok: false, reason: 'serverUrl must not have a query or fragment' };
-  return { ok: true, url: url.href.replace(/\/+$/, '') };
+  // Not `href`, which would keep a bare "?" or "#" left after the trailing slash.
+  return { ok: true, url: normalizeServerUrl(url) };
 }
 
 /** Why a managed settings file may not be trusted, or undefined when it may. */

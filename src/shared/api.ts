@@ -6,6 +6,20 @@ import { z } from 'zod';
 
 export const API_PREFIX = '/api/v1';
 
+/**
+ * A server URL as the client keeps it: origin and path, no trailing slash, so a server behind a path
+ * (https://host/wrsauth/) keeps that path. The one place trailing slashes are trimmed.
+ */
+export function normalizeServerUrl(serverUrl: string | URL): string {
+  const url = new URL(serverUrl);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The API's base URL under a server URL: https://host/wrsauth/ gives https://host/wrsauth/api/v1. */
+export function apiBaseUrl(serverUrl: string): string {
+  return `${normalizeServerUrl(serverUrl)}${API_PREFIX}`;
+}
+
 export const Channel = z.enum(['sms', 'email']);
 export type Channel = z.infer<typeof Channel>;
 

@@ -8,6 +8,7 @@ import {
   type SelectionInputs,
   selectServer,
 } from '../../src/main/server-selection';
+import { apiBaseUrl } from '../../src/shared/api';
 
 // The owner checks need real root-owned files; CI runs as root.
 if (process.getuid?.() !== 0) {
@@ -183,6 +184,29 @@ describe('server URLs are validated wherever they come from', () => {
     expect(parseServerUrl('https://auth.example.org/wrsauth/')).toEqual({
       ok: true,
       url: 'https://auth.example.org/wrsauth',
+    });
+  });
+});
+
+describe('a server behind a path', () => {
+  it('keeps its path from any source, so the API is found under it', () => {
+    write(managed, { serverUrl: 'https://auth.example.org/wrsauth/' });
+    const choice = select();
+    expect(choice).toEqual({ source: 'managed', url: 'https://auth.example.org/wrsauth' });
+    expect(apiBaseUrl((choice as { url: string }).url)).toBe('https://auth.example.org/wrsauth/api/v1');
+  });
+
+  it('trims every trailing slash and a bare "?" or "#" once, in the selection', () => {
+    for (const raw of [
+      'https://auth.example.org/wrsauth//',
+      'https://auth.example.org/wrsauth/?',
+      'https://auth.example.org/wrsauth/#',
+    ]) {
+      expect(parseServerUrl(raw), raw).toEqual({ ok: true, url: 'https://auth.example.org/wrsauth' });
+    }
+    expect(parseServerUrl('https://auth.example.org/?')).toEqual({
+      ok: true,
+      url: 'https://auth.example.org',
     });
   });
 });

@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../src/renderer/src/api/api-failure';
 import { createApiClient } from '../../src/renderer/src/api/client';
-import { type ApiError, ErrorCode } from '../../src/shared/api';
+import { type ApiError, type ChallengeIssued, ErrorCode } from '../../src/shared/api';
 import { apiUrl, SERVER_URL } from './support/fake-auth-server';
 
 const msw = setupServer();
@@ -66,6 +66,28 @@ describe('API client', () => {
     expect(failure).toMatchObject({ status: 0, error: 'network_error' });
     expect((failure as ApiFailure).message).toMatch(/^Cannot reach the sign-in server\./);
   });
+
+  it.each([`${SERVER_URL}/wrsauth`, `${SERVER_URL}/wrsauth/`, `${SERVER_URL}/wrsauth//`])(
+    'keeps the path of a server at %s in its requests',
+    async (serverUrl) => {
+      const challenge: ChallengeIssued = {
+        status: 'challenge',
+        challengeId: 'c1',
+        targets: [],
+        expiresAt: new Date().toISOString(),
+      };
+      const seen: string[] = [];
+      msw.use(
+        http.post(`${SERVER_URL}/wrsauth/api/v1/auth/login`, ({ request }) => {
+          seen.push(request.url);
+          return HttpResponse.json(challenge);
+        }),
+      );
+      const login = createApiClient(serverUrl).login({ username: 'ckiplock', password: 'pw' });
+      await expect(login).resolves.toEqual(challenge);
+      expect(seen).toEqual([`${SERVER_URL}/wrsauth/api/v1/auth/login`]);
+    },
+  );
 
   it('sends the session as a Bearer header, never in the URL', async () => {
     let seen: { url: string; authorization: string | null } | undefined;

@@ -32,6 +32,18 @@ describe('ClientBridge', () => {
     expect(createBridge(window).kind).toBe('web');
   });
 
+  it("in a browser, keeps the path of a server behind one: the page's folder is the server", async () => {
+    for (const href of ['https://auth.example.org/wrsauth/', 'https://auth.example.org/wrsauth/index.html']) {
+      const host = { location: new URL(href) } as unknown as Window;
+      expect(await createBridge(host).serverInfo(), href).toEqual({
+        url: 'https://auth.example.org/wrsauth',
+        source: 'origin',
+      });
+    }
+    const root = { location: new URL('http://127.0.0.1:4580/') } as unknown as Window;
+    expect((await createBridge(root).serverInfo()).url).toBe('http://127.0.0.1:4580');
+  });
+
   it('picks the Electron bridge when the preload exposed window.wrsauth, and passes named inputs', async () => {
     const desktop = fakeDesktopApi();
     const host = { wrsauth: desktop, location: window.location } as unknown as Window;

@@ -5,8 +5,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import {
-  API_PREFIX,
   Authenticated,
+  apiBaseUrl,
   CodeSent,
   type LoginRequest,
   LoginResponse,
@@ -32,7 +32,7 @@ const bearer = (sessionToken: string) => ({ Authorization: `Bearer ${sessionToke
 
 export function createApiClient(serverUrl: string, options: ApiClientOptions = {}): ApiClient {
   const http: AxiosInstance = axios.create({
-    baseURL: new URL(API_PREFIX, serverUrl).toString(),
+    baseURL: apiBaseUrl(serverUrl),
     // The fetch adapter works the same in Electron, browsers and the tests' mock server.
     adapter: 'fetch',
     timeout: options.timeoutMs ?? 20_000,

@@ -1,16 +1,22 @@
 /**
- * The bridge in a plain browser tab. The verification server serves this page, so the server is the page's
- * own origin. A browser has no OS keychain we may use (the token must never sit in localStorage), so there
+ * The bridge in a plain browser tab. The verification server serves this page, so the server is where the
+ * page is: its origin and folder (a server behind a reverse-proxy path keeps that path). A browser has no OS keychain we may use (the token must never sit in localStorage), so there
  * is no remember-workstation option, and the targets are chosen from an in-page list.
  */
+import { normalizeServerUrl } from '../../../shared/api';
 import type { ClientBridge } from './client-bridge';
 
 export const WEB_KEYCHAIN_REASON = 'This browser cannot keep a workstation token; sign-in still works.';
 
-export function createWebBridge(origin: string = window.location.origin): ClientBridge {
+/** The server that served a page: https://host/wrsauth/index.html gives https://host/wrsauth. */
+export function pageServerUrl(pageUrl: string): string {
+  return normalizeServerUrl(new URL('.', pageUrl));
+}
+
+export function createWebBridge(serverUrl: string = pageServerUrl(window.location.href)): ClientBridge {
   return {
     kind: 'web',
-    serverInfo: async () => ({ url: origin, source: 'origin' }),
+    serverInfo: async () => ({ url: serverUrl, source: 'origin' }),
     keychainStatus: async () => ({ available: false, reason: WEB_KEYCHAIN_REASON }),
     loadDeviceToken: async () => null,
     saveDeviceToken: async () => {},
