@@ -1,7 +1,8 @@
 /**
  * The bridge in a plain browser tab. The verification server serves this page, so the server is where the
- * page is: its origin and folder (a server behind a reverse-proxy path keeps that path). A browser has no OS keychain we may use (the token must never sit in localStorage), so there
- * is no remember-workstation option, and the targets are chosen from an in-page list.
+ * page is: its origin and folder (a server behind a reverse-proxy path keeps that path). A browser has no
+ * OS keychain we may use (the token must never sit in localStorage), so there is no remember-workstation
+ * option, and the targets are chosen from an in-page list.
  */
 import { normalizeServerUrl } from '../../../shared/api';
 import type { ClientBridge } from './client-bridge';
