@@ -12,7 +12,14 @@ import * as deviceChannel from './ipc/device';
 import * as dialogChannel from './ipc/dialog';
 import * as keychainChannel from './ipc/keychain';
 import * as serverInfoChannel from './ipc/server-info';
-import { APP_SCHEME, buildContentSecurityPolicy, denyAllPermissions, hardenWebContents } from './security';
+import {
+  APP_SCHEME,
+  buildContentSecurityPolicy,
+  denyAllPermissions,
+  devRendererUrl,
+  hardenWebContents,
+  trustDevRenderer,
+} from './security';
 import { selectServer, USER_SETTINGS_FILE_NAME } from './server-selection';
 import { openTokenVault } from './token-vault';
 import { createMainWindow } from './window';
@@ -35,6 +42,10 @@ function serverEntry(): { entry: string; execArgv: string[] } {
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
+
+// `npm run dev` serves the renderer from Vite on loopback; a packaged app always shows app://wrsauth.
+const devRenderer = devRendererUrl(process.env, app.isPackaged);
+trustDevRenderer(devRenderer);
 
 let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
@@ -67,7 +78,7 @@ async function start(): Promise<void> {
   deviceChannel.initialize();
   dialogChannel.initialize();
 
-  mainWindow = createMainWindow(PRELOAD);
+  mainWindow = createMainWindow(PRELOAD, devRenderer);
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });

@@ -24,6 +24,56 @@ export function isAppUrl(raw: string): boolean {
   );
 }
 
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The renderer's dev server (`npm run dev`: electron-vite sets ELECTRON_RENDERER_URL), or undefined. Only in
+ * an unpackaged app and only for http on loopback; a packaged app ignores the variable, so it always shows
+ * app://wrsauth.
+ */
+export function devRendererUrl(
+  env: Record<string, string | undefined>,
+  isPackaged: boolean,
+  log: (line: string) => void = (line) => console.warn(line),
+): string | undefined {
+  const raw = env.ELECTRON_RENDERER_URL;
+  if (isPackaged || raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    log('[security] ignoring ELECTRON_RENDERER_URL: not a URL');
+    return undefined;
+  }
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.username || url.password) {
+    log(`[security] ignoring ELECTRON_RENDERER_URL: ${safeForLog(raw)} is not an http loopback URL`);
+    return undefined;
+  }
+  return url.href;
+}
+
+let devRendererOrigin: string | undefined;
+
+/**
+ * Development only: trust the pages of the dev server too (navigation and IPC), by its exact origin. Set
+ * once at startup, with what devRendererUrl answered.
+ */
+export function trustDevRenderer(url: string | undefined): void {
+  devRendererOrigin = url === undefined ? undefined : new URL(url).origin;
+}
+
+/** A page of this app: app://wrsauth/..., or in development a page of the dev server's origin. */
+export function isAppPage(raw: string): boolean {
+  if (isAppUrl(raw)) return true;
+  if (devRendererOrigin === undefined) return false;
+  try {
+    const url = new URL(raw);
+    return url.origin === devRendererOrigin && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 /** The origin of an http(s) server URL, for `connect-src`; anything else is refused. */
 function serverOrigin(serverUrl: string): string {
   const url = new URL(serverUrl);
@@ -49,12 +99,12 @@ export function buildContentSecurityPolicy(serverUrl: string): string {
 }
 
 /**
- * Keeps a web contents on the app's own pages: no navigation or redirect elsewhere, no new windows, no
- * <webview>. Nothing is handed to `shell.openExternal`; a link to the outside simply does nothing.
+ * Keeps a web contents on the app's own pages (isAppPage): no navigation or redirect elsewhere, no new
+ * windows, no <webview>. Nothing is handed to `shell.openExternal`; a link outside simply does nothing.
  */
 export function hardenWebContents(contents: WebContents): void {
   const stayHome = (event: { preventDefault(): void }, url: string) => {
-    if (!isAppUrl(url)) {
+    if (!isAppPage(url)) {
       event.preventDefault();
       console.warn(`[security] refused navigation to ${safeForLog(url)}`);
     }

@@ -7,7 +7,8 @@ import { APP_HOST, APP_SCHEME } from './security';
 
 export const START_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-export function createMainWindow(preload: string): BrowserWindow {
+/** `startUrl` is START_URL, except in development, where it may be the renderer's dev server. */
+export function createMainWindow(preload: string, startUrl: string = START_URL): BrowserWindow {
   const window = new BrowserWindow({
     width: 480,
     height: 680,
@@ -33,6 +34,6 @@ export function createMainWindow(preload: string): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(START_URL);
+  void window.loadURL(startUrl);
   return window;
 }

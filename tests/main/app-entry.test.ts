@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcContract } from '../../src/shared/ipc';
 
 vi.mock('electron', () => import('./fake-electron'));
@@ -17,6 +17,7 @@ type FakeElectron = typeof import('./fake-electron');
 
 let userData: string;
 const savedServerUrl = process.env.WRSAUTH_SERVER_URL;
+const savedRendererUrl = process.env.ELECTRON_RENDERER_URL;
 
 /** Loads src/main/index.ts afresh against a fresh fake electron, as the app would start. */
 async function launch(configure: (electron: FakeElectron) => void = () => {}) {
@@ -35,6 +36,10 @@ async function ready(electron: FakeElectron) {
   return electron.BrowserWindow.instances[0] as InstanceType<FakeElectron['BrowserWindow']>;
 }
 
+beforeEach(() => {
+  delete process.env.ELECTRON_RENDERER_URL;
+});
+
 beforeAll(() => {
   userData = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-app-'));
   vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -43,6 +48,8 @@ beforeAll(() => {
 afterAll(() => {
   if (savedServerUrl === undefined) delete process.env.WRSAUTH_SERVER_URL;
   else process.env.WRSAUTH_SERVER_URL = savedServerUrl;
+  if (savedRendererUrl === undefined) delete process.env.ELECTRON_RENDERER_URL;
+  else process.env.ELECTRON_RENDERER_URL = savedRendererUrl;
   fs.rmSync(userData, { recursive: true, force: true });
 });
 
@@ -153,5 +160,62 @@ describe('the main process entry', () => {
     const again = { preventDefault: vi.fn() };
     electron.app.emit('before-quit', again);
     expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  describe('npm run dev: the renderer from the Vite dev server', () => {
+    const DEV_URL = 'http://localhost:5173/';
+    const navigates = (contents: InstanceType<FakeElectron['FakeWebContents']>, url: string) => {
+      const event = { url, preventDefault: vi.fn() };
+      contents.emit('will-navigate', event, url);
+      return event.preventDefault.mock.calls.length === 0;
+    };
+    const callsIpc = (electron: FakeElectron, url: string) =>
+      Promise.resolve(electron.ipcMain.handlers.get('server:info')?.({ senderFrame: { url } })).then(
+        () => true,
+        () => false,
+      );
+
+    it('in development, loads a loopback ELECTRON_RENDERER_URL and trusts that one origin only', async () => {
+      process.env.WRSAUTH_SERVER_URL = 'https://auth.example.org';
+      process.env.ELECTRON_RENDERER_URL = DEV_URL;
+      const electron = await launch();
+      const window = await ready(electron);
+      expect(window.loadURL).toHaveBeenCalledExactlyOnceWith(DEV_URL);
+
+      const contents = new electron.FakeWebContents();
+      electron.app.emit('web-contents-created', {}, contents);
+      expect(navigates(contents, 'http://localhost:5173/index.html')).toBe(true);
+      expect(navigates(contents, 'app://wrsauth/index.html')).toBe(true);
+      for (const other of ['http://localhost:5174/', 'http://127.0.0.1:5173/', 'https://evil.example/']) {
+        expect(navigates(contents, other), other).toBe(false);
+      }
+      expect(await callsIpc(electron, 'http://localhost:5173/')).toBe(true);
+      expect(await callsIpc(electron, 'http://localhost:5174/')).toBe(false);
+    });
+
+    it('a packaged app ignores ELECTRON_RENDERER_URL and trusts no dev origin', async () => {
+      process.env.WRSAUTH_SERVER_URL = 'https://auth.example.org';
+      process.env.ELECTRON_RENDERER_URL = DEV_URL;
+      const electron = await launch((e) => {
+        e.app.isPackaged = true;
+      });
+      const window = await ready(electron);
+      expect(window.loadURL).toHaveBeenCalledExactlyOnceWith('app://wrsauth/index.html');
+      const contents = new electron.FakeWebContents();
+      electron.app.emit('web-contents-created', {}, contents);
+      expect(navigates(contents, DEV_URL)).toBe(false);
+      expect(await callsIpc(electron, DEV_URL)).toBe(false);
+    });
+
+    it('refuses a dev renderer URL that is not on loopback and shows app://wrsauth', async () => {
+      process.env.WRSAUTH_SERVER_URL = 'https://auth.example.org';
+      process.env.ELECTRON_RENDERER_URL = 'http://192.168.1.20:5173/';
+      const electron = await launch();
+      const window = await ready(electron);
+      expect(window.loadURL).toHaveBeenCalledExactlyOnceWith('app://wrsauth/index.html');
+      const contents = new electron.FakeWebContents();
+      electron.app.emit('web-contents-created', {}, contents);
+      expect(navigates(contents, 'http://192.168.1.20:5173/')).toBe(false);
+    });
   });
 });

@@ -79,6 +79,7 @@ class FakeApp extends EventEmitter {
   /** Back to a not-yet-ready app with no listeners, for a test that launches the entry again. */
   reset() {
     this.removeAllListeners();
+    this.isPackaged = false;
     this.singleInstance = true;
     this.ready = this.freshReady();
     this.quit.mockClear();

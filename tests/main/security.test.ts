@@ -1,11 +1,16 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebContents, session } from './fake-electron';
 
 vi.mock('electron', () => import('./fake-electron'));
 
-const { buildContentSecurityPolicy, denyAllPermissions, hardenWebContents, isAppUrl } = await import(
-  '../../src/main/security'
-);
+const {
+  buildContentSecurityPolicy,
+  denyAllPermissions,
+  devRendererUrl,
+  hardenWebContents,
+  isAppUrl,
+  trustDevRenderer,
+} = await import('../../src/main/security');
 
 vi.spyOn(console, 'warn').mockImplementation(() => {});
 
@@ -86,6 +91,64 @@ describe('hardenWebContents', () => {
     const event = { preventDefault: vi.fn() };
     contents.emit('will-attach-webview', event, {}, {});
     expect(event.preventDefault).toHaveBeenCalled();
+  });
+});
+
+describe('the dev renderer (npm run dev)', () => {
+  afterEach(() => trustDevRenderer(undefined));
+  const devEnv = (url: string) => ({ ELECTRON_RENDERER_URL: url });
+
+  it('is ignored by a packaged app', () => {
+    expect(devRendererUrl(devEnv('http://localhost:5173'), true)).toBeUndefined();
+  });
+
+  it('is used unpackaged when it is http on 127.0.0.1, localhost or [::1]', () => {
+    for (const url of ['http://localhost:5173/', 'http://127.0.0.1:5173/', 'http://[::1]:5173/']) {
+      expect(devRendererUrl(devEnv(url), false)).toBe(url);
+    }
+    expect(devRendererUrl({}, false)).toBeUndefined();
+  });
+
+  it('is refused, with a log line, when it is not http on loopback', () => {
+    for (const url of [
+      'https://localhost:5173/',
+      'http://192.168.1.20:5173/',
+      'http://dev.example.org:5173/',
+      'http://localhost.evil.example:5173/',
+      'http://127.0.0.1.nip.io:5173/',
+      'http://user:pw@localhost:5173/',
+      'file:///tmp/index.html',
+      'app://wrsauth/index.html',
+      'not a url',
+    ]) {
+      const lines: string[] = [];
+      expect(
+        devRendererUrl(devEnv(url), false, (line) => lines.push(line)),
+        url,
+      ).toBeUndefined();
+      expect(lines, url).toEqual([expect.stringMatching(/^\[security\] ignoring ELECTRON_RENDERER_URL: /)]);
+    }
+  });
+
+  it('once trusted, is the only origin the navigation guard allows besides app://wrsauth', () => {
+    trustDevRenderer('http://localhost:5173/');
+    const contents = new FakeWebContents();
+    hardenWebContents(contents as never);
+    for (const [url, allowed] of [
+      ['http://localhost:5173/', true],
+      ['http://localhost:5173/index.html?t=1', true],
+      ['app://wrsauth/index.html', true],
+      ['http://localhost:5174/', false],
+      ['http://127.0.0.1:5173/', false],
+      ['https://localhost:5173/', false],
+      ['http://user@localhost:5173/', false],
+      ['https://evil.example/', false],
+    ] as const) {
+      const event = navigationEvent(url);
+      contents.emit('will-navigate', event, url);
+      expect(event.preventDefault, url).toHaveBeenCalledTimes(allowed ? 0 : 1);
+    }
+    expect(contents.windowOpenHandler?.({ url: 'http://localhost:5173/' })).toEqual({ action: 'deny' });
   });
 });
 

@@ -6,7 +6,7 @@
 import { type IpcMainInvokeEvent, ipcMain } from 'electron';
 import type { z } from 'zod';
 import { type IpcContract, type IpcName, ipcContract } from '../../shared/ipc';
-import { isAppUrl } from '../security';
+import { isAppPage } from '../security';
 
 export type IpcInput<K extends IpcName> = z.output<IpcContract[K]['input']>;
 export type IpcOutput<K extends IpcName> = z.input<IpcContract[K]['output']>;
@@ -23,10 +23,10 @@ export class IpcRefused extends Error {
   }
 }
 
-/** A frame may call only when it still exists and shows a page of app://wrsauth. */
+/** A frame may call only when it still exists and shows a page of the app (isAppPage). */
 export function senderIsTrusted(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame !== undefined && isAppUrl(frame.url);
+  return frame !== null && frame !== undefined && isAppPage(frame.url);
 }
 
 export function handle<K extends IpcName>(name: K, impl: IpcImpl<K>): void {
