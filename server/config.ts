@@ -15,11 +15,18 @@ export interface TwilioConfig {
   apiBase: string;
 }
 
+/** The embedded SQLite file in the data dir, or a shared PostgreSQL database (WRSAUTH_DATABASE_URL). */
+export type DatabaseConfig = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
+
 export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
-  /** Base64 key from WRSAUTH_SECRET; undefined means "use or create the key file in dataDir". */
+  database: DatabaseConfig;
+  /**
+   * Base64 key from WRSAUTH_SECRET; undefined means "use or create the key file in dataDir", which only
+   * SQLite allows: with PostgreSQL it is required.
+   */
   secret?: Buffer;
   smtp?: SmtpConfig;
   twilio?: TwilioConfig;
@@ -55,6 +62,26 @@ export function parseSecret(raw: string, name = 'WRSAUTH_SECRET'): Buffer {
     );
   }
   return key;
+}
+
+const DATABASE_URL_HINT = 'e.g. postgres://wrsauth:PASSWORD@db.internal:5432/wrsauth';
+
+/** Never echoes the URL: it may carry the database password. */
+function databaseFrom(env: Env): DatabaseConfig {
+  const url = env.WRSAUTH_DATABASE_URL?.trim();
+  if (!url) return { kind: 'sqlite' };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`WRSAUTH_DATABASE_URL must be a PostgreSQL URL, ${DATABASE_URL_HINT}`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `WRSAUTH_DATABASE_URL must start with postgres:// or postgresql://, ${DATABASE_URL_HINT}; unset it for the embedded SQLite`,
+    );
+  }
+  return { kind: 'postgres', url };
 }
 
 function smtpFrom(env: Env): SmtpConfig | undefined {
@@ -98,11 +125,20 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   // Leave a core to the event loop so code checks stay fast while password hashing is saturated.
   const defaultHashConcurrency = Math.max(1, parallelism - 1);
   const hashConcurrency = intFrom(env, 'WRSAUTH_HASH_CONCURRENCY', defaultHashConcurrency, 1, 64);
+  const database = databaseFrom(env);
+  const secret = env.WRSAUTH_SECRET ? parseSecret(env.WRSAUTH_SECRET) : undefined;
+  if (database.kind === 'postgres' && !secret) {
+    // Every instance must share the key, and it must never sit in the database beside the HMACs it keys.
+    throw new ConfigError(
+      'WRSAUTH_SECRET is required with PostgreSQL (WRSAUTH_DATABASE_URL): give every instance the same key, kept outside the database (try: openssl rand -base64 32)',
+    );
+  }
   return {
     host: env.WRSAUTH_HOST || '127.0.0.1',
     port: intFrom(env, 'WRSAUTH_PORT', 4580, 0, 65535),
     dataDir: path.resolve(env.WRSAUTH_DATA_DIR || './data'),
-    secret: env.WRSAUTH_SECRET ? parseSecret(env.WRSAUTH_SECRET) : undefined,
+    database,
+    secret,
     smtp: smtpFrom(env),
     twilio: twilioFrom(env),
     loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),

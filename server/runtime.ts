@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app';
 import type { Clock } from './clock';
-import type { ServerConfig } from './config';
-import { closeSqlite, openSqlite } from './db/database';
+import { ConfigError, type ServerConfig } from './config';
+import { closeDatabase, openDatabase } from './db/database';
 import { createCouriers } from './delivery';
 import type { RetryOptions } from './delivery/courier';
 import { ensurePractice } from './repositories/practices';
@@ -28,8 +28,11 @@ export interface OpenOptions {
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
 export async function openServices(config: ServerConfig, options: OpenOptions) {
-  const db = await openSqlite(config.dataDir, { backgroundCheckpoints: options.backgroundCheckpoints });
-  const key = loadServerKey(config.dataDir, config.secret);
+  const key = serverKey(config);
+  const db = await openDatabase(config.database, config.dataDir, {
+    backgroundCheckpoints: options.backgroundCheckpoints,
+    log: options.log,
+  });
   const delivery = createCouriers(config, options.log);
   const services = createServices({
     db,
@@ -46,9 +49,22 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     delivery,
     async close() {
       await delivery.close();
-      await closeSqlite(db);
+      await closeDatabase(db);
     },
   };
+}
+
+/**
+ * WRSAUTH_SECRET, or for SQLite the data dir's key file. With PostgreSQL there is no key file: the key must
+ * never sit beside the hashes it protects, and every instance must share it (loadConfig insists on it).
+ */
+function serverKey(config: ServerConfig): Buffer {
+  if (config.database.kind === 'postgres') {
+    if (!config.secret)
+      throw new ConfigError('WRSAUTH_SECRET is required with PostgreSQL (WRSAUTH_DATABASE_URL)');
+    return config.secret;
+  }
+  return loadServerKey(config.dataDir, config.secret);
 }
 
 export async function startServer(config: ServerConfig, options: OpenOptions): Promise<RunningServer> {

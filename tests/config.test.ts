@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseSecret } from '../server/config';
 import { loadServerKey, SECRET_FILE } from '../server/secrets';
-import { makeDataDir, removeDataDir, runCli, SQLITE_FILE } from './cli-helpers/wrsauth-process';
+import { freePort, makeDataDir, removeDataDir, runCli, SQLITE_FILE } from './cli-helpers/wrsauth-process';
 
 const KEY = randomBytes(32);
 
@@ -134,6 +134,41 @@ describe('loadConfig', () => {
   });
 });
 
+describe('WRSAUTH_DATABASE_URL', () => {
+  const secret = KEY.toString('base64');
+
+  it('selects the embedded SQLite when unset or empty', () => {
+    expect(loadConfig({}).database).toEqual({ kind: 'sqlite' });
+    expect(loadConfig({ WRSAUTH_DATABASE_URL: '' }).database).toEqual({ kind: 'sqlite' });
+  });
+
+  it.each(['postgres://wrsauth:pw@db.internal:5432/wrsauth', 'postgresql://db.internal/wrsauth'])(
+    'selects PostgreSQL for %s',
+    (url) => {
+      expect(loadConfig({ WRSAUTH_DATABASE_URL: url, WRSAUTH_SECRET: secret }).database).toEqual({
+        kind: 'postgres',
+        url,
+      });
+    },
+  );
+
+  it.each(['mysql://root:s3cretPw@db/wrsauth', 'not a url s3cretPw', 'sqlite:///var/lib/s3cretPw'])(
+    'refuses %j with a message naming WRSAUTH_DATABASE_URL, without echoing it',
+    (url) => {
+      const message = configError({ WRSAUTH_DATABASE_URL: url, WRSAUTH_SECRET: secret }).message;
+
+      expect(message).toMatch(/^WRSAUTH_DATABASE_URL must /);
+      expect(message).not.toContain('s3cretPw');
+    },
+  );
+
+  it('refuses PostgreSQL without WRSAUTH_SECRET: the key is never kept next to the hashes it protects', () => {
+    expect(configError({ WRSAUTH_DATABASE_URL: 'postgres://db.internal/wrsauth' }).message).toMatch(
+      /^WRSAUTH_SECRET is required with PostgreSQL/,
+    );
+  });
+});
+
 describe('loadServerKey', () => {
   let dataDir: string | undefined;
   afterEach(() => removeDataDir(dataDir));
@@ -210,5 +245,67 @@ describe('the CLI with a bad setting', () => {
     expect(lines[0]).toMatch(/^wrsauth: WRSAUTH_SECRET must be base64 of at least 32 random bytes/);
     expect(result.stderr).not.toContain(badSecret);
     expect(fs.existsSync(path.join(dataDir, SQLITE_FILE))).toBe(false);
+  });
+
+  /** One line on stderr, nothing on stdout, a non-zero exit, and no file made in the data dir. */
+  function expectRefusal(result: { code: number | null; stdout: string; stderr: string }, dir: string) {
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(fs.existsSync(path.join(dir, SQLITE_FILE))).toBe(false);
+    expect(fs.existsSync(path.join(dir, SECRET_FILE))).toBe(false);
+    return lines[0];
+  }
+
+  it.each([
+    ['the server', []],
+    ['the CLI', ['audit']],
+  ])(
+    '%s refuses PostgreSQL without WRSAUTH_SECRET in one line naming it, creating no key file',
+    async (_, args) => {
+      dataDir = makeDataDir();
+      const url = 'postgres://wrsauth:s3cretPw@127.0.0.1:5432/wrsauth';
+
+      const result = await runCli(args, { WRSAUTH_DATA_DIR: dataDir, WRSAUTH_DATABASE_URL: url });
+
+      expect(expectRefusal(result, dataDir)).toMatch(/^wrsauth: WRSAUTH_SECRET is required with PostgreSQL/);
+      expect(result.stderr).not.toContain('s3cretPw');
+    },
+  );
+
+  it.each([
+    ['the server', []],
+    ['the CLI', ['audit']],
+  ])('%s refuses a WRSAUTH_DATABASE_URL that is not PostgreSQL in one line naming it', async (_, args) => {
+    dataDir = makeDataDir();
+
+    const result = await runCli(args, {
+      WRSAUTH_DATA_DIR: dataDir,
+      WRSAUTH_DATABASE_URL: 'mysql://root:s3cretPw@db/wrsauth',
+      WRSAUTH_SECRET: KEY.toString('base64'),
+    });
+
+    expect(expectRefusal(result, dataDir)).toMatch(
+      /^wrsauth: WRSAUTH_DATABASE_URL must start with postgres:\/\//,
+    );
+    expect(result.stderr).not.toContain('s3cretPw');
+  });
+
+  it('says in one line, without the password, that the PostgreSQL database does not answer', async () => {
+    dataDir = makeDataDir();
+    const port = await freePort();
+
+    const result = await runCli(['audit'], {
+      WRSAUTH_DATA_DIR: dataDir,
+      WRSAUTH_DATABASE_URL: `postgres://wrsauth:s3cretPw@127.0.0.1:${port}/wrsauth`,
+      WRSAUTH_SECRET: KEY.toString('base64'),
+    });
+
+    expect(expectRefusal(result, dataDir)).toMatch(
+      /^wrsauth: cannot reach the PostgreSQL database in WRSAUTH_DATABASE_URL: .*ECONNREFUSED/,
+    );
+    expect(result.stderr).not.toContain('s3cretPw');
   });
 });

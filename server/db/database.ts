@@ -1,14 +1,39 @@
-/** Opens the embedded SQLite database (WAL) behind Kysely and brings its schema up to date. */
+/**
+ * Opens the database behind Kysely and brings its schema up to date: the embedded SQLite (WAL) in the data
+ * dir by default, or PostgreSQL when WRSAUTH_DATABASE_URL names one (see postgres.ts).
+ */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config';
 import { migrateToLatest } from './migrations';
+import { openPostgres } from './postgres';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
+
+export interface OpenDatabaseOptions extends SqliteOptions {
+  log?: Pick<Logger, 'error'>;
+}
+
+/** The configured database: SQLite in `dataDir`, or the PostgreSQL database in `database.url`. */
+export function openDatabase(
+  database: DatabaseConfig,
+  dataDir: string,
+  options: OpenDatabaseOptions = {},
+): Promise<Db> {
+  if (database.kind === 'postgres') return openPostgres(database.url, { log: options.log });
+  return openSqlite(dataDir, { backgroundCheckpoints: options.backgroundCheckpoints });
+}
+
+/** Closes either kind: a SQLite checkpoint worker is stopped first; a PostgreSQL pool just ends. */
+export function closeDatabase(db: Db): Promise<void> {
+  return closeSqlite(db);
+}
 
 export const SQLITE_FILE = 'wrsauth.sqlite';
 

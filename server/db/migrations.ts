@@ -157,6 +157,13 @@ async function makeAuditAppendOnly(db: Kysely<unknown>, dialect: Dialect): Promi
        FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`,
     )
     .execute(db);
+  // TRUNCATE fires no row triggers; without this one it would empty the trail in one statement.
+  await sql
+    .raw(
+      `CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()`,
+    )
+    .execute(db);
 }
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

@@ -8,30 +8,46 @@ export type PolicyChange = Partial<
   Pick<PracticeTable, 'policy_mode' | 'enforce_after' | 'code_ttl_seconds' | 'remember_days'>
 >;
 
-/** This server serves one practice; a new data dir gets it on first use, with policy `optional`. */
+/**
+ * The id of the practice a new database gets. Fixed, so that two instances (or a CLI run and a server)
+ * starting together on one empty database cannot each create one: the second insert does nothing.
+ */
+export const FIRST_PRACTICE_ID = '00000000-0000-4000-8000-000000000001';
+
+/** This server serves one practice; a new database gets it on first use, with policy `optional`. */
 export async function ensurePractice(db: Db, now: Date): Promise<PracticeRow> {
-  const existing = await db.selectFrom('practices').selectAll().orderBy('created_at').executeTakeFirst();
+  const existing = await firstPractice(db);
   if (existing) return existing;
   const at = now.toISOString();
-  const practice: PracticeRow = {
-    id: randomUUID(),
-    name: 'Practice',
-    policy_mode: 'optional',
-    enforce_after: null,
-    code_ttl_seconds: 600,
-    remember_days: 30,
-    idle_lock_minutes: 15,
-    created_at: at,
-    updated_at: at,
-  };
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('practices').values(practice).execute();
+    await tx
+      .insertInto('practices')
+      .values({
+        id: FIRST_PRACTICE_ID,
+        name: 'Practice',
+        policy_mode: 'optional',
+        enforce_after: null,
+        code_ttl_seconds: 600,
+        remember_days: 30,
+        idle_lock_minutes: 15,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
     await tx
       .insertInto('locations')
-      .values({ id: randomUUID(), practice_id: practice.id, name: DEFAULT_LOCATION, created_at: at })
+      .values({ id: randomUUID(), practice_id: FIRST_PRACTICE_ID, name: DEFAULT_LOCATION, created_at: at })
+      .onConflict((oc) => oc.columns(['practice_id', 'name']).doNothing())
       .execute();
   });
+  const practice = await firstPractice(db);
+  if (!practice) throw new Error('the practice row vanished while it was being created');
   return practice;
+}
+
+function firstPractice(db: Db) {
+  return db.selectFrom('practices').selectAll().orderBy('created_at').orderBy('id').executeTakeFirst();
 }
 
 export async function updatePolicy(db: Db, practiceId: string, change: PolicyChange, now: Date) {

@@ -1,0 +1,50 @@
+/**
+ * Opens a shared PostgreSQL database (WRSAUTH_DATABASE_URL) behind the same Kysely code and migrations as the
+ * embedded SQLite. Several server instances may use it at once: every rule that guards against guessing or
+ * flooding is one conditional statement in the database, never state in one process.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { ConfigError } from '../config';
+import { migrateToLatest } from './migrations';
+import type { Database } from './schema';
+
+export interface PostgresOptions {
+  log?: Pick<Logger, 'error'>;
+  /** Connections per process; the server needs few, since every statement is short. */
+  maxConnections?: number;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'wrsauth',
+  });
+  // An idle connection that the database drops (a restart, a failover) must not take the process down;
+  // the pool opens a new one on next use.
+  pool.on('error', (error) => options.log?.error({ err: error }, 'PostgreSQL connection lost'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new ConfigError(`cannot reach the PostgreSQL database in WRSAUTH_DATABASE_URL: ${reasonOf(error)}`);
+  }
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+/** A one-line reason; a refused "localhost" comes as an AggregateError with an empty message. */
+function reasonOf(error: unknown): string {
+  const e = error as { message?: string; code?: string; errors?: Array<{ message?: string }> };
+  return e.message || e.errors?.[0]?.message || e.code || 'unknown error';
+}
