@@ -15,12 +15,13 @@ npm run --silent typecheck || status=1
 echo "== build the web client"
 npx vite build --config src/renderer/vite.config.ts --logLevel warn || status=1
 
-echo "== unit, integration and component tests (vitest), in a D-Bus session with an unlocked keychain"
+echo "== unit, integration and component tests (vitest), in a D-Bus session with an unlocked keychain;"
+echo "   the server tests run on SQLite and again on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
   # A fresh keyring every run: an old, locked one would get in the way.
   XDG_DATA_HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d) dbus-run-session -- sh -c \
     'echo -n test-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
-     npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json' || status=1
+     bash scripts/with-postgres.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json' || status=1
 else
   echo "dbus-run-session or gnome-keyring-daemon is missing: install the README's Debian packages" >&2
   status=1

@@ -103,10 +103,18 @@ export class ServerProcess {
     });
   }
 
-  /** Starts the server and waits until GET /healthz answers 200; else stops it and throws with its output. */
-  static async start(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+  /**
+   * Starts the server and waits until GET /healthz answers 200; else stops it and throws with its output.
+   * `vars` adds settings (a database URL, a secret, providers) to the data dir, host and port.
+   */
+  static async start(
+    dataDir: string,
+    args: string[] = [],
+    vars: Record<string, string> = {},
+  ): Promise<ServerProcess> {
     const port = await freePort();
     const child = spawnMain(args, {
+      ...vars,
       WRSAUTH_DATA_DIR: dataDir,
       WRSAUTH_HOST: '127.0.0.1',
       WRSAUTH_PORT: String(port),

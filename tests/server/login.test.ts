@@ -1,8 +1,7 @@
 /** Password sign-in: enumeration parity, lockout, the per-IP limit, policy modes and trusted workstations. */
 
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../server/secrets';
 import {
   challenge,
   createUser,
@@ -287,17 +286,14 @@ describe('trusted workstation', () => {
 
   it('stores only a hash of session and device tokens', async () => {
     const { sessionToken, deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
-    const sqlite = new Database(path.join(t.dataDir, 'wrsauth.sqlite'), { readonly: true });
-    try {
-      const dump = JSON.stringify([
-        sqlite.prepare('select * from sessions').all(),
-        sqlite.prepare('select * from trusted_devices').all(),
-      ]);
-      expect(dump).not.toContain(sessionToken);
-      expect(dump).not.toContain(deviceToken);
-    } finally {
-      sqlite.close();
-    }
+    const db = t.server.services.db;
+    const dump = JSON.stringify([
+      await db.selectFrom('sessions').selectAll().execute(),
+      await db.selectFrom('trusted_devices').selectAll().execute(),
+    ]);
+    expect(dump).toContain(hashToken(sessionToken));
+    expect(dump).not.toContain(sessionToken);
+    expect(dump).not.toContain(deviceToken);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Starts the real verification server on a free loopback port, over a fresh SQLite data dir, with real
- * SMTP and a Twilio-compatible endpoint, a clock the test can move, and every log line captured.
+ * Starts the real verification server on a free loopback port, over a fresh data dir and a fresh database
+ * (SQLite in the data dir, or a new PostgreSQL database in the "postgres" vitest project), with real SMTP and
+ * a Twilio-compatible endpoint, a clock the test can move, and every log line captured.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import type { RetryOptions } from '../../server/delivery/courier';
 import { createLogger } from '../../server/logger';
 import { type RunningServer, startServer } from '../../server/runtime';
 import { codeIn, type SmtpCatcher, startSmtpCatcher } from './smtp-catcher';
+import { createTestDatabase, TEST_BACKEND, type TestDatabase } from './test-database';
 import { startTwilioEndpoint, type TwilioEndpoint } from './twilio-endpoint';
 
 export class FakeClock implements Clock {
@@ -83,7 +85,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const twilio = await startTwilioEndpoint();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
   const providers = options.withProviders === false ? {} : providerEnv(smtp, twilio);
+  const database: TestDatabase | undefined =
+    TEST_BACKEND === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({
+    ...(database && { WRSAUTH_DATABASE_URL: database.url }),
     WRSAUTH_HOST: '127.0.0.1',
     WRSAUTH_PORT: '0',
     WRSAUTH_DATA_DIR: dataDir,
@@ -139,6 +144,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await server.close();
       await smtp.close();
       await twilio.close();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
