@@ -9,21 +9,16 @@
  *
  * Prints one summary line; exits 1 when anything was lost. Loopback only; codes come from the dev outbox.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { loadConfig } from '../server/config';
 import { SQLITE_FILE } from '../server/db/database';
-import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
 import { openServices } from '../server/runtime';
+import { ServerProcess } from './server-process';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const PASSWORD = `crash${randomBytes(6).toString('hex')}7`;
 
 const { values } = parseArgs({
@@ -44,104 +39,25 @@ if (![signIns, kills, concurrency].every(Number.isInteger) || signIns < 1 || kil
   process.exit(2);
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-crash-'));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  WRSAUTH_DATA_DIR: dataDir,
-  WRSAUTH_HOST: '127.0.0.1',
-  WRSAUTH_PORT: String(await freePort()),
-  // One client signs everyone in: the per-IP login limit would otherwise be the first thing measured.
-  WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000',
-};
-// Providers would send real messages: this run uses the dev outbox only.
-for (const name of Object.keys(env))
-  if (/^(TWILIO_|WRSAUTH_SMTP|WRSAUTH_DATABASE_URL)/.test(name)) delete env[name];
-const origin = `http://127.0.0.1:${env.WRSAUTH_PORT}`;
+// One client signs everyone in: the per-IP login limit would otherwise be the first thing measured.
+const server = await ServerProcess.prepare('crash', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
+const { origin, dataDir } = server;
 const username = (i: number) => `crash${String(i).padStart(5, '0')}`;
 const emailOf = (i: number) => `${username(i)}@crash.example`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-/** Each sign-in has a user of its own: the 30-second cooldown per email would otherwise pace the run. */
-async function seedUsers(): Promise<void> {
-  const opened = await openServices(loadConfig(env), { log: pino({ level: 'warn' }) });
-  try {
-    const queue = Array.from({ length: signIns }, (_, i) => i);
-    const worker = async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        await opened.services.admin.createUser({
-          username: username(i),
-          password: PASSWORD,
-          firstName: 'Crash',
-          lastName: `Test ${i}`,
-          role: 'staff',
-          email: emailOf(i),
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: os.availableParallelism() }, worker));
-  } finally {
-    await opened.close();
-  }
-}
-
 // ---- the server process, killed and restarted -------------------------------------------------------
 
-let server: ChildProcess | undefined;
 let ready: Promise<void> = Promise.resolve();
 let restarts = 0;
 
-function startServer(): Promise<void> {
-  const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
-  server = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  ready = waitForHealth();
-  return ready;
-}
-
-async function waitForHealth(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const healthy = await fetch(`${origin}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the server did not answer /healthz within 30 s; see ${dataDir}/server.log`);
-}
-
 async function killAndRestart(): Promise<void> {
-  const victim = server;
-  if (!victim || victim.exitCode !== null) return;
-  const exited = new Promise((r) => victim.once('exit', r));
-  const restarted = exited.then(() => {
+  if (!server.alive) return;
+  const restarted = server.stop('SIGKILL').then(() => {
     restarts += 1;
-    return startServer();
+    return server.start();
   });
   ready = restarted;
-  victim.kill('SIGKILL');
   await restarted;
-}
-
-async function stopServer(): Promise<void> {
-  const running = server;
-  if (!running || running.exitCode !== null) return;
-  const exited = new Promise((r) => running.once('exit', r));
-  running.kill('SIGTERM');
-  await exited;
 }
 
 // ---- one sign-in -------------------------------------------------------------------------------------
@@ -155,18 +71,6 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-/** The code last sent to this address; lines cut short by a kill are skipped. */
-function codeSentTo(email: string): string | undefined {
-  let code: string | undefined;
-  for (const line of fs.readFileSync(path.join(dataDir, DEV_OUTBOX_FILE), 'utf8').split('\n')) {
-    try {
-      const entry = JSON.parse(line) as { to?: string; text?: string };
-      if (entry.to === email) code = /\b(\d{6})\b/.exec(entry.text ?? '')?.[1] ?? code;
-    } catch {}
-  }
-  return code;
-}
-
 type Outcome = { signedIn: true; token: string } | { signedIn: false; reason: string };
 
 async function signIn(i: number): Promise<Outcome> {
@@ -178,7 +82,7 @@ async function signIn(i: number): Promise<Outcome> {
   const [target] = login.json.targets as { id: string }[];
   const send = await post(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: target?.id });
   if (send.status !== 200) return { signedIn: false, reason: `send answered ${send.status}` };
-  const code = codeSentTo(emailOf(i));
+  const code = server.codeSentTo(emailOf(i));
   if (!code) return { signedIn: false, reason: 'no code in the dev outbox after a 200 send' };
   const verify = await post(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
   if (verify.status !== 200) return { signedIn: false, reason: `verify answered ${verify.status}` };
@@ -189,8 +93,18 @@ async function signIn(i: number): Promise<Outcome> {
 
 const started = Date.now();
 console.log(`crash-test: ${signIns} sign-ins, ${kills} kills, data dir ${dataDir}`);
-await seedUsers();
-await startServer();
+// Each sign-in has a user of its own: the 30-second cooldown per email would otherwise pace the run.
+await server.seed(
+  Array.from({ length: signIns }, (_, i) => ({
+    username: username(i),
+    password: PASSWORD,
+    firstName: 'Crash',
+    lastName: `Test ${i}`,
+    role: 'staff' as const,
+    email: emailOf(i),
+  })),
+);
+await server.start();
 
 const killAt = new Set<number>();
 while (killAt.size < Math.min(kills, signIns)) killAt.add(randomInt(0, signIns));
@@ -222,9 +136,9 @@ for (const [i, token] of tokens) {
   const me = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   if (me.status !== 200) lostSessions.push(`${username(i)} (GET /me ${me.status})`);
 }
-await stopServer();
+await server.stop();
 
-const opened = await openServices(loadConfig(env), { log: pino({ level: 'warn' }) });
+const opened = await openServices(loadConfig(server.env), { log: pino({ level: 'warn' }) });
 const audited = new Set(
   (
     await opened.services.db
@@ -258,5 +172,5 @@ console.log(
     `${tokens.size - lostAudit.length} audit records kept; integrity_check ${integrity}; ` +
     `${((Date.now() - started) / 1000).toFixed(1)} s${problems.length ? `; ${problems.length} problems` : ''}`,
 );
-if (!values.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+if (!values.keep) server.remove();
 process.exit(problems.length ? 1 : 0);
