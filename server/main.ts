@@ -17,7 +17,7 @@ const USAGE = `Usage: npm run server -- [command] [options]
   serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]...
-  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N]
+  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N]
   unlock --username U
   reset-2fa --username U          clear locks and revoke trusted workstations
   audit [--username U] [--limit N]
@@ -121,6 +121,7 @@ const commands: Record<string, Handler> = {
       'enforce-after': { type: 'string' },
       'code-ttl': { type: 'string' },
       'remember-days': { type: 'string' },
+      'idle-lock-minutes': { type: 'string' },
     });
     const mode = required(o.mode, '--mode');
     if (mode !== 'off' && mode !== 'optional' && mode !== 'required') {
@@ -132,11 +133,12 @@ const commands: Record<string, Handler> = {
         enforceAfter: o['enforce-after'],
         codeTtlSeconds: wholeNumber(o['code-ttl'], '--code-ttl'),
         rememberDays: wholeNumber(o['remember-days'], '--remember-days'),
+        idleLockMinutes: wholeNumber(o['idle-lock-minutes'], '--idle-lock-minutes'),
       }),
     );
     const after = policy.enforce_after ? `, required from ${policy.enforce_after}` : '';
     console.log(
-      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days`,
+      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min`,
     );
   },
 

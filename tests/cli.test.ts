@@ -38,6 +38,7 @@ interface PracticeRow {
   enforce_after: string | null;
   code_ttl_seconds: number;
   remember_days: number;
+  idle_lock_minutes: number;
 }
 
 interface AuditRow {
@@ -82,7 +83,11 @@ function allLocationNames(dataDir: string): string[] {
 
 function practiceOf(dataDir: string): PracticeRow[] {
   return readDb(dataDir, (db) =>
-    db.prepare('SELECT policy_mode, enforce_after, code_ttl_seconds, remember_days FROM practices').all(),
+    db
+      .prepare(
+        'SELECT policy_mode, enforce_after, code_ttl_seconds, remember_days, idle_lock_minutes FROM practices',
+      )
+      .all(),
   ) as PracticeRow[];
 }
 
@@ -132,7 +137,13 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(result.stdout.trim()).toBe('no audit events');
     expect(fs.existsSync(path.join(dataDir, SQLITE_FILE))).toBe(true);
     expect(practiceOf(dataDir)).toEqual([
-      { policy_mode: 'optional', enforce_after: null, code_ttl_seconds: 600, remember_days: 30 },
+      {
+        policy_mode: 'optional',
+        enforce_after: null,
+        code_ttl_seconds: 600,
+        remember_days: 30,
+        idle_lock_minutes: 15,
+      },
     ]);
     expect(allLocationNames(dataDir)).toEqual(['Main Office']);
     expect(userCount(dataDir)).toBe(0);
@@ -216,7 +227,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(allLocationNames(dataDir)).toEqual(['Eastside Clinic', 'Main Office']);
   });
 
-  it('set-policy writes mode, enforce-after date, code TTL and remember days to the practice, and audits it', async () => {
+  it('set-policy writes mode, enforce-after date, code TTL, remember days and idle lock minutes to the practice, and audits it', async () => {
     const result = await runAdmin(dataDir, [
       'set-policy',
       '--mode',
@@ -227,14 +238,22 @@ describe('admin CLI commands on one data dir (in order)', () => {
       '120',
       '--remember-days',
       '14',
+      '--idle-lock-minutes',
+      '5',
     ]);
 
     expectSuccess(result);
     expect(result.stdout.trim()).toBe(
-      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days',
+      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days; idle lock 5 min',
     );
     expect(practiceOf(dataDir)).toEqual([
-      { policy_mode: 'required', enforce_after: '2030-02-28', code_ttl_seconds: 120, remember_days: 14 },
+      {
+        policy_mode: 'required',
+        enforce_after: '2030-02-28',
+        code_ttl_seconds: 120,
+        remember_days: 14,
+        idle_lock_minutes: 5,
+      },
     ]);
     const events = auditEvents(dataDir, 'policy_changed');
     expect(events).toHaveLength(1);
@@ -243,6 +262,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       enforce_after: '2030-02-28',
       code_ttl_seconds: 120,
       remember_days: 14,
+      idle_lock_minutes: 5,
     });
   });
 
@@ -380,6 +400,16 @@ describe('admin CLI commands on one data dir (in order)', () => {
         rule: 'set-policy refuses a code TTL above 600 seconds',
         args: ['set-policy', '--mode', 'required', '--code-ttl', '601'],
         reason: /--code-ttl must be 120-600 seconds/,
+      },
+      {
+        rule: 'set-policy refuses an idle lock of 0 minutes (the screen must lock)',
+        args: ['set-policy', '--mode', 'optional', '--idle-lock-minutes', '0'],
+        reason: /--idle-lock-minutes must be 1-60/,
+      },
+      {
+        rule: 'set-policy refuses an idle lock above 60 minutes',
+        args: ['set-policy', '--mode', 'optional', '--idle-lock-minutes', '61'],
+        reason: /--idle-lock-minutes must be 1-60/,
       },
       {
         rule: 'unlock refuses an unknown user',

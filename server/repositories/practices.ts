@@ -5,7 +5,10 @@ import type { PracticeRow, PracticeTable } from '../db/schema';
 export const DEFAULT_LOCATION = 'Main Office';
 
 export type PolicyChange = Partial<
-  Pick<PracticeTable, 'policy_mode' | 'enforce_after' | 'code_ttl_seconds' | 'remember_days'>
+  Pick<
+    PracticeTable,
+    'policy_mode' | 'enforce_after' | 'code_ttl_seconds' | 'remember_days' | 'idle_lock_minutes'
+  >
 >;
 
 /**

@@ -17,7 +17,7 @@ import {
 import { revokeTrustedDevices } from '../repositories/sessions';
 import { findUserByUsername, usernameKey } from '../repositories/users';
 import { type AuditLog, CLI_CONTEXT } from './audit-log';
-import { CODE_TTL_BOUNDS, REMEMBER_DAYS_BOUNDS } from './policy';
+import { CODE_TTL_BOUNDS, IDLE_LOCK_MINUTES_BOUNDS, REMEMBER_DAYS_BOUNDS } from './policy';
 
 /** Bad input from an account manager: the message is the whole, one-line answer. */
 export class AdminInputError extends Error {}
@@ -61,6 +61,7 @@ export interface PolicyInput {
   enforceAfter?: string;
   codeTtlSeconds?: number;
   rememberDays?: number;
+  idleLockMinutes?: number;
 }
 
 export class AdminService {
@@ -154,6 +155,12 @@ export class AdminService {
         `--remember-days must be ${REMEMBER_DAYS_BOUNDS.min}-${REMEMBER_DAYS_BOUNDS.max}`,
       );
     }
+    const idle = input.idleLockMinutes;
+    if (idle !== undefined && !inBounds(idle, IDLE_LOCK_MINUTES_BOUNDS)) {
+      throw new AdminInputError(
+        `--idle-lock-minutes must be ${IDLE_LOCK_MINUTES_BOUNDS.min}-${IDLE_LOCK_MINUTES_BOUNDS.max}`,
+      );
+    }
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const change = {
@@ -162,6 +169,7 @@ export class AdminService {
       enforce_after: input.enforceAfter ?? null,
       ...(ttl !== undefined && { code_ttl_seconds: ttl }),
       ...(days !== undefined && { remember_days: days }),
+      ...(idle !== undefined && { idle_lock_minutes: idle }),
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(CLI_CONTEXT, { type: 'policy_changed', detail: change });
