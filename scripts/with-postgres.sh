@@ -15,10 +15,16 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ]; t
   exit $?
 fi
 
-pgdir=$(mktemp -d "${TMPDIR:-/tmp}/wrsauth-pg.XXXXXX")
-# initdb refuses to run as root: there, the cluster belongs to the postgres user the package created.
-as_owner() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
-if [ "$(id -u)" = 0 ]; then chown postgres "$pgdir"; fi
+# initdb refuses to run as root: there, the cluster belongs to the postgres user the package created, in
+# /tmp (a root-only TMPDIR would be out of its reach).
+if [ "$(id -u)" = 0 ]; then
+  pgdir=$(mktemp -d /tmp/wrsauth-pg.XXXXXX)
+  chown postgres "$pgdir"
+  as_owner() { su postgres -s /bin/sh -c "$1"; }
+else
+  pgdir=$(mktemp -d "${TMPDIR:-/tmp}/wrsauth-pg.XXXXXX")
+  as_owner() { sh -c "$1"; }
+fi
 
 stop_cluster() {
   if [ -f "$pgdir/data/postmaster.pid" ]; then
