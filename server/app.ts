@@ -120,10 +120,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     // API answers carry session and device tokens: no cache may keep them.
     if (request.url.startsWith(API_PREFIX)) reply.header('cache-control', 'no-store');
+    // A plugin that answers by itself sends plain text (CORS refusing a malformed preflight does, with
+    // "Invalid Preflight Request"): every error still gets the one {error, message} shape.
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (reply.statusCode >= 400 && typeof payload === 'string' && !type.includes('json')) {
+      reply.type('application/json; charset=utf-8');
+      const error = STATUS_CODES[reply.statusCode] ?? 'client_error';
+      return JSON.stringify({ error, message: payload || STATUS_MESSAGES[reply.statusCode] || error });
+    }
+    return payload;
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -24,6 +24,17 @@ describe('bad input never gets a 500', () => {
     expect(response.body.error).toBe('payload_too_large');
   });
 
+  it('answers a CORS preflight without Access-Control-Request-Method with the {error, message} shape', async () => {
+    // Found by the fuzzer: @fastify/cors answers this one itself, in plain text.
+    const response = await fetch(`${t.url}/api/v1/me`, {
+      method: 'OPTIONS',
+      headers: { origin: 'app://wrsauth' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ error: 'bad_request', message: 'Invalid Preflight Request' });
+  });
+
   it('answers an unknown route with 404 not_found', async () => {
     const response = await t.get('/api/v1/nothing-here');
     expect(response.status).toBe(404);

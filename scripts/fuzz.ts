@@ -1,0 +1,194 @@
+/**
+ * Fuzzes a real server process: fast-check sends random and malformed requests to every route of the
+ * server's own OpenAPI document (so a new route is fuzzed the day it appears), plus random methods and
+ * paths, with random bodies, content types and headers. Every answer must be below 500, every error must
+ * be an {error, message} body, and the process must still be alive and healthy at the end.
+ *
+ *   npm run fuzz -- [--requests 10000] [--seed N]
+ *
+ * Prints one summary line; exits 1 on the first 5xx (with fast-check's shrunk counterexample and the seed
+ * to replay it), on a malformed error body, or if the process died.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { ServerProcess } from './server-process';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '10000' },
+    seed: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const requests = Number(values.requests);
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(seed)) {
+  console.error('fuzz: --requests and --seed take whole numbers (requests ≥ 1)');
+  process.exit(2);
+}
+
+const PASSWORD = `fuzz${randomBytes(6).toString('hex')}7`;
+const USER = { username: 'fuzzer', email: 'fuzzer@fuzz.example', phone: '+12025550199' };
+
+const server = await ServerProcess.prepare('fuzz', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
+await server.seed([{ ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' }]);
+await server.start();
+const { origin } = server;
+
+async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Live values for path parameters and headers, so the fuzzer reaches past "not found" and "unauthorized". */
+async function liveValues(): Promise<{ challengeId: string; sessionToken: string }> {
+  const login = await postJson('/api/v1/auth/login', { username: USER.username, password: PASSWORD });
+  const challengeId = String(login.challengeId);
+  await postJson(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: 'email' });
+  const code = server.codeSentTo(USER.email);
+  const verified = await postJson(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
+  const second = await postJson('/api/v1/auth/login', { username: USER.username, password: PASSWORD });
+  return { challengeId: String(second.challengeId), sessionToken: String(verified.sessionToken) };
+}
+
+const document = (await (await fetch(`${origin}/api/v1/openapi.json`)).json()) as {
+  paths: Record<string, Record<string, unknown>>;
+};
+const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+  Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path })),
+);
+if (routes.length === 0) {
+  console.error('fuzz: the OpenAPI document lists no routes');
+  process.exit(1);
+}
+const live = await liveValues();
+
+const junkSegment = fc.oneof(
+  fc.string(),
+  fc.constantFrom('%ff%fe', '%00', '..', '%2e%2e', '%E0%A4%A', '\u0000', 'a'.repeat(3000), '{id}', '*'),
+  fc.uuid(),
+);
+const pathParam = fc.oneof(fc.constant(live.challengeId), junkSegment);
+const knownPath = fc
+  .tuple(fc.constantFrom(...routes), pathParam, fc.constantFrom('', '/', '?x=1', '?__proto__[a]=1', '#f'))
+  .map(([route, param, suffix]) => ({
+    method: route.method,
+    path: route.path.replace(/\{[^}]+\}/g, encodeURIComponent(param)) + suffix,
+  }));
+const randomPath = fc
+  .tuple(
+    fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+    fc.constantFrom('/api/v1/', '/api/v1/auth/', '/', '/api/v1/auth/challenges/', '//'),
+    fc.array(junkSegment, { maxLength: 4 }),
+  )
+  .map(([method, prefix, segments]) => ({
+    method,
+    path: prefix + segments.map((s) => encodeURIComponent(s)).join('/'),
+  }));
+const otherMethod = fc
+  .tuple(fc.constantFrom(...routes), fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'))
+  .map(([route, method]) => ({ method, path: route.path.replace(/\{[^}]+\}/g, live.challengeId) }));
+
+const contractFields = fc
+  .record(
+    {
+      username: fc.oneof(fc.string(), fc.integer(), fc.constant(USER.username), fc.constant(null)),
+      password: fc.oneof(fc.string(), fc.constant(PASSWORD), fc.array(fc.string())),
+      deviceToken: fc.oneof(fc.string(), fc.constant(live.sessionToken)),
+      targetId: fc.oneof(fc.constantFrom('sms', 'email'), fc.string(), fc.object()),
+      code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.string(), fc.integer(), fc.double()),
+      rememberDevice: fc.oneof(fc.boolean(), fc.string()),
+      deviceName: fc.oneof(fc.string(), fc.string({ minLength: 200, maxLength: 400 })),
+      __proto__: fc.object(),
+      constructor: fc.object(),
+    },
+    { requiredKeys: [] },
+  )
+  .map((o) => JSON.stringify(o));
+const body = fc.oneof(
+  contractFields,
+  fc.json(),
+  fc.string(),
+  fc.constantFrom('{', '[', 'null', '""', '{"a":'.repeat(500), `{"username":"${'x'.repeat(70_000)}"}`),
+  fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+);
+const headers = fc.record(
+  {
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=',
+      '*/*',
+      'x',
+    ),
+    authorization: fc.oneof(
+      fc.constant(`Bearer ${live.sessionToken}`),
+      fc.string().map((s) => `Bearer ${s.replace(/[^\x21-\x7e]/g, '')}`),
+      fc.constantFrom('Bearer', 'Basic Zm9vOmJhcg==', 'Bearer a b c'),
+    ),
+    'x-forwarded-for': fc.constantFrom('1.2.3.4', 'garbage', '::1, 127.0.0.1', ''),
+    accept: fc.constantFrom('application/json', 'text/html', '*/*', 'application/xml'),
+    'accept-encoding': fc.constantFrom('gzip', 'br', 'identity', 'x'),
+    origin: fc.constantFrom('app://wrsauth', 'https://evil.example', 'null'),
+    'user-agent': fc.string({ maxLength: 300 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+  },
+  { requiredKeys: [] },
+);
+
+let sent = 0;
+const statuses = new Map<number, number>();
+const property = fc.asyncProperty(
+  fc.oneof({ weight: 6, arbitrary: knownPath }, { weight: 2, arbitrary: randomPath }, otherMethod),
+  body,
+  headers,
+  async (request, payload, requestHeaders) => {
+    sent += 1;
+    const response = await fetch(`${origin}${request.path}`, {
+      method: request.method,
+      headers: requestHeaders,
+      body: ['GET', 'HEAD'].includes(request.method) ? undefined : payload,
+    });
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    const text = await response.text();
+    if (response.status >= 500) throw new Error(`${response.status} answer: ${text.slice(0, 300)}`);
+    if (response.status >= 400 && request.method !== 'HEAD') {
+      const error = JSON.parse(text) as { error?: unknown; message?: unknown };
+      if (
+        typeof error.error !== 'string' ||
+        !/^[a-z_]+$/.test(error.error) ||
+        typeof error.message !== 'string'
+      ) {
+        throw new Error(`${response.status} answer is not {error, message}: ${text.slice(0, 300)}`);
+      }
+    }
+  },
+);
+
+const started = Date.now();
+const result = await fc.check(property, { numRuns: requests, seed, endOnFailure: true });
+const healthy = server.alive && (await server.healthy());
+const state = server.state;
+await server.stop();
+if (!values.keep) server.remove();
+
+const byStatus = [...statuses]
+  .sort(([a], [b]) => a - b)
+  .map(([status, count]) => `${status}×${count}`)
+  .join(' ');
+const fivexx = [...statuses].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
+if (result.failed)
+  console.log(`  counterexample: ${fc.stringify(result.counterexample)}\n  ${result.errorInstance}`);
+console.log(
+  `fuzz: ${sent} requests to ${routes.length} routes and random paths (seed ${seed}); ${fivexx} answers 5xx; ` +
+    `process ${healthy ? 'alive and healthy' : `NOT healthy (${state})`}; ` +
+    `${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${byStatus}`,
+);
+process.exit(result.failed || !healthy ? 1 : 0);
