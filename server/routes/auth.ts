@@ -6,13 +6,14 @@ import {
   Authenticated,
   ChallengeParams,
   CodeSent,
+  ErrorCode,
   LoginRequest,
   LoginResponse,
   Me,
   SendCodeRequest,
   VerifyCodeRequest,
 } from '../../src/shared/api';
-import { serverBusy } from '../errors';
+import { AppError, serverBusy } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
 
@@ -20,6 +21,14 @@ const errors = { '4xx': ApiError, '5xx': ApiError };
 
 export function authRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
+    // No User ID, id or workstation name holds U+0000, and PostgreSQL text cannot store one: refuse it
+    // here as bad input rather than let the database fail on it.
+    app.addHook('preValidation', async (request) => {
+      if (holdsNul(request.params) || holdsNul(request.body)) {
+        throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
+      }
+    });
+
     app.post(
       '/auth/login',
       {
@@ -111,4 +120,21 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** Whether any string in a parsed JSON value holds U+0000; iterative, so deep nesting cannot overflow. */
+export function holdsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\0')) return true;
+    } else if (next && typeof next === 'object') {
+      for (const [key, item] of Object.entries(next)) {
+        if (key.includes('\0')) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
 }
