@@ -2,6 +2,7 @@
  * The Fastify app: external plugins (OpenAPI), then app-wide hooks and one central error handler, then routes.
  * Every error leaves as `{error, message}` with a stable snake_case code; no stack trace reaches a client.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -9,6 +10,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   LogController,
 } from 'fastify';
 import {
@@ -22,6 +24,7 @@ import type { Logger } from 'pino';
 import { API_PREFIX, type ApiError, ApiError as ApiErrorSchema, ErrorCode, Health } from '../src/shared/api';
 import { APP_ORIGIN } from '../src/shared/ipc';
 import { AppError } from './errors';
+import { Metrics } from './metrics';
 import { authRoutes } from './routes/auth';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import type { Services } from './services';
@@ -34,6 +37,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** A built web client (index.html and assets) to serve at `/`. */
   webRoot?: string;
+  /** Bearer token for GET /metrics; without one only loopback peers may read it. */
+  metricsToken?: string;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -73,6 +78,21 @@ function describeError(error: FastifyError): { status: number; body: ApiError } 
   // Fastify's own 4xx messages (bad JSON, empty body) are safe and more useful than a generic line.
   const message = error.code?.startsWith('FST_') ? error.message : (STATUS_MESSAGES[status] ?? error.message);
   return { status, body: { error: code, message } };
+}
+
+const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    return timingSafeEqual(sha256(given), sha256(token));
+  }
+  // The socket's own peer, not request.ip: behind a proxy on this machine every request comes from
+  // loopback, so a forwarded request (X-Forwarded-For or Forwarded present) is never "local".
+  const forwarded =
+    request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  return !forwarded && LOOPBACK_PEERS.has(request.socket.remoteAddress ?? '');
 }
 
 /** The server's Fastify options; the bench's hello-world baseline uses them too, so the two stay alike. */
@@ -168,6 +188,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 'ok' as const };
     },
   );
+  const metrics = new Metrics(services.hasher);
+  services.audit.listen((entry) => metrics.auditRecorded(entry));
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's template (":id"), never the raw URL: fuzzed or hostile paths must not grow the series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics: request durations, codes sent, verify outcomes, lockouts, hash queue',
+        description:
+          'With WRSAUTH_METRICS_TOKEN set, needs "Authorization: Bearer <token>"; without it, answers only ' +
+          'requests made straight from this machine (a loopback peer, not forwarded by a proxy).',
+        tags: ['system'],
+      },
+    },
+    async (request, reply) => {
+      if (!metricsAllowed(request, options.metricsToken)) {
+        throw new AppError(403, 'forbidden', 'Metrics are not available to this client.');
+      }
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
+
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(services), { prefix: API_PREFIX });

@@ -37,6 +37,8 @@ export interface ServerConfig {
   logLevel: string;
   /** The built web client served at `/` (WRSAUTH_WEB_DIR; default: this checkout's out/renderer). */
   webRoot: string;
+  /** Bearer token for GET /metrics (WRSAUTH_METRICS_TOKEN); without one, only loopback peers may read it. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -120,6 +122,17 @@ function twilioFrom(env: Env): TwilioConfig | undefined {
   return { accountSid, authToken, from, messagingServiceSid, apiBase };
 }
 
+function metricsTokenFrom(env: Env): string | undefined {
+  const token = env.WRSAUTH_METRICS_TOKEN;
+  if (token === undefined || token === '') return undefined;
+  if (token.length < 32 || /\s/.test(token)) {
+    throw new ConfigError(
+      'WRSAUTH_METRICS_TOKEN must be at least 32 characters with no spaces (try: openssl rand -hex 32)',
+    );
+  }
+  return token;
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
   const parallelism = os.availableParallelism();
   // Leave a core to the event loop so code checks stay fast while password hashing is saturated.
@@ -147,5 +160,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     trustProxy: env.WRSAUTH_TRUST_PROXY === 'true' || env.WRSAUTH_TRUST_PROXY === '1',
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
     webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
+    metricsToken: metricsTokenFrom(env),
   };
 }

@@ -27,6 +27,11 @@ export class PasswordHasher {
 
   constructor(private readonly options: PasswordHasherOptions) {}
 
+  /** argon2 computations running now. */
+  get active(): number {
+    return this.running;
+  }
+
   get queueDepth(): number {
     return this.waiting.length;
   }

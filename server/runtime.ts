@@ -80,6 +80,7 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     log: options.log,
     trustProxy: config.trustProxy,
     webRoot: config.webRoot,
+    metricsToken: config.metricsToken,
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -98,6 +98,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a WRSAUTH_METRICS_TOKEN shorter than 32 characters, naming it without echoing it', () => {
+    const error = configError({ WRSAUTH_METRICS_TOKEN: 'guessable-token' });
+    expect(error.message).toMatch(/^WRSAUTH_METRICS_TOKEN must be at least 32 characters/);
+    expect(error.message).not.toContain('guessable-token');
+  });
+
+  it('keeps a WRSAUTH_METRICS_TOKEN of 32 characters or more for GET /metrics', () => {
+    const token = 'a'.repeat(16) + 'B'.repeat(16);
+    expect(loadConfig({ WRSAUTH_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+  });
+
   it('refuses Twilio with TWILIO_ACCOUNT_SID but no TWILIO_AUTH_TOKEN', () => {
     expect(configError({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_FROM_NUMBER: '+12025550100' }).message).toBe(
       'Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither',

@@ -43,11 +43,18 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
+  private readonly listeners: ((entry: AuditEntry) => void)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
+
+  /** Hears every event once it is written (the metrics count them). */
+  listen(listener: (entry: AuditEntry) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Pass `executor` to write the event inside the caller's transaction. */
   async record(context: RequestContext, entry: AuditEntry, executor: Db = this.db): Promise<void> {
@@ -67,5 +74,6 @@ export class AuditLog {
       { audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail },
       entry.type,
     );
+    for (const listener of this.listeners) listener(entry);
   }
 }
