@@ -34,7 +34,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface AppOptions {
   services: Services;
   log: Logger;
-  trustProxy?: boolean;
+  trustProxy?: string | false;
   /** A built web client (index.html and assets) to serve at `/`. */
   webRoot?: string;
   /** Bearer token for GET /metrics; without one only loopback peers may read it. */
@@ -96,7 +96,7 @@ function metricsAllowed(request: FastifyRequest, token: string | undefined): boo
 }
 
 /** The server's Fastify options; the bench's hello-world baseline uses them too, so the two stay alike. */
-export function fastifyOptions(log: Logger, trustProxy = false) {
+export function fastifyOptions(log: Logger, trustProxy: string | false = false) {
   return {
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),

@@ -1,4 +1,5 @@
 /** Server configuration from environment variables. Every bad value is a one-line, actionable error. */
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -33,7 +34,12 @@ export interface ServerConfig {
   loginLimitPerMinute: number;
   hashConcurrency: number;
   hashQueueLimit: number;
-  trustProxy: boolean;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (WRSAUTH_TRUST_PROXY): addresses or CIDRs, or
+   * proxy-addr's names (loopback, linklocal, uniquelocal); false for none. The client address is then the
+   * nearest hop that is not one of them, so an address a client writes into the header itself is ignored.
+   */
+  trustProxy: string | false;
   logLevel: string;
   /** The built web client served at `/` (WRSAUTH_WEB_DIR; default: this checkout's out/renderer). */
   webRoot: string;
@@ -122,6 +128,32 @@ function twilioFrom(env: Env): TwilioConfig | undefined {
   return { accountSid, authToken, from, messagingServiceSid, apiBase };
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustedProxiesFrom(env: Env): string | false {
+  const raw = env.WRSAUTH_TRUST_PROXY?.trim();
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') {
+    // Trusting every hop believes the leftmost X-Forwarded-For entry, which the client writes itself.
+    throw new ConfigError(
+      'WRSAUTH_TRUST_PROXY must name your proxies, not "true" (that would let a client pick its own address): e.g. WRSAUTH_TRUST_PROXY=127.0.0.1 or 10.0.0.0/8',
+    );
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = net.isIP(address);
+    const prefixOk =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(entry) && (version === 0 || !prefixOk || extra !== undefined)) {
+      throw new ConfigError(
+        `WRSAUTH_TRUST_PROXY must be proxy addresses or CIDRs separated by commas (or loopback, linklocal, uniquelocal), got "${entry}"`,
+      );
+    }
+  }
+  return entries.join(',');
+}
+
 function metricsTokenFrom(env: Env): string | undefined {
   const token = env.WRSAUTH_METRICS_TOKEN;
   if (token === undefined || token === '') return undefined;
@@ -157,7 +189,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),
     hashConcurrency,
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
-    trustProxy: env.WRSAUTH_TRUST_PROXY === 'true' || env.WRSAUTH_TRUST_PROXY === '1',
+    trustProxy: trustedProxiesFrom(env),
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
     webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
     metricsToken: metricsTokenFrom(env),

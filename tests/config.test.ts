@@ -98,6 +98,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses WRSAUTH_TRUST_PROXY=true: trusting every hop lets a client choose its own address', () => {
+    expect(configError({ WRSAUTH_TRUST_PROXY: 'true' }).message).toMatch(
+      /^WRSAUTH_TRUST_PROXY must name your proxies, not "true"/,
+    );
+  });
+
+  it('takes WRSAUTH_TRUST_PROXY as proxy addresses, CIDRs or proxy-addr names, and refuses anything else', () => {
+    expect(loadConfig({ WRSAUTH_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,loopback' }).trustProxy).toBe(
+      '127.0.0.1,10.0.0.0/8,::1,loopback',
+    );
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (const bad of ['nginx.internal', '10.0.0.0/33', '10.0.0.1/8/2', '2']) {
+      expect(configError({ WRSAUTH_TRUST_PROXY: bad }).message).toMatch(
+        /^WRSAUTH_TRUST_PROXY must be proxy addresses or CIDRs/,
+      );
+    }
+  });
+
   it('refuses a WRSAUTH_METRICS_TOKEN shorter than 32 characters, naming it without echoing it', () => {
     const error = configError({ WRSAUTH_METRICS_TOKEN: 'guessable-token' });
     expect(error.message).toMatch(/^WRSAUTH_METRICS_TOKEN must be at least 32 characters/);

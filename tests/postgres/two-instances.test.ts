@@ -43,7 +43,7 @@ beforeAll(async () => {
   vars = {
     WRSAUTH_DATABASE_URL: database.url,
     WRSAUTH_SECRET: randomBytes(32).toString('base64'),
-    WRSAUTH_TRUST_PROXY: 'true',
+    WRSAUTH_TRUST_PROXY: '127.0.0.1',
     WRSAUTH_LOGIN_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
     WRSAUTH_LOG_LEVEL: 'warn',
     ...providerEnv(smtp, twilio),
