@@ -17,7 +17,7 @@ import pino from 'pino';
 import { loadConfig } from '../server/config';
 import { SQLITE_FILE } from '../server/db/database';
 import { openServices } from '../server/runtime';
-import { ServerProcess } from './server-process';
+import { ScratchServer } from './server-process';
 
 const PASSWORD = `crash${randomBytes(6).toString('hex')}7`;
 
@@ -40,8 +40,8 @@ if (![signIns, kills, concurrency].every(Number.isInteger) || signIns < 1 || kil
 }
 
 // One client signs everyone in: the per-IP login limit would otherwise be the first thing measured.
-const server = await ServerProcess.prepare('crash', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
-const { origin, dataDir } = server;
+const server = ScratchServer.prepare('crash', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
+const { dataDir } = server;
 const username = (i: number) => `crash${String(i).padStart(5, '0')}`;
 const emailOf = (i: number) => `${username(i)}@crash.example`;
 
@@ -51,7 +51,7 @@ let ready: Promise<void> = Promise.resolve();
 let restarts = 0;
 
 async function killAndRestart(): Promise<void> {
-  if (!server.alive) return;
+  if (!server.running) return;
   const restarted = server.stop('SIGKILL').then(() => {
     restarts += 1;
     return server.start();
@@ -63,7 +63,7 @@ async function killAndRestart(): Promise<void> {
 // ---- one sign-in -------------------------------------------------------------------------------------
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${origin}${url}`, {
+  const response = await fetch(`${server.origin}${url}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -133,7 +133,7 @@ await ready;
 // Every 200 must have survived: its session answers, and its audit record is there.
 const lostSessions: string[] = [];
 for (const [i, token] of tokens) {
-  const me = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const me = await fetch(`${server.origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   if (me.status !== 200) lostSessions.push(`${username(i)} (GET /me ${me.status})`);
 }
 await server.stop();

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { ServerProcess } from './server-process';
+import { ScratchServer } from './server-process';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +31,7 @@ if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(seed)) {
 const PASSWORD = `fuzz${randomBytes(6).toString('hex')}7`;
 const USER = { username: 'fuzzer', email: 'fuzzer@fuzz.example', phone: '+12025550199' };
 
-const server = await ServerProcess.prepare('fuzz', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
+const server = ScratchServer.prepare('fuzz', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
 await server.seed([{ ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' }]);
 await server.start();
 const { origin } = server;
@@ -174,7 +174,7 @@ const property = fc.asyncProperty(
 
 const started = Date.now();
 const result = await fc.check(property, { numRuns: requests, seed, endOnFailure: true });
-const healthy = server.alive && (await server.healthy());
+const healthy = server.running && (await server.healthy());
 const state = server.state;
 await server.stop();
 if (!values.keep) server.remove();

@@ -141,20 +141,36 @@ export class ServerProcess {
           `server exited with ${this.exitCode} before it was healthy\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,
         );
       }
-      try {
-        const response = await fetch(`${this.url}/healthz`);
-        if (response.status === 200) return;
-      } catch {
-        // Not listening yet.
-      }
+      if (await this.healthy()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
-  /** SIGTERM, then wait for the process to exit (it flushes its log lines on the way out). */
-  async stop(): Promise<number | null> {
+  /** True until the process has exited. */
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  /** How the process stands, for a report: "running", "exit code 1" or "killed by SIGKILL". */
+  get state(): string {
+    if (this.running) return 'running';
+    return this.child.signalCode ? `killed by ${this.child.signalCode}` : `exit code ${this.exitCode}`;
+  }
+
+  async healthy(): Promise<boolean> {
+    return fetch(`${this.url}/healthz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+  }
+
+  /**
+   * SIGTERM, then wait for the process to exit (it flushes its log lines on the way out). SIGKILL ends it at
+   * once, as a crash would.
+   */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | null> {
     if (this.exitCode === undefined) {
-      this.child.kill('SIGTERM');
+      this.child.kill(signal);
       const forced = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
       await this.exited;
       clearTimeout(forced);
