@@ -43,7 +43,8 @@ function expectSuccess(result: CliResult): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
-describe('admin CLI on PostgreSQL (in order)', () => {
+// Each CLI run starts Node and tsx afresh: seconds apiece on a busy machine.
+describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
   it('create-user migrates the empty database itself and starts the practice with "Main Office", optional', async () => {
     const result = await admin([
       'create-user',

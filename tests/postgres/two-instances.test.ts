@@ -158,7 +158,7 @@ async function failedAttempts(username: Username): Promise<number> {
 
 const alternate = (i: number) => (i % 2 === 0 ? a : b);
 
-describe('two server instances on one PostgreSQL database', () => {
+describe('two server instances on one PostgreSQL database', { timeout: 90_000 }, () => {
   it('verifies on A a challenge created on A and sent from B; the session works on B', async () => {
     const client = clientAt('198.51.100.1');
     const id = await client.challenge(a, 'alpha');
@@ -263,5 +263,5 @@ describe('two server instances on one PostgreSQL database', () => {
     expect(statuses.slice(LOGIN_LIMIT)).toEqual([429, 429, 429, 429]);
     // Another workstation is not held back.
     expect((await clientAt('198.51.100.7').login(b, 'nobody', 'wrong1234')).status).toBe(401);
-  }, 90_000);
+  });
 });
