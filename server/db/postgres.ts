@@ -14,7 +14,11 @@ export interface PostgresOptions {
   log?: Pick<Logger, 'error'>;
   /** Connections per process; the server needs few, since every statement is short. */
   maxConnections?: number;
+  /** A statement running longer is cancelled, so a stuck database fails requests instead of piling them up. */
+  statementTimeoutMs?: number;
 }
+
+export const STATEMENT_TIMEOUT_MS = 10_000;
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
   const pool = new pg.Pool({
@@ -22,6 +26,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    // A session left inside a transaction (a process frozen mid-request) must not hold its row locks.
+    idle_in_transaction_session_timeout: 60_000,
     application_name: 'wrsauth',
   });
   // An idle connection that the database drops (a restart, a failover) must not take the process down;
