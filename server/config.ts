@@ -29,6 +29,11 @@ export interface ServerConfig {
    * SQLite allows: with PostgreSQL it is required.
    */
   secret?: Buffer;
+  /**
+   * Keys WRSAUTH_SECRET replaced (WRSAUTH_SECRET_PREVIOUS, comma-separated base64): codes sent under them
+   * still verify. Keep them for one code TTL after a rotation, then drop them.
+   */
+  previousSecrets: Buffer[];
   smtp?: SmtpConfig;
   twilio?: TwilioConfig;
   loginLimitPerMinute: number;
@@ -184,6 +189,10 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     dataDir: path.resolve(env.WRSAUTH_DATA_DIR || './data'),
     database,
     secret,
+    previousSecrets: (env.WRSAUTH_SECRET_PREVIOUS ?? '')
+      .split(',')
+      .filter((entry) => entry.trim() !== '')
+      .map((entry) => parseSecret(entry, 'WRSAUTH_SECRET_PREVIOUS')),
     smtp: smtpFrom(env),
     twilio: twilioFrom(env),
     loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),

@@ -37,6 +37,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
   const services = createServices({
     db,
     key,
+    previousKeys: config.previousSecrets,
     config,
     couriers: delivery.couriers,
     log: options.log,

@@ -48,11 +48,18 @@ export function isWellFormedCode(code: string): boolean {
   return code.length === CODE_LENGTH && /^[0-9]+$/.test(code);
 }
 
+/**
+ * The server key, and the keys it replaced (WRSAUTH_SECRET_PREVIOUS): new HMACs always use the current key,
+ * and a code HMACed under a previous key still matches, so codes sent just before a rotation keep working
+ * until they expire.
+ */
 export class Keyring {
   private readonly key: KeyObject;
+  private readonly previous: KeyObject[];
 
-  constructor(key: Buffer) {
+  constructor(key: Buffer, previous: Buffer[] = []) {
     this.key = createSecretKey(key);
+    this.previous = previous.map((old) => createSecretKey(old));
   }
 
   /** The code is bound to its challenge, so the same digits on another challenge do not match. */
@@ -61,9 +68,12 @@ export class Keyring {
   }
 
   codeMatches(challengeId: string, code: string, storedHmac: string): boolean {
-    const actual = Buffer.from(this.codeHmac(challengeId, code));
     const expected = Buffer.from(storedHmac);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    const message = `code\0${challengeId}\0${code}`;
+    return [this.key, ...this.previous].some((key) => {
+      const actual = Buffer.from(mac(key, message));
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    });
   }
 
   /** A stable, non-reversible key for a phone number or address, for cooldowns. */
@@ -72,8 +82,12 @@ export class Keyring {
   }
 
   private mac(message: string): string {
-    return createHmac('sha256', this.key).update(message).digest('base64url');
+    return mac(this.key, message);
   }
+}
+
+function mac(key: KeyObject, message: string): string {
+  return createHmac('sha256', key).update(message).digest('base64url');
 }
 
 /** A 256-bit random bearer token, and the only form of it the database keeps. */

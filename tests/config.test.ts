@@ -98,6 +98,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes WRSAUTH_SECRET_PREVIOUS as comma-separated keys, and names it when one is not a key', () => {
+    const [one, two] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const config = loadConfig({
+      WRSAUTH_SECRET_PREVIOUS: `${one.toString('base64')}, ${two.toString('base64')}`,
+    });
+    expect(config.previousSecrets).toEqual([one, two]);
+    expect(loadConfig({}).previousSecrets).toEqual([]);
+    expect(configError({ WRSAUTH_SECRET_PREVIOUS: 'c2hvcnQ=' }).message).toMatch(
+      /^WRSAUTH_SECRET_PREVIOUS must be base64 of at least 32 random bytes/,
+    );
+  });
+
   it('refuses WRSAUTH_TRUST_PROXY=true: trusting every hop lets a client choose its own address', () => {
     expect(configError({ WRSAUTH_TRUST_PROXY: 'true' }).message).toMatch(
       /^WRSAUTH_TRUST_PROXY must name your proxies, not "true"/,

@@ -15,6 +15,8 @@ import { SessionService } from './sessions';
 export interface ServiceOptions {
   db: Db;
   key: Buffer;
+  /** Keys replaced by `key`, still accepted for codes sent before the change. */
+  previousKeys?: Buffer[];
   config: Pick<ServerConfig, 'loginLimitPerMinute' | 'hashConcurrency' | 'hashQueueLimit'>;
   couriers: Record<Channel, Courier>;
   log: Logger;
@@ -36,7 +38,7 @@ export function createServices(options: ServiceOptions) {
   const auth = new AuthService({
     db,
     clock,
-    keyring: new Keyring(options.key),
+    keyring: new Keyring(options.key, options.previousKeys),
     hasher,
     couriers: options.couriers,
     audit,
