@@ -17,7 +17,7 @@ const USAGE = `Usage: npm run server -- [command] [options]
   serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]...
-  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N]
+  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any]
   unlock --username U
   reset-2fa --username U          clear locks and revoke trusted workstations
   audit [--username U] [--limit N]
@@ -122,6 +122,8 @@ const commands: Record<string, Handler> = {
       'code-ttl': { type: 'string' },
       'remember-days': { type: 'string' },
       'idle-lock-minutes': { type: 'string' },
+      'sms-per-hour': { type: 'string' },
+      'sms-countries': { type: 'string' },
     });
     const mode = required(o.mode, '--mode');
     if (mode !== 'off' && mode !== 'optional' && mode !== 'required') {
@@ -134,11 +136,13 @@ const commands: Record<string, Handler> = {
         codeTtlSeconds: wholeNumber(o['code-ttl'], '--code-ttl'),
         rememberDays: wholeNumber(o['remember-days'], '--remember-days'),
         idleLockMinutes: wholeNumber(o['idle-lock-minutes'], '--idle-lock-minutes'),
+        smsPerHour: wholeNumber(o['sms-per-hour'], '--sms-per-hour'),
+        smsCountries: o['sms-countries'],
       }),
     );
     const after = policy.enforce_after ? `, required from ${policy.enforce_after}` : '';
     console.log(
-      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min`,
+      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min; texts ${policy.sms_per_hour}/h to ${policy.sms_countries ? `+${policy.sms_countries.split(',').join(', +')}` : 'any country'}`,
     );
   },
 

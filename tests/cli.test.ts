@@ -227,7 +227,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(allLocationNames(dataDir)).toEqual(['Eastside Clinic', 'Main Office']);
   });
 
-  it('set-policy writes mode, enforce-after date, code TTL, remember days and idle lock minutes to the practice, and audits it', async () => {
+  it('set-policy writes mode, enforce-after date, code TTL, remember days, idle lock and the SMS guard to the practice, and audits it', async () => {
     const result = await runAdmin(dataDir, [
       'set-policy',
       '--mode',
@@ -240,11 +240,15 @@ describe('admin CLI commands on one data dir (in order)', () => {
       '14',
       '--idle-lock-minutes',
       '5',
+      '--sms-per-hour',
+      '50',
+      '--sms-countries',
+      '+1, 44',
     ]);
 
     expectSuccess(result);
     expect(result.stdout.trim()).toBe(
-      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days; idle lock 5 min',
+      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days; idle lock 5 min; texts 50/h to +1, +44',
     );
     expect(practiceOf(dataDir)).toEqual([
       {
@@ -263,6 +267,8 @@ describe('admin CLI commands on one data dir (in order)', () => {
       code_ttl_seconds: 120,
       remember_days: 14,
       idle_lock_minutes: 5,
+      sms_per_hour: 50,
+      sms_countries: '1,44',
     });
   });
 
@@ -410,6 +416,16 @@ describe('admin CLI commands on one data dir (in order)', () => {
         rule: 'set-policy refuses an idle lock above 60 minutes',
         args: ['set-policy', '--mode', 'optional', '--idle-lock-minutes', '61'],
         reason: /--idle-lock-minutes must be 1-60/,
+      },
+      {
+        rule: 'set-policy refuses --sms-countries that are not country calling codes',
+        args: ['set-policy', '--mode', 'optional', '--sms-countries', 'US'],
+        reason: /--sms-countries must be country calling codes such as 1,44/,
+      },
+      {
+        rule: 'set-policy refuses a negative --sms-per-hour',
+        args: ['set-policy', '--mode', 'optional', '--sms-per-hour', '-1'],
+        reason: /--sms-per-hour/,
       },
       {
         rule: 'unlock refuses an unknown user',

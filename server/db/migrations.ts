@@ -130,8 +130,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await makeAuditAppendOnly(db, dialect);
       },
     },
+    '0002_sms_guard': {
+      // SMS pumping: a practice-wide cap on texts an hour, and optionally the country calling codes texts may
+      // go to (comma-separated, e.g. "1"; null allows every country).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('practices')
+          .addColumn('sms_per_hour', 'integer', (c) => c.notNull().defaultTo(DEFAULT_SMS_PER_HOUR))
+          .execute();
+        await db.schema.alterTable('practices').addColumn('sms_countries', 'text').execute();
+      },
+    },
   };
 }
+
+/** Texts a practice may send in an hour unless its policy says otherwise. */
+export const DEFAULT_SMS_PER_HOUR = 200;
 
 async function makeAuditAppendOnly(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   if (dialect === 'sqlite') {

@@ -15,6 +15,10 @@ export interface PracticeTable {
   code_ttl_seconds: number;
   remember_days: number;
   idle_lock_minutes: number;
+  /** Texts the whole practice may send in an hour (SMS pumping guard). */
+  sms_per_hour: number;
+  /** Country calling codes texts may go to, comma-separated ("1,44"); null for any. */
+  sms_countries: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
+import { DEFAULT_SMS_PER_HOUR } from '../db/migrations';
 import type { PracticeRow, PracticeTable } from '../db/schema';
 
 export const DEFAULT_LOCATION = 'Main Office';
@@ -7,7 +8,13 @@ export const DEFAULT_LOCATION = 'Main Office';
 export type PolicyChange = Partial<
   Pick<
     PracticeTable,
-    'policy_mode' | 'enforce_after' | 'code_ttl_seconds' | 'remember_days' | 'idle_lock_minutes'
+    | 'policy_mode'
+    | 'enforce_after'
+    | 'code_ttl_seconds'
+    | 'remember_days'
+    | 'idle_lock_minutes'
+    | 'sms_per_hour'
+    | 'sms_countries'
   >
 >;
 
@@ -33,6 +40,8 @@ export async function ensurePractice(db: Db, now: Date): Promise<PracticeRow> {
         code_ttl_seconds: 600,
         remember_days: 30,
         idle_lock_minutes: 15,
+        sms_per_hour: DEFAULT_SMS_PER_HOUR,
+        sms_countries: null,
         created_at: at,
         updated_at: at,
       })

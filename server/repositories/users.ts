@@ -36,7 +36,13 @@ export function findUserWithPolicy(db: Db, id: string) {
     .selectFrom('users')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
-    .select(['practices.code_ttl_seconds', 'practices.remember_days', 'practices.idle_lock_minutes'])
+    .select([
+      'practices.code_ttl_seconds',
+      'practices.remember_days',
+      'practices.idle_lock_minutes',
+      'practices.sms_per_hour',
+      'practices.sms_countries',
+    ])
     .where('users.id', '=', id)
     .executeTakeFirst();
 }

@@ -17,7 +17,12 @@ import {
 import { revokeTrustedDevices } from '../repositories/sessions';
 import { findUserByUsername, usernameKey } from '../repositories/users';
 import { type AuditLog, CLI_CONTEXT } from './audit-log';
-import { CODE_TTL_BOUNDS, IDLE_LOCK_MINUTES_BOUNDS, REMEMBER_DAYS_BOUNDS } from './policy';
+import {
+  CODE_TTL_BOUNDS,
+  IDLE_LOCK_MINUTES_BOUNDS,
+  REMEMBER_DAYS_BOUNDS,
+  SMS_PER_HOUR_BOUNDS,
+} from './policy';
 
 /** Bad input from an account manager: the message is the whole, one-line answer. */
 export class AdminInputError extends Error {}
@@ -62,6 +67,19 @@ export interface PolicyInput {
   codeTtlSeconds?: number;
   rememberDays?: number;
   idleLockMinutes?: number;
+  smsPerHour?: number;
+  /** Country calling codes for texts, e.g. "1,44"; "any" allows every country. */
+  smsCountries?: string;
+}
+
+/** "any" → null (every country); else 1-3 digit calling codes, comma-separated, normalised. */
+function smsCountriesOf(raw: string): string | null {
+  if (raw.trim().toLowerCase() === 'any') return null;
+  const codes = raw.split(',').map((code) => code.trim().replace(/^\+/, ''));
+  if (codes.length === 0 || codes.some((code) => !/^[1-9]\d{0,2}$/.test(code))) {
+    throw new AdminInputError('--sms-countries must be country calling codes such as 1,44 (or "any")');
+  }
+  return [...new Set(codes)].join(',');
 }
 
 export class AdminService {
@@ -161,6 +179,13 @@ export class AdminService {
         `--idle-lock-minutes must be ${IDLE_LOCK_MINUTES_BOUNDS.min}-${IDLE_LOCK_MINUTES_BOUNDS.max}`,
       );
     }
+    const perHour = input.smsPerHour;
+    if (perHour !== undefined && !inBounds(perHour, SMS_PER_HOUR_BOUNDS)) {
+      throw new AdminInputError(
+        `--sms-per-hour must be ${SMS_PER_HOUR_BOUNDS.min}-${SMS_PER_HOUR_BOUNDS.max}`,
+      );
+    }
+    const countries = input.smsCountries === undefined ? undefined : smsCountriesOf(input.smsCountries);
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const change = {
@@ -170,6 +195,8 @@ export class AdminService {
       ...(ttl !== undefined && { code_ttl_seconds: ttl }),
       ...(days !== undefined && { remember_days: days }),
       ...(idle !== undefined && { idle_lock_minutes: idle }),
+      ...(perHour !== undefined && { sms_per_hour: perHour }),
+      ...(countries !== undefined && { sms_countries: countries }),
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(CLI_CONTEXT, { type: 'policy_changed', detail: change });

@@ -15,6 +15,8 @@ export type AuditEventType =
   | 'challenge_created'
   | 'code_sent'
   | 'code_send_rate_limited'
+  | 'sms_limit_reached'
+  | 'sms_country_blocked'
   | 'code_delivery_failed'
   | 'code_invalid'
   | 'code_expired'

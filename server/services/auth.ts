@@ -2,6 +2,8 @@
  * The sign-in flow: password, then a 6-digit code sent to a masked target the user picks.
  * Routes call this; it calls the repositories. Every refusal is an AppError with a stable code.
  */
+
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
   type Authenticated,
   type Channel,
@@ -66,6 +68,9 @@ export interface AuthServiceDeps {
   loginLimitPerMinute: number;
   retry?: RetryOptions;
 }
+
+/** 429 for a text to a country the practice does not allow (SMS pumping guard). */
+export const SMS_COUNTRY_BLOCKED = 'sms_country_blocked';
 
 interface ResolvedTarget extends DeliveryTarget {
   contact: string;
@@ -199,6 +204,8 @@ export class AuthService {
       );
     if (challenge.sends >= MAX_SENDS) throw sendsExhausted();
 
+    if (target.channel === 'sms') await this.refuseBlockedCountry(user, target, context);
+
     const contactKey = keyring.contactKey(target.channel, target.contact);
     const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
     if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
@@ -213,6 +220,12 @@ export class AuthService {
         retryAfter,
         `A code was just sent there. You can request another in ${retryAfter} seconds.`,
       );
+    }
+    if (target.channel === 'sms') {
+      await this.countPracticeSms(user, context).catch(async (error: unknown) => {
+        await releaseCooldown(db, contactKey, cooldownUntil);
+        throw error;
+      });
     }
     if (!(await takeSend(db, challenge.id, now))) {
       await releaseCooldown(db, contactKey, cooldownUntil);
@@ -397,6 +410,56 @@ export class AuthService {
         detail: { failedAttempts: after.failed_attempts, until: after.locked_until },
       });
     }
+  }
+
+  /** SMS pumping guard, part one: texts go only to the country calling codes the practice allows. */
+  private async refuseBlockedCountry(
+    user: UserRow & Pick<PracticeRow, 'sms_countries'>,
+    target: ResolvedTarget,
+    context: RequestContext,
+  ): Promise<void> {
+    const allowed = user.sms_countries?.split(',').map((code) => code.trim());
+    if (!allowed) return;
+    const country = parsePhoneNumberFromString(target.contact)?.countryCallingCode;
+    if (country && allowed.includes(country)) return;
+    await this.deps.audit.record(context, {
+      type: 'sms_country_blocked',
+      userId: user.id,
+      username: user.username,
+      detail: { masked: target.masked },
+    });
+    throw new AppError(
+      429,
+      SMS_COUNTRY_BLOCKED,
+      `This practice does not send text messages to ${target.masked}. Choose email instead.`,
+    );
+  }
+
+  /**
+   * SMS pumping guard, part two: at most `sms_per_hour` texts in a practice-wide clock hour, counted in the
+   * database so every instance shares the count. Only texts about to go out count.
+   */
+  private async countPracticeSms(
+    user: UserRow & Pick<PracticeRow, 'sms_per_hour'>,
+    context: RequestContext,
+  ): Promise<void> {
+    const now = this.deps.clock.now();
+    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+    const sent = await hit(this.deps.db, `sms:${user.practice_id}`, hourStart);
+    if (sent <= user.sms_per_hour) return;
+    // One audit event for the hour that hits the cap, not one per refused text.
+    if (sent === user.sms_per_hour + 1) {
+      await this.deps.audit.record(context, {
+        type: 'sms_limit_reached',
+        userId: user.id,
+        username: user.username,
+        detail: { limit: user.sms_per_hour },
+      });
+    }
+    throw rateLimited(
+      secondsUntil(addSeconds(hourStart, 3600), now),
+      'This practice has sent too many text messages in the last hour. Choose email, or try again later.',
+    );
   }
 
   private async limitLoginsFrom(context: RequestContext): Promise<void> {

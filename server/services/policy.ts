@@ -14,6 +14,7 @@ export const CODE_TTL_BOUNDS = { min: 120, max: 600 } as const;
 export const REMEMBER_DAYS_BOUNDS = { min: 0, max: 90 } as const;
 /** Front-desk automatic logoff (HIPAA): at least a minute, at most an hour of an unattended signed-in screen. */
 export const IDLE_LOCK_MINUTES_BOUNDS = { min: 1, max: 60 } as const;
+export const SMS_PER_HOUR_BOUNDS = { min: 0, max: 100_000 } as const;
 
 /** What the client applies from the policy: how long "Remember this workstation" lasts (absent when off). */
 export function rememberDaysOf(practice: Pick<PracticeRow, 'remember_days'>): { rememberDays?: number } {
