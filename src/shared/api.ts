@@ -4,21 +4,8 @@
  */
 import { z } from 'zod';
 
-export const API_PREFIX = '/api/v1';
-
-/**
- * A server URL as the client keeps it: origin and path, no trailing slash, so a server behind a path
- * (https://host/wrsauth/) keeps that path. The one place trailing slashes are trimmed.
- */
-export function normalizeServerUrl(serverUrl: string | URL): string {
-  const url = new URL(serverUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/** The API's base URL under a server URL: https://host/wrsauth/ gives https://host/wrsauth/api/v1. */
-export function apiBaseUrl(serverUrl: string): string {
-  return `${normalizeServerUrl(serverUrl)}${API_PREFIX}`;
-}
+export { ErrorCode } from './error-code';
+export { API_PREFIX, apiBaseUrl, normalizeServerUrl } from './server-url';
 
 export const Channel = z.enum(['sms', 'email']);
 export type Channel = z.infer<typeof Channel>;
@@ -54,27 +41,6 @@ export const ApiError = z.object({
   retryAfter: WholeSeconds.optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
-
-export const ErrorCode = {
-  badRequest: 'bad_request',
-  notFound: 'not_found',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  invalidCredentials: 'invalid_credentials',
-  enrollmentRequired: 'enrollment_required',
-  accountLocked: 'account_locked',
-  rateLimited: 'rate_limited',
-  serverBusy: 'server_busy',
-  invalidTarget: 'invalid_target',
-  deliveryFailed: 'delivery_failed',
-  invalidCode: 'invalid_code',
-  codeExpired: 'code_expired',
-  challengeExpired: 'challenge_expired',
-  tooManyAttempts: 'too_many_attempts',
-  unauthorized: 'unauthorized',
-  internal: 'internal_error',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const Username = z.string().trim().min(1).max(128);
 const Password = z.string().min(1).max(1024);

@@ -55,6 +55,23 @@ test.describe(LOGIN, () => {
     await expect(page.getByLabel('User ID', { exact: true })).toBeFocused();
   });
 
+  test('paints the form without the API client (zod, axios) or the later screens, and fetches them once typing starts', async ({
+    page,
+  }) => {
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    // Chunk names are the module names plus a content hash (which may itself hold a '-').
+    const later = () =>
+      scripts.flatMap((script) => /\/(http-client|later-screens)-[\w-]+\.js$/.exec(script)?.[1] ?? []).sort();
+    await page.goto('/');
+    await expect(page.getByLabel('User ID', { exact: true })).toBeFocused();
+    expect(later()).toEqual([]);
+    await page.keyboard.type(user.username);
+    await expect.poll(later).toEqual(['http-client', 'later-screens']);
+  });
+
   // Chromium asks for the icon once per browser and logs a 404 as a console error, so the check asks directly.
   test('the page has an icon the server can serve (no console 404 for /favicon.ico)', async ({ page }) => {
     await openLogin(page);

@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, queryOptions, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { KeychainStatus } from '../../shared/ipc';
 import { ApiClientProvider } from './api/api-context';
@@ -41,10 +41,9 @@ export function Root({ bridge, queryClient, idleLockMs }: RootProps) {
 
 const KEYCHAIN_SILENT: KeychainStatus = { available: false, reason: 'The keychain did not answer.' };
 
-/** Asks the host which server to use and whether a keychain is there, then runs the sign-in flow. */
-export function App({ idleLockMs }: AppProps) {
-  const bridge = useBridge();
-  const host = useQuery({
+/** Which server to use and whether a keychain is there: asked of the host once. */
+export const hostQuery = (bridge: ClientBridge) =>
+  queryOptions({
     queryKey: ['host'],
     queryFn: async () => {
       const [server, keychain] = await Promise.all([
@@ -55,6 +54,10 @@ export function App({ idleLockMs }: AppProps) {
     },
     staleTime: Number.POSITIVE_INFINITY,
   });
+
+/** Asks the host which server to use and whether a keychain is there, then runs the sign-in flow. */
+export function App({ idleLockMs }: AppProps) {
+  const host = useQuery(hostQuery(useBridge()));
 
   if (host.isPending) {
     return (

@@ -1,6 +1,7 @@
-/** Every failed server call becomes an ApiFailure: a stable `error` code and a `message` for people. */
-import { AxiosHeaders, isAxiosError } from 'axios';
-import { ApiError } from '../../../shared/api';
+/**
+ * Every failed server call becomes an ApiFailure: a stable `error` code and a `message` for people. This
+ * module stays free of axios and zod, which screens would otherwise load just to read a failure.
+ */
 
 /** Codes the client itself produces, next to the server's `ErrorCode`s. */
 export const ClientErrorCode = {
@@ -30,36 +31,7 @@ const NETWORK_MESSAGE =
 const BAD_RESPONSE_MESSAGE =
   'The sign-in server answered in a way this client does not understand. Ask your IT department to check that the client and server versions match.';
 
+export const networkFailure = () => new ApiFailure(0, ClientErrorCode.network, NETWORK_MESSAGE);
 export const badResponse = () => new ApiFailure(0, ClientErrorCode.badResponse, BAD_RESPONSE_MESSAGE);
-
-function retryAfterHeader(value: unknown): number | undefined {
-  const seconds = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
-}
-
-/** Turns anything a call threw into an ApiFailure, never leaking a stack trace or raw body to the user. */
-export function toApiFailure(thrown: unknown): ApiFailure {
-  if (thrown instanceof ApiFailure) return thrown;
-  if (!isAxiosError(thrown)) {
-    return new ApiFailure(0, ClientErrorCode.unexpected, 'Something went wrong. Please try again.');
-  }
-  const response = thrown.response;
-  if (!response) return new ApiFailure(0, ClientErrorCode.network, NETWORK_MESSAGE);
-  const parsed = ApiError.safeParse(response.data);
-  // Header names keep their case in some fetch implementations; AxiosHeaders.get ignores case.
-  const { headers } = response;
-  const headerRetry = retryAfterHeader(
-    headers instanceof AxiosHeaders ? headers.get('retry-after') : undefined,
-  );
-  if (!parsed.success) {
-    return new ApiFailure(
-      response.status,
-      ClientErrorCode.badResponse,
-      `The sign-in server could not answer (HTTP ${response.status}). Please try again.`,
-      undefined,
-      headerRetry,
-    );
-  }
-  const { error, message, attemptsRemaining, retryAfter } = parsed.data;
-  return new ApiFailure(response.status, error, message, attemptsRemaining, retryAfter ?? headerRetry);
-}
+export const unexpectedFailure = () =>
+  new ApiFailure(0, ClientErrorCode.unexpected, 'Something went wrong. Please try again.');

@@ -1,19 +1,17 @@
 /**
- * The HTTP client for the verification server. Every answer is parsed with the shared contract, so a
- * server that drifts from it fails loudly here instead of deep inside a screen.
+ * The API client screens use. The real one (http-client.ts: axios and the shared zod schemas) is a separate
+ * chunk: the login form needs neither to paint, so it is fetched once the form is idle or, at the latest,
+ * on the first call. Every answer is still parsed with the shared contract before anyone sees it.
  */
-import axios, { type AxiosInstance } from 'axios';
-import type { z } from 'zod';
-import {
+import type {
   Authenticated,
-  apiBaseUrl,
   CodeSent,
-  type LoginRequest,
+  LoginRequest,
   LoginResponse,
   Me,
-  type VerifyCodeRequest,
+  VerifyCodeRequest,
 } from '../../../shared/api';
-import { badResponse, toApiFailure } from './api-failure';
+import { networkFailure } from './api-failure';
 
 export interface ApiClient {
   login(request: LoginRequest): Promise<LoginResponse>;
@@ -28,49 +26,37 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
-const bearer = (sessionToken: string) => ({ Authorization: `Bearer ${sessionToken}` });
+type HttpClientModule = typeof import('./http-client');
+
+let httpClientModule: Promise<HttpClientModule> | undefined;
+
+/** Loads the HTTP client chunk once; a failed load is forgotten so the next call tries again. */
+export function preloadApiClient(): Promise<HttpClientModule> {
+  httpClientModule ??= import('./http-client').catch((thrown: unknown) => {
+    httpClientModule = undefined;
+    throw thrown;
+  });
+  return httpClientModule;
+}
 
 export function createApiClient(serverUrl: string, options: ApiClientOptions = {}): ApiClient {
-  const http: AxiosInstance = axios.create({
-    baseURL: apiBaseUrl(serverUrl),
-    // The fetch adapter works the same in Electron, browsers and the tests' mock server.
-    adapter: 'fetch',
-    timeout: options.timeoutMs ?? 20_000,
-    headers: { Accept: 'application/json' },
-    withCredentials: false,
-  });
-
-  async function call<S extends z.ZodType>(
-    schema: S,
-    request: Promise<{ data: unknown }>,
-  ): Promise<z.output<S>> {
-    let data: unknown;
-    try {
-      ({ data } = await request);
-    } catch (thrown) {
-      throw toApiFailure(thrown);
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw badResponse();
-    return parsed.data;
-  }
-
-  const encode = encodeURIComponent;
-
+  let client: Promise<ApiClient> | undefined;
+  // A chunk that cannot be fetched is, to the user, a server that cannot be reached.
+  const http = () => {
+    client ??= preloadApiClient().then(
+      (module) => module.createHttpApiClient(serverUrl, options),
+      () => {
+        client = undefined;
+        throw networkFailure();
+      },
+    );
+    return client;
+  };
   return {
-    login: (request) => call(LoginResponse, http.post('/auth/login', request)),
-    sendCode: (challengeId, targetId) =>
-      call(CodeSent, http.post(`/auth/challenges/${encode(challengeId)}/send`, { targetId })),
-    verifyCode: (challengeId, request) =>
-      call(Authenticated, http.post(`/auth/challenges/${encode(challengeId)}/verify`, request)),
-    me: (sessionToken) => call(Me, http.get('/me', { headers: bearer(sessionToken) })),
-    logout: async (sessionToken) => {
-      try {
-        // An empty JSON object, not an empty body: axios would label that form-encoded, which the server refuses.
-        await http.post('/auth/logout', {}, { headers: bearer(sessionToken) });
-      } catch (thrown) {
-        throw toApiFailure(thrown);
-      }
-    },
+    login: async (request) => (await http()).login(request),
+    sendCode: async (challengeId, targetId) => (await http()).sendCode(challengeId, targetId),
+    verifyCode: async (challengeId, request) => (await http()).verifyCode(challengeId, request),
+    me: async (sessionToken) => (await http()).me(sessionToken),
+    logout: async (sessionToken) => (await http()).logout(sessionToken),
   };
 }

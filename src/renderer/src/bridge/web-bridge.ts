@@ -4,7 +4,7 @@
  * OS keychain we may use (the token must never sit in localStorage), so there is no remember-workstation
  * option, and the targets are chosen from an in-page list.
  */
-import { normalizeServerUrl } from '../../../shared/api';
+import { normalizeServerUrl } from '../../../shared/server-url';
 import type { ClientBridge } from './client-bridge';
 
 export const WEB_KEYCHAIN_REASON = 'This browser cannot keep a workstation token; sign-in still works.';

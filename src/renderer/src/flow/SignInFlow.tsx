@@ -1,14 +1,18 @@
-import { useCallback, useReducer } from 'react';
+import { Suspense, useCallback, useEffect, useReducer } from 'react';
 import type { LoginResponse } from '../../../shared/api';
 import type { KeychainStatus } from '../../../shared/ipc';
 import { useLogout } from '../api/hooks';
-import { CodeEntryScreen } from '../screens/CodeEntryScreen';
-import { LocationScreen } from '../screens/LocationScreen';
-import { LockScreen } from '../screens/LockScreen';
 import { LoginScreen } from '../screens/LoginScreen';
-import { SignedInScreen } from '../screens/SignedInScreen';
-import { VerifyScreen } from '../screens/VerifyScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
+import {
+  CodeEntryScreen,
+  LocationScreen,
+  LockScreen,
+  prefetchAfterLogin,
+  ScreenLoading,
+  SignedInScreen,
+  VerifyScreen,
+} from './lazy-screens';
 import { type FlowMessage, initialSignInState, signInFlow } from './sign-in-flow';
 
 interface SignInFlowProps {
@@ -55,60 +59,66 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
     lock,
   );
   useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
+  useEffect(() => prefetchAfterLogin(), []);
 
-  switch (state.step) {
-    case 'login':
-      return <LoginScreen initialUsername={state.username} message={state.message} onLoggedIn={loggedIn} />;
-    case 'verify':
-      return (
-        <VerifyScreen
-          pending={state.pending}
-          onSent={(target, code) => dispatch({ type: 'codeSent', target, code, now: Date.now() })}
-          onCooldown={(targetId, retryAfter) =>
-            dispatch({ type: 'cooldown', targetId, retryAfter, now: Date.now() })
-          }
-          onRestart={restart}
-        />
-      );
-    case 'code':
-      return (
-        <CodeEntryScreen
-          pending={state.pending}
-          sent={state.sent}
-          keychain={keychain}
-          onAuthenticated={(auth) =>
-            dispatch({ type: 'authenticated', username: state.pending.username, auth })
-          }
-          onRequestAnother={() => dispatch({ type: 'chooseAnotherTarget' })}
-          onRestart={restart}
-        />
-      );
-    case 'location':
-      return (
-        <LocationScreen
-          locations={state.session.auth.locations}
-          onChoose={(location) => dispatch({ type: 'locationChosen', location })}
-        />
-      );
-    case 'signedIn':
-      return (
-        <SignedInScreen
-          session={state.session}
-          location={state.location}
-          signingOut={logout.isPending}
-          onLock={lock}
-          onSignOut={signOut}
-          onSessionEnded={restart}
-        />
-      );
-    case 'locked':
-      return (
-        <LockScreen
-          session={state.session}
-          location={state.location}
-          onUnlocked={(response) => loggedIn(state.session.username, response)}
-          onSignOut={signOut}
-        />
-      );
+  function currentScreen() {
+    switch (state.step) {
+      case 'login':
+        return <LoginScreen initialUsername={state.username} message={state.message} onLoggedIn={loggedIn} />;
+      case 'verify':
+        return (
+          <VerifyScreen
+            pending={state.pending}
+            onSent={(target, code) => dispatch({ type: 'codeSent', target, code, now: Date.now() })}
+            onCooldown={(targetId, retryAfter) =>
+              dispatch({ type: 'cooldown', targetId, retryAfter, now: Date.now() })
+            }
+            onRestart={restart}
+          />
+        );
+      case 'code':
+        return (
+          <CodeEntryScreen
+            pending={state.pending}
+            sent={state.sent}
+            keychain={keychain}
+            onAuthenticated={(auth) =>
+              dispatch({ type: 'authenticated', username: state.pending.username, auth })
+            }
+            onRequestAnother={() => dispatch({ type: 'chooseAnotherTarget' })}
+            onRestart={restart}
+          />
+        );
+      case 'location':
+        return (
+          <LocationScreen
+            locations={state.session.auth.locations}
+            onChoose={(location) => dispatch({ type: 'locationChosen', location })}
+          />
+        );
+      case 'signedIn':
+        return (
+          <SignedInScreen
+            session={state.session}
+            location={state.location}
+            signingOut={logout.isPending}
+            onLock={lock}
+            onSignOut={signOut}
+            onSessionEnded={restart}
+          />
+        );
+      case 'locked':
+        return (
+          <LockScreen
+            session={state.session}
+            location={state.location}
+            onUnlocked={(response) => loggedIn(state.session.username, response)}
+            onSignOut={signOut}
+          />
+        );
+    }
   }
+
+  // Screens after the login form arrive in their own chunk; the flow's state lives out here, untouched.
+  return <Suspense fallback={<ScreenLoading />}>{currentScreen()}</Suspense>;
 }

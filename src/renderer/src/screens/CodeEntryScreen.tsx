@@ -1,5 +1,6 @@
 import { type ClipboardEvent, type FormEvent, useRef, useState } from 'react';
-import { type Authenticated, ErrorCode } from '../../../shared/api';
+import type { Authenticated } from '../../../shared/api';
+import { ErrorCode } from '../../../shared/error-code';
 import type { KeychainStatus } from '../../../shared/ipc';
 import type { ApiFailure } from '../api/api-failure';
 import { useVerifyCode } from '../api/hooks';

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { ErrorCode, type Location } from '../../../shared/api';
+import type { Location } from '../../../shared/api';
+import { ErrorCode } from '../../../shared/error-code';
 import { useMe } from '../api/hooks';
 import { Screen } from '../components/Screen';
 import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { type CodeSent, type DeliveryTarget, ErrorCode } from '../../../shared/api';
+import type { CodeSent, DeliveryTarget } from '../../../shared/api';
+import { ErrorCode } from '../../../shared/error-code';
 import type { ApiFailure } from '../api/api-failure';
 import { useSendCode } from '../api/hooks';
 import { useBridge } from '../bridge/bridge-context';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../shared/api';
+import { ErrorCode } from '../../../shared/error-code';
 import type { ApiFailure } from '../api/api-failure';
 
 export interface LoginFailureView {

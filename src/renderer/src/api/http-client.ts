@@ -1,0 +1,87 @@
+/**
+ * The HTTP client for the verification server. Every answer is parsed with the shared contract, so a
+ * server that drifts from it fails loudly here instead of deep inside a screen. client.ts loads this module
+ * (axios and the zod schemas) after the login form is up, so they are not on the way to the first paint.
+ */
+import axios, { AxiosHeaders, type AxiosInstance, isAxiosError } from 'axios';
+import type { z } from 'zod';
+import { ApiError, Authenticated, apiBaseUrl, CodeSent, LoginResponse, Me } from '../../../shared/api';
+import { ApiFailure, badResponse, ClientErrorCode, networkFailure, unexpectedFailure } from './api-failure';
+import type { ApiClient, ApiClientOptions } from './client';
+
+function retryAfterHeader(value: unknown): number | undefined {
+  const seconds = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/** Turns anything a call threw into an ApiFailure, never leaking a stack trace or raw body to the user. */
+export function toApiFailure(thrown: unknown): ApiFailure {
+  if (thrown instanceof ApiFailure) return thrown;
+  if (!isAxiosError(thrown)) return unexpectedFailure();
+  const response = thrown.response;
+  if (!response) return networkFailure();
+  const parsed = ApiError.safeParse(response.data);
+  // Header names keep their case in some fetch implementations; AxiosHeaders.get ignores case.
+  const { headers } = response;
+  const headerRetry = retryAfterHeader(
+    headers instanceof AxiosHeaders ? headers.get('retry-after') : undefined,
+  );
+  if (!parsed.success) {
+    return new ApiFailure(
+      response.status,
+      ClientErrorCode.badResponse,
+      `The sign-in server could not answer (HTTP ${response.status}). Please try again.`,
+      undefined,
+      headerRetry,
+    );
+  }
+  const { error, message, attemptsRemaining, retryAfter } = parsed.data;
+  return new ApiFailure(response.status, error, message, attemptsRemaining, retryAfter ?? headerRetry);
+}
+
+const bearer = (sessionToken: string) => ({ Authorization: `Bearer ${sessionToken}` });
+
+export function createHttpApiClient(serverUrl: string, options: ApiClientOptions = {}): ApiClient {
+  const http: AxiosInstance = axios.create({
+    baseURL: apiBaseUrl(serverUrl),
+    // The fetch adapter works the same in Electron, browsers and the tests' mock server.
+    adapter: 'fetch',
+    timeout: options.timeoutMs ?? 20_000,
+    headers: { Accept: 'application/json' },
+    withCredentials: false,
+  });
+
+  async function call<S extends z.ZodType>(
+    schema: S,
+    request: Promise<{ data: unknown }>,
+  ): Promise<z.output<S>> {
+    let data: unknown;
+    try {
+      ({ data } = await request);
+    } catch (thrown) {
+      throw toApiFailure(thrown);
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw badResponse();
+    return parsed.data;
+  }
+
+  const encode = encodeURIComponent;
+
+  return {
+    login: (request) => call(LoginResponse, http.post('/auth/login', request)),
+    sendCode: (challengeId, targetId) =>
+      call(CodeSent, http.post(`/auth/challenges/${encode(challengeId)}/send`, { targetId })),
+    verifyCode: (challengeId, request) =>
+      call(Authenticated, http.post(`/auth/challenges/${encode(challengeId)}/verify`, request)),
+    me: (sessionToken) => call(Me, http.get('/me', { headers: bearer(sessionToken) })),
+    logout: async (sessionToken) => {
+      try {
+        // An empty JSON object, not an empty body: axios would label that form-encoded, which the server refuses.
+        await http.post('/auth/logout', {}, { headers: bearer(sessionToken) });
+      } catch (thrown) {
+        throw toApiFailure(thrown);
+      }
+    },
+  };
+}

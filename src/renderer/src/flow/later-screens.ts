@@ -1,0 +1,6 @@
+/** Every screen after the login form, in one chunk: flow/lazy-screens.tsx loads it. */
+export { CodeEntryScreen } from '../screens/CodeEntryScreen';
+export { LocationScreen } from '../screens/LocationScreen';
+export { LockScreen } from '../screens/LockScreen';
+export { SignedInScreen } from '../screens/SignedInScreen';
+export { VerifyScreen } from '../screens/VerifyScreen';

@@ -1,0 +1,24 @@
+/**
+ * The stable `error` codes of ApiError bodies (see api.ts). Kept apart from the zod schemas so a screen can
+ * match on a code without loading them.
+ */
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  notFound: 'not_found',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  invalidCredentials: 'invalid_credentials',
+  enrollmentRequired: 'enrollment_required',
+  accountLocked: 'account_locked',
+  rateLimited: 'rate_limited',
+  serverBusy: 'server_busy',
+  invalidTarget: 'invalid_target',
+  deliveryFailed: 'delivery_failed',
+  invalidCode: 'invalid_code',
+  codeExpired: 'code_expired',
+  challengeExpired: 'challenge_expired',
+  tooManyAttempts: 'too_many_attempts',
+  unauthorized: 'unauthorized',
+  internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
