@@ -2,6 +2,7 @@
 // `npm run build` writes out/main, out/preload and out/renderer (the server also serves out/renderer at /).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { devInlineStyles } from './scripts/vite-dev-csp';
 
 export default defineConfig({
   main: {
@@ -25,7 +26,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     base: './',
-    plugins: [react()],
+    plugins: [react(), devInlineStyles()],
     build: {
       outDir: 'out/renderer',
       minify: true,
