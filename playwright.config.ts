@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './tests/e2e/chromium';
-import { E2E_BASE_URL } from './tests/e2e/world';
+import { E2E_BASE_URL, E2E_WEB_SERVER } from './tests/e2e/world';
 
 /** End-to-end tests of the web client in Debian's Chromium (browsers cannot be downloaded here). */
 export default defineConfig({
@@ -16,11 +16,5 @@ export default defineConfig({
     baseURL: E2E_BASE_URL,
     launchOptions: CHROMIUM_LAUNCH,
   },
-  webServer: {
-    command: 'node --import tsx tests/e2e/harness.ts',
-    url: `${E2E_BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-  },
+  webServer: E2E_WEB_SERVER,
 });

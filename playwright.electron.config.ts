@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_BASE_URL } from './tests/e2e/world';
+import { E2E_WEB_SERVER } from './tests/e2e/world';
 
 /**
  * The desktop client end to end under Playwright's `_electron`: run it with `node scripts/electron-e2e.mjs`,
@@ -17,11 +17,5 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright-electron.json' }]],
-  webServer: {
-    command: 'node --import tsx tests/e2e/harness.ts',
-    url: `${E2E_BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-  },
+  webServer: E2E_WEB_SERVER,
 });

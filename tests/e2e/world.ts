@@ -30,6 +30,15 @@ export const E2E_PORTS = e2ePorts();
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORTS.server}`;
 export const E2E_INSPECTION_URL = `http://127.0.0.1:${E2E_PORTS.inspection}`;
 
+/** The harness both Playwright suites (web and _electron) start as their web server. */
+export const E2E_WEB_SERVER = {
+  command: 'node --import tsx tests/e2e/harness.ts',
+  url: `${E2E_BASE_URL}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: 'pipe',
+} as const;
+
 export const E2E_USERS = {
   frontDesk: {
     username: 'ckiplock',
