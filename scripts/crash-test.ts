@@ -62,29 +62,20 @@ async function killAndRestart(): Promise<void> {
 
 // ---- one sign-in -------------------------------------------------------------------------------------
 
-async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${server.origin}${url}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
 type Outcome = { signedIn: true; token: string } | { signedIn: false; reason: string };
 
 async function signIn(i: number): Promise<Outcome> {
-  const login = await post('/api/v1/auth/login', { username: username(i), password: PASSWORD });
+  const login = await server.post('/api/v1/auth/login', { username: username(i), password: PASSWORD });
   if (login.status !== 200 || login.json.status !== 'challenge') {
     return { signedIn: false, reason: `login answered ${login.status}` };
   }
   const challengeId = String(login.json.challengeId);
   const [target] = login.json.targets as { id: string }[];
-  const send = await post(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: target?.id });
+  const send = await server.post(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: target?.id });
   if (send.status !== 200) return { signedIn: false, reason: `send answered ${send.status}` };
   const code = server.codeSentTo(emailOf(i));
   if (!code) return { signedIn: false, reason: 'no code in the dev outbox after a 200 send' };
-  const verify = await post(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
+  const verify = await server.post(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
   if (verify.status !== 200) return { signedIn: false, reason: `verify answered ${verify.status}` };
   return { signedIn: true, token: String(verify.json.sessionToken) };
 }

@@ -36,23 +36,16 @@ await server.seed([{ ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: '
 await server.start();
 const { origin } = server;
 
-async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${origin}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
-
 /** Live values for path parameters and headers, so the fuzzer reaches past "not found" and "unauthorized". */
 async function liveValues(): Promise<{ challengeId: string; sessionToken: string }> {
-  const login = await postJson('/api/v1/auth/login', { username: USER.username, password: PASSWORD });
+  const login = (await server.post('/api/v1/auth/login', { username: USER.username, password: PASSWORD }))
+    .json;
   const challengeId = String(login.challengeId);
-  await postJson(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: 'email' });
+  await server.post(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: 'email' });
   const code = server.codeSentTo(USER.email);
-  const verified = await postJson(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
-  const second = await postJson('/api/v1/auth/login', { username: USER.username, password: PASSWORD });
+  const verified = (await server.post(`/api/v1/auth/challenges/${challengeId}/verify`, { code })).json;
+  const second = (await server.post('/api/v1/auth/login', { username: USER.username, password: PASSWORD }))
+    .json;
   return { challengeId: String(second.challengeId), sessionToken: String(verified.sessionToken) };
 }
 

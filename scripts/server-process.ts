@@ -74,6 +74,16 @@ export class ScratchServer {
     await this.process?.stop(signal);
   }
 
+  /** POSTs JSON to the running server; answers the status and the parsed body. */
+  async post(pathname: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${this.origin}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
   /** The code last sent to this address in the dev outbox; lines cut short by a kill are skipped. */
   codeSentTo(address: string): string | undefined {
     let code: string | undefined;
