@@ -24,11 +24,12 @@ import type { BenchAccounts, CodePair } from './protocol';
 /** Keeps what would have been sent, so the bench can read a code the way a user would. */
 class CapturingCourier implements Courier {
   readonly kind = 'provider';
+  readonly provider = 'smtp';
   readonly outbox: OutgoingMessage[] = [];
 
   async send(message: OutgoingMessage): Promise<DeliveryReceipt> {
     this.outbox.push(message);
-    return { providerMessageId: `bench-${this.outbox.length}` };
+    return { providerMessageId: `bench-${this.outbox.length}`, status: 'sent' };
   }
 }
 

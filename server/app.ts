@@ -23,10 +23,12 @@ import {
 import type { Logger } from 'pino';
 import { API_PREFIX, type ApiError, ApiError as ApiErrorSchema, ErrorCode, Health } from '../src/shared/api';
 import { APP_ORIGIN } from '../src/shared/ipc';
+import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { authRoutes } from './routes/auth';
 import { hasWebClient, registerWebClient } from './routes/web-client';
+import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -39,6 +41,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Bearer token for GET /metrics; without one only loopback peers may read it. */
   metricsToken?: string;
+  /** With a status callback URL, Twilio's delivery reports are taken at POST /api/v1/webhooks/twilio/status. */
+  twilio?: TwilioConfig;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -218,6 +222,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(services), { prefix: API_PREFIX });
+  await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();
   return app;

@@ -14,6 +14,10 @@ export interface TwilioConfig {
   from?: string;
   messagingServiceSid?: string;
   apiBase: string;
+  /** Public URL of POST /api/v1/webhooks/twilio/status, as Twilio will call it (TWILIO_STATUS_CALLBACK_URL). */
+  statusCallbackUrl?: string;
+  /** Twilio Lookup's base URL when TWILIO_LOOKUP=on: contacts saved are checked for landlines and VoIP. */
+  lookupApiBase?: string;
 }
 
 /** The embedded SQLite file in the data dir, or a shared PostgreSQL database (WRSAUTH_DATABASE_URL). */
@@ -124,13 +128,40 @@ function twilioFrom(env: Env): TwilioConfig | undefined {
   if (!from && !messagingServiceSid) {
     throw new ConfigError('Twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID');
   }
-  const apiBase = (env.TWILIO_API_BASE || 'https://api.twilio.com').replace(/\/+$/, '');
-  try {
-    new URL(apiBase);
-  } catch {
-    throw new ConfigError('TWILIO_API_BASE must be a URL such as https://api.twilio.com');
+  const apiBase = baseUrl(env.TWILIO_API_BASE || 'https://api.twilio.com', 'TWILIO_API_BASE');
+  const callback = env.TWILIO_STATUS_CALLBACK_URL?.trim();
+  const statusCallbackUrl = callback
+    ? httpUrl(
+        callback,
+        'TWILIO_STATUS_CALLBACK_URL',
+        'https://auth.example.org/api/v1/webhooks/twilio/status',
+      )
+    : undefined;
+  const lookup = env.TWILIO_LOOKUP?.trim().toLowerCase();
+  if (lookup && !['on', 'off', '1', '0', 'true', 'false'].includes(lookup)) {
+    throw new ConfigError('TWILIO_LOOKUP must be on or off');
   }
-  return { accountSid, authToken, from, messagingServiceSid, apiBase };
+  const lookupApiBase = ['on', '1', 'true'].includes(lookup ?? '')
+    ? baseUrl(env.TWILIO_LOOKUP_API_BASE || 'https://lookups.twilio.com', 'TWILIO_LOOKUP_API_BASE')
+    : undefined;
+  return { accountSid, authToken, from, messagingServiceSid, apiBase, statusCallbackUrl, lookupApiBase };
+}
+
+function baseUrl(raw: string, name: string): string {
+  return httpUrl(raw.replace(/\/+$/, ''), name, 'https://api.twilio.com');
+}
+
+function httpUrl(raw: string, name: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as ${example}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${name} must be an http(s) URL such as ${example}`);
+  }
+  return raw;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

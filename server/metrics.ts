@@ -28,7 +28,7 @@ export class Metrics {
 
   private readonly codes = new Counter({
     name: 'wrsauth_codes_sent_total',
-    help: 'Verification codes by channel and status: sent (the provider accepted it), failed, rate_limited',
+    help: 'Verification codes by channel and status: sent (the provider accepted it), failed, rate_limited, and what the provider reported later: delivered, undelivered',
     labelNames: ['channel', 'status'],
     registers: [this.registry],
   });
@@ -89,6 +89,11 @@ export class Metrics {
     if (entry.type === 'code_sent') this.codes.inc({ channel, status: 'sent' });
     if (entry.type === 'code_delivery_failed') this.codes.inc({ channel, status: 'failed' });
     if (entry.type === 'code_send_rate_limited') this.codes.inc({ channel, status: 'rate_limited' });
+    if (entry.type === 'code_delivery_reported') {
+      // A provider's later "failed" is a text that never arrived, to the user as "undelivered".
+      const reported = entry.detail?.status === 'delivered' ? 'delivered' : 'undelivered';
+      this.codes.inc({ channel, status: reported });
+    }
     if (entry.type === 'account_locked') this.lockouts.inc();
     const outcome =
       entry.type === 'login_succeeded' && entry.detail?.method === 'code'

@@ -7,6 +7,7 @@ import { ConfigError, type ServerConfig } from './config';
 import { closeDatabase, openDatabase } from './db/database';
 import { createCouriers } from './delivery';
 import type { RetryOptions } from './delivery/courier';
+import { OutboxSweep } from './outbox-sweep';
 import { ensurePractice } from './repositories/practices';
 import { loadServerKey } from './secrets';
 import { createServices, type Services } from './services';
@@ -40,6 +41,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     previousKeys: config.previousSecrets,
     config,
     couriers: delivery.couriers,
+    smsReportsBack: Boolean(config.twilio?.statusCallbackUrl),
     log: options.log,
     clock: options.clock,
     retry: options.retry,
@@ -82,7 +84,10 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     trustProxy: config.trustProxy,
     webRoot: config.webRoot,
     metricsToken: config.metricsToken,
+    twilio: config.twilio,
   });
+  const sweep = new OutboxSweep(opened.services, options.log);
+  await sweep.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -92,6 +97,7 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     services: opened.services,
     url: `http://${host}:${port}`,
     async close() {
+      sweep.stop();
       await app.close();
       await opened.close();
     },

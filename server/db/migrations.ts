@@ -141,6 +141,33 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('practices').addColumn('sms_countries', 'text').execute();
       },
     },
+    '0003_outbox': {
+      // Every message handed to a provider, so "not delivered" can reach the login screen and nothing is
+      // left stuck: the status callback and SMTP's answer update it.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('challenge_id', 'text')
+          .addColumn('user_id', 'text')
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('masked_target', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('provider_message_id', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('error_code', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('outbox_challenge')
+          .on('outbox')
+          .columns(['challenge_id', 'id'])
+          .execute();
+        await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'created_at']).execute();
+      },
+    },
   };
 }
 

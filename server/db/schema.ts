@@ -114,6 +114,29 @@ export interface AuditEventTable {
   detail: string;
 }
 
+/** Where a message stands: queued before the provider call, then sent, then delivered, failed or undelivered. */
+export type OutboxStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'undelivered';
+
+/** One row per message handed to a provider: what became of it, never its text or full target. */
+export interface OutboxTable {
+  id: string;
+  challenge_id: string | null;
+  user_id: string | null;
+  channel: 'sms' | 'email';
+  /** As the user saw it on Verify it's you, e.g. "••• - ••• - 3816". */
+  masked_target: string;
+  provider: 'twilio' | 'smtp' | 'dev';
+  provider_message_id: string | null;
+  status: OutboxStatus;
+  /** The provider's own error code (Twilio's 30006, SMTP's 550) or ours: timeout, unreachable, abandoned. */
+  error_code: string | null;
+  created_at: string;
+  /** When a provider accepted it. */
+  sent_at: string | null;
+  /** When the status last changed. */
+  updated_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -125,9 +148,11 @@ export interface Database {
   trusted_devices: TrustedDeviceTable;
   rate_limits: RateLimitTable;
   audit_events: AuditEventTable;
+  outbox: OutboxTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
 export type UserRow = Selectable<UserTable>;
 export type ChallengeRow = Selectable<ChallengeTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
+export type OutboxRow = Selectable<OutboxTable>;

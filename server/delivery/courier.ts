@@ -7,15 +7,21 @@ export interface OutgoingMessage {
   to: string;
   subject: string;
   text: string;
+  /** Its outbox row, named in the provider's status callback so the callback finds it. */
+  outboxId?: string;
 }
 
 export interface DeliveryReceipt {
   providerMessageId?: string;
+  /** `sent` when a provider took it on (more news may follow); `delivered` when it is already in place. */
+  status: 'sent' | 'delivered';
 }
 
 export interface Courier {
   /** 'dev' couriers write to the local outbox; only they may ever reveal a code. */
   readonly kind: 'dev' | 'provider';
+  /** As recorded in the outbox table. */
+  readonly provider: 'twilio' | 'smtp' | 'dev';
   send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryReceipt>;
 }
 
@@ -24,6 +30,8 @@ export class DeliveryError extends Error {
     message: string,
     /** 5xx, 429, timeouts and dropped connections; never a rejected number or address. */
     readonly transient: boolean,
+    /** For the outbox: the provider's error code (21211, smtp_550) or timeout / unreachable. */
+    readonly code: string,
   ) {
     super(message);
   }
@@ -58,5 +66,7 @@ export async function sendWithRetry(
     }
   }
   if (lastError instanceof DeliveryError) throw lastError;
-  throw new DeliveryError(signal.aborted ? 'provider timed out' : 'provider unreachable', true);
+  throw signal.aborted
+    ? new DeliveryError('provider timed out', true, 'timeout')
+    : new DeliveryError('provider unreachable', true, 'unreachable');
 }

@@ -11,6 +11,7 @@ export const DEV_OUTBOX_FILE = 'dev-outbox.jsonl';
 
 export class DevOutboxCourier implements Courier {
   readonly kind = 'dev';
+  readonly provider = 'dev';
   readonly file: string;
 
   constructor(
@@ -24,6 +25,6 @@ export class DevOutboxCourier implements Courier {
     const entry = { at: new Date().toISOString(), ...message };
     await fs.promises.appendFile(this.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     this.log.warn({ devOutbox: this.file }, `DEV ${message.channel} to ${message.to}: ${message.text}`);
-    return {};
+    return { status: 'delivered' };
   }
 }

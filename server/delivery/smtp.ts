@@ -7,6 +7,7 @@ const TIMEOUT_MS = 5_000;
 
 export class SmtpCourier implements Courier {
   readonly kind = 'provider';
+  readonly provider = 'smtp';
   private readonly transport: Transporter;
 
   constructor(private readonly config: SmtpConfig) {
@@ -26,20 +27,25 @@ export class SmtpCourier implements Courier {
       text: message.text,
     });
     const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener('abort', () => reject(new DeliveryError('mail server timed out', true)), {
-        once: true,
-      });
+      signal.addEventListener(
+        'abort',
+        () => reject(new DeliveryError('mail server timed out', true, 'timeout')),
+        {
+          once: true,
+        },
+      );
     });
     try {
       const info = await Promise.race([sending, aborted]);
-      return { providerMessageId: info.messageId };
+      // The mail server took it on; mailbox delivery is beyond what SMTP reports back.
+      return { providerMessageId: info.messageId, status: 'sent' };
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
       const responseCode = (error as { responseCode?: number }).responseCode;
       // 4xx SMTP replies are "try again later"; 5xx are final (bad mailbox, relay denied).
       const transient = responseCode === undefined || responseCode < 500;
       const reason = responseCode ? `mail server answered ${responseCode}` : 'mail server unreachable';
-      throw new DeliveryError(reason, transient);
+      throw new DeliveryError(reason, transient, responseCode ? `smtp_${responseCode}` : 'unreachable');
     }
   }
 

@@ -7,6 +7,7 @@ const ATTEMPT_TIMEOUT_MS = 5_000;
 
 export class TwilioCourier implements Courier {
   readonly kind = 'provider';
+  readonly provider = 'twilio';
   private readonly agent = new Agent({
     connect: { timeout: ATTEMPT_TIMEOUT_MS },
     headersTimeout: ATTEMPT_TIMEOUT_MS,
@@ -24,6 +25,9 @@ export class TwilioCourier implements Courier {
     const form = new URLSearchParams({ To: message.to, Body: message.text });
     if (this.config.messagingServiceSid) form.set('MessagingServiceSid', this.config.messagingServiceSid);
     else if (this.config.from) form.set('From', this.config.from);
+    if (this.config.statusCallbackUrl && message.outboxId) {
+      form.set('StatusCallback', statusCallbackFor(this.config.statusCallbackUrl, message.outboxId));
+    }
 
     let response: Awaited<ReturnType<typeof request>>;
     try {
@@ -44,19 +48,32 @@ export class TwilioCourier implements Courier {
         error instanceof errors.ConnectTimeoutError ||
         (error as Error).name === 'AbortError' ||
         (error as Error).name === 'TimeoutError';
-      throw new DeliveryError(timedOut ? 'SMS provider timed out' : 'SMS provider unreachable', true);
+      throw timedOut
+        ? new DeliveryError('SMS provider timed out', true, 'timeout')
+        : new DeliveryError('SMS provider unreachable', true, 'unreachable');
     }
 
     const body = (await response.body.json().catch(() => ({}))) as { sid?: string; code?: number };
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      return { providerMessageId: body.sid };
+      return { providerMessageId: body.sid, status: 'sent' };
     }
     const transient = response.statusCode >= 500 || response.statusCode === 429;
     const detail = body.code ? ` (Twilio error ${body.code})` : '';
-    throw new DeliveryError(`SMS provider answered ${response.statusCode}${detail}`, transient);
+    throw new DeliveryError(
+      `SMS provider answered ${response.statusCode}${detail}`,
+      transient,
+      body.code ? String(body.code) : `http_${response.statusCode}`,
+    );
   }
 
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+/** The callback URL for one message: the configured URL, naming the outbox row in its query. */
+export function statusCallbackFor(base: string, outboxId: string): string {
+  const url = new URL(base);
+  url.searchParams.set('outbox', outboxId);
+  return url.toString();
 }

@@ -6,6 +6,7 @@ import {
   Authenticated,
   ChallengeParams,
   CodeSent,
+  DeliveryStatus,
   ErrorCode,
   LoginRequest,
   LoginResponse,
@@ -58,6 +59,20 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       (request) => services.auth.sendCode(request.params.id, request.body.targetId, requestContext(request)),
+    );
+
+    app.get(
+      '/auth/challenges/:id/delivery',
+      {
+        schema: {
+          summary:
+            'What became of the latest code sent for this sign-in: sent, delivered, failed or undelivered',
+          tags: ['sign-in'],
+          params: ChallengeParams,
+          response: { 200: DeliveryStatus, ...errors },
+        },
+      },
+      (request) => services.auth.deliveryStatus(request.params.id),
     );
 
     app.post(

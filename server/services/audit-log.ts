@@ -18,6 +18,7 @@ export type AuditEventType =
   | 'sms_limit_reached'
   | 'sms_country_blocked'
   | 'code_delivery_failed'
+  | 'code_delivery_reported'
   | 'code_invalid'
   | 'code_expired'
   | 'challenge_exhausted'

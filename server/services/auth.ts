@@ -8,6 +8,7 @@ import {
   type Authenticated,
   type Channel,
   type CodeSent,
+  type DeliveryStatus,
   type DeliveryTarget,
   ErrorCode,
   type LoginRequest,
@@ -39,6 +40,7 @@ import {
   takeSend,
 } from '../repositories/challenges';
 import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
+import { advance, enqueue } from '../repositories/outbox';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import {
@@ -50,6 +52,7 @@ import {
 } from '../repositories/users';
 import { generateCode, isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
+import type { DeliveryTracker } from './delivery-status';
 import { effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import type { SessionService } from './sessions';
 
@@ -65,6 +68,7 @@ export interface AuthServiceDeps {
   couriers: Record<Channel, Courier>;
   audit: AuditLog;
   sessions: SessionService;
+  delivery: DeliveryTracker;
   loginLimitPerMinute: number;
   retry?: RetryOptions;
 }
@@ -237,20 +241,41 @@ export class AuthService {
     const codeExpiresAt = new Date(
       Math.min(addSeconds(now, ttl).getTime(), new Date(challenge.expires_at).getTime()),
     );
+    const courier = this.deps.couriers[target.channel];
+    const outboxId = await enqueue(
+      db,
+      {
+        challenge_id: challenge.id,
+        user_id: user.id,
+        channel: target.channel,
+        masked_target: target.masked,
+        provider: courier.provider,
+      },
+      now,
+    );
     try {
-      await sendWithRetry(
-        this.deps.couriers[target.channel],
+      const receipt = await sendWithRetry(
+        courier,
         {
           channel: target.channel,
           to: target.contact,
           subject: 'Your WRSAuth verification code',
           text: `Your WRSAuth verification code is ${code}. It expires in ${Math.round(ttl / 60)} minutes. Never share it; WRSAuth staff will never ask for it.`,
+          outboxId,
         },
         this.deps.retry,
       );
+      await advance(
+        db,
+        outboxId,
+        { status: receipt.status, providerMessageId: receipt.providerMessageId ?? null },
+        clock.now(),
+      );
     } catch (error) {
+      const failure = error instanceof DeliveryError ? error : undefined;
+      await advance(db, outboxId, { status: 'failed', errorCode: failure?.code ?? 'error' }, clock.now());
       await releaseCooldown(db, contactKey, cooldownUntil);
-      const reason = error instanceof DeliveryError ? error.message : 'delivery error';
+      const reason = failure?.message ?? 'delivery error';
       await audit.record(context, {
         type: 'code_delivery_failed',
         userId: user.id,
@@ -280,6 +305,17 @@ export class AuthService {
       expiresAt: codeExpiresAt.toISOString(),
       resendAfter: RESEND_COOLDOWN_SECONDS,
     };
+  }
+
+  /** What became of the latest code sent for a live challenge; 404 before the first send. */
+  async deliveryStatus(challengeId: string): Promise<DeliveryStatus> {
+    const { challenge, user } = await this.liveChallenge(challengeId);
+    const row = await this.deps.delivery.lastForChallenge(challenge.id);
+    if (!row) {
+      throw new AppError(404, ErrorCode.notFound, 'No code has been sent for this sign-in yet.');
+    }
+    const other = targetsOf(user).find((t) => t.channel !== row.channel);
+    return this.deps.delivery.describe(row, other && { channel: other.channel, masked: other.masked });
   }
 
   async verifyCode(

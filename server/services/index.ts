@@ -10,6 +10,7 @@ import { Keyring } from '../secrets';
 import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
 import { AuthService } from './auth';
+import { DeliveryTracker } from './delivery-status';
 import { SessionService } from './sessions';
 
 export interface ServiceOptions {
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   previousKeys?: Buffer[];
   config: Pick<ServerConfig, 'loginLimitPerMinute' | 'hashConcurrency' | 'hashQueueLimit'>;
   couriers: Record<Channel, Courier>;
+  /** Whether Twilio reports back to a status callback, so a sent text may still turn failed. */
+  smsReportsBack?: boolean;
   log: Logger;
   clock?: Clock;
   retry?: RetryOptions;
@@ -35,6 +38,7 @@ export function createServices(options: ServiceOptions) {
   });
   const audit = new AuditLog(db, clock, options.log);
   const sessions = new SessionService(db, clock);
+  const delivery = new DeliveryTracker(db, clock, audit, options.smsReportsBack ?? false);
   const auth = new AuthService({
     db,
     clock,
@@ -43,9 +47,10 @@ export function createServices(options: ServiceOptions) {
     couriers: options.couriers,
     audit,
     sessions,
+    delivery,
     loginLimitPerMinute: options.config.loginLimitPerMinute,
     retry: options.retry,
   });
   const admin = new AdminService(db, clock, hasher, audit);
-  return { db, clock, hasher, audit, sessions, auth, admin };
+  return { db, clock, hasher, audit, sessions, delivery, auth, admin };
 }

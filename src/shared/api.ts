@@ -100,6 +100,24 @@ export const CodeSent = z.object({
 });
 export type CodeSent = z.infer<typeof CodeSent>;
 
+export const DeliveryStatusValue = z
+  .enum(['queued', 'sent', 'delivered', 'failed', 'undelivered'])
+  .describe('queued → sent → delivered, failed or undelivered');
+export type DeliveryStatusValue = z.infer<typeof DeliveryStatusValue>;
+
+/** What became of the latest code sent for a sign-in, for the verify screen to poll. */
+export const DeliveryStatus = z.object({
+  channel: Channel,
+  masked: z.string(),
+  status: DeliveryStatusValue,
+  /** Whether more news may come (a provider that reports back has not yet said delivered or failed). */
+  final: z.boolean(),
+  /** For failed and undelivered: what the user should know and can do, in words. */
+  message: z.string().optional(),
+  updatedAt: IsoTime,
+});
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
 export const VerifyCodeRequest = z.object({
   code: z.string().trim().max(32),
   rememberDevice: z.boolean().optional(),

@@ -19,6 +19,7 @@ export const ErrorCode = {
   challengeExpired: 'challenge_expired',
   tooManyAttempts: 'too_many_attempts',
   unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,11 @@
 /** Provider failures: a clear delivery_failed in bounded time, bounded retries, and the other channel still works. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
-import { challenge, startWithUser, type TestServer } from '../support/test-server';
+import { challenge, outboxOf, startWithUser, type TestServer } from '../support/test-server';
+
+/** Nothing is left stuck: every message in the outbox ended sent, delivered or failed, with why. */
+const statuses = async (t: TestServer) =>
+  (await outboxOf(t)).map((m) => `${m.channel} ${m.status}${m.error_code ? ` ${m.error_code}` : ''}`);
 
 let t: TestServer;
 beforeEach(async () => {
@@ -25,6 +29,7 @@ describe('SMS provider failures', () => {
       code: codeIn(t.smtp.mails[0]?.raw ?? ''),
     });
     expect(verified.status).toBe(200);
+    expect(await statuses(t)).toEqual(['sms failed 20500', 'email sent']);
   });
 
   it('treats a 429 from Twilio as transient and retries it once', async () => {
@@ -32,6 +37,7 @@ describe('SMS provider failures', () => {
     const id = await challenge(t);
     expect((await t.send(id, 'sms')).status).toBe(502);
     expect(t.twilio.requests).toBe(2);
+    expect(await statuses(t)).toEqual(['sms failed 20500']);
   });
 
   it('never retries a 4xx such as an invalid number', async () => {
@@ -40,6 +46,7 @@ describe('SMS provider failures', () => {
     const failed = await t.send(id, 'sms');
     expect(failed.status).toBe(502);
     expect(t.twilio.requests).toBe(1);
+    expect(await statuses(t)).toEqual(['sms failed 21211']);
   });
 
   it('lets the user try the same phone again at once after a failure (no cooldown is held)', async () => {
@@ -69,6 +76,7 @@ describe('SMS provider failures', () => {
     expect(failed.body.error).toBe('delivery_failed');
     // A contract bound (the issue's 12 s), not a performance target: the timeouts make it ~10 s.
     expect(seconds).toBeLessThan(12);
+    expect(await statuses(t)).toEqual(['sms failed timeout']);
   });
 });
 
@@ -81,6 +89,7 @@ describe('email provider failures', () => {
     expect(failed.body.error).toBe('delivery_failed');
     expect(failed.body.message).toContain('••• - ••• - 3816');
     expect((await t.send(id, 'sms')).status).toBe(200);
+    expect(await statuses(t)).toEqual(['email failed smtp_550', 'sms sent']);
   });
 
   it('answers delivery_failed within 12 s when SMTP hangs, and SMS still works', {
@@ -94,6 +103,7 @@ describe('email provider failures', () => {
     expect(failed.status).toBe(502);
     expect(seconds).toBeLessThan(12);
     expect((await t.send(id, 'sms')).status).toBe(200);
+    expect(await statuses(t)).toEqual(['email failed timeout', 'sms sent']);
   });
 
   it('records the failure in the audit trail with the masked target only', async () => {

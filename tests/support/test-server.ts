@@ -198,3 +198,22 @@ export async function signInWithCode(t: TestServer, extra: object = {}) {
   await t.send(id, 'sms');
   return t.verify(id, t.lastSmsCode(), extra);
 }
+
+/** The outbox as the server recorded it, oldest first: what became of each message, never its text. */
+export async function outboxOf(t: TestServer) {
+  return t.server.services.db
+    .selectFrom('outbox')
+    .select(['channel', 'masked_target', 'provider', 'provider_message_id', 'status', 'error_code'])
+    .orderBy('id')
+    .execute();
+}
+
+/** Waits (bounded) until `check` holds: provider callbacks arrive on their own time. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 5_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,10 +1,16 @@
 /**
  * A local HTTP endpoint that speaks Twilio's Messages API (POST /2010-04-01/Accounts/{sid}/Messages.json,
  * form fields, HTTP Basic auth), on loopback. Tests choose how it answers: accept, fail or hang.
+ *
+ * Like Twilio, it reports each accepted text's fate to the message's StatusCallback, form-encoded and signed
+ * with X-Twilio-Signature over that URL. The callback URL is the public one a deployment configures; the
+ * request goes to `relayCallbacksTo(serverUrl)` instead, as a reverse proxy would pass it on, so nothing
+ * leaves loopback.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { twilioSignature } from '../../server/delivery/twilio-signature';
 
 export interface ReceivedSms {
   accountSid: string;
@@ -14,6 +20,14 @@ export interface ReceivedSms {
   from: string | null;
   messagingServiceSid: string | null;
   body: string;
+  sid: string;
+  statusCallback: string | null;
+}
+
+/** What Twilio reports for a text in the end: delivered, or undelivered/failed with an error code. */
+export interface TwilioReport {
+  status: 'delivered' | 'undelivered' | 'failed';
+  errorCode?: string;
 }
 
 export type TwilioBehaviour =
@@ -30,6 +44,16 @@ export interface TwilioEndpoint {
   /** Every request, including failed ones, in order. */
   requests: number;
   behave(behaviour: TwilioBehaviour): void;
+  /** Where callbacks are posted: the server's own URL, standing in for the public host. */
+  relayCallbacksTo(serverUrl: string): void;
+  /** From now on, accepted texts are not reported on their own; a test reports them with `report`. */
+  holdReports(): void;
+  /** The final report for texts to this number (default: delivered). */
+  reportFor(to: string, report: TwilioReport): void;
+  /** Posts one signed status callback for a message now; resolves to the server's HTTP status. */
+  report(message: ReceivedSms, status: string, errorCode?: string): Promise<number>;
+  /** Callbacks the server answered, in order, with its HTTP status. */
+  callbacks: { sid: string; status: string; httpStatus: number }[];
   close(): Promise<void>;
 }
 
@@ -45,6 +69,48 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
     requests: 0,
   };
   const hanging = new Set<http.ServerResponse>();
+  const reports = new Map<string, TwilioReport>();
+  const callbacks: { sid: string; status: string; httpStatus: number }[] = [];
+  let relayBase: string | undefined;
+  let autoReport = true;
+
+  const report = async (message: ReceivedSms, status: string, errorCode?: string): Promise<number> => {
+    if (!message.statusCallback || !relayBase) throw new Error('no status callback to report to');
+    const params: Record<string, string> = {
+      AccountSid: accountSid,
+      ApiVersion: '2010-04-01',
+      From: message.from ?? '',
+      MessageSid: message.sid,
+      MessageStatus: status,
+      SmsSid: message.sid,
+      SmsStatus: status,
+      To: message.to,
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    };
+    const publicUrl = new URL(message.statusCallback);
+    const response = await fetch(`${relayBase}${publicUrl.pathname}${publicUrl.search}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(authToken, message.statusCallback, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    await response.arrayBuffer();
+    callbacks.push({ sid: message.sid, status, httpStatus: response.status });
+    return response.status;
+  };
+
+  /** What Twilio does after accepting a text: "sent", then the final word. */
+  const reportLater = async (message: ReceivedSms) => {
+    const final = reports.get(message.to) ?? { status: 'delivered' };
+    try {
+      await report(message, 'sent');
+      await report(message, final.status, final.errorCode);
+    } catch {
+      // The server went away mid-test; Twilio too would just give up.
+    }
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -75,7 +141,8 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
         });
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
-      endpoint.messages.push({
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const message: ReceivedSms = {
         accountSid: match[1] ?? '',
         username: user ?? '',
         password: pass ?? '',
@@ -83,17 +150,32 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
         from: form.get('From'),
         messagingServiceSid: form.get('MessagingServiceSid'),
         body: form.get('Body') ?? '',
-      });
-      reply(201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: form.get('To') });
+        sid,
+        statusCallback: form.get('StatusCallback'),
+      };
+      endpoint.messages.push(message);
+      reply(201, { sid, status: 'queued', to: form.get('To') });
+      if (message.statusCallback && relayBase && autoReport) setTimeout(() => void reportLater(message), 20);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(endpoint, {
     url: `http://127.0.0.1:${port}`,
+    callbacks,
     behave(next: TwilioBehaviour) {
       behaviour = next;
     },
+    relayCallbacksTo(serverUrl: string) {
+      relayBase = serverUrl;
+    },
+    holdReports() {
+      autoReport = false;
+    },
+    reportFor(to: string, next: TwilioReport) {
+      reports.set(to, next);
+    },
+    report,
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
