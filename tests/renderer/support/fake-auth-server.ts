@@ -11,7 +11,9 @@ import {
   ApiError,
   Authenticated,
   ChallengeIssued,
+  type Channel,
   CodeSent,
+  DeliveryStatus,
   type DeliveryTarget,
   ErrorCode,
   type Location,
@@ -64,18 +66,27 @@ interface Recorded {
   verify: Array<{ challengeId: string } & VerifyCodeRequest>;
   me: string[];
   logout: string[];
+  delivery: string[];
 }
+
+/** One answer of the delivery poll: what the provider has said so far. */
+export type DeliveryReport = Pick<DeliveryStatus, 'status' | 'final' | 'message'>;
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
 export class FakeAuthServer {
   readonly practice: PracticeSetup;
-  readonly calls: Recorded = { login: [], send: [], verify: [], me: [], logout: [] };
+  readonly calls: Recorded = { login: [], send: [], verify: [], me: [], logout: [], delivery: [] };
   /** Requests or responses that broke the shared contract. */
   readonly violations: string[] = [];
   readonly trustedDevices = new Set<string>();
   readonly liveSessions = new Set<string>();
-  private challenges = new Map<string, { attemptsRemaining: number; sentAt: Map<string, number> }>();
+  private challenges = new Map<
+    string,
+    { attemptsRemaining: number; sentAt: Map<string, number>; lastSent?: DeliveryTarget }
+  >();
+  /** Successive poll answers per channel; the last one repeats. Unset: sent, and nothing more to come. */
+  private deliveryReports = new Map<Channel, DeliveryReport[]>();
   private counter = 0;
 
   constructor(
@@ -134,6 +145,11 @@ export class FakeAuthServer {
       ),
     };
     this.msw.use(handlers[route]);
+  }
+
+  /** What the delivery poll answers for codes sent on this channel, poll after poll. */
+  reportDelivery(channel: Channel, ...reports: DeliveryReport[]) {
+    this.deliveryReports.set(channel, reports);
   }
 
   /** Every later request fails as if the network were down. */
@@ -247,6 +263,7 @@ export class FakeAuthServer {
           );
         }
         challenge.sentAt.set(target.id, Date.now());
+        challenge.lastSent = target;
         return this.reply(CodeSent, {
           channel: target.channel,
           masked: target.masked,
@@ -285,6 +302,27 @@ export class FakeAuthServer {
           },
           400,
         );
+      }),
+
+      http.get(apiUrl('/auth/challenges/:id/delivery'), ({ params }) => {
+        const challengeId = String(params.id);
+        this.calls.delivery.push(challengeId);
+        const sent = this.challenges.get(challengeId)?.lastSent;
+        if (!sent) {
+          return this.reply(
+            ApiError,
+            { error: ErrorCode.notFound, message: 'No code has been sent for this sign-in yet.' },
+            404,
+          );
+        }
+        const reports = this.deliveryReports.get(sent.channel) ?? [];
+        const report = (reports.length > 1 ? reports.shift() : reports[0]) ?? { status: 'sent', final: true };
+        return this.reply(DeliveryStatus, {
+          channel: sent.channel,
+          masked: sent.masked,
+          ...report,
+          updatedAt: new Date().toISOString(),
+        });
       }),
 
       http.get(apiUrl('/me'), ({ request }) => {

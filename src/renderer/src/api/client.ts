@@ -6,6 +6,7 @@
 import type {
   Authenticated,
   CodeSent,
+  DeliveryStatus,
   LoginRequest,
   LoginResponse,
   Me,
@@ -16,6 +17,8 @@ import { networkFailure } from './api-failure';
 export interface ApiClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   sendCode(challengeId: string, targetId: string): Promise<CodeSent>;
+  /** What became of the latest code sent for this sign-in. */
+  deliveryStatus(challengeId: string): Promise<DeliveryStatus>;
   verifyCode(challengeId: string, request: VerifyCodeRequest): Promise<Authenticated>;
   me(sessionToken: string): Promise<Me>;
   logout(sessionToken: string): Promise<void>;
@@ -55,6 +58,7 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
   return {
     login: async (request) => (await http()).login(request),
     sendCode: async (challengeId, targetId) => (await http()).sendCode(challengeId, targetId),
+    deliveryStatus: async (challengeId) => (await http()).deliveryStatus(challengeId),
     verifyCode: async (challengeId, request) => (await http()).verifyCode(challengeId, request),
     me: async (sessionToken) => (await http()).me(sessionToken),
     logout: async (sessionToken) => (await http()).logout(sessionToken),

@@ -3,7 +3,7 @@
  * with ApiFailure.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { Authenticated, CodeSent, LoginResponse, Me } from '../../../shared/api';
+import type { Authenticated, CodeSent, DeliveryStatus, LoginResponse, Me } from '../../../shared/api';
 import { useBridge } from '../bridge/bridge-context';
 import { useApiClient } from './api-context';
 import type { ApiFailure } from './api-failure';
@@ -44,6 +44,27 @@ export function useSendCode() {
   const api = useApiClient();
   return useMutation<CodeSent, ApiFailure, SendCodeInput>({
     mutationFn: ({ challengeId, targetId }) => api.sendCode(challengeId, targetId),
+  });
+}
+
+/** How often the code entry screen asks what became of the code, until the answer is final. */
+export const DELIVERY_POLL_MS = 2_000;
+
+/**
+ * Polls the delivery of one sent code (keyed by its expiry, so a new send starts afresh) until the provider's
+ * answer is final or the code has expired. A failed poll just ends the polling: the code may still arrive.
+ */
+export function useDeliveryStatus(challengeId: string, sent: CodeSent) {
+  const api = useApiClient();
+  return useQuery<DeliveryStatus, ApiFailure>({
+    queryKey: ['delivery', challengeId, sent.channel, sent.expiresAt],
+    queryFn: () => api.deliveryStatus(challengeId),
+    retry: false,
+    refetchOnWindowFocus: false,
+    refetchInterval: (query) =>
+      query.state.data?.final || query.state.error || Date.now() > Date.parse(sent.expiresAt)
+        ? false
+        : DELIVERY_POLL_MS,
   });
 }
 

@@ -5,7 +5,15 @@
  */
 import axios, { AxiosHeaders, type AxiosInstance, isAxiosError } from 'axios';
 import type { z } from 'zod';
-import { ApiError, Authenticated, apiBaseUrl, CodeSent, LoginResponse, Me } from '../../../shared/api';
+import {
+  ApiError,
+  Authenticated,
+  apiBaseUrl,
+  CodeSent,
+  DeliveryStatus,
+  LoginResponse,
+  Me,
+} from '../../../shared/api';
 import { ApiFailure, badResponse, ClientErrorCode, networkFailure, unexpectedFailure } from './api-failure';
 import type { ApiClient, ApiClientOptions } from './client';
 
@@ -72,6 +80,8 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
     login: (request) => call(LoginResponse, http.post('/auth/login', request)),
     sendCode: (challengeId, targetId) =>
       call(CodeSent, http.post(`/auth/challenges/${encode(challengeId)}/send`, { targetId })),
+    deliveryStatus: (challengeId) =>
+      call(DeliveryStatus, http.get(`/auth/challenges/${encode(challengeId)}/delivery`)),
     verifyCode: (challengeId, request) =>
       call(Authenticated, http.post(`/auth/challenges/${encode(challengeId)}/verify`, request)),
     me: (sessionToken) => call(Me, http.get('/me', { headers: bearer(sessionToken) })),

@@ -1,5 +1,5 @@
 import { Suspense, useCallback, useEffect, useReducer } from 'react';
-import type { LoginResponse } from '../../../shared/api';
+import type { CodeSent, DeliveryTarget, LoginResponse } from '../../../shared/api';
 import type { KeychainStatus } from '../../../shared/ipc';
 import { useLogout } from '../api/hooks';
 import { LoginScreen } from '../screens/LoginScreen';
@@ -37,6 +37,15 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
     else dispatch({ type: 'authenticated', username, auth: response });
   }, []);
   const restart = useCallback((message?: FlowMessage) => dispatch({ type: 'restart', message }), []);
+  const codeSent = useCallback(
+    (target: DeliveryTarget, code: CodeSent) => dispatch({ type: 'codeSent', target, code, now: Date.now() }),
+    [],
+  );
+  const cooldown = useCallback(
+    (targetId: string, retryAfter: number) =>
+      dispatch({ type: 'cooldown', targetId, retryAfter, now: Date.now() }),
+    [],
+  );
 
   // Locking ends the server session too; unlocking signs in again. A failed logout still locks the screen.
   const lock = useCallback(() => {
@@ -67,14 +76,7 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
         return <LoginScreen initialUsername={state.username} message={state.message} onLoggedIn={loggedIn} />;
       case 'verify':
         return (
-          <VerifyScreen
-            pending={state.pending}
-            onSent={(target, code) => dispatch({ type: 'codeSent', target, code, now: Date.now() })}
-            onCooldown={(targetId, retryAfter) =>
-              dispatch({ type: 'cooldown', targetId, retryAfter, now: Date.now() })
-            }
-            onRestart={restart}
-          />
+          <VerifyScreen pending={state.pending} onSent={codeSent} onCooldown={cooldown} onRestart={restart} />
         );
       case 'code':
         return (
@@ -86,6 +88,8 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
               dispatch({ type: 'authenticated', username: state.pending.username, auth })
             }
             onRequestAnother={() => dispatch({ type: 'chooseAnotherTarget' })}
+            onSent={codeSent}
+            onCooldown={cooldown}
             onRestart={restart}
           />
         );

@@ -102,7 +102,8 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
     case 'authenticated':
       return afterAuthentication({ username: event.username, auth: event.auth }, resumeLocationIdOf(state));
     case 'codeSent':
-      if (state.step !== 'verify') return state;
+      // From code entry too: after a provider reported the code undelivered, it goes to the other channel.
+      if (state.step !== 'verify' && state.step !== 'code') return state;
       return {
         step: 'code',
         pending: withCooldown(state.pending, event.target.id, event.now + event.code.resendAfter * 1000),

@@ -1,15 +1,16 @@
 import { type ClipboardEvent, type FormEvent, useRef, useState } from 'react';
-import type { Authenticated } from '../../../shared/api';
+import type { Authenticated, CodeSent, DeliveryStatus, DeliveryTarget } from '../../../shared/api';
 import { ErrorCode } from '../../../shared/error-code';
 import type { KeychainStatus } from '../../../shared/ipc';
 import type { ApiFailure } from '../api/api-failure';
-import { useVerifyCode } from '../api/hooks';
+import { useDeliveryStatus, useVerifyCode } from '../api/hooks';
 import { Countdown } from '../components/Countdown';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { Screen } from '../components/Screen';
 import { factorOf, targetLabel } from '../factors/factors';
 import type { FlowMessage, PendingChallenge, SentCode } from '../flow/sign-in-flow';
+import { otherChannels, useSendTo } from './use-send-to';
 
 const CODE_LENGTH = 6;
 const digitsOf = (text: string) => text.replace(/\D/g, '').slice(0, CODE_LENGTH);
@@ -20,7 +21,10 @@ interface CodeEntryScreenProps {
   keychain: KeychainStatus;
   onAuthenticated(auth: Authenticated): void;
   onRequestAnother(): void;
-  onRestart(message: FlowMessage): void;
+  /** A code sent from here, to another channel after the provider said this one did not arrive. */
+  onSent(target: DeliveryTarget, code: CodeSent): void;
+  onCooldown(targetId: string, retryAfter: number): void;
+  onRestart(message?: FlowMessage): void;
 }
 
 /** The challenge ends for good on these; the user has to sign in again. */
@@ -32,6 +36,8 @@ export function CodeEntryScreen({
   keychain,
   onAuthenticated,
   onRequestAnother,
+  onSent,
+  onCooldown,
   onRestart,
 }: CodeEntryScreenProps) {
   const verify = useVerifyCode();
@@ -43,6 +49,11 @@ export function CodeEntryScreen({
   const { Hint } = factorOf(sent.target.channel);
   // The practice's remember-days, from the challenge; absent when the practice remembers no workstation.
   const { rememberDays } = pending.challenge;
+  const delivery = useDeliveryStatus(pending.challenge.challengeId, sent.code);
+  const report = delivery.data?.channel === sent.target.channel ? delivery.data : undefined;
+  const switcher = useSendTo(pending, { onSent, onCooldown, onRestart });
+  const alternatives =
+    report && isUndelivered(report) ? otherChannels(pending.challenge.targets, sent.target) : [];
 
   function check(candidate: string) {
     if (submitting.current) return;
@@ -97,6 +108,8 @@ export function CodeEntryScreen({
   return (
     <Screen title="Enter your verification code">
       <Hint masked={sent.target.masked} />
+      <DeliveryReport report={report} />
+      <ErrorAlert>{switcher.failure?.text}</ErrorAlert>
       <form className="stack" onSubmit={submit} noValidate aria-busy={verify.isPending}>
         <div className="field">
           <label htmlFor="verification-code">Verification code</label>
@@ -132,6 +145,17 @@ export function CodeEntryScreen({
         </button>
       </form>
       <div className="actions">
+        {alternatives.map((target) => (
+          <button
+            key={target.id}
+            type="button"
+            className="primary"
+            onClick={() => switcher.sendTo(target)}
+            aria-busy={switcher.sending}
+          >
+            {factorOf(target.channel).switchLabel}
+          </button>
+        ))}
         <button type="button" onClick={onRequestAnother}>
           Request another code
         </button>
@@ -140,6 +164,20 @@ export function CodeEntryScreen({
         {(remaining) => `You can request another code to ${targetLabel(sent.target)} in ${remaining}.`}
       </Countdown>
     </Screen>
+  );
+}
+
+const isUndelivered = (report: DeliveryStatus) =>
+  report.status === 'failed' || report.status === 'undelivered';
+
+/** What the provider said became of the code: delivered (a calm status line), or not (an alert saying why). */
+function DeliveryReport({ report }: { report: DeliveryStatus | undefined }) {
+  if (report && isUndelivered(report)) return <ErrorAlert>{report.message}</ErrorAlert>;
+  if (report?.status !== 'delivered') return null;
+  return (
+    <p className="status" role="status">
+      Delivered to <span className="masked">{report.masked}</span>.
+    </p>
   );
 }
 

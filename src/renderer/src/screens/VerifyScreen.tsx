@@ -1,8 +1,5 @@
 import { useState } from 'react';
 import type { CodeSent, DeliveryTarget } from '../../../shared/api';
-import { ErrorCode } from '../../../shared/error-code';
-import type { ApiFailure } from '../api/api-failure';
-import { useSendCode } from '../api/hooks';
 import { useBridge } from '../bridge/bridge-context';
 import { Countdown } from '../components/Countdown';
 import { ErrorAlert } from '../components/Messages';
@@ -10,6 +7,7 @@ import { Screen } from '../components/Screen';
 import { factorOf, targetLabel } from '../factors/factors';
 import type { Cooldowns, FlowMessage, PendingChallenge } from '../flow/sign-in-flow';
 import { TargetChooser } from './TargetChooser';
+import { useSendTo } from './use-send-to';
 
 interface VerifyScreenProps {
   pending: PendingChallenge;
@@ -19,44 +17,20 @@ interface VerifyScreenProps {
   onRestart(message?: FlowMessage): void;
 }
 
-/** The challenge ends for good on these; the user has to sign in again. */
-const ENDS_CHALLENGE: readonly string[] = [ErrorCode.challengeExpired, ErrorCode.tooManyAttempts];
-
 const firstReadyTarget = (targets: DeliveryTarget[], cooldowns: Cooldowns, now = Date.now()) =>
   targets.find((target) => (cooldowns[target.id] ?? 0) <= now) ?? targets[0];
 
 export function VerifyScreen({ pending, onSent, onCooldown, onRestart }: VerifyScreenProps) {
   const bridge = useBridge();
-  const send = useSendCode();
   const { targets } = pending.challenge;
   const [selectedId, setSelectedId] = useState(() => firstReadyTarget(targets, pending.cooldowns)?.id);
-  const [failure, setFailure] = useState<{ text: string; alternatives: DeliveryTarget[] }>();
-
-  function sendTo(target: DeliveryTarget) {
-    if (send.isPending) return;
-    setFailure(undefined);
-    send.mutate(
-      { challengeId: pending.challenge.challengeId, targetId: target.id },
-      {
-        onSuccess: (code) => onSent(target, code),
-        onError: (apiFailure: ApiFailure) => {
-          if (ENDS_CHALLENGE.includes(apiFailure.error)) {
-            onRestart({ kind: 'error', text: apiFailure.message });
-            return;
-          }
-          if (apiFailure.error === ErrorCode.rateLimited && apiFailure.retryAfter) {
-            onCooldown(target.id, apiFailure.retryAfter);
-          }
-          const alternatives =
-            apiFailure.error === ErrorCode.deliveryFailed
-              ? targets.filter((other) => other.channel !== target.channel)
-              : [];
-          if (alternatives[0]) setSelectedId(alternatives[0].id);
-          setFailure({ text: apiFailure.message, alternatives });
-        },
-      },
-    );
-  }
+  const { sendTo, failure, sending } = useSendTo(pending, {
+    onSent,
+    onCooldown,
+    onRestart,
+    // After a failed delivery, the other channel is the likely next choice.
+    onUndeliverable: (alternatives) => alternatives[0] && setSelectedId(alternatives[0].id),
+  });
 
   async function sendCode() {
     if (!bridge.chooseTarget) {
@@ -95,7 +69,7 @@ export function VerifyScreen({ pending, onSent, onCooldown, onRestart }: VerifyS
       <ErrorAlert>{failure?.text}</ErrorAlert>
       <div className="actions">
         {targets.length > 0 && (
-          <button type="button" className="primary" onClick={sendCode} aria-busy={send.isPending}>
+          <button type="button" className="primary" onClick={sendCode} aria-busy={sending}>
             Send Code
           </button>
         )}
