@@ -1,7 +1,8 @@
 /**
  * The world the end-to-end tests run in, started by Playwright's webServer: the real verification server
  * (serving the built web client) over a fresh data dir, a real SMTP server, a local Twilio-compatible
- * endpoint, and the users the specs sign in as. All on 127.0.0.1.
+ * endpoint (which reports each text's fate to the server's status callback, as Twilio does), and the users the
+ * specs sign in as. All on 127.0.0.1.
  *
  * GET /__e2e/messages on the inspection port lists what the providers received, so a spec can read its code.
  */
@@ -16,7 +17,7 @@ import { startServer } from '../../server/runtime';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { providerEnv } from '../support/test-server';
 import { startTwilioEndpoint } from '../support/twilio-endpoint';
-import { E2E_PORTS, E2E_USERS } from './world';
+import { E2E_PORTS, E2E_STATUS_CALLBACK_URL, E2E_USERS } from './world';
 
 const smtp = await startSmtpCatcher();
 const twilio = await startTwilioEndpoint();
@@ -27,6 +28,7 @@ const config = loadConfig({
   WRSAUTH_DATA_DIR: dataDir,
   WRSAUTH_SECRET: randomBytes(32).toString('base64'),
   ...providerEnv(smtp, twilio),
+  TWILIO_STATUS_CALLBACK_URL: E2E_STATUS_CALLBACK_URL,
   WRSAUTH_LOG_LEVEL: 'warn',
 });
 if (!fs.existsSync(path.join(config.webRoot, 'index.html'))) {
@@ -34,6 +36,9 @@ if (!fs.existsSync(path.join(config.webRoot, 'index.html'))) {
   process.exit(1);
 }
 const server = await startServer(config, { log: createLogger('warn') });
+// Like Twilio: each text's fate is posted, signed, to its StatusCallback; a landline's never arrives.
+twilio.relayCallbacksTo(server.url);
+twilio.reportFor(E2E_USERS.landline.phone, { status: 'undelivered', errorCode: '30006' });
 for (const user of Object.values(E2E_USERS)) await server.services.admin.createUser(user);
 
 const inspection = http.createServer((req, res) => {

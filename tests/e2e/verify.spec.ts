@@ -12,7 +12,7 @@ import {
   submitPassword,
   VERIFY,
 } from './flows';
-import { wrongCodeFor } from './outbox';
+import { expectCodeTo, wrongCodeFor } from './outbox';
 import { E2E_USERS } from './world';
 
 test.describe('Second factor', () => {
@@ -81,5 +81,37 @@ test.describe('Second factor', () => {
     await enterCode(page, code);
     await onScreen(page, SIGNED_IN);
     await expectSignedInAs(page, 'Chris Kimball', 'Main Office');
+  });
+
+  test('a text the carrier reports undelivered (a landline) says why, and one click sends the code by email', async ({
+    page,
+  }) => {
+    const user = E2E_USERS.landline;
+    await openLogin(page);
+    await submitPassword(page, user);
+    await onScreen(page, VERIFY);
+    await sendCode(page, user, 'sms');
+    // The Twilio-compatible endpoint posts a signed "undelivered" (30006) callback; the screen polls for it.
+    await expect(page.getByRole('alert')).toHaveText(
+      'Your text message to ••• - ••• - 0158 could not be delivered: the number is a landline or cannot receive texts. Send a code by email to dmo•••wrshealth.com instead.',
+    );
+    await onScreen(page, CODE_ENTRY, 'text-undelivered');
+
+    const nextCode = await expectCodeTo({ channel: 'email', email: user.email });
+    await page.getByRole('button', { name: 'Send by email instead' }).click();
+    await expect(page.getByText('We sent a 6-digit code by email to dmo•••wrshealth.com.')).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await enterCode(page, await nextCode());
+    await onScreen(page, SIGNED_IN);
+    await expectSignedInAs(page, 'Drew Morgan', 'Main Office');
+  });
+
+  test('a delivered text says so once the carrier confirms it', async ({ page }) => {
+    const user = E2E_USERS.delivered;
+    await openLogin(page);
+    await submitPassword(page, user);
+    await onScreen(page, VERIFY);
+    await sendCode(page, user, 'sms');
+    await expect(page.getByRole('status')).toHaveText('Delivered to ••• - ••• - 0169.');
   });
 });

@@ -110,4 +110,24 @@ export const E2E_USERS = {
     phone: '+12025550136',
     email: 'alopez@wrshealth.com',
   },
+  /** Typed in a desk phone as the cell phone: the Twilio-compatible endpoint reports its texts undelivered. */
+  landline: {
+    username: 'dmorgan',
+    password: 'frontDesk2026',
+    firstName: 'Drew',
+    lastName: 'Morgan',
+    phone: '+12025550158',
+    email: 'dmorgan@wrshealth.com',
+  },
+  delivered: {
+    username: 'sokafor',
+    password: 'frontDesk2026',
+    firstName: 'Sam',
+    lastName: 'Okafor',
+    phone: '+12025550169',
+    email: 'sokafor@wrshealth.com',
+  },
 } satisfies Record<string, NewUser>;
+
+/** The public URL the e2e server gives Twilio for status callbacks; the endpoint relays them to the server. */
+export const E2E_STATUS_CALLBACK_URL = 'https://wrsauth.practice.example/api/v1/webhooks/twilio/status';
