@@ -119,7 +119,14 @@ function smtpFrom(env: Env): SmtpConfig | undefined {
 function twilioFrom(env: Env): TwilioConfig | undefined {
   const accountSid = env.TWILIO_ACCOUNT_SID;
   const authToken = env.TWILIO_AUTH_TOKEN;
-  if (!accountSid && !authToken) return undefined;
+  if (!accountSid && !authToken) {
+    for (const name of ['TWILIO_STATUS_CALLBACK_URL', 'TWILIO_LOOKUP'] as const) {
+      if (env[name]?.trim() && !['off', '0', 'false'].includes(env[name].trim().toLowerCase())) {
+        throw new ConfigError(`${name} needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`);
+      }
+    }
+    return undefined;
+  }
   if (!accountSid || !authToken) {
     throw new ConfigError('Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
   }

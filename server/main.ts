@@ -113,6 +113,7 @@ const commands: Record<string, Handler> = {
       }),
     );
     console.log(`created ${role} "${user.username}" (id ${user.id}) at ${user.locations.join(', ')}`);
+    for (const warning of user.warnings) console.error(`warning: ${warning}`);
   },
 
   'set-policy': async (config, args) => {

@@ -42,6 +42,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     config,
     couriers: delivery.couriers,
     smsReportsBack: Boolean(config.twilio?.statusCallbackUrl),
+    lookup: delivery.lookup,
     log: options.log,
     clock: options.clock,
     retry: options.retry,

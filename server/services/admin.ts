@@ -6,6 +6,7 @@ import type { Role } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { PolicyMode } from '../db/schema';
+import type { PhoneLookup } from '../delivery/twilio-lookup';
 import type { PasswordHasher } from '../password-hasher';
 import { listAuditEvents } from '../repositories/audit';
 import {
@@ -88,6 +89,8 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
+    /** Twilio Lookup, when configured: warns about a landline or VoIP number saved as a cell phone. */
+    private readonly lookup?: PhoneLookup,
   ) {}
 
   async createUser(input: NewUser) {
@@ -151,7 +154,13 @@ export class AdminService {
       username,
       detail: { role, hasPhone: phone !== null, hasEmail: email !== null, locations: locations.length },
     });
-    return { id: user.id, username, locations: locations.map((l) => l.name) };
+    const warning = phone && this.lookup ? await this.lookup.warningFor(phone) : undefined;
+    return {
+      id: user.id,
+      username,
+      locations: locations.map((l) => l.name),
+      warnings: warning ? [warning] : [],
+    };
   }
 
   async setPolicy(input: PolicyInput) {

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../clock';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db/database';
 import type { Courier, RetryOptions } from '../delivery/courier';
+import type { PhoneLookup } from '../delivery/twilio-lookup';
 import { PasswordHasher } from '../password-hasher';
 import { Keyring } from '../secrets';
 import { AdminService } from './admin';
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   couriers: Record<Channel, Courier>;
   /** Whether Twilio reports back to a status callback, so a sent text may still turn failed. */
   smsReportsBack?: boolean;
+  /** Twilio Lookup for contacts being saved (TWILIO_LOOKUP=on). */
+  lookup?: PhoneLookup;
   log: Logger;
   clock?: Clock;
   retry?: RetryOptions;
@@ -51,6 +54,6 @@ export function createServices(options: ServiceOptions) {
     loginLimitPerMinute: options.config.loginLimitPerMinute,
     retry: options.retry,
   });
-  const admin = new AdminService(db, clock, hasher, audit);
+  const admin = new AdminService(db, clock, hasher, audit, options.lookup);
   return { db, clock, hasher, audit, sessions, delivery, auth, admin };
 }

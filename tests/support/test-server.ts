@@ -75,6 +75,8 @@ export function providerEnv(smtp: SmtpCatcher, twilio: TwilioEndpoint): Record<s
     TWILIO_AUTH_TOKEN: twilio.authToken,
     TWILIO_FROM_NUMBER: twilio.fromNumber,
     TWILIO_API_BASE: twilio.url,
+    // Used only where a test switches TWILIO_LOOKUP on.
+    TWILIO_LOOKUP_API_BASE: twilio.url,
   };
 }
 

@@ -52,6 +52,9 @@ export interface TwilioEndpoint {
   reportFor(to: string, report: TwilioReport): void;
   /** Posts one signed status callback for a message now; resolves to the server's HTTP status. */
   report(message: ReceivedSms, status: string, errorCode?: string): Promise<number>;
+  /** Twilio Lookup: the line type per number (unlisted numbers are mobile), and the lookups asked. */
+  lineTypes: Map<string, string>;
+  lookups: { number: string; fields: string | null; authorized: boolean }[];
   /** Callbacks the server answered, in order, with its HTTP status. */
   callbacks: { sid: string; status: string; httpStatus: number }[];
   close(): Promise<void>;
@@ -71,6 +74,8 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
   const hanging = new Set<http.ServerResponse>();
   const reports = new Map<string, TwilioReport>();
   const callbacks: { sid: string; status: string; httpStatus: number }[] = [];
+  const lineTypes = new Map<string, string>();
+  const lookups: { number: string; fields: string | null; authorized: boolean }[] = [];
   let relayBase: string | undefined;
   let autoReport = true;
 
@@ -117,6 +122,7 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
     req.on('end', () => {
       endpoint.requests++;
       const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.url ?? '');
+      const lookup = /^\/v2\/PhoneNumbers\/([^/?]+)/.exec(req.url ?? '');
       const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
         .toString()
         .split(':');
@@ -124,6 +130,21 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      if (req.method === 'GET' && lookup) {
+        const number = decodeURIComponent(lookup[1] ?? '');
+        const authorized = user === accountSid && pass === authToken;
+        const fields = new URL(req.url ?? '', 'http://127.0.0.1').searchParams.get('Fields');
+        lookups.push({ number, fields, authorized });
+        if (!authorized) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+        if (behaviour.kind === 'fail')
+          return reply(behaviour.status, { code: 20500, status: behaviour.status });
+        const type = lineTypes.get(number) ?? 'mobile';
+        return reply(200, {
+          phone_number: number,
+          valid: type !== 'invalid',
+          line_type_intelligence: type === 'invalid' ? null : { type, error_code: null },
+        });
+      }
       if (req.method !== 'POST' || !match)
         return reply(404, { code: 20404, message: 'not found', status: 404 });
       if (user !== accountSid || pass !== authToken || match[1] !== accountSid) {
@@ -163,6 +184,8 @@ export async function startTwilioEndpoint(): Promise<TwilioEndpoint> {
   return Object.assign(endpoint, {
     url: `http://127.0.0.1:${port}`,
     callbacks,
+    lineTypes,
+    lookups,
     behave(next: TwilioBehaviour) {
       behaviour = next;
     },
