@@ -49,6 +49,8 @@ export interface ServerStats {
   /** Event loop delay percentiles, in ms. */
   loopDelayP50: number;
   loopDelayP99: number;
+  /** The highest resident set size seen between the two readings (sampled every 50 ms), in MiB. */
+  rssPeakMiB: number;
 }
 
 export interface ChildFailed {

@@ -106,7 +106,7 @@ async function main(): Promise<number> {
         say,
       );
       overload.lines.forEach(say);
-      ratios.push(overload.ratio);
+      ratios.push(...overload.ratios);
 
       heading('4. unknown user vs wrong password (time per login)');
       const timing = await measureUnknownUserTiming(subject, say);

@@ -63,7 +63,7 @@ export function describeServerStats(stats: ServerStats, cpu: CpuReading): string
   return (
     `server: event loop ${(100 * stats.eventLoopUtilization).toFixed(0)}% busy, ` +
     `loop delay p50 ${stats.loopDelayP50.toFixed(1)} ms / p99 ${stats.loopDelayP99.toFixed(1)} ms, ` +
-    `CPU ${stats.cpuCores.toFixed(2)} cores; load generator ${cpu.loadGenerator.toFixed(2)} cores` +
+    `CPU ${stats.cpuCores.toFixed(2)} cores, RSS peak ${stats.rssPeakMiB.toFixed(0)} MiB; load generator ${cpu.loadGenerator.toFixed(2)} cores` +
     (others === undefined ? '' : `; other work ${Math.max(0, others).toFixed(2)} cores`)
   );
 }

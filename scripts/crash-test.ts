@@ -3,7 +3,8 @@
  * process on SQLite, SIGKILLs that process at random points while requests are in flight, restarts it on
  * the same data dir, and goes on. Afterwards, every sign-in that got its 200 must still have its session
  * (GET /api/v1/me answers 200 with its token) and its `login_succeeded` audit record, and the database must
- * pass `PRAGMA integrity_check`.
+ * pass `PRAGMA integrity_check`. Nothing may stay stuck in the outbox: the sweep a later start runs settles every
+ * send a kill cut off, and no message is left `queued`.
  *
  *   npm run crash-test -- [--sign-ins 1000] [--kills 10] [--concurrency 4] [--keep]
  *
@@ -129,7 +130,18 @@ for (const [i, token] of tokens) {
 }
 await server.stop();
 
-const opened = await openServices(loadConfig(server.env), { log: pino({ level: 'warn' }) });
+// Opened as a start a minute later would be: its outbox sweep settles the sends the kills cut off.
+const aMinuteLater = new Date(Date.now() + 60_000);
+const opened = await openServices(loadConfig(server.env), {
+  log: pino({ level: 'warn' }),
+  clock: { now: () => aMinuteLater },
+});
+const abandoned = await opened.services.delivery.settleAbandoned();
+const stuck = await opened.services.db
+  .selectFrom('outbox')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('status', '=', 'queued')
+  .executeTakeFirstOrThrow();
 const audited = new Set(
   (
     await opened.services.db
@@ -151,6 +163,7 @@ sqlite.close();
 const problems = [
   ...lostSessions.map((s) => `lost session: ${s}`),
   ...lostAudit.map((name) => `lost audit record: ${name}`),
+  ...(Number(stuck.n) === 0 ? [] : [`${stuck.n} messages stuck queued in the outbox`]),
   ...(integrity === 'ok' ? [] : [`integrity_check: ${integrity}`]),
   ...refused.map((r) => `refused: ${r}`),
   ...(restarts === Math.min(kills, signIns) ? [] : [`${restarts} restarts for ${kills} kills`]),
@@ -160,7 +173,8 @@ for (const problem of problems.slice(0, 20)) console.log(`  ${problem}`);
 console.log(
   `crash-test: ${signIns} sign-ins, ${restarts} SIGKILLs and restarts, ${tokens.size} signed in (200), ` +
     `${interrupted.length} cut off by a kill; ${tokens.size - lostSessions.length} sessions and ` +
-    `${tokens.size - lostAudit.length} audit records kept; integrity_check ${integrity}; ` +
+    `${tokens.size - lostAudit.length} audit records kept; ${abandoned} cut-off sends settled, ` +
+    `${stuck.n} stuck in the outbox; integrity_check ${integrity}; ` +
     `${((Date.now() - started) / 1000).toFixed(1)} s${problems.length ? `; ${problems.length} problems` : ''}`,
 );
 if (!values.keep) server.remove();
