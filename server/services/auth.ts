@@ -3,13 +3,10 @@
  * Routes call this; it calls the repositories. Every refusal is an AppError with a stable code.
  */
 
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
   type Authenticated,
-  type Channel,
   type CodeSent,
   type DeliveryStatus,
-  type DeliveryTarget,
   ErrorCode,
   type LoginRequest,
   type LoginResponse,
@@ -18,7 +15,6 @@ import {
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
-import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '../delivery/courier';
 import {
   AppError,
   challengeExpired,
@@ -27,20 +23,16 @@ import {
   serverBusy,
   tooManyAttempts,
 } from '../errors';
-import { maskEmail, maskPhone } from '../masking';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
 import {
   consumeChallenge,
   createChallenge,
   findChallenge,
   MAX_ATTEMPTS,
-  MAX_SENDS,
   spendAttempt,
   storeCode,
   takeSend,
 } from '../repositories/challenges';
-import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
-import { advance, enqueue } from '../repositories/outbox';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import {
@@ -50,14 +42,14 @@ import {
   isLocked,
   recordFailure,
 } from '../repositories/users';
-import { generateCode, isWellFormedCode, type Keyring, newSortableId } from '../secrets';
+import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
+import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import { effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import type { SessionService } from './sessions';
 
 export const CHALLENGE_TTL_SECONDS = 15 * 60;
-export const RESEND_COOLDOWN_SECONDS = 30;
 export const LOCK_SECONDS = 15 * 60;
 
 export interface AuthServiceDeps {
@@ -65,29 +57,11 @@ export interface AuthServiceDeps {
   clock: Clock;
   keyring: Keyring;
   hasher: PasswordHasher;
-  couriers: Record<Channel, Courier>;
   audit: AuditLog;
   sessions: SessionService;
   delivery: DeliveryTracker;
+  codes: CodeSender;
   loginLimitPerMinute: number;
-  retry?: RetryOptions;
-}
-
-/** 429 for a text to a country the practice does not allow (SMS pumping guard). */
-export const SMS_COUNTRY_BLOCKED = 'sms_country_blocked';
-
-interface ResolvedTarget extends DeliveryTarget {
-  contact: string;
-}
-
-/** The user's verified contacts as targets. The id names the channel, never the contact. */
-export function targetsOf(user: Pick<UserRow, 'phone' | 'email'>): ResolvedTarget[] {
-  const targets: ResolvedTarget[] = [];
-  if (user.phone)
-    targets.push({ id: 'sms', channel: 'sms', masked: maskPhone(user.phone), contact: user.phone });
-  if (user.email)
-    targets.push({ id: 'email', channel: 'email', masked: maskEmail(user.email), contact: user.email });
-  return targets;
 }
 
 const accountLocked = (lockedUntil: string, now: Date) =>
@@ -97,10 +71,6 @@ const accountLocked = (lockedUntil: string, now: Date) =>
     'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
     { retryAfter: secondsUntil(lockedUntil, now) },
   );
-
-const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryTarget => ({ id, channel, masked });
-
-const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
 
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
@@ -194,117 +164,21 @@ export class AuthService {
   }
 
   async sendCode(challengeId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
-    const { db, clock, keyring, audit } = this.deps;
+    const { db } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
-    const target = targetsOf(user).find((t) => t.id === targetId);
-    if (!target) {
-      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
-    }
-    const now = clock.now();
-    const sendsExhausted = () =>
-      rateLimited(
-        secondsUntil(challenge.expires_at, now),
-        `No more codes can be sent for this sign-in. Use a code you received, or sign in again later.`,
-      );
-    if (challenge.sends >= MAX_SENDS) throw sendsExhausted();
-
-    if (target.channel === 'sms') await this.refuseBlockedCountry(user, target, context);
-
-    const contactKey = keyring.contactKey(target.channel, target.contact);
-    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
-    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
-      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
-      await audit.record(context, {
-        type: 'code_send_rate_limited',
-        userId: user.id,
-        username: user.username,
-        detail: { channel: target.channel, masked: target.masked, retryAfter },
-      });
-      throw rateLimited(
-        retryAfter,
-        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
-      );
-    }
-    if (target.channel === 'sms') {
-      await this.countPracticeSms(user, context).catch(async (error: unknown) => {
-        await releaseCooldown(db, contactKey, cooldownUntil);
-        throw error;
-      });
-    }
-    if (!(await takeSend(db, challenge.id, now))) {
-      await releaseCooldown(db, contactKey, cooldownUntil);
-      throw sendsExhausted();
-    }
-
-    const code = generateCode();
-    const ttl = user.code_ttl_seconds;
-    const codeExpiresAt = new Date(
-      Math.min(addSeconds(now, ttl).getTime(), new Date(challenge.expires_at).getTime()),
-    );
-    const courier = this.deps.couriers[target.channel];
-    const outboxId = await enqueue(
-      db,
+    return this.deps.codes.send(
       {
-        challenge_id: challenge.id,
-        user_id: user.id,
-        channel: target.channel,
-        masked_target: target.masked,
-        provider: courier.provider,
+        id: challenge.id,
+        purpose: 'sign_in',
+        sends: challenge.sends,
+        expiresAt: challenge.expires_at,
+        takeSend: async (now) => (await takeSend(db, challenge.id, now)) !== undefined,
+        storeCode: (hmac, expiresAt) => storeCode(db, challenge.id, hmac, expiresAt),
       },
-      now,
+      user,
+      targetId,
+      context,
     );
-    try {
-      const receipt = await sendWithRetry(
-        courier,
-        {
-          channel: target.channel,
-          to: target.contact,
-          subject: 'Your WRSAuth verification code',
-          text: `Your WRSAuth verification code is ${code}. It expires in ${Math.round(ttl / 60)} minutes. Never share it; WRSAuth staff will never ask for it.`,
-          outboxId,
-        },
-        this.deps.retry,
-      );
-      await advance(
-        db,
-        outboxId,
-        { status: receipt.status, providerMessageId: receipt.providerMessageId ?? null },
-        clock.now(),
-      );
-    } catch (error) {
-      const failure = error instanceof DeliveryError ? error : undefined;
-      await advance(db, outboxId, { status: 'failed', errorCode: failure?.code ?? 'error' }, clock.now());
-      await releaseCooldown(db, contactKey, cooldownUntil);
-      const reason = failure?.message ?? 'delivery error';
-      await audit.record(context, {
-        type: 'code_delivery_failed',
-        userId: user.id,
-        username: user.username,
-        detail: { channel: target.channel, masked: target.masked, reason },
-      });
-      const other = targetsOf(user).find((t) => t.channel !== target.channel);
-      const suggestion = other
-        ? ` Try ${CHANNEL_WORDS[other.channel]} to ${other.masked} instead.`
-        : ' Try again.';
-      throw new AppError(
-        502,
-        ErrorCode.deliveryFailed,
-        `We could not send ${CHANNEL_WORDS[target.channel]} to ${target.masked}.${suggestion}`,
-      );
-    }
-    await storeCode(db, challenge.id, keyring.codeHmac(challenge.id, code), codeExpiresAt);
-    await audit.record(context, {
-      type: 'code_sent',
-      userId: user.id,
-      username: user.username,
-      detail: { challengeId: challenge.id, channel: target.channel, masked: target.masked },
-    });
-    return {
-      channel: target.channel,
-      masked: target.masked,
-      expiresAt: codeExpiresAt.toISOString(),
-      resendAfter: RESEND_COOLDOWN_SECONDS,
-    };
   }
 
   /** What became of the latest code sent for a live challenge; 404 before the first send. */
@@ -446,56 +320,6 @@ export class AuthService {
         detail: { failedAttempts: after.failed_attempts, until: after.locked_until },
       });
     }
-  }
-
-  /** SMS pumping guard, part one: texts go only to the country calling codes the practice allows. */
-  private async refuseBlockedCountry(
-    user: UserRow & Pick<PracticeRow, 'sms_countries'>,
-    target: ResolvedTarget,
-    context: RequestContext,
-  ): Promise<void> {
-    const allowed = user.sms_countries?.split(',').map((code) => code.trim());
-    if (!allowed) return;
-    const country = parsePhoneNumberFromString(target.contact)?.countryCallingCode;
-    if (country && allowed.includes(country)) return;
-    await this.deps.audit.record(context, {
-      type: 'sms_country_blocked',
-      userId: user.id,
-      username: user.username,
-      detail: { masked: target.masked },
-    });
-    throw new AppError(
-      429,
-      SMS_COUNTRY_BLOCKED,
-      `This practice does not send text messages to ${target.masked}. Choose email instead.`,
-    );
-  }
-
-  /**
-   * SMS pumping guard, part two: at most `sms_per_hour` texts in a practice-wide clock hour, counted in the
-   * database so every instance shares the count. Only texts about to go out count.
-   */
-  private async countPracticeSms(
-    user: UserRow & Pick<PracticeRow, 'sms_per_hour'>,
-    context: RequestContext,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-    const sent = await hit(this.deps.db, `sms:${user.practice_id}`, hourStart);
-    if (sent <= user.sms_per_hour) return;
-    // One audit event for the hour that hits the cap, not one per refused text.
-    if (sent === user.sms_per_hour + 1) {
-      await this.deps.audit.record(context, {
-        type: 'sms_limit_reached',
-        userId: user.id,
-        username: user.username,
-        detail: { limit: user.sms_per_hour },
-      });
-    }
-    throw rateLimited(
-      secondsUntil(addSeconds(hourStart, 3600), now),
-      'This practice has sent too many text messages in the last hour. Choose email, or try again later.',
-    );
   }
 
   private async limitLoginsFrom(context: RequestContext): Promise<void> {

@@ -11,6 +11,7 @@ import { Keyring } from '../secrets';
 import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
 import { AuthService } from './auth';
+import { CodeSender } from './code-sender';
 import { DeliveryTracker } from './delivery-status';
 import { SessionService } from './sessions';
 
@@ -42,17 +43,25 @@ export function createServices(options: ServiceOptions) {
   const audit = new AuditLog(db, clock, options.log);
   const sessions = new SessionService(db, clock);
   const delivery = new DeliveryTracker(db, clock, audit, options.smsReportsBack ?? false);
+  const keyring = new Keyring(options.key, options.previousKeys);
+  const codes = new CodeSender({
+    db,
+    clock,
+    keyring,
+    couriers: options.couriers,
+    audit,
+    retry: options.retry,
+  });
   const auth = new AuthService({
     db,
     clock,
-    keyring: new Keyring(options.key, options.previousKeys),
+    keyring,
     hasher,
-    couriers: options.couriers,
     audit,
     sessions,
     delivery,
+    codes,
     loginLimitPerMinute: options.config.loginLimitPerMinute,
-    retry: options.retry,
   });
   const admin = new AdminService(db, clock, hasher, audit, options.lookup);
   return { db, clock, hasher, audit, sessions, delivery, auth, admin };

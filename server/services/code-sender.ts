@@ -1,0 +1,247 @@
+/**
+ * Sending a one-time code to a user's verified contact, for a sign-in challenge or a password reset: the SMS
+ * pumping guards, the per-contact cooldown, the flow's send budget, the outbox row, bounded retries, and
+ * only then the code's HMAC. One path, so every code that leaves the server passes the same checks.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type Channel, type CodeSent, type DeliveryTarget, ErrorCode } from '../../src/shared/api';
+import { addSeconds, type Clock, secondsUntil } from '../clock';
+import type { Db } from '../db/database';
+import type { PracticeRow, UserRow } from '../db/schema';
+import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '../delivery/courier';
+import { AppError, rateLimited } from '../errors';
+import { maskEmail, maskPhone } from '../masking';
+import { MAX_SENDS } from '../repositories/challenges';
+import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
+import { advance, enqueue } from '../repositories/outbox';
+import { hit } from '../repositories/rate-limits';
+import { generateCode, type Keyring } from '../secrets';
+import type { AuditLog, RequestContext } from './audit-log';
+
+export const RESEND_COOLDOWN_SECONDS = 30;
+
+/** 429 for a text to a country the practice does not allow (SMS pumping guard). */
+export const SMS_COUNTRY_BLOCKED = 'sms_country_blocked';
+
+export interface ResolvedTarget extends DeliveryTarget {
+  contact: string;
+}
+
+/** The user's verified contacts as targets. The id names the channel, never the contact. */
+export function targetsOf(user: Pick<UserRow, 'phone' | 'email'>): ResolvedTarget[] {
+  const targets: ResolvedTarget[] = [];
+  if (user.phone)
+    targets.push({ id: 'sms', channel: 'sms', masked: maskPhone(user.phone), contact: user.phone });
+  if (user.email)
+    targets.push({ id: 'email', channel: 'email', masked: maskEmail(user.email), contact: user.email });
+  return targets;
+}
+
+export const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryTarget => ({
+  id,
+  channel,
+  masked,
+});
+
+export const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
+
+export type CodePurpose = 'sign_in' | 'password_reset';
+
+const FLOW_WORDS: Record<CodePurpose, string> = { sign_in: 'sign-in', password_reset: 'password reset' };
+const FLOW_ID_NAMES: Record<CodePurpose, string> = { sign_in: 'challengeId', password_reset: 'resetId' };
+const CODE_NOUNS: Record<CodePurpose, string> = {
+  sign_in: 'verification code',
+  password_reset: 'password reset code',
+};
+
+/** The sign-in challenge or password reset a code is for. */
+export interface CodeFlow {
+  /** Binds the code's HMAC and names the outbox row. */
+  id: string;
+  purpose: CodePurpose;
+  sends: number;
+  expiresAt: string;
+  /** Takes one of the flow's sends (one conditional UPDATE); false when none is left. */
+  takeSend(now: Date): Promise<boolean>;
+  /** Keeps the new code's HMAC; earlier codes stop working. */
+  storeCode(hmac: string, expiresAt: Date): Promise<void>;
+}
+
+/** A user with the practice policy their codes follow (see findUserWithPolicy). */
+export type CodeUser = UserRow & Pick<PracticeRow, 'code_ttl_seconds' | 'sms_per_hour' | 'sms_countries'>;
+
+export interface CodeSenderDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  couriers: Record<Channel, Courier>;
+  audit: AuditLog;
+  retry?: RetryOptions;
+}
+
+export class CodeSender {
+  constructor(private readonly deps: CodeSenderDeps) {}
+
+  async send(flow: CodeFlow, user: CodeUser, targetId: string, context: RequestContext): Promise<CodeSent> {
+    const { db, clock, keyring, audit } = this.deps;
+    const target = targetsOf(user).find((t) => t.id === targetId);
+    if (!target) {
+      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
+    }
+    const now = clock.now();
+    const sendsExhausted = () =>
+      rateLimited(
+        secondsUntil(flow.expiresAt, now),
+        `No more codes can be sent for this ${FLOW_WORDS[flow.purpose]}. Use a code you received, or start again later.`,
+      );
+    if (flow.sends >= MAX_SENDS) throw sendsExhausted();
+
+    if (target.channel === 'sms') await this.refuseBlockedCountry(user, target, context);
+
+    const contactKey = keyring.contactKey(target.channel, target.contact);
+    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
+    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
+      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
+      await audit.record(context, {
+        type: 'code_send_rate_limited',
+        userId: user.id,
+        username: user.username,
+        detail: { channel: target.channel, masked: target.masked, retryAfter },
+      });
+      throw rateLimited(
+        retryAfter,
+        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
+      );
+    }
+    if (target.channel === 'sms') {
+      await this.countPracticeSms(user, context).catch(async (error: unknown) => {
+        await releaseCooldown(db, contactKey, cooldownUntil);
+        throw error;
+      });
+    }
+    if (!(await flow.takeSend(now))) {
+      await releaseCooldown(db, contactKey, cooldownUntil);
+      throw sendsExhausted();
+    }
+
+    const code = generateCode();
+    const ttl = user.code_ttl_seconds;
+    const codeExpiresAt = new Date(
+      Math.min(addSeconds(now, ttl).getTime(), new Date(flow.expiresAt).getTime()),
+    );
+    const courier = this.deps.couriers[target.channel];
+    const outboxId = await enqueue(
+      db,
+      {
+        challenge_id: flow.id,
+        user_id: user.id,
+        channel: target.channel,
+        masked_target: target.masked,
+        provider: courier.provider,
+      },
+      now,
+    );
+    try {
+      const receipt = await sendWithRetry(
+        courier,
+        {
+          channel: target.channel,
+          to: target.contact,
+          subject: `Your WRSAuth ${CODE_NOUNS[flow.purpose]}`,
+          text: `Your WRSAuth ${CODE_NOUNS[flow.purpose]} is ${code}. It expires in ${Math.round(ttl / 60)} minutes. Never share it; WRSAuth staff will never ask for it.`,
+          outboxId,
+        },
+        this.deps.retry,
+      );
+      await advance(
+        db,
+        outboxId,
+        { status: receipt.status, providerMessageId: receipt.providerMessageId ?? null },
+        clock.now(),
+      );
+    } catch (error) {
+      const failure = error instanceof DeliveryError ? error : undefined;
+      await advance(db, outboxId, { status: 'failed', errorCode: failure?.code ?? 'error' }, clock.now());
+      await releaseCooldown(db, contactKey, cooldownUntil);
+      const reason = failure?.message ?? 'delivery error';
+      await audit.record(context, {
+        type: 'code_delivery_failed',
+        userId: user.id,
+        username: user.username,
+        detail: { channel: target.channel, masked: target.masked, reason },
+      });
+      const other = targetsOf(user).find((t) => t.channel !== target.channel);
+      const suggestion = other
+        ? ` Try ${CHANNEL_WORDS[other.channel]} to ${other.masked} instead.`
+        : ' Try again.';
+      throw new AppError(
+        502,
+        ErrorCode.deliveryFailed,
+        `We could not send ${CHANNEL_WORDS[target.channel]} to ${target.masked}.${suggestion}`,
+      );
+    }
+    await flow.storeCode(keyring.codeHmac(flow.id, code), codeExpiresAt);
+    await audit.record(context, {
+      type: 'code_sent',
+      userId: user.id,
+      username: user.username,
+      detail: { [FLOW_ID_NAMES[flow.purpose]]: flow.id, channel: target.channel, masked: target.masked },
+    });
+    return {
+      channel: target.channel,
+      masked: target.masked,
+      expiresAt: codeExpiresAt.toISOString(),
+      resendAfter: RESEND_COOLDOWN_SECONDS,
+    };
+  }
+
+  /** SMS pumping guard, part one: texts go only to the country calling codes the practice allows. */
+  private async refuseBlockedCountry(
+    user: UserRow & Pick<PracticeRow, 'sms_countries'>,
+    target: ResolvedTarget,
+    context: RequestContext,
+  ): Promise<void> {
+    const allowed = user.sms_countries?.split(',').map((code) => code.trim());
+    if (!allowed) return;
+    const country = parsePhoneNumberFromString(target.contact)?.countryCallingCode;
+    if (country && allowed.includes(country)) return;
+    await this.deps.audit.record(context, {
+      type: 'sms_country_blocked',
+      userId: user.id,
+      username: user.username,
+      detail: { masked: target.masked },
+    });
+    throw new AppError(
+      429,
+      SMS_COUNTRY_BLOCKED,
+      `This practice does not send text messages to ${target.masked}. Choose email instead.`,
+    );
+  }
+
+  /**
+   * SMS pumping guard, part two: at most `sms_per_hour` texts in a practice-wide clock hour, counted in the
+   * database so every instance shares the count. Only texts about to go out count.
+   */
+  private async countPracticeSms(
+    user: UserRow & Pick<PracticeRow, 'sms_per_hour'>,
+    context: RequestContext,
+  ): Promise<void> {
+    const now = this.deps.clock.now();
+    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+    const sent = await hit(this.deps.db, `sms:${user.practice_id}`, hourStart);
+    if (sent <= user.sms_per_hour) return;
+    // One audit event for the hour that hits the cap, not one per refused text.
+    if (sent === user.sms_per_hour + 1) {
+      await this.deps.audit.record(context, {
+        type: 'sms_limit_reached',
+        userId: user.id,
+        username: user.username,
+        detail: { limit: user.sms_per_hour },
+      });
+    }
+    throw rateLimited(
+      secondsUntil(addSeconds(hourStart, 3600), now),
+      'This practice has sent too many text messages in the last hour. Choose email, or try again later.',
+    );
+  }
+}
