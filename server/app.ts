@@ -27,6 +27,7 @@ import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { authRoutes } from './routes/auth';
+import { passwordResetRoutes } from './routes/password-reset';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
@@ -222,6 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(services), { prefix: API_PREFIX });
+  await app.register(passwordResetRoutes(services), { prefix: API_PREFIX });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();

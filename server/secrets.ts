@@ -81,6 +81,14 @@ export class Keyring {
     return this.mac(`contact\0${channel}\0${contact.toLowerCase()}`);
   }
 
+  /**
+   * A stable, non-reversible key for a User ID as typed (lower-cased), known account or not: it counts guesses
+   * at one account, and picks the digits a decoy password reset shows.
+   */
+  accountKey(usernameKey: string): string {
+    return this.mac(`account\0${usernameKey}`);
+  }
+
   private mac(message: string): string {
     return mac(this.key, message);
   }

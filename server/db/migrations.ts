@@ -168,6 +168,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'created_at']).execute();
       },
     },
+    '0005_password_reset': {
+      // "Forgot your password?": apart from sign-in challenges, so a reset can never sign anyone in, and so
+      // a decoy reset for an unknown User ID needs no user row.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('password_resets')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.references('users.id'))
+          .addColumn('username_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts_remaining', 'integer', (c) => c.notNull())
+          .addColumn('sends', 'integer', (c) => c.notNull())
+          .addColumn('code_hmac', 'text')
+          .addColumn('code_expires_at', 'text')
+          .addColumn('verified_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('password_resets_expires_at')
+          .on('password_resets')
+          .column('expires_at')
+          .execute();
+      },
+    },
   };
 }
 

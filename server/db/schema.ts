@@ -137,6 +137,23 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+/** A "Forgot your password?" flow: a code to a verified contact, then a new password. */
+export interface PasswordResetTable {
+  id: string;
+  /** Null for a decoy: an unknown User ID, or a user with no verified contact, gets the same answers. */
+  user_id: string | null;
+  /** HMAC of the User ID as typed, so guesses at one account are counted across resets. */
+  username_key: string;
+  status: 'pending' | 'verified' | 'used';
+  attempts_remaining: number;
+  sends: number;
+  code_hmac: string | null;
+  code_expires_at: string | null;
+  verified_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -149,6 +166,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   audit_events: AuditEventTable;
   outbox: OutboxTable;
+  password_resets: PasswordResetTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
@@ -156,3 +174,4 @@ export type UserRow = Selectable<UserTable>;
 export type ChallengeRow = Selectable<ChallengeTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type PasswordResetRow = Selectable<PasswordResetTable>;

@@ -61,3 +61,14 @@ export async function revokeTrustedDevices(db: Db, userId: string, now: Date): P
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Revokes every live session of a user; returns how many there were. */
+export async function revokeSessionsOf(db: Db, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

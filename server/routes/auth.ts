@@ -1,4 +1,5 @@
 /** The sign-in routes: thin adapters from HTTP to AuthService, validated by the shared schemas. */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -24,11 +25,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     // No User ID, id or workstation name holds U+0000, and PostgreSQL text cannot store one: refuse it
     // here as bad input rather than let the database fail on it.
-    app.addHook('preValidation', async (request) => {
-      if (holdsNul(request.params) || holdsNul(request.body)) {
-        throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
-      }
-    });
+    app.addHook('preValidation', refuseNul);
 
     app.post(
       '/auth/login',
@@ -130,6 +127,13 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
   };
+}
+
+/** A preValidation hook: 400 for a U+0000 anywhere in the params or body. */
+export async function refuseNul(request: FastifyRequest): Promise<void> {
+  if (holdsNul(request.params) || holdsNul(request.body)) {
+    throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
+  }
 }
 
 function bearerToken(header: string | undefined): string | undefined {

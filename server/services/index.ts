@@ -13,6 +13,7 @@ import { AuditLog } from './audit-log';
 import { AuthService } from './auth';
 import { CodeSender } from './code-sender';
 import { DeliveryTracker } from './delivery-status';
+import { PasswordResetService } from './password-reset';
 import { SessionService } from './sessions';
 
 export interface ServiceOptions {
@@ -64,5 +65,14 @@ export function createServices(options: ServiceOptions) {
     loginLimitPerMinute: options.config.loginLimitPerMinute,
   });
   const admin = new AdminService(db, clock, hasher, audit, options.lookup);
-  return { db, clock, hasher, audit, sessions, delivery, auth, admin };
+  const passwordReset = new PasswordResetService({
+    db,
+    clock,
+    keyring,
+    hasher,
+    audit,
+    codes,
+    limitPerMinute: options.config.loginLimitPerMinute,
+  });
+  return { db, clock, hasher, audit, sessions, delivery, auth, admin, passwordReset };
 }

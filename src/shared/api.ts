@@ -129,3 +129,31 @@ export const Me = User.extend({ locations: z.array(Location) });
 export type Me = z.infer<typeof Me>;
 
 export const Health = z.object({ status: z.literal('ok') });
+
+// ---- Forgot your password? (works without a session) ----------------------------------------------------
+
+export const PasswordResetRequest = z.object({ username: Username });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/**
+ * Where a reset code can go. The answer has the same shape whether or not the User ID exists, so it tells
+ * nobody who has an account.
+ */
+export const PasswordResetStarted = z.object({
+  resetId: z.string(),
+  targets: z.array(DeliveryTarget),
+  expiresAt: IsoTime,
+});
+export type PasswordResetStarted = z.infer<typeof PasswordResetStarted>;
+
+export const PasswordResetParams = z.object({ id: z.string().min(1).max(64) });
+
+export const PasswordResetCode = z.object({ code: z.string().trim().max(32) });
+export type PasswordResetCode = z.infer<typeof PasswordResetCode>;
+
+/** The code was right: a new password may be set until `expiresAt`. */
+export const PasswordResetVerified = z.object({ status: z.literal('verified'), expiresAt: IsoTime });
+export type PasswordResetVerified = z.infer<typeof PasswordResetVerified>;
+
+export const NewPassword = z.object({ password: Password });
+export type NewPassword = z.infer<typeof NewPassword>;

@@ -132,10 +132,12 @@ describe('the delivery status a sign-in can poll', () => {
     const status = await settled(id);
     expect(status.body).toMatchObject({ channel: 'sms', status: 'delivered', final: true });
     expect(status.body.message).toBeUndefined();
-    expect(t.twilio.callbacks.map((c) => `${c.status} ${c.httpStatus}`)).toEqual([
-      'sent 204',
-      'delivered 204',
-    ]);
+    // The endpoint notes each answer after the server has already acted on it.
+    const answered = await eventually(
+      async () => t.twilio.callbacks.map((c) => `${c.status} ${c.httpStatus}`),
+      (all) => all.length === 2,
+    );
+    expect(answered).toEqual(['sent 204', 'delivered 204']);
   });
 
   it('keeps a text "sent" and not final while Twilio has not reported back', async () => {
@@ -160,7 +162,11 @@ describe('the delivery status a sign-in can poll', () => {
     t.twilio.reportFor(PHONE, { status: 'failed', errorCode: '30005' });
     const { id } = await sentText();
     await settled(id);
-    const events = await t.server.services.admin.auditTrail({ username: 'ckiplock' });
+    // The status is written first and its audit event right after, so wait for the event itself.
+    const events = await eventually(
+      () => t.server.services.admin.auditTrail({ username: 'ckiplock' }),
+      (all) => all.some((e) => e.event_type === 'code_delivery_reported'),
+    );
     const reported = events.find((e) => e.event_type === 'code_delivery_reported');
     expect(JSON.parse(reported?.detail ?? '{}')).toEqual({
       channel: 'sms',

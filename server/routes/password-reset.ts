@@ -1,0 +1,91 @@
+/** "Forgot your password?" routes: no session, validated by the shared schemas, answered by PasswordResetService. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiError,
+  CodeSent,
+  NewPassword,
+  PasswordResetCode,
+  PasswordResetParams,
+  PasswordResetRequest,
+  PasswordResetStarted,
+  PasswordResetVerified,
+  SendCodeRequest,
+} from '../../src/shared/api';
+import { serverBusy } from '../errors';
+import type { Services } from '../services';
+import { refuseNul } from './auth';
+import { requestContext } from './context';
+
+const errors = { '4xx': ApiError, '5xx': ApiError };
+const tags = ['password reset'];
+
+export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const { passwordReset } = services;
+    // PostgreSQL text cannot hold U+0000: bad input, not a database failure.
+    app.addHook('preValidation', refuseNul);
+
+    app.post(
+      '/auth/password-reset',
+      {
+        schema: {
+          summary:
+            'Start a password reset: the masked targets a code can go to (the same answer for any User ID)',
+          tags,
+          body: PasswordResetRequest,
+          response: { 200: PasswordResetStarted, ...errors },
+        },
+      },
+      (request) => passwordReset.start(request.body.username, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/password-reset/:id/send',
+      {
+        schema: {
+          summary: 'Send a reset code to one of the targets',
+          tags,
+          params: PasswordResetParams,
+          body: SendCodeRequest,
+          response: { 200: CodeSent, ...errors },
+        },
+      },
+      (request) => passwordReset.send(request.params.id, request.body.targetId, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/password-reset/:id/verify',
+      {
+        schema: {
+          summary: 'Check the reset code; once right, a new password may be set',
+          tags,
+          params: PasswordResetParams,
+          body: PasswordResetCode,
+          response: { 200: PasswordResetVerified, ...errors },
+        },
+      },
+      (request) => passwordReset.verify(request.params.id, request.body.code, requestContext(request)),
+    );
+
+    app.post(
+      '/auth/password-reset/:id/password',
+      {
+        schema: {
+          summary: 'Set the new password; every session and trusted workstation is signed out',
+          tags,
+          params: PasswordResetParams,
+          body: NewPassword,
+          response: { 204: z.null().describe('Password changed'), ...errors },
+        },
+        onRequest: async () => {
+          if (services.hasher.saturated) throw serverBusy();
+        },
+      },
+      async (request, reply) => {
+        await passwordReset.setPassword(request.params.id, request.body.password, requestContext(request));
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
