@@ -127,6 +127,14 @@ export const E2E_USERS = {
     phone: '+12025550169',
     email: 'sokafor@wrshealth.com',
   },
+  passwordReset: {
+    username: 'jwalsh',
+    password: 'frontDesk2026',
+    firstName: 'Jordan',
+    lastName: 'Walsh',
+    phone: '+12025550174',
+    email: 'jwalsh@wrshealth.com',
+  },
 } satisfies Record<string, NewUser>;
 
 /** The public URL the e2e server gives Twilio for status callbacks; the endpoint relays them to the server. */

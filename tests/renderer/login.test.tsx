@@ -106,16 +106,6 @@ describe('Practice Secure Login', () => {
     expect(api.server.calls.login).toEqual([]);
   });
 
-  it('opens the forgot-password note without calling the server', async () => {
-    const { user } = renderApp();
-    const link = await screen.findByRole('link', { name: 'Forgot your password?' });
-    expect(screen.queryByText(/account manager resets passwords/)).not.toBeVisible();
-    await user.click(link);
-    expect(link).toHaveAttribute('aria-expanded', 'true');
-    expect(screen.getByText(/account manager resets passwords/)).toBeVisible();
-    expect(api.server.calls.login).toEqual([]);
-  });
-
   it('names the page origin as the server in the web client', async () => {
     renderApp({ bridge: createFakeBridge({ server: { url: SERVER_URL, source: 'origin' } }) });
     expect(await screen.findByRole('contentinfo')).toHaveTextContent(

@@ -24,6 +24,7 @@ import {
   type User,
   VerifyCodeRequest,
 } from '../../../src/shared/api';
+import { passwordResetHandlers } from './fake-password-reset';
 
 /** Loopback only: the tests never name another host. */
 export const SERVER_URL = 'http://127.0.0.1:4580';
@@ -67,6 +68,10 @@ interface Recorded {
   me: string[];
   logout: string[];
   delivery: string[];
+  resetStart: string[];
+  resetSend: string[];
+  resetVerify: string[];
+  resetPassword: string[];
 }
 
 /** One answer of the delivery poll: what the provider has said so far. */
@@ -76,10 +81,23 @@ const TEN_MINUTES = 10 * 60 * 1000;
 
 export class FakeAuthServer {
   readonly practice: PracticeSetup;
-  readonly calls: Recorded = { login: [], send: [], verify: [], me: [], logout: [], delivery: [] };
+  readonly calls: Recorded = {
+    login: [],
+    send: [],
+    verify: [],
+    me: [],
+    logout: [],
+    delivery: [],
+    resetStart: [],
+    resetSend: [],
+    resetVerify: [],
+    resetPassword: [],
+  };
   /** Requests or responses that broke the shared contract. */
   readonly violations: string[] = [];
   readonly trustedDevices = new Set<string>();
+  /** Makes every password reset so far expire, as 15 minutes would. */
+  readonly expireResets: () => void;
   readonly liveSessions = new Set<string>();
   private challenges = new Map<
     string,
@@ -104,7 +122,9 @@ export class FakeAuthServer {
       idleLockMinutes: 15,
       ...practice,
     };
-    msw.use(...this.handlers());
+    const resets = passwordResetHandlers(this);
+    this.expireResets = resets.expireAll;
+    msw.use(...this.handlers(), ...resets.handlers);
   }
 
   /** Answers the next call(s) to a route with an error, parsed as the contract's ApiError; records the call. */
@@ -177,16 +197,13 @@ export class FakeAuthServer {
     };
   }
 
-  private reply<S extends z.ZodType>(schema: S, body: z.input<S>, status = 200) {
+  reply<S extends z.ZodType>(schema: S, body: z.input<S>, status = 200) {
     const parsed = schema.safeParse(body);
     if (!parsed.success) this.violations.push(`response ${status}: ${parsed.error.message}`);
     return HttpResponse.json((parsed.success ? parsed.data : body) as JsonBodyType, { status });
   }
 
-  private async parseRequest<S extends z.ZodType>(
-    schema: S,
-    request: Request,
-  ): Promise<z.output<S> | undefined> {
+  async parseRequest<S extends z.ZodType>(schema: S, request: Request): Promise<z.output<S> | undefined> {
     const parsed = schema.safeParse(await request.json().catch(() => undefined));
     if (parsed.success) return parsed.data;
     this.violations.push(`request ${request.url}: ${parsed.error.message}`);

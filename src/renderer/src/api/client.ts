@@ -10,6 +10,8 @@ import type {
   LoginRequest,
   LoginResponse,
   Me,
+  PasswordResetStarted,
+  PasswordResetVerified,
   VerifyCodeRequest,
 } from '../../../shared/api';
 import { networkFailure } from './api-failure';
@@ -22,6 +24,10 @@ export interface ApiClient {
   verifyCode(challengeId: string, request: VerifyCodeRequest): Promise<Authenticated>;
   me(sessionToken: string): Promise<Me>;
   logout(sessionToken: string): Promise<void>;
+  startPasswordReset(username: string): Promise<PasswordResetStarted>;
+  sendResetCode(resetId: string, targetId: string): Promise<CodeSent>;
+  verifyResetCode(resetId: string, code: string): Promise<PasswordResetVerified>;
+  setNewPassword(resetId: string, password: string): Promise<void>;
 }
 
 export interface ApiClientOptions {
@@ -62,5 +68,9 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
     verifyCode: async (challengeId, request) => (await http()).verifyCode(challengeId, request),
     me: async (sessionToken) => (await http()).me(sessionToken),
     logout: async (sessionToken) => (await http()).logout(sessionToken),
+    startPasswordReset: async (username) => (await http()).startPasswordReset(username),
+    sendResetCode: async (resetId, targetId) => (await http()).sendResetCode(resetId, targetId),
+    verifyResetCode: async (resetId, code) => (await http()).verifyResetCode(resetId, code),
+    setNewPassword: async (resetId, password) => (await http()).setNewPassword(resetId, password),
   };
 }

@@ -13,6 +13,8 @@ import {
   DeliveryStatus,
   LoginResponse,
   Me,
+  PasswordResetStarted,
+  PasswordResetVerified,
 } from '../../../shared/api';
 import { ApiFailure, badResponse, ClientErrorCode, networkFailure, unexpectedFailure } from './api-failure';
 import type { ApiClient, ApiClientOptions } from './client';
@@ -89,6 +91,19 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
       try {
         // An empty JSON object, not an empty body: axios would label that form-encoded, which the server refuses.
         await http.post('/auth/logout', {}, { headers: bearer(sessionToken) });
+      } catch (thrown) {
+        throw toApiFailure(thrown);
+      }
+    },
+    startPasswordReset: (username) =>
+      call(PasswordResetStarted, http.post('/auth/password-reset', { username })),
+    sendResetCode: (resetId, targetId) =>
+      call(CodeSent, http.post(`/auth/password-reset/${encode(resetId)}/send`, { targetId })),
+    verifyResetCode: (resetId, code) =>
+      call(PasswordResetVerified, http.post(`/auth/password-reset/${encode(resetId)}/verify`, { code })),
+    setNewPassword: async (resetId, password) => {
+      try {
+        await http.post(`/auth/password-reset/${encode(resetId)}/password`, { password });
       } catch (thrown) {
         throw toApiFailure(thrown);
       }

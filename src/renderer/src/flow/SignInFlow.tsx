@@ -8,6 +8,7 @@ import {
   CodeEntryScreen,
   LocationScreen,
   LockScreen,
+  PasswordResetScreen,
   prefetchAfterLogin,
   ScreenLoading,
   SignedInScreen,
@@ -73,7 +74,22 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
   function currentScreen() {
     switch (state.step) {
       case 'login':
-        return <LoginScreen initialUsername={state.username} message={state.message} onLoggedIn={loggedIn} />;
+        return (
+          <LoginScreen
+            initialUsername={state.username}
+            message={state.message}
+            onLoggedIn={loggedIn}
+            onForgotPassword={(username) => dispatch({ type: 'forgotPassword', username })}
+          />
+        );
+      case 'reset':
+        return (
+          <PasswordResetScreen
+            initialUsername={state.username}
+            onDone={(username, message) => dispatch({ type: 'resetEnded', username, message })}
+            onCancel={(username) => dispatch({ type: 'resetEnded', username })}
+          />
+        );
       case 'verify':
         return (
           <VerifyScreen pending={state.pending} onSent={codeSent} onCooldown={cooldown} onRestart={restart} />

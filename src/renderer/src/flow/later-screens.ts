@@ -2,5 +2,6 @@
 export { CodeEntryScreen } from '../screens/CodeEntryScreen';
 export { LocationScreen } from '../screens/LocationScreen';
 export { LockScreen } from '../screens/LockScreen';
+export { PasswordResetScreen } from '../screens/PasswordResetScreen';
 export { SignedInScreen } from '../screens/SignedInScreen';
 export { VerifyScreen } from '../screens/VerifyScreen';

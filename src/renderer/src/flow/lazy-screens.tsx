@@ -23,6 +23,9 @@ export const CodeEntryScreen = lazy(() => loadLaterScreens().then((m) => ({ defa
 export const LocationScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LocationScreen })));
 export const SignedInScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.SignedInScreen })));
 export const LockScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LockScreen })));
+export const PasswordResetScreen = lazy(() =>
+  loadLaterScreens().then((m) => ({ default: m.PasswordResetScreen })),
+);
 
 /** Shown in place of a screen whose code is still on its way. */
 export function ScreenLoading() {

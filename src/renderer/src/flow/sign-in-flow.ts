@@ -35,6 +35,7 @@ export interface SignedInSession {
 
 export type SignInState =
   | { step: 'login'; username: string; message?: FlowMessage }
+  | { step: 'reset'; username: string }
   | { step: 'verify'; pending: PendingChallenge; lastSent?: SentCode }
   | { step: 'code'; pending: PendingChallenge; sent: SentCode }
   | { step: 'location'; session: SignedInSession }
@@ -50,13 +51,16 @@ export type SignInEvent =
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
   | { type: 'restart'; message?: FlowMessage }
-  | { type: 'signedOut' };
+  | { type: 'signedOut' }
+  | { type: 'forgotPassword'; username: string }
+  | { type: 'resetEnded'; username: string; message?: FlowMessage };
 
 export const initialSignInState: SignInState = { step: 'login', username: '' };
 
 function usernameOf(state: SignInState): string {
   switch (state.step) {
     case 'login':
+    case 'reset':
       return state.username;
     case 'verify':
     case 'code':
@@ -128,6 +132,16 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
       return {
         step: 'login',
         username: usernameOf(state),
+        ...(event.message ? { message: event.message } : {}),
+      };
+    case 'forgotPassword':
+      if (state.step !== 'login') return state;
+      return { step: 'reset', username: event.username };
+    case 'resetEnded':
+      if (state.step !== 'reset') return state;
+      return {
+        step: 'login',
+        username: event.username,
         ...(event.message ? { message: event.message } : {}),
       };
     case 'signedOut':

@@ -13,15 +13,16 @@ interface LoginScreenProps {
   initialUsername: string;
   message?: FlowMessage;
   onLoggedIn(username: string, response: LoginResponse): void;
+  /** "Forgot your password?": a code to a verified contact, then a new password. */
+  onForgotPassword(username: string): void;
 }
 
-export function LoginScreen({ initialUsername, message, onLoggedIn }: LoginScreenProps) {
+export function LoginScreen({ initialUsername, message, onLoggedIn, onForgotPassword }: LoginScreenProps) {
   const login = useLogin();
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<LoginFailureView>();
   const [showCarriedMessage, setShowCarriedMessage] = useState(true);
-  const [forgotOpen, setForgotOpen] = useState(false);
   const usernameField = useRef<HTMLInputElement>(null);
   const passwordField = useRef<HTMLInputElement>(null);
   // The first empty field: the password when the flow brought the user back with their User ID.
@@ -77,22 +78,16 @@ export function LoginScreen({ initialUsername, message, onLoggedIn }: LoginScree
         </button>
       </form>
       <p>
-        {/* biome-ignore lint/a11y/useValidAnchor: the seed's words call it a link; it points at and opens the in-page note. */}
+        {/* biome-ignore lint/a11y/useValidAnchor: the seed's words call it a link, and it leads to the reset screens. */}
         <a
-          href="#forgot-password"
-          aria-expanded={forgotOpen}
-          aria-controls="forgot-password"
+          href="#reset-password"
           onClick={(event) => {
             event.preventDefault();
-            setForgotOpen((open) => !open);
+            onForgotPassword(username.trim());
           }}
         >
           Forgot your password?
         </a>
-      </p>
-      <p id="forgot-password" className="note" hidden={!forgotOpen}>
-        Your practice's account manager resets passwords. Ask them for a new one; WRSAuth staff will never ask
-        for your password.
       </p>
     </Screen>
   );
