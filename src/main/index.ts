@@ -30,11 +30,12 @@ const RENDERER_ROOT = path.join(here, '../renderer');
 const PRELOAD = path.join(here, '../preload/index.cjs');
 
 /**
- * The bundled server's entry. Packaging decides the built path later; in development it is server/main.ts
- * through tsx (see embedded-server.ts about better-sqlite3 and Electron's ABI).
+ * The bundled server's entry. Packaged, it is server/main.js inside app.asar (scripts/stage-app.mjs bundles
+ * it; its native modules come from app.asar.unpacked); in development it is server/main.ts through tsx (see
+ * embedded-server.ts about better-sqlite3 and Electron's ABI).
  */
 function serverEntry(): { entry: string; execArgv: string[] } {
-  if (app.isPackaged) return { entry: path.join(process.resourcesPath, 'server', 'main.js'), execArgv: [] };
+  if (app.isPackaged) return { entry: path.join(app.getAppPath(), 'server', 'main.js'), execArgv: [] };
   return { entry: path.join(app.getAppPath(), 'server', 'main.ts'), execArgv: ['--import', 'tsx'] };
 }
 
