@@ -14,6 +14,7 @@ import * as dialogChannel from './ipc/dialog';
 import * as keychainChannel from './ipc/keychain';
 import * as managedSettingsChannel from './ipc/managed-settings';
 import * as serverInfoChannel from './ipc/server-info';
+import { LogFile, lineWriter, teeConsole } from './log-file';
 import { platformSources, watchedFolders } from './managed/sources';
 import { ManagedSettingsStore } from './managed/store';
 import {
@@ -48,6 +49,11 @@ function serverEntry(): { entry: string; execArgv: string[] } {
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
+
+// Logs on disk for IT's support bundle (docs/it-deployment.md), every line redacted.
+const LOG_DIR = path.join(app.getPath('userData'), 'logs');
+teeConsole(new LogFile(path.join(LOG_DIR, 'main.log')));
+const serverLog = new LogFile(path.join(LOG_DIR, 'server.log'));
 
 // `npm run dev` serves the renderer from Vite on loopback; a packaged app always shows app://wrsauth.
 const devRenderer = devRendererUrl(process.env, app.isPackaged);
@@ -94,7 +100,11 @@ async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> 
     managed: { serverUrl: managed.values.serverUrl, label: managed.sources.serverUrl ?? 'managed settings' },
   });
   if (choice.source !== 'embedded') return choice;
-  embedded ??= await startEmbeddedServer({ ...serverEntry(), userData: app.getPath('userData') });
+  embedded ??= await startEmbeddedServer({
+    ...serverEntry(),
+    userData: app.getPath('userData'),
+    output: lineWriter(serverLog),
+  });
   return { url: embedded.url, source: 'embedded' };
 }
 
