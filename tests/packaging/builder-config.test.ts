@@ -135,8 +135,8 @@ describe('native modules and the staged app', () => {
     expect(config.npmRebuild).toBe(false);
   });
 
-  it('publishes no update feed of its own: the feed comes from managed settings', () => {
-    expect(config.publish).toBeNull();
+  it('names only an unreachable (.invalid) generic feed, so latest*.yml is written but the feed comes from managed settings', () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: 'https://updates.invalid/wrsauth' });
   });
 });
 
