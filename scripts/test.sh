@@ -30,6 +30,13 @@ fi
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
 npx playwright test || status=1
 
+echo "== installers (npm run dist:dir): an unpacked app where an Electron binary exists, else one line why not"
+if node -e "import('./scripts/electron-binary.mjs').then((m) => process.exit('path' in m.findElectronBinary() ? 0 : 1))"; then
+  echo "   (an Electron binary exists: run npm run dist:dir yourself; it installs and rebuilds the staged app)"
+else
+  npm run --silent dist:dir || status=1
+fi
+
 echo "== desktop end-to-end tests (Playwright _electron)"
 reports=(vitest.json playwright.json)
 if node -e "import('./scripts/electron-binary.mjs').then((m) => process.exit('path' in m.findElectronBinary() ? 0 : 1))"; then
