@@ -65,13 +65,19 @@ describe('About panel', () => {
     expect(within(table).getAllByRole('row')).toHaveLength(4);
   });
 
-  it('says when nothing is managed (and a browser has nothing managed)', async () => {
-    const { user } = renderApp();
+  it('says when nothing is managed', async () => {
+    const { user } = renderApp({ bridge: desktopWith({}) });
     await user.click(await screen.findByText('About WRSAuth'));
     expect(
       screen.getByText('No settings on this computer are managed by your IT department.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('is not shown in a browser, which has no managed settings', async () => {
+    renderApp();
+    await screen.findByLabelText('User ID');
+    expect(screen.queryByText('About WRSAuth')).not.toBeInTheDocument();
   });
 
   it('shows which managed sources were ignored and why, for IT support', async () => {

@@ -103,6 +103,7 @@ function tightestIdleLockMs(deploymentMs: number | undefined, managedMinutes: nu
 
 function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
   const api = useMemo(() => createApiClient(server.url), [server.url]);
+  const bridge = useBridge();
   const managed = useManagedSettings().values;
   // IT may forbid remembering workstations: then the flow offers no "Remember this workstation".
   const keychainInForce =
@@ -117,8 +118,9 @@ function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
       </main>
       <footer className="server">
         Server: <span className="url">{server.url}</span> ({SOURCE_WORDS[server.source]})
-        <AboutPanel server={server} sourceWords={SOURCE_WORDS[server.source]} />
       </footer>
+      {/* The desktop client only: a browser has no managed settings to show. */}
+      {bridge.kind === 'electron' && <AboutPanel server={server} sourceWords={SOURCE_WORDS[server.source]} />}
     </ApiClientProvider>
   );
 }
