@@ -18,7 +18,7 @@ type Config = Record<string, unknown> & {
   win: { target: Array<{ target: string }> };
   nsis: Record<string, unknown>;
   msi: Record<string, unknown>;
-  mac: Record<string, unknown> & { target: Array<{ target: string }> };
+  mac: Record<string, unknown> & { target: string[] };
   linux: { target: string[] };
   electronFuses: Record<string, boolean>;
   asarUnpack: string[];
@@ -78,7 +78,7 @@ describe('targets for IT deployment', () => {
   });
 
   it('builds a hardened-runtime DMG and zip on macOS with entitlements from build/', () => {
-    expect(config.mac.target.map((t) => t.target).sort()).toEqual(['dmg', 'zip']);
+    expect([...config.mac.target].sort()).toEqual(['dmg', 'zip']);
     expect(config.mac.hardenedRuntime).toBe(true);
     for (const key of ['entitlements', 'entitlementsInherit']) {
       const file = config.mac[key] as string;
@@ -104,6 +104,11 @@ describe('targets for IT deployment', () => {
 
   it('builds AppImage, deb and rpm on Linux', () => {
     expect([...config.linux.target].sort()).toEqual(['AppImage', 'deb', 'rpm']);
+  });
+
+  it('has the rpm depend on libsecret, which the keychain needs (the deb gets it by default)', () => {
+    expect((config.rpm as { depends: string[] }).depends).toContain('libsecret');
+    expect((config as { deb?: { depends?: string[] } }).deb?.depends).toBeUndefined();
   });
 });
 
