@@ -5,6 +5,8 @@ export declare function builderArgs(options: {
   env: Record<string, string | undefined>;
   electronDist: string;
   electronVersion: string;
+  stageDir?: string;
+  outputDir?: string;
 }): string[];
 export declare function noElectronLine(mode: string, missing: string): string;
 export declare function electronDistOf(binary: string, platform?: NodeJS.Platform): string;

@@ -38,9 +38,11 @@ export const AZURE_SETTINGS = {
  * The electron-builder arguments for a mode. Only names and switches go on the command line: certificates
  * and passwords stay in the environment, where electron-builder reads them.
  */
-export function builderArgs({ mode, env, electronDist, electronVersion }) {
+export function builderArgs({ mode, env, electronDist, electronVersion, stageDir, outputDir }) {
   if (!MODES.includes(mode)) throw new Error(`unknown mode ${mode}; use one of ${MODES.join(', ')}`);
   const args = [`-c.electronDist=${electronDist}`, `-c.electronVersion=${electronVersion}`];
+  if (stageDir) args.push(`-c.directories.app=${stageDir}`);
+  if (outputDir) args.push(`-c.directories.output=${outputDir}`);
   if (mode === 'dir') args.unshift('--dir');
   if (mode === 'release') args.push('-c.forceCodeSigning=true');
   const azure = Object.entries(AZURE_SETTINGS).filter(([name]) => env[name]);
@@ -82,11 +84,15 @@ async function main(mode) {
     return mode === 'release' ? 1 : 0;
   }
   const version = electronVersion();
+  // WRSAUTH_STAGE_DIR and WRSAUTH_DIST_DIR move release/app and dist/ elsewhere (the packaging test does).
+  const stageDir = process.env.WRSAUTH_STAGE_DIR || undefined;
   const args = builderArgs({
     mode,
     env: process.env,
     electronDist: electronDistOf(electron.path),
     electronVersion: version,
+    stageDir,
+    outputDir: process.env.WRSAUTH_DIST_DIR || undefined,
   });
   if (process.env.WRSAUTH_DIST_DRY_RUN) {
     console.log(`would run: electron-builder ${args.join(' ')}`);
@@ -99,6 +105,7 @@ async function main(mode) {
   // WRSAUTH_STAGE_OFFLINE=1 installs the staged packages from npm's cache only; WRSAUTH_SKIP_NATIVE_REBUILD=1
   // leaves them unbuilt (the packaging test's fake Electron cannot load them anyway).
   await stageApp({
+    stageDir,
     offline: Boolean(process.env.WRSAUTH_STAGE_OFFLINE),
     rebuildFor: process.env.WRSAUTH_SKIP_NATIVE_REBUILD ? undefined : version,
   });
