@@ -148,10 +148,16 @@ async function start(): Promise<void> {
     mainWindow = undefined;
   });
 
+  // One change at a time, in order: two quick edits must not start two embedded servers.
+  let applying = Promise.resolve();
   managedSettings.onChange((next, previous) => {
-    onManagedChange(next, previous).catch((error: unknown) =>
-      console.error(`[managed] could not apply a change: ${error instanceof Error ? error.message : error}`),
-    );
+    applying = applying
+      .then(() => onManagedChange(next, previous))
+      .catch((error: unknown) =>
+        console.error(
+          `[managed] could not apply a change: ${error instanceof Error ? error.message : error}`,
+        ),
+      );
   });
   void updates.apply(managed.values);
 }
