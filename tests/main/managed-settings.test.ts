@@ -158,6 +158,17 @@ describe('macOS: configuration profile over the file', () => {
     expect(info.sources.supportContact).toBe(file);
   });
 
+  it("ignores the profile's own Payload* bookkeeping keys rather than the whole profile", async () => {
+    const { profileSource } = await import('../../src/main/managed/sources');
+    const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
+    write(plist, 'binary plist stand-in');
+    const toJson = async () =>
+      JSON.stringify({ PayloadUUID: 'A1B2', PayloadVersion: 1, supportContact: 'ext. 4410' });
+    const info = await loadManagedSettings([profileSource(toJson, plist)], log);
+    expect(info.values).toEqual({ supportContact: 'ext. 4410' });
+    expect(logs).toEqual([]);
+  });
+
   it('refuses a profile plist that a user could have written', async () => {
     const { profileSource } = await import('../../src/main/managed/sources');
     const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');

@@ -101,6 +101,12 @@ export const plutilToJson: PlistToJson = (file) =>
     );
   });
 
+/** A profile's own bookkeeping (PayloadUUID, PayloadVersion…) may come along; it is not a setting. */
+function withoutPayloadKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('Payload')));
+}
+
 /** The configuration profile's preferences; macOS writes them root-owned, and that is checked too. */
 export function profileSource(
   toJson: PlistToJson,
@@ -119,11 +125,13 @@ export function profileSource(
       }
       const problem = managedFileProblem(stats, 'darwin');
       if (problem) return { state: 'refused', reason: problem };
+      let value: unknown;
       try {
-        return { state: 'ok', value: JSON.parse(await toJson(file)) };
+        value = JSON.parse(await toJson(file));
       } catch {
         return { state: 'refused', reason: 'plutil could not convert it to JSON' };
       }
+      return { state: 'ok', value: withoutPayloadKeys(value) };
     },
   };
 }
