@@ -77,6 +77,19 @@ describe('targets for IT deployment', () => {
     expect(config.msi.upgradeCode).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
   });
 
+  it('documents the silent installs these settings allow, in the config and the IT guide', () => {
+    const yml = fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/it-deployment.md'), 'utf8');
+    for (const text of [yml, guide]) {
+      expect(text).toMatch(/WRSAuth-Setup-[^\s]+\.exe \/S \/allusers/);
+      expect(text).toMatch(/msiexec \/i WRSAuth-[^\s]+\.msi \/quiet[^\n]*ALLUSERS=1/);
+      expect(text).toMatch(/Uninstall WRSAuth\.exe"? \/S \/allusers/);
+      expect(text).toMatch(/msiexec \/x /);
+    }
+    // The uninstaller name the guide gives is the one NSIS writes, which updates.ts also looks for.
+    expect(config.productName).toBe('WRSAuth');
+  });
+
   it('builds a hardened-runtime DMG and zip on macOS with entitlements from build/', () => {
     expect([...config.mac.target].sort()).toEqual(['dmg', 'zip']);
     expect(config.mac.hardenedRuntime).toBe(true);
