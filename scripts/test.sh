@@ -14,6 +14,8 @@ npm run --silent typecheck || status=1
 
 echo "== build the web client"
 npx vite build --config src/renderer/vite.config.ts --logLevel warn || status=1
+echo "== build the desktop client (out/main, out/preload), before the tests that pack it run beside the others"
+npx electron-vite build --logLevel warn || status=1
 
 echo "== unit, integration and component tests (vitest), in a D-Bus session with an unlocked keychain;"
 echo "   the server tests run on SQLite and again on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
