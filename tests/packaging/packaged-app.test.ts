@@ -116,6 +116,7 @@ describe('npm run dist:dir with an Electron binary', () => {
       '/server/main.js',
       '/node_modules/fastify/package.json',
       '/node_modules/better-sqlite3/package.json',
+      '/node_modules/electron-updater/package.json',
     ]) {
       expect(listing).toContain(file);
     }
