@@ -40,7 +40,7 @@ describe('npm scripts', () => {
   });
 
   it('depends on electron-builder 26.17 for building and electron-updater at run time', () => {
-    expect(packageJson.devDependencies['electron-builder']).toMatch(/^\^?26\.17\./);
+    expect(packageJson.devDependencies['electron-builder']).toMatch(/^[~^]?26\.17\./);
     expect(packageJson.dependencies['electron-updater']).toBeDefined();
   });
 });
