@@ -14,6 +14,8 @@ npm run --silent typecheck || status=1
 
 echo "== build the web client"
 npx vite build --config src/renderer/vite.config.ts --logLevel warn || status=1
+echo "== build the desktop client (out/main, out/preload), before the tests that pack it run beside the others"
+npx electron-vite build --logLevel warn || status=1
 
 echo "== unit, integration and component tests (vitest), in a D-Bus session with an unlocked keychain;"
 echo "   the server tests run on SQLite and again on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
@@ -29,6 +31,13 @@ fi
 
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
 npx playwright test || status=1
+
+echo "== installers (npm run dist:dir): an unpacked app where an Electron binary exists, else one line why not"
+if node -e "import('./scripts/electron-binary.mjs').then((m) => process.exit('path' in m.findElectronBinary() ? 0 : 1))"; then
+  echo "   (an Electron binary exists: run npm run dist:dir yourself; it installs and rebuilds the staged app)"
+else
+  npm run --silent dist:dir || status=1
+fi
 
 echo "== desktop end-to-end tests (Playwright _electron)"
 reports=(vitest.json playwright.json)

@@ -22,24 +22,26 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface AppProtocolOptions {
   /** The built renderer, e.g. out/renderer. */
   root: string;
-  contentSecurityPolicy: string;
+  /** A getter when the server, and so the CSP, can change while the app runs. */
+  contentSecurityPolicy: string | (() => string);
 }
 
 /** For `protocol.handle('app', ...)`. */
 export function createAppProtocolHandler(
   options: AppProtocolOptions,
 ): (request: Request) => Promise<Response> {
-  const baseHeaders = {
-    'content-security-policy': options.contentSecurityPolicy,
+  const csp = options.contentSecurityPolicy;
+  const baseHeaders = () => ({
+    'content-security-policy': typeof csp === 'function' ? csp() : csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
-  };
+  });
   const rootReal = fs.realpath(options.root).catch(() => path.resolve(options.root));
   const refuse = (status: number, reason: string) =>
     new Response(reason, {
       status,
-      headers: { ...baseHeaders, 'content-type': 'text/plain; charset=utf-8' },
+      headers: { ...baseHeaders(), 'content-type': 'text/plain; charset=utf-8' },
     });
 
   return async (request) => {
@@ -53,7 +55,7 @@ export function createAppProtocolHandler(
       return refuse(404, 'Not found');
     }
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    const headers = { ...baseHeaders, 'content-type': type, 'cache-control': 'no-cache' };
+    const headers = { ...baseHeaders(), 'content-type': type, 'cache-control': 'no-cache' };
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
   };
 }

@@ -18,12 +18,20 @@ export interface ServerProcess {
   readonly pid: number | undefined;
   kill(): boolean;
   once(event: 'exit', listener: (code: number) => void): unknown;
+  /** With stdio 'pipe'. */
+  readonly stdout?: NodeJS.ReadableStream | null;
+  readonly stderr?: NodeJS.ReadableStream | null;
 }
 
 export type ForkServer = (
   entry: string,
   args: string[],
-  options: { env: Record<string, string>; execArgv?: string[]; serviceName?: string; stdio?: 'inherit' },
+  options: {
+    env: Record<string, string>;
+    execArgv?: string[];
+    serviceName?: string;
+    stdio?: 'inherit' | 'pipe';
+  },
 ) => ServerProcess;
 
 export interface EmbeddedServerOptions {
@@ -36,6 +44,8 @@ export interface EmbeddedServerOptions {
   env?: Record<string, string | undefined>;
   fork?: ForkServer;
   readyTimeoutMs?: number;
+  /** Receives the server's stdout and stderr (for the log file); without it they are inherited. */
+  output?: (chunk: Buffer | string) => void;
 }
 
 export interface EmbeddedServer {
@@ -83,8 +93,12 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     env: serverEnvironment(options.env ?? process.env, port, options.userData),
     execArgv: options.execArgv,
     serviceName: 'WRSAuth verification server',
-    stdio: 'inherit',
+    stdio: options.output ? 'pipe' : 'inherit',
   });
+  if (options.output) {
+    child.stdout?.on('data', options.output);
+    child.stderr?.on('data', options.output);
+  }
 
   let exitCode: number | undefined;
   const exited = new Promise<void>((resolve) =>

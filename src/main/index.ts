@@ -6,12 +6,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow, dialog, protocol, session } from 'electron';
 import type { ServerInfo } from '../shared/ipc';
+import type { ManagedSettingsInfo } from '../shared/managed-settings';
 import { createAppProtocolHandler } from './app-protocol';
 import { type EmbeddedServer, startEmbeddedServer } from './embedded-server';
 import * as deviceChannel from './ipc/device';
 import * as dialogChannel from './ipc/dialog';
 import * as keychainChannel from './ipc/keychain';
+import * as managedSettingsChannel from './ipc/managed-settings';
 import * as serverInfoChannel from './ipc/server-info';
+import { LogFile, lineWriter, teeConsole } from './log-file';
+import { platformSources, watchedFolders } from './managed/sources';
+import { ManagedSettingsStore } from './managed/store';
 import {
   APP_SCHEME,
   buildContentSecurityPolicy,
@@ -22,6 +27,7 @@ import {
 } from './security';
 import { selectServer, USER_SETTINGS_FILE_NAME } from './server-selection';
 import { openTokenVault } from './token-vault';
+import { installKind, loadElectronUpdater, UpdateController } from './updates';
 import { createMainWindow } from './window';
 
 // out/main/index.js → out/renderer and out/preload/index.cjs (electron-vite's layout).
@@ -30,11 +36,12 @@ const RENDERER_ROOT = path.join(here, '../renderer');
 const PRELOAD = path.join(here, '../preload/index.cjs');
 
 /**
- * The bundled server's entry. Packaging decides the built path later; in development it is server/main.ts
- * through tsx (see embedded-server.ts about better-sqlite3 and Electron's ABI).
+ * The bundled server's entry. Packaged, it is server/main.js inside app.asar (scripts/stage-app.mjs bundles
+ * it; its native modules come from app.asar.unpacked); in development it is server/main.ts through tsx (see
+ * embedded-server.ts about better-sqlite3 and Electron's ABI).
  */
 function serverEntry(): { entry: string; execArgv: string[] } {
-  if (app.isPackaged) return { entry: path.join(process.resourcesPath, 'server', 'main.js'), execArgv: [] };
+  if (app.isPackaged) return { entry: path.join(app.getAppPath(), 'server', 'main.js'), execArgv: [] };
   return { entry: path.join(app.getAppPath(), 'server', 'main.ts'), execArgv: ['--import', 'tsx'] };
 }
 
@@ -43,38 +50,96 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
+// Logs on disk for IT's support bundle (docs/it-deployment.md), every line redacted.
+const LOG_DIR = path.join(app.getPath('userData'), 'logs');
+teeConsole(new LogFile(path.join(LOG_DIR, 'main.log')));
+const serverLog = new LogFile(path.join(LOG_DIR, 'server.log'));
+
 // `npm run dev` serves the renderer from Vite on loopback; a packaged app always shows app://wrsauth.
 const devRenderer = devRendererUrl(process.env, app.isPackaged);
 trustDevRenderer(devRenderer);
 
 let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
+let serverInfo: ServerInfo | undefined;
 
-async function start(): Promise<void> {
+// IT's settings (Group Policy, configuration profile, root-owned file), reread while the app runs.
+const managedInputs = { platform: process.platform, env: process.env };
+const managedSettings = new ManagedSettingsStore({
+  sources: platformSources(managedInputs),
+  watchFolders: watchedFolders(managedInputs),
+});
+
+const updates = new UpdateController({
+  kind: installKind({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    execPath: process.execPath,
+    env: process.env,
+  }),
+  loadUpdater: loadElectronUpdater,
+  askToDownload: async (version) => {
+    const answer = await dialog.showMessageBox({
+      type: 'info',
+      buttons: ['Download', 'Later'],
+      defaultId: 0,
+      cancelId: 1,
+      message: `WRSAuth ${version} is available.`,
+      detail: 'It downloads now and installs the next time WRSAuth quits.',
+    });
+    return answer.response === 0;
+  },
+});
+
+/** The server for these managed settings: the environment, IT's serverUrl, the user's, or the embedded one. */
+async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> {
   const choice = selectServer({
     env: process.env,
     platform: process.platform,
     userSettingsFile: path.join(app.getPath('userData'), USER_SETTINGS_FILE_NAME),
+    managed: { serverUrl: managed.values.serverUrl, label: managed.sources.serverUrl ?? 'managed settings' },
   });
-  let serverInfo: ServerInfo;
-  if (choice.source === 'embedded') {
-    embedded = await startEmbeddedServer({ ...serverEntry(), userData: app.getPath('userData') });
-    serverInfo = { url: embedded.url, source: 'embedded' };
-  } else {
-    serverInfo = choice;
-  }
+  if (choice.source !== 'embedded') return choice;
+  embedded ??= await startEmbeddedServer({
+    ...serverEntry(),
+    userData: app.getPath('userData'),
+    output: lineWriter(serverLog),
+  });
+  return { url: embedded.url, source: 'embedded' };
+}
+
+/** IT changed the managed settings: a new server reloads the window onto it (signing in again). */
+async function onManagedChange(next: ManagedSettingsInfo, previous: ManagedSettingsInfo): Promise<void> {
+  await updates.apply(next.values);
+  if (next.values.serverUrl === previous.values.serverUrl) return;
+  const server = await resolveServer(next);
+  if (server.url === serverInfo?.url) return;
+  console.warn(`[managed] the server changed to ${server.url}; reloading the window`);
+  serverInfo = server;
+  mainWindow?.webContents.reload();
+}
+
+async function start(): Promise<void> {
+  const managed = await managedSettings.start();
+  serverInfo = await resolveServer(managed);
+  const currentServer = () => serverInfo as ServerInfo;
 
   denyAllPermissions(session.defaultSession);
   protocol.handle(
     APP_SCHEME,
     createAppProtocolHandler({
       root: RENDERER_ROOT,
-      contentSecurityPolicy: buildContentSecurityPolicy(serverInfo.url),
+      contentSecurityPolicy: () => buildContentSecurityPolicy(currentServer().url),
     }),
   );
 
-  serverInfoChannel.initialize(serverInfo);
-  keychainChannel.initialize({ vault: await openTokenVault(), serverUrl: serverInfo.url });
+  serverInfoChannel.initialize(currentServer);
+  keychainChannel.initialize({
+    vault: await openTokenVault(),
+    serverUrl: () => currentServer().url,
+    allowRemember: () => managedSettings.current.values.allowRememberWorkstation !== false,
+  });
+  managedSettingsChannel.initialize(() => managedSettings.current);
   deviceChannel.initialize();
   dialogChannel.initialize();
 
@@ -82,6 +147,19 @@ async function start(): Promise<void> {
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });
+
+  // One change at a time, in order: two quick edits must not start two embedded servers.
+  let applying = Promise.resolve();
+  managedSettings.onChange((next, previous) => {
+    applying = applying
+      .then(() => onManagedChange(next, previous))
+      .catch((error: unknown) =>
+        console.error(
+          `[managed] could not apply a change: ${error instanceof Error ? error.message : error}`,
+        ),
+      );
+  });
+  void updates.apply(managed.values);
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -100,6 +178,8 @@ if (!app.requestSingleInstanceLock()) {
 
   let stopped = false;
   app.on('before-quit', (event) => {
+    managedSettings.stop();
+    updates.stop();
     if (stopped || !embedded) return;
     event.preventDefault();
     const server = embedded;

@@ -33,6 +33,11 @@ export interface SelectionInputs {
   userSettingsFile: string;
   /** Defaults to the platform's managed settings path. */
   managedSettingsFile?: string;
+  /**
+   * The managed settings already read from every IT source (src/main/managed): when given, its serverUrl is
+   * used instead of reading managedSettingsFile here.
+   */
+  managed?: { serverUrl: string | undefined; label: string };
   fs?: SelectionFs;
   log?: (line: string) => void;
 }
@@ -82,9 +87,16 @@ export function managedFileProblem(stats: nodeFs.Stats, platform: NodeJS.Platfor
   return undefined;
 }
 
-type Read = { state: 'absent' } | { state: 'refused'; reason: string } | { state: 'ok'; value: unknown };
+export type Read =
+  | { state: 'absent' }
+  | { state: 'refused'; reason: string }
+  | { state: 'ok'; value: unknown };
 
-function readManaged(file: string, platform: NodeJS.Platform, fs: SelectionFs): Read {
+/**
+ * A managed settings file's JSON, read only when it may be trusted (managedFileProblem, checked before the
+ * open and again on the descriptor actually read).
+ */
+export function readManaged(file: string, platform: NodeJS.Platform, fs: SelectionFs = nodeFs): Read {
   let linkStats: nodeFs.Stats;
   try {
     linkStats = fs.lstatSync(file);
@@ -158,11 +170,20 @@ export function selectServer(inputs: SelectionInputs): ServerChoice {
         return raw === undefined || raw === '' ? { state: 'absent' } : { state: 'ok', value: raw };
       },
     },
-    {
-      source: 'managed',
-      label: `managed settings ${managedFile}`,
-      read: () => serverUrlFrom(readManaged(managedFile, inputs.platform, fs)),
-    },
+    inputs.managed
+      ? {
+          source: 'managed',
+          label: inputs.managed.label,
+          read: () =>
+            inputs.managed?.serverUrl === undefined
+              ? { state: 'absent' }
+              : { state: 'ok', value: inputs.managed.serverUrl },
+        }
+      : {
+          source: 'managed',
+          label: `managed settings ${managedFile}`,
+          read: () => serverUrlFrom(readManaged(managedFile, inputs.platform, fs)),
+        },
     {
       source: 'user',
       label: `user settings ${inputs.userSettingsFile}`,

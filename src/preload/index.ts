@@ -15,6 +15,7 @@ export const channels: { readonly [K in IpcName]: IpcContract[K]['channel'] } = 
   saveDeviceToken: 'keychain:save',
   forgetDeviceToken: 'keychain:forget',
   getDeviceName: 'device:name',
+  getManagedSettings: 'managed:settings',
   chooseTarget: 'dialog:choose-target',
 };
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DeliveryTarget } from './api';
+import { ManagedSettingsInfo } from './managed-settings';
 
 export const APP_ORIGIN = 'app://wrsauth';
 
@@ -46,6 +47,8 @@ export const ipcContract = {
   },
   /** This computer's name, sent when remembering it so the practice can tell its workstations apart. */
   getDeviceName: { channel: 'device:name', input: z.void(), output: DeviceName },
+  /** IT's managed settings in force and where each came from, for the About panel and the policies they set. */
+  getManagedSettings: { channel: 'managed:settings', input: z.void(), output: ManagedSettingsInfo },
   /** The native target chooser; null when the user cancels. */
   chooseTarget: {
     channel: 'dialog:choose-target',

@@ -40,6 +40,7 @@ export const session = {
 };
 
 export class FakeWebContents extends EventEmitter {
+  readonly reload = vi.fn();
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;

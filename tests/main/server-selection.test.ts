@@ -223,3 +223,28 @@ describe('managed settings paths', () => {
     expect(managedSettingsPath('linux', {})).toBe('/etc/wrsauth/managed-settings.json');
   });
 });
+
+describe('server selection with managed settings read from every IT source (src/main/managed)', () => {
+  it('uses the managed serverUrl and its label instead of reading the file itself', () => {
+    write(managed, { serverUrl: 'https://file.example.org' });
+    const choice = select({
+      managed: {
+        serverUrl: 'https://policy.example.org/',
+        label: 'Group Policy (HKLM\\SOFTWARE\\Policies\\WRSAuth)',
+      },
+    });
+    expect(choice).toEqual({ source: 'managed', url: 'https://policy.example.org' });
+    expect(logs).toContain(
+      '[server] using https://policy.example.org from Group Policy (HKLM\\SOFTWARE\\Policies\\WRSAuth)',
+    );
+  });
+
+  it('falls through to the user settings when no managed source sets serverUrl', () => {
+    write(managed, { serverUrl: 'https://file.example.org' });
+    write(user, { serverUrl: 'https://user.example.org' });
+    expect(select({ managed: { serverUrl: undefined, label: 'managed settings' } })).toEqual({
+      source: 'user',
+      url: 'https://user.example.org',
+    });
+  });
+});

@@ -14,6 +14,11 @@ function fakeDesktopApi(): DesktopApi {
     forgetDeviceToken: vi.fn(async () => undefined),
     getDeviceName: vi.fn(async () => 'FRONT-DESK-1'),
     chooseTarget: vi.fn(async () => 'email'),
+    getManagedSettings: vi.fn(async () => ({
+      values: { supportContact: 'ext. 4410' },
+      sources: { supportContact: '/etc/wrsauth/managed-settings.json' },
+      ignored: [],
+    })),
   };
 }
 
@@ -26,6 +31,8 @@ describe('ClientBridge', () => {
     expect(await bridge.loadDeviceToken('ckiplock')).toBeNull();
     expect(window.localStorage.length).toBe(0);
     expect(bridge.chooseTarget).toBeUndefined();
+    // Nothing is managed in a browser: no About entries, no IT policies beyond the practice's own.
+    expect(bridge.managedSettings).toBeUndefined();
   });
 
   it('picks the browser bridge when there is no preload', () => {
@@ -58,5 +65,7 @@ describe('ClientBridge', () => {
     expect(desktop.loadDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock' });
     expect(desktop.saveDeviceToken).toHaveBeenCalledWith({ username: 'ckiplock', token: 'new-token' });
     expect(desktop.chooseTarget).toHaveBeenCalledWith({ targets: [SMS_TARGET, EMAIL_TARGET] });
+    expect(await bridge.managedSettings?.()).toMatchObject({ values: { supportContact: 'ext. 4410' } });
+    expect(desktop.getManagedSettings).toHaveBeenCalledWith();
   });
 });

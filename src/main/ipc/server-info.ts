@@ -2,6 +2,7 @@
 import type { ServerInfo } from '../../shared/ipc';
 import { handle } from './handle';
 
-export function initialize(serverInfo: ServerInfo): void {
-  handle('getServerInfo', () => serverInfo);
+/** The server in use; a getter when it can change while the app runs (IT changed the managed serverUrl). */
+export function initialize(serverInfo: ServerInfo | (() => ServerInfo)): void {
+  handle('getServerInfo', () => (typeof serverInfo === 'function' ? serverInfo() : serverInfo));
 }

@@ -6,6 +6,8 @@ import { createApiClient } from './api/client';
 import { BridgeProvider, useBridge } from './bridge/bridge-context';
 import type { ClientBridge, ClientServerInfo, ClientServerSource } from './bridge/client-bridge';
 import { SignInFlow } from './flow/SignInFlow';
+import { REMEMBER_TURNED_OFF, useManagedSettings } from './managed/managed-settings';
+import { AboutPanel } from './screens/AboutPanel';
 
 export interface AppProps {
   /**
@@ -92,16 +94,33 @@ interface ConnectedAppProps {
   idleLockMs: number | undefined;
 }
 
+/** The shorter of the deployment's idle lock and IT's managed one; either only ever tightens the practice's. */
+function tightestIdleLockMs(deploymentMs: number | undefined, managedMinutes: number | undefined) {
+  const managedMs = managedMinutes === undefined ? undefined : managedMinutes * 60_000;
+  if (deploymentMs === undefined) return managedMs;
+  return managedMs === undefined ? deploymentMs : Math.min(deploymentMs, managedMs);
+}
+
 function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
   const api = useMemo(() => createApiClient(server.url), [server.url]);
+  const bridge = useBridge();
+  const managed = useManagedSettings().values;
+  // IT may forbid remembering workstations: then the flow offers no "Remember this workstation".
+  const keychainInForce =
+    managed.allowRememberWorkstation === false ? { available: false, reason: REMEMBER_TURNED_OFF } : keychain;
   return (
     <ApiClientProvider client={api}>
       <main className="app">
-        <SignInFlow keychain={keychain} idleLockMs={idleLockMs} />
+        <SignInFlow
+          keychain={keychainInForce}
+          idleLockMs={tightestIdleLockMs(idleLockMs, managed.idleLockMinutes)}
+        />
       </main>
       <footer className="server">
         Server: <span className="url">{server.url}</span> ({SOURCE_WORDS[server.source]})
       </footer>
+      {/* The desktop client only: a browser has no managed settings to show. */}
+      {bridge.kind === 'electron' && <AboutPanel server={server} sourceWords={SOURCE_WORDS[server.source]} />}
     </ApiClientProvider>
   );
 }

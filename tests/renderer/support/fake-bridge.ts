@@ -3,6 +3,7 @@
 import type { ClientBridge, ClientServerInfo } from '../../../src/renderer/src/bridge/client-bridge';
 import type { DeliveryTarget } from '../../../src/shared/api';
 import type { KeychainStatus } from '../../../src/shared/ipc';
+import type { ManagedSettingsInfo } from '../../../src/shared/managed-settings';
 import { SERVER_URL } from './fake-auth-server';
 
 export interface FakeBridgeOptions {
@@ -13,6 +14,8 @@ export interface FakeBridgeOptions {
   deviceName?: string;
   /** Electron only: what the native dialog answers (a target id, or null for Cancel). */
   choose?: (targets: DeliveryTarget[]) => string | null;
+  /** Electron only: IT's managed settings, as the main process would answer them (asked at every call). */
+  managed?: () => ManagedSettingsInfo;
 }
 
 export interface FakeBridge extends ClientBridge {
@@ -68,6 +71,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
       calls.chooseTarget.push(targets);
       return choose(targets);
     };
+    const managed = options.managed;
+    if (managed) bridge.managedSettings = async () => managed();
   }
   return bridge;
 }

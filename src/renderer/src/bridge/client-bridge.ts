@@ -4,6 +4,7 @@
  */
 import type { DeliveryTarget } from '../../../shared/api';
 import type { KeychainStatus, ServerSource } from '../../../shared/ipc';
+import type { ManagedSettingsInfo } from '../../../shared/managed-settings';
 
 /**
  * Where the server address came from. The desktop client reports one of the shared `ServerSource` values;
@@ -34,4 +35,6 @@ export interface ClientBridge {
    * the page lists the targets itself (the web client).
    */
   chooseTarget?: (targets: DeliveryTarget[]) => Promise<string | null>;
+  /** IT's managed settings and where each came from. Absent where nothing is managed (the web client). */
+  managedSettings?: () => Promise<ManagedSettingsInfo>;
 }

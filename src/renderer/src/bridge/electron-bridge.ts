@@ -19,5 +19,6 @@ export function createElectronBridge(desktop: DesktopApi): ClientBridge {
     forgetDeviceToken: (username) => desktop.forgetDeviceToken({ username }),
     deviceName: () => desktop.getDeviceName(),
     chooseTarget: (targets) => desktop.chooseTarget({ targets }),
+    managedSettings: () => desktop.getManagedSettings(),
   };
 }

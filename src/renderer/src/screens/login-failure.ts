@@ -5,6 +5,8 @@ export interface LoginFailureView {
   text: string;
   /** Epoch milliseconds until which trying again is pointless (a lock, a rate limit, a busy server). */
   retryUntil?: number;
+  /** The account is locked out: the screen names who to call when IT has set a support contact. */
+  locked?: boolean;
 }
 
 const WAITS: readonly string[] = [ErrorCode.accountLocked, ErrorCode.rateLimited, ErrorCode.serverBusy];
@@ -16,5 +18,7 @@ const WAITS: readonly string[] = [ErrorCode.accountLocked, ErrorCode.rateLimited
 export function loginFailureView(failure: ApiFailure, now: number = Date.now()): LoginFailureView {
   const text = failure.message || 'Sign-in failed. Please try again.';
   const wait = WAITS.includes(failure.error) && failure.retryAfter ? failure.retryAfter : 0;
-  return wait > 0 ? { text, retryUntil: now + wait * 1000 } : { text };
+  const view: LoginFailureView = wait > 0 ? { text, retryUntil: now + wait * 1000 } : { text };
+  if (failure.error === ErrorCode.accountLocked) view.locked = true;
+  return view;
 }
