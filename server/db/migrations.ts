@@ -168,6 +168,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'created_at']).execute();
       },
     },
+    '0004_self_service': {
+      // The authenticator app (its secret sealed under the server key; the last time step used, so a code
+      // cannot be replayed) and recovery codes (HMACs only, each used once).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('totp_factors')
+          .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addColumn('last_time_step', 'integer')
+          .execute();
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('code_hmac', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+      },
+    },
   };
 }
 

@@ -137,6 +137,26 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+/** A user's authenticator app (RFC 6238). Offered at sign-in only once confirmed with a code. */
+export interface TotpFactorTable {
+  user_id: string;
+  /** The base32 secret, AES-256-GCM under a key derived from the server key (see Keyring.seal). */
+  secret_sealed: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The newest 30 s time step whose code was accepted; codes of that step or earlier are refused. */
+  last_time_step: number | null;
+}
+
+/** One single-use recovery code, kept only as an HMAC under the server key. */
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hmac: string;
+  created_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -149,6 +169,8 @@ export interface Database {
   rate_limits: RateLimitTable;
   audit_events: AuditEventTable;
   outbox: OutboxTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
@@ -156,3 +178,5 @@ export type UserRow = Selectable<UserTable>;
 export type ChallengeRow = Selectable<ChallengeTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type TotpFactorRow = Selectable<TotpFactorTable>;

@@ -132,7 +132,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
   };
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
 }

@@ -11,7 +11,12 @@ import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
 import { AuthService } from './auth';
 import { DeliveryTracker } from './delivery-status';
+import { DeviceService } from './devices';
+import { Notifier } from './notices';
+import { ReadinessService } from './readiness';
+import { RecoveryCodeService } from './recovery-codes';
 import { SessionService } from './sessions';
+import { TotpService } from './totp';
 
 export interface ServiceOptions {
   db: Db;
@@ -39,10 +44,14 @@ export function createServices(options: ServiceOptions) {
   const audit = new AuditLog(db, clock, options.log);
   const sessions = new SessionService(db, clock);
   const delivery = new DeliveryTracker(db, clock, audit, options.smsReportsBack ?? false);
+  const keyring = new Keyring(options.key, options.previousKeys);
+  const totp = new TotpService(db, clock, keyring, audit);
+  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
+  const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
   const auth = new AuthService({
     db,
     clock,
-    keyring: new Keyring(options.key, options.previousKeys),
+    keyring,
     hasher,
     couriers: options.couriers,
     audit,
@@ -50,7 +59,26 @@ export function createServices(options: ServiceOptions) {
     delivery,
     loginLimitPerMinute: options.config.loginLimitPerMinute,
     retry: options.retry,
+    totp,
+    recoveryCodes,
+    notices,
   });
   const admin = new AdminService(db, clock, hasher, audit);
-  return { db, clock, hasher, audit, sessions, delivery, auth, admin };
+  const devices = new DeviceService(db, clock, audit);
+  const readiness = new ReadinessService(db, clock);
+  return {
+    db,
+    clock,
+    hasher,
+    audit,
+    sessions,
+    delivery,
+    auth,
+    admin,
+    devices,
+    totp,
+    recoveryCodes,
+    notices,
+    readiness,
+  };
 }

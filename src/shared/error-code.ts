@@ -20,6 +20,7 @@ export const ErrorCode = {
   tooManyAttempts: 'too_many_attempts',
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
+  conflict: 'conflict',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
