@@ -191,8 +191,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
       },
     },
+    '0005_allowed_factors': {
+      // Which second factors the practice offers at sign-in (the console's policy screen sets them).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('practices')
+          .addColumn('allowed_factors', 'text', (c) => c.notNull().defaultTo(DEFAULT_ALLOWED_FACTORS))
+          .execute();
+      },
+    },
   };
 }
+
+/** Every second factor, until an account manager narrows them. */
+export const DEFAULT_ALLOWED_FACTORS = 'sms,email,totp';
 
 /** Texts a practice may send in an hour unless its policy says otherwise. */
 export const DEFAULT_SMS_PER_HOUR = 200;

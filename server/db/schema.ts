@@ -2,7 +2,7 @@
  * Table types for Kysely. Times are ISO 8601 UTC strings (fixed width, so they compare correctly as text on
  * SQLite and PostgreSQL alike); booleans are 0/1 integers for the same reason.
  */
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export type PolicyMode = 'off' | 'optional' | 'required';
 
@@ -19,6 +19,8 @@ export interface PracticeTable {
   sms_per_hour: number;
   /** Country calling codes texts may go to, comma-separated ("1,44"); null for any. */
   sms_countries: string | null;
+  /** Second factors offered at sign-in, comma-separated from sms, email, totp (default: all three). */
+  allowed_factors: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }

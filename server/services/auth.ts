@@ -55,7 +55,7 @@ import { generateCode, isWellFormedCode, type Keyring, newSortableId } from '../
 import type { AuditLog, RequestContext } from './audit-log';
 import type { DeliveryTracker } from './delivery-status';
 import type { Notifier } from './notices';
-import { effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
+import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
 import type { SessionService } from './sessions';
 import { TOTP_TARGET, type TotpService } from './totp';
@@ -172,8 +172,12 @@ export class AuthService {
       }
     }
 
-    const targets: DeliveryTarget[] = targetsOf(user).map(publicTarget);
-    if (await this.deps.totp.isConfirmed(user.id)) targets.push({ ...TOTP_TARGET });
+    const allowed = allowedFactorsOf(practice);
+    const targets: DeliveryTarget[] = targetsOf(user)
+      .filter((target) => allowed.includes(target.channel))
+      .map(publicTarget);
+    if (allowed.includes('totp') && (await this.deps.totp.isConfirmed(user.id)))
+      targets.push({ ...TOTP_TARGET });
     if (targets.length === 0) {
       if (mode === 'required') {
         await audit.record(context, {
@@ -223,7 +227,9 @@ export class AuthService {
   async sendCode(challengeId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
     const { db, clock, keyring, audit } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
-    const target = targetsOf(user).find((t) => t.id === targetId);
+    const target = targetsOf(user).find(
+      (t) => t.id === targetId && allowedFactorsOf(user).includes(t.channel),
+    );
     if (!target) {
       throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
     }
@@ -418,7 +424,7 @@ export class AuthService {
    */
   private async proofOf(
     challenge: ChallengeRow,
-    user: UserRow,
+    user: UserRow & { allowed_factors: string },
     request: VerifyCodeRequest,
     context: RequestContext,
   ): Promise<Proof | undefined> {
@@ -441,6 +447,7 @@ export class AuthService {
     const code = request.code.replace(/[\s-]/g, '');
     if (request.targetId === TOTP_TARGET.id) {
       if (!isWellFormedCode(code)) throw malformedCode(challenge);
+      if (!allowedFactorsOf(user).includes('totp')) return undefined;
       const step = await this.deps.totp.matchForSignIn(user.id, code);
       if (step === undefined) return undefined;
       return {

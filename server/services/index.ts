@@ -9,10 +9,12 @@ import { PasswordHasher } from '../password-hasher';
 import { Keyring } from '../secrets';
 import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
+import { AuditTrail } from './audit-trail';
 import { AuthService } from './auth';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { Notifier } from './notices';
+import { PracticePolicyService } from './practice-policy';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
 import { SessionService } from './sessions';
@@ -66,6 +68,8 @@ export function createServices(options: ServiceOptions) {
   const admin = new AdminService(db, clock, hasher, audit);
   const devices = new DeviceService(db, clock, audit);
   const readiness = new ReadinessService(db, clock);
+  const policy = new PracticePolicyService(db, clock, audit);
+  const auditTrail = new AuditTrail(db);
   return {
     db,
     clock,
@@ -80,5 +84,7 @@ export function createServices(options: ServiceOptions) {
     recoveryCodes,
     notices,
     readiness,
+    policy,
+    auditTrail,
   };
 }

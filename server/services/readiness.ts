@@ -6,6 +6,7 @@ import type { Readiness, ReadinessUser } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { ensurePractice } from '../repositories/practices';
+import { allowedFactorsOf } from './policy';
 
 export class ReadinessService {
   constructor(
@@ -33,13 +34,18 @@ export class ReadinessService {
       .where('users.active', '=', 1)
       .orderBy('users.username')
       .execute();
+    const allowed = allowedFactorsOf(practice);
     const counts = { phone: 0, email: 0, authenticator: 0, nothing: 0 };
     const wouldBeLockedOut: ReadinessUser[] = [];
     for (const user of users) {
       if (user.phone) counts.phone++;
       if (user.email) counts.email++;
       if (user.confirmed_at) counts.authenticator++;
-      if (!user.phone && !user.email && !user.confirmed_at) {
+      const canSignIn =
+        (allowed.includes('sms') && user.phone) ||
+        (allowed.includes('email') && user.email) ||
+        (allowed.includes('totp') && user.confirmed_at);
+      if (!canSignIn) {
         counts.nothing++;
         wouldBeLockedOut.push({
           id: user.id,

@@ -32,7 +32,7 @@ const meRoutes = () => routes.filter((r) => r.path === '/api/v1/me' || r.path.st
 const adminRoutes = () => routes.filter((r) => r.path.startsWith('/api/v1/admin/'));
 
 describe('the OpenAPI document lists the self-service and console routes', () => {
-  it('has the me routes for devices, totp and recovery-codes, and the admin readiness routes', () => {
+  it('has the me routes for devices, totp and recovery-codes, and the admin readiness, policy and audit routes', () => {
     const listed = routes.map((r) => `${r.method} ${r.path}`);
     expect(listed).toEqual(
       expect.arrayContaining([
@@ -47,6 +47,10 @@ describe('the OpenAPI document lists the self-service and console routes', () =>
         'POST /api/v1/me/recovery-codes',
         'GET /api/v1/admin/readiness',
         'GET /api/v1/admin/readiness.csv',
+        'GET /api/v1/admin/policy',
+        'PUT /api/v1/admin/policy',
+        'GET /api/v1/admin/audit',
+        'GET /api/v1/admin/audit.csv',
       ]),
     );
   });
@@ -74,7 +78,7 @@ describe('every /me route needs a session', () => {
 
 describe('every /admin route needs an account manager', () => {
   it('answers 401 without a session and 403 forbidden to a staff session, before reading a malformed body', async () => {
-    expect(adminRoutes().length).toBeGreaterThanOrEqual(2);
+    expect(adminRoutes().length).toBeGreaterThanOrEqual(6);
     for (const { method, path } of adminRoutes()) {
       const label = `${method} ${path}`;
       const without = await call(t, method, path);
