@@ -191,7 +191,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
       },
     },
-    '0005_allowed_factors': {
+    '0006_allowed_factors': {
       // Which second factors the practice offers at sign-in (the console's policy screen sets them).
       async up(db: Kysely<unknown>) {
         await db.schema

@@ -191,6 +191,15 @@ describe('signing in with the authenticator app', () => {
 });
 
 describe('removing the authenticator app', () => {
+  it("is removed by an account manager's 2FA reset, so a lost phone can be replaced", async () => {
+    const secret = await enrolled();
+    await t.server.services.admin.resetTwoFactor('ckiplock');
+    const response = await login(t);
+    expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
+    expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(400);
+    expect((await enroll()).status).toBe(200);
+  });
+
   it('takes the target off the sign-in and its codes stop working; audited', async () => {
     const secret = await enrolled();
     const removed = await call(t, 'DELETE', '/api/v1/me/totp', undefined, bearer(session));
