@@ -57,7 +57,7 @@ describe('the OpenAPI document lists the self-service and console routes', () =>
 });
 
 describe('every /me route needs a session', () => {
-  it('answers 401 unauthorized without a session, with a bad token, and before reading a malformed body', async () => {
+  it('answers 401 unauthorized without a session, with a bad token, and before reading a malformed query or body', async () => {
     expect(meRoutes().length).toBeGreaterThanOrEqual(10);
     for (const { method, path } of meRoutes()) {
       const without = await call(t, method, path);
@@ -68,6 +68,8 @@ describe('every /me route needs a session', () => {
       ]);
       const badToken = await call(t, method, path, undefined, bearer('not-a-session'));
       expect([`${method} ${path}`, badToken.status]).toEqual([`${method} ${path}`, 401]);
+      const badQuery = await call(t, method, `${path}?limit=none&from=June`);
+      expect([`${method} ${path}`, badQuery.status]).toEqual([`${method} ${path}`, 401]);
       if (BODY_METHODS.has(method)) {
         const malformed = await call(t, method, path, '{"code": ');
         expect([`${method} ${path}`, malformed.status]).toEqual([`${method} ${path}`, 401]);
@@ -77,7 +79,7 @@ describe('every /me route needs a session', () => {
 });
 
 describe('every /admin route needs an account manager', () => {
-  it('answers 401 without a session and 403 forbidden to a staff session, before reading a malformed body', async () => {
+  it('answers 401 without a session and 403 forbidden to a staff session, before reading a malformed query or body', async () => {
     expect(adminRoutes().length).toBeGreaterThanOrEqual(6);
     for (const { method, path } of adminRoutes()) {
       const label = `${method} ${path}`;
@@ -85,6 +87,8 @@ describe('every /admin route needs an account manager', () => {
       expect([label, without.status, without.body?.error]).toEqual([label, 401, 'unauthorized']);
       const staff = await call(t, method, path, undefined, bearer(staffToken));
       expect([label, staff.status, staff.body?.error]).toEqual([label, 403, 'forbidden']);
+      const badQuery = await call(t, method, `${path}?limit=none&from=June`, undefined, bearer(staffToken));
+      expect([label, badQuery.status]).toEqual([label, 403]);
       if (BODY_METHODS.has(method)) {
         const malformed = await call(t, method, path, '{"mode": ', bearer(staffToken));
         expect([label, malformed.status]).toEqual([label, 403]);
