@@ -26,7 +26,9 @@ import { APP_ORIGIN } from '../src/shared/ipc';
 import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
+import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { meRoutes } from './routes/me';
 import { passwordResetRoutes } from './routes/password-reset';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
@@ -126,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // in the Authorization header, never in cookies, so no credentials mode is needed.
   await app.register(cors, {
     origin: [APP_ORIGIN],
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization'],
     exposedHeaders: ['retry-after'],
     maxAge: 600,
@@ -224,6 +226,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(authRoutes(services), { prefix: API_PREFIX });
   await app.register(passwordResetRoutes(services), { prefix: API_PREFIX });
+  await app.register(meRoutes(services), { prefix: `${API_PREFIX}/me` });
+  await app.register(adminRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();

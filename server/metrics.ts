@@ -15,6 +15,9 @@ const VERIFY_OUTCOMES: Partial<Record<AuditEntry['type'], string>> = {
   challenge_exhausted: 'too_many_attempts',
 };
 
+/** Sign-ins that passed verify: a sent code, the authenticator app or a recovery code. */
+const VERIFY_METHODS = new Set(['code', 'totp', 'recovery_code']);
+
 export class Metrics {
   readonly registry = new Registry();
 
@@ -96,7 +99,7 @@ export class Metrics {
     }
     if (entry.type === 'account_locked') this.lockouts.inc();
     const outcome =
-      entry.type === 'login_succeeded' && entry.detail?.method === 'code'
+      entry.type === 'login_succeeded' && VERIFY_METHODS.has(String(entry.detail?.method))
         ? 'authenticated'
         : VERIFY_OUTCOMES[entry.type];
     if (outcome) this.verifyOutcomes.inc({ outcome });

@@ -52,6 +52,8 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     services,
     delivery,
     async close() {
+      // Security notices still under way go out before their couriers and database close.
+      await services.notices.settled();
       await delivery.close();
       await closeDatabase(db);
     },

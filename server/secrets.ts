@@ -3,9 +3,12 @@
  * tokens only as SHA-256 hashes, so a copy of the database yields neither.
  */
 import {
+  createCipheriv,
+  createDecipheriv,
   createHash,
   createHmac,
   createSecretKey,
+  hkdfSync,
   type KeyObject,
   randomBytes,
   randomInt,
@@ -89,9 +92,56 @@ export class Keyring {
     return this.mac(`account\0${usernameKey}`);
   }
 
+  /** A recovery code's HMAC, bound to its user, under the current key. */
+  recoveryCodeHmac(userId: string, code: string): string {
+    return this.mac(`recovery\0${userId}\0${code}`);
+  }
+
+  /** The code's HMAC under every key, current first: what a stored code may look like after a rotation. */
+  recoveryCodeHmacs(userId: string, code: string): string[] {
+    return [this.key, ...this.previous].map((key) => mac(key, `recovery\0${userId}\0${code}`));
+  }
+
+  /**
+   * Encrypts a secret the server must read back (an authenticator secret): AES-256-GCM under a key derived
+   * from the server key, bound to `context` (the owner's id), so a sealed value moved to another row fails.
+   */
+  seal(plaintext: string, context: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', sealKey(this.key), iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `v1.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+  }
+
+  /** Opens a sealed value under the current key or a previous one; undefined when none fits. */
+  open(sealed: string, context: string): string | undefined {
+    const raw = sealed.startsWith('v1.') ? Buffer.from(sealed.slice(3), 'base64url') : undefined;
+    if (!raw || raw.length < 29) return undefined;
+    const iv = raw.subarray(0, 12);
+    const tag = raw.subarray(raw.length - 16);
+    const body = raw.subarray(12, raw.length - 16);
+    for (const key of [this.key, ...this.previous]) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', sealKey(key), iv);
+        decipher.setAAD(Buffer.from(context));
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+      } catch {
+        // Not sealed under this key; try the next.
+      }
+    }
+    return undefined;
+  }
+
   private mac(message: string): string {
     return mac(this.key, message);
   }
+}
+
+/** The encryption key is derived, never the HMAC key itself, so one key never serves two algorithms. */
+function sealKey(key: KeyObject): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'wrsauth seal v1', 32));
 }
 
 function mac(key: KeyObject, message: string): string {

@@ -193,8 +193,43 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_self_service': {
+      // The authenticator app (its secret sealed under the server key; the last time step used, so a code
+      // cannot be replayed) and recovery codes (HMACs only, each used once).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('totp_factors')
+          .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addColumn('last_time_step', 'integer')
+          .execute();
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('code_hmac', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+      },
+    },
+    '0006_allowed_factors': {
+      // Which second factors the practice offers at sign-in (the console's policy screen sets them).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('practices')
+          .addColumn('allowed_factors', 'text', (c) => c.notNull().defaultTo(DEFAULT_ALLOWED_FACTORS))
+          .execute();
+      },
+    },
   };
 }
+
+/** Every second factor, until an account manager narrows them. */
+export const DEFAULT_ALLOWED_FACTORS = 'sms,email,totp';
 
 /** Texts a practice may send in an hour unless its policy says otherwise. */
 export const DEFAULT_SMS_PER_HOUR = 200;

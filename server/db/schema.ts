@@ -2,7 +2,7 @@
  * Table types for Kysely. Times are ISO 8601 UTC strings (fixed width, so they compare correctly as text on
  * SQLite and PostgreSQL alike); booleans are 0/1 integers for the same reason.
  */
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export type PolicyMode = 'off' | 'optional' | 'required';
 
@@ -19,6 +19,8 @@ export interface PracticeTable {
   sms_per_hour: number;
   /** Country calling codes texts may go to, comma-separated ("1,44"); null for any. */
   sms_countries: string | null;
+  /** Second factors offered at sign-in, comma-separated from sms, email, totp (default: all three). */
+  allowed_factors: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }
@@ -154,6 +156,26 @@ export interface PasswordResetTable {
   expires_at: string;
 }
 
+/** A user's authenticator app (RFC 6238). Offered at sign-in only once confirmed with a code. */
+export interface TotpFactorTable {
+  user_id: string;
+  /** The base32 secret, AES-256-GCM under a key derived from the server key (see Keyring.seal). */
+  secret_sealed: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The newest 30 s time step whose code was accepted; codes of that step or earlier are refused. */
+  last_time_step: number | null;
+}
+
+/** One single-use recovery code, kept only as an HMAC under the server key. */
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hmac: string;
+  created_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -167,6 +189,8 @@ export interface Database {
   audit_events: AuditEventTable;
   outbox: OutboxTable;
   password_resets: PasswordResetTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
@@ -175,3 +199,5 @@ export type ChallengeRow = Selectable<ChallengeTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type PasswordResetRow = Selectable<PasswordResetTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type TotpFactorRow = Selectable<TotpFactorTable>;

@@ -16,7 +16,7 @@ export type PolicyChange = Partial<
     | 'sms_per_hour'
     | 'sms_countries'
   >
->;
+> & { allowed_factors?: string };
 
 /**
  * The id of the practice a new database gets. Fixed, so that two instances (or a CLI run and a server)

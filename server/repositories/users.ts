@@ -42,6 +42,7 @@ export function findUserWithPolicy(db: Db, id: string) {
       'practices.idle_lock_minutes',
       'practices.sms_per_hour',
       'practices.sms_countries',
+      'practices.allowed_factors',
     ])
     .where('users.id', '=', id)
     .executeTakeFirst();

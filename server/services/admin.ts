@@ -16,6 +16,7 @@ import {
   updatePolicy,
 } from '../repositories/practices';
 import { revokeTrustedDevices } from '../repositories/sessions';
+import { deleteTotp } from '../repositories/totp';
 import { findUserByUsername, usernameKey } from '../repositories/users';
 import { type AuditLog, CLI_CONTEXT } from './audit-log';
 import {
@@ -227,7 +228,10 @@ export class AdminService {
     return user;
   }
 
-  /** Clears locks and revokes every trusted workstation: the next sign-in asks for a code again. */
+  /**
+   * Clears locks, revokes every trusted workstation and removes the authenticator app: the next sign-in asks
+   * for a code again, and the user can set up a new app.
+   */
   async resetTwoFactor(username: string) {
     const user = await this.requireUser(username);
     const now = this.clock.now();
@@ -237,11 +241,12 @@ export class AdminService {
       .where('id', '=', user.id)
       .execute();
     const revokedDevices = await revokeTrustedDevices(this.db, user.id, now);
+    const removedAuthenticator = await deleteTotp(this.db, user.id);
     await this.audit.record(CLI_CONTEXT, {
       type: 'two_factor_reset',
       userId: user.id,
       username: user.username,
-      detail: { revokedDevices },
+      detail: { revokedDevices, ...(removedAuthenticator && { removedAuthenticator }) },
     });
     return { user, revokedDevices };
   }

@@ -19,8 +19,6 @@ export type AuditEventType =
   | 'sms_country_blocked'
   | 'code_delivery_failed'
   | 'code_delivery_reported'
-  | 'notice_sent'
-  | 'notice_failed'
   | 'password_reset_requested'
   | 'password_reset_code_invalid'
   | 'password_reset_verified'
@@ -35,7 +33,14 @@ export type AuditEventType =
   | 'user_created'
   | 'policy_changed'
   | 'account_unlocked'
-  | 'two_factor_reset';
+  | 'two_factor_reset'
+  | 'trusted_device_revoked'
+  | 'trusted_devices_revoked'
+  | 'totp_enrollment_started'
+  | 'totp_enrolled'
+  | 'totp_removed'
+  | 'recovery_codes_generated'
+  | 'recovery_code_used';
 
 /** Who asked, as far as the server can tell. */
 export interface RequestContext {

@@ -7,6 +7,7 @@ import {
   type Authenticated,
   type CodeSent,
   type DeliveryStatus,
+  type DeliveryTarget,
   ErrorCode,
   type LoginRequest,
   type LoginResponse,
@@ -24,6 +25,7 @@ import {
   tooManyAttempts,
 } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
+import { consumeChallengeWithoutCode } from '../repositories/challenge-factors';
 import {
   consumeChallenge,
   createChallenge,
@@ -46,8 +48,11 @@ import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
-import { effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
+import type { Notifier } from './notices';
+import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
+import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
 import type { SessionService } from './sessions';
+import { TOTP_TARGET, type TotpService } from './totp';
 
 export const CHALLENGE_TTL_SECONDS = 15 * 60;
 export const LOCK_SECONDS = 15 * 60;
@@ -62,7 +67,22 @@ export interface AuthServiceDeps {
   delivery: DeliveryTracker;
   codes: CodeSender;
   loginLimitPerMinute: number;
+  totp: TotpService;
+  recoveryCodes: RecoveryCodeService;
+  notices: Notifier;
 }
+
+/**
+ * What a verify request proved: `consume` uses up the challenge and the factor in the sign-in's transaction,
+ * answering false when a parallel request got there first.
+ */
+interface Proof {
+  method: 'code' | 'totp' | 'recovery_code';
+  consume(tx: Db): Promise<boolean>;
+}
+
+/** Thrown inside the sign-in transaction to roll back a challenge whose factor was used meanwhile. */
+class FactorTaken extends Error {}
 
 const accountLocked = (lockedUntil: string, now: Date) =>
   new AppError(
@@ -71,6 +91,11 @@ const accountLocked = (lockedUntil: string, now: Date) =>
     'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
     { retryAfter: secondsUntil(lockedUntil, now) },
   );
+
+const malformedCode = (challenge: Pick<ChallengeRow, 'attempts_remaining'>) =>
+  new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of your verification code.', {
+    attemptsRemaining: challenge.attempts_remaining,
+  });
 
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
@@ -116,7 +141,12 @@ export class AuthService {
       }
     }
 
-    const targets = targetsOf(user);
+    const allowed = allowedFactorsOf(practice);
+    const targets: DeliveryTarget[] = targetsOf(user)
+      .filter((target) => allowed.includes(target.channel))
+      .map(publicTarget);
+    if (allowed.includes('totp') && (await this.deps.totp.isConfirmed(user.id)))
+      targets.push({ ...TOTP_TARGET });
     if (targets.length === 0) {
       if (mode === 'required') {
         await audit.record(context, {
@@ -157,7 +187,7 @@ export class AuthService {
     return {
       status: 'challenge',
       challengeId: challenge.id,
-      targets: targets.map(publicTarget),
+      targets,
       expiresAt: challenge.expires_at,
       ...rememberDaysOf(practice),
     };
@@ -166,6 +196,10 @@ export class AuthService {
   async sendCode(challengeId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
     const { db } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
+    // Only the factors the practice allows; the authenticator app has no send step.
+    if (!targetsOf(user).some((t) => t.id === targetId && allowedFactorsOf(user).includes(t.channel))) {
+      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
+    }
     return this.deps.codes.send(
       {
         id: challenge.id,
@@ -197,46 +231,46 @@ export class AuthService {
     request: VerifyCodeRequest,
     context: RequestContext,
   ): Promise<Authenticated> {
-    const { db, clock, keyring, audit } = this.deps;
+    const { db, audit } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
-    const now = clock.now();
     const who = { userId: user.id, username: user.username };
-    if (challenge.code_hmac && challenge.code_expires_at && challenge.code_expires_at <= now.toISOString()) {
-      await audit.record(context, { type: 'code_expired', ...who, detail: { challengeId } });
-      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
-    }
-
-    const code = request.code.replace(/[\s-]/g, '');
-    if (!isWellFormedCode(code)) {
-      // A typo in the shape of the code cannot be a guess at it, so it costs no attempt.
-      throw new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of your verification code.', {
-        attemptsRemaining: challenge.attempts_remaining,
-      });
-    }
-    const storedHmac = challenge.code_hmac;
-    if (storedHmac && keyring.codeMatches(challenge.id, code, storedHmac)) {
+    const proof = await this.proofOf(challenge, user, request, context);
+    if (proof) {
       const rememberDays = user.remember_days;
       const policy = { idle_lock_minutes: user.idle_lock_minutes };
       const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
+      const detail = { method: proof.method, challengeId };
       // One transaction: the challenge is used up if and only if the session (and device) exist.
-      const authenticated = await db.transaction().execute(async (tx) => {
-        if (!(await consumeChallenge(tx, challenge.id, storedHmac))) return undefined;
-        if (!request.rememberDevice || rememberDays === 0)
-          return this.signIn(user, policy, context, { method: 'code', challengeId }, tx);
-        const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
-        await audit.record(
-          context,
-          { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
-          tx,
-        );
-        const session = await this.signIn(user, policy, context, { method: 'code', challengeId }, tx);
-        return { ...session, deviceToken };
-      });
-      if (authenticated) return authenticated;
+      const authenticated = await db
+        .transaction()
+        .execute(async (tx) => {
+          if (!(await proof.consume(tx))) return undefined;
+          if (!request.rememberDevice || rememberDays === 0)
+            return this.signIn(user, policy, context, detail, tx);
+          const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
+          await audit.record(
+            context,
+            { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
+            tx,
+          );
+          const session = await this.signIn(user, policy, context, detail, tx);
+          return { ...session, deviceToken };
+        })
+        .catch((error: unknown) => {
+          if (error instanceof FactorTaken) return 'factor_taken' as const;
+          throw error;
+        });
+      if (authenticated && authenticated !== 'factor_taken') {
+        if (proof.method === 'recovery_code') await this.recoveryCodeUsed(user, context);
+        return authenticated;
+      }
       // Another request used it, or guesses ran it out, between our read and our write.
-      throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
-        ? tooManyAttempts()
-        : challengeExpired();
+      if (authenticated === undefined) {
+        throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
+          ? tooManyAttempts()
+          : challengeExpired();
+      }
+      // The authenticator code or recovery code was used by a parallel sign-in: count it as a wrong one.
     }
 
     const spent = await spendAttempt(db, challenge.id);
@@ -256,6 +290,81 @@ export class AuthService {
         : 'That code is not right, and no attempts are left. Please sign in again.',
       { attemptsRemaining },
     );
+  }
+
+  /**
+   * What the typed code proves, if anything: one of the user's recovery codes (by its shape), a code from the
+   * authenticator app (`targetId: "totp"`), or the code sent for this challenge. Undefined for a wrong code;
+   * a code of the wrong shape is refused without costing an attempt.
+   */
+  private async proofOf(
+    challenge: ChallengeRow,
+    user: UserRow & { allowed_factors: string },
+    request: VerifyCodeRequest,
+    context: RequestContext,
+  ): Promise<Proof | undefined> {
+    const { keyring, audit, clock } = this.deps;
+    const challengeId = challenge.id;
+    const takeChallenge = (tx: Db) => consumeChallengeWithoutCode(tx, challengeId);
+    if (looksLikeRecoveryCode(request.code)) {
+      const codeId = await this.deps.recoveryCodes.match(user.id, request.code);
+      if (!codeId) return undefined;
+      return {
+        method: 'recovery_code',
+        consume: async (tx) => {
+          if (!(await takeChallenge(tx))) return false;
+          if (!(await this.deps.recoveryCodes.spend(tx, codeId))) throw new FactorTaken();
+          return true;
+        },
+      };
+    }
+
+    const code = request.code.replace(/[\s-]/g, '');
+    if (request.targetId === TOTP_TARGET.id) {
+      if (!isWellFormedCode(code)) throw malformedCode(challenge);
+      if (!allowedFactorsOf(user).includes('totp')) return undefined;
+      const step = await this.deps.totp.matchForSignIn(user.id, code);
+      if (step === undefined) return undefined;
+      return {
+        method: 'totp',
+        consume: async (tx) => {
+          if (!(await takeChallenge(tx))) return false;
+          if (!(await this.deps.totp.claim(tx, user.id, step))) throw new FactorTaken();
+          return true;
+        },
+      };
+    }
+
+    const now = clock.now();
+    if (challenge.code_hmac && challenge.code_expires_at && challenge.code_expires_at <= now.toISOString()) {
+      await audit.record(context, {
+        type: 'code_expired',
+        userId: user.id,
+        username: user.username,
+        detail: { challengeId },
+      });
+      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
+    }
+    // A typo in the shape of the code cannot be a guess at it, so it costs no attempt.
+    if (!isWellFormedCode(code)) throw malformedCode(challenge);
+    const storedHmac = challenge.code_hmac;
+    if (!storedHmac || !keyring.codeMatches(challengeId, code, storedHmac)) return undefined;
+    return { method: 'code', consume: (tx) => consumeChallenge(tx, challengeId, storedHmac) };
+  }
+
+  /** Audits a recovery code's use and tells the user's contacts, with how many codes are left. */
+  private async recoveryCodeUsed(user: UserRow, context: RequestContext): Promise<void> {
+    const { remaining } = await this.deps.recoveryCodes.status(user.id);
+    await this.deps.audit.record(context, {
+      type: 'recovery_code_used',
+      userId: user.id,
+      username: user.username,
+      detail: { remaining },
+    });
+    this.deps.notices.notify(user, {
+      subject: 'A WRSAuth recovery code was used',
+      text: `A recovery code was just used to sign in to your WRSAuth account (${user.username}). ${remaining} ${remaining === 1 ? 'code is' : 'codes are'} left. If this was not you, tell your account manager now.`,
+    });
   }
 
   /** A pending, unexpired challenge with attempts left, and its active user. */

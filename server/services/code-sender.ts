@@ -23,7 +23,9 @@ export const RESEND_COOLDOWN_SECONDS = 30;
 /** 429 for a text to a country the practice does not allow (SMS pumping guard). */
 export const SMS_COUNTRY_BLOCKED = 'sms_country_blocked';
 
-export interface ResolvedTarget extends DeliveryTarget {
+/** A target a code is sent to: text or email, never the authenticator app. */
+export interface ResolvedTarget extends Omit<DeliveryTarget, 'channel'> {
+  channel: Channel;
   contact: string;
 }
 
@@ -242,68 +244,6 @@ export class CodeSender {
     throw rateLimited(
       secondsUntil(addSeconds(hourStart, 3600), now),
       'This practice has sent too many text messages in the last hour. Choose email, or try again later.',
-    );
-  }
-
-  /**
-   * A notice (never a code) to each of the user's verified contacts, e.g. "your password was changed".
-   * Recorded in the outbox and audited like codes; a failure is recorded, never thrown.
-   */
-  async notify(
-    user: Pick<UserRow, 'id' | 'username' | 'phone' | 'email'>,
-    notice: { kind: string; subject: string; text: string },
-    context: RequestContext,
-  ): Promise<void> {
-    const { db, clock, audit } = this.deps;
-    await Promise.all(
-      targetsOf(user).map(async (target) => {
-        const courier = this.deps.couriers[target.channel];
-        const detail = { notice: notice.kind, channel: target.channel, masked: target.masked };
-        const who = { userId: user.id, username: user.username };
-        try {
-          const outboxId = await enqueue(
-            db,
-            {
-              challenge_id: null,
-              user_id: user.id,
-              channel: target.channel,
-              masked_target: target.masked,
-              provider: courier.provider,
-            },
-            clock.now(),
-          );
-          try {
-            const receipt = await sendWithRetry(
-              courier,
-              {
-                channel: target.channel,
-                to: target.contact,
-                subject: notice.subject,
-                text: notice.text,
-                outboxId,
-              },
-              this.deps.retry,
-            );
-            await advance(
-              db,
-              outboxId,
-              { status: receipt.status, providerMessageId: receipt.providerMessageId ?? null },
-              clock.now(),
-            );
-            await audit.record(context, { type: 'notice_sent', ...who, detail });
-          } catch (error) {
-            const code = error instanceof DeliveryError ? error.code : 'error';
-            await advance(db, outboxId, { status: 'failed', errorCode: code }, clock.now());
-            await audit.record(context, {
-              type: 'notice_failed',
-              ...who,
-              detail: { ...detail, reason: code },
-            });
-          }
-        } catch {
-          // The database went away (the server is stopping): the outbox sweep settles what was queued.
-        }
-      }),
     );
   }
 }

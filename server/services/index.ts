@@ -10,11 +10,18 @@ import { PasswordHasher } from '../password-hasher';
 import { Keyring } from '../secrets';
 import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
+import { AuditTrail } from './audit-trail';
 import { AuthService } from './auth';
 import { CodeSender } from './code-sender';
 import { DeliveryTracker } from './delivery-status';
+import { DeviceService } from './devices';
+import { Notifier } from './notices';
 import { PasswordResetService } from './password-reset';
+import { PracticePolicyService } from './practice-policy';
+import { ReadinessService } from './readiness';
+import { RecoveryCodeService } from './recovery-codes';
 import { SessionService } from './sessions';
+import { TotpService } from './totp';
 
 export interface ServiceOptions {
   db: Db;
@@ -53,6 +60,9 @@ export function createServices(options: ServiceOptions) {
     audit,
     retry: options.retry,
   });
+  const totp = new TotpService(db, clock, keyring, audit);
+  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
+  const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
   const auth = new AuthService({
     db,
     clock,
@@ -63,8 +73,15 @@ export function createServices(options: ServiceOptions) {
     delivery,
     codes,
     loginLimitPerMinute: options.config.loginLimitPerMinute,
+    totp,
+    recoveryCodes,
+    notices,
   });
   const admin = new AdminService(db, clock, hasher, audit, options.lookup);
+  const devices = new DeviceService(db, clock, audit);
+  const readiness = new ReadinessService(db, clock);
+  const policy = new PracticePolicyService(db, clock, audit);
+  const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({
     db,
     clock,
@@ -72,7 +89,25 @@ export function createServices(options: ServiceOptions) {
     hasher,
     audit,
     codes,
+    notices,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
-  return { db, clock, hasher, audit, sessions, delivery, auth, admin, passwordReset };
+  return {
+    db,
+    clock,
+    hasher,
+    audit,
+    sessions,
+    delivery,
+    auth,
+    admin,
+    devices,
+    totp,
+    recoveryCodes,
+    notices,
+    readiness,
+    policy,
+    auditTrail,
+    passwordReset,
+  };
 }

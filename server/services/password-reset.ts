@@ -43,6 +43,7 @@ import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, RESEND_COOLDOWN_SECONDS, targetsOf } from './code-sender';
+import type { Notifier } from './notices';
 
 export const RESET_TTL_SECONDS = 15 * 60;
 /** Wrong reset codes one User ID may collect in a window, real account or decoy alike. */
@@ -59,6 +60,7 @@ export interface PasswordResetDeps {
   hasher: PasswordHasher;
   audit: AuditLog;
   codes: CodeSender;
+  notices: Notifier;
   /** Reset requests per client address per minute (the login limit). */
   limitPerMinute: number;
 }
@@ -223,16 +225,11 @@ export class PasswordResetService {
       detail: { resetId: reset.id, revokedSessions: revoked.sessions, revokedDevices: revoked.devices },
     });
     if (user) {
-      // After the answer, not before it: a slow mail server must not hold up the person at the desk.
-      void this.deps.codes.notify(
-        user,
-        {
-          kind: 'password_changed',
-          subject: 'Your WRSAuth password was changed',
-          text: 'Your WRSAuth password was just changed with a code sent to you, and every session and remembered workstation was signed out. If this was not you, call your account manager at once.',
-        },
-        context,
-      );
+      // In the background: a slow mail server must not hold up the person at the desk.
+      this.deps.notices.notify(user, {
+        subject: 'Your WRSAuth password was changed',
+        text: 'Your WRSAuth password was just changed with a code sent to you, and every session and remembered workstation was signed out. If this was not you, call your account manager at once.',
+      });
     }
   }
 

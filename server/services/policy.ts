@@ -16,6 +16,15 @@ export const REMEMBER_DAYS_BOUNDS = { min: 0, max: 90 } as const;
 export const IDLE_LOCK_MINUTES_BOUNDS = { min: 1, max: 60 } as const;
 export const SMS_PER_HOUR_BOUNDS = { min: 0, max: 100_000 } as const;
 
+export type Factor = 'sms' | 'email' | 'totp';
+const FACTORS: readonly Factor[] = ['sms', 'email', 'totp'];
+
+/** The second factors the practice offers at sign-in (recovery codes always work, as the way back in). */
+export function allowedFactorsOf(practice: { allowed_factors: string }): Factor[] {
+  const listed = practice.allowed_factors.split(',').map((factor) => factor.trim());
+  return FACTORS.filter((factor) => listed.includes(factor));
+}
+
 /** What the client applies from the policy: how long "Remember this workstation" lasts (absent when off). */
 export function rememberDaysOf(practice: Pick<PracticeRow, 'remember_days'>): { rememberDays?: number } {
   return practice.remember_days > 0 ? { rememberDays: practice.remember_days } : {};

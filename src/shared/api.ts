@@ -4,11 +4,17 @@
  */
 import { z } from 'zod';
 
+export * from './api-admin';
+export * from './api-me';
 export { ErrorCode } from './error-code';
 export { API_PREFIX, apiBaseUrl, normalizeServerUrl } from './server-url';
 
 export const Channel = z.enum(['sms', 'email']);
 export type Channel = z.infer<typeof Channel>;
+
+/** Where a sign-in's second factor comes from: a code sent by text or email, or the user's authenticator app. */
+export const TargetChannel = z.enum(['sms', 'email', 'totp']);
+export type TargetChannel = z.infer<typeof TargetChannel>;
 
 export const Role = z.enum(['staff', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -29,8 +35,11 @@ export type User = z.infer<typeof User>;
 export const Location = z.object({ id: z.string(), name: z.string() });
 export type Location = z.infer<typeof Location>;
 
-/** A place a code can go, shown masked: "Text message to ••• - ••• - 3816". */
-export const DeliveryTarget = z.object({ id: z.string(), channel: Channel, masked: z.string() });
+/**
+ * A place a code can go, shown masked: "Text message to ••• - ••• - 3816". The `totp` target (the
+ * authenticator app) has no send step: its code is typed straight into verify with `targetId: "totp"`.
+ */
+export const DeliveryTarget = z.object({ id: z.string(), channel: TargetChannel, masked: z.string() });
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
 
 /** Every error body. `error` is a stable snake_case code; `message` is for people. */
@@ -119,7 +128,10 @@ export const DeliveryStatus = z.object({
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const VerifyCodeRequest = z.object({
+  /** The 6-digit code, or one of the user's recovery codes (XXXXX-XXXXX). */
   code: z.string().trim().max(32),
+  /** `totp` to check the code against the authenticator app; absent for the code that was sent. */
+  targetId: z.string().min(1).max(64).optional(),
   rememberDevice: z.boolean().optional(),
   deviceName: z.string().trim().min(1).max(100).optional(),
 });

@@ -21,6 +21,7 @@ export const ErrorCode = {
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
   passwordRule: 'password_rule',
+  conflict: 'conflict',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,6 +4,7 @@ import type { DeliveryTarget } from '../../shared/api';
 import { handle } from './handle';
 
 export function targetLabel(target: DeliveryTarget): string {
+  if (target.channel === 'totp') return 'Authenticator app';
   return target.channel === 'sms' ? `Text message to ${target.masked}` : `Email to ${target.masked}`;
 }
 

@@ -101,7 +101,11 @@ export class FakeAuthServer {
   readonly liveSessions = new Set<string>();
   private challenges = new Map<
     string,
-    { attemptsRemaining: number; sentAt: Map<string, number>; lastSent?: DeliveryTarget }
+    {
+      attemptsRemaining: number;
+      sentAt: Map<string, number>;
+      lastSent?: DeliveryTarget & { channel: Channel };
+    }
   >();
   /** Successive poll answers per channel; the last one repeats. Unset: sent, and nothing more to come. */
   private deliveryReports = new Map<Channel, DeliveryReport[]>();
@@ -257,7 +261,9 @@ export class FakeAuthServer {
         this.calls.send.push({ challengeId, ...body });
         const challenge = this.challenges.get(challengeId);
         if (!challenge) return this.challengeExpired();
-        const target = practice.targets.find((candidate) => candidate.id === body.targetId);
+        const found = practice.targets.find((candidate) => candidate.id === body.targetId);
+        // As on the server: the authenticator app has no send step.
+        const target = found && found.channel !== 'totp' ? { ...found, channel: found.channel } : undefined;
         if (!target) {
           return this.reply(
             ApiError,

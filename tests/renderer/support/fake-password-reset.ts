@@ -50,7 +50,9 @@ export function passwordResetHandlers(server: FakeAuthServer) {
       const body = await server.parseRequest(SendCodeRequest, request);
       server.calls.resetSend.push(body?.targetId ?? '');
       if (!live(String(params.id))) return server.reply(ApiError, EXPIRED, 410);
-      const target = server.practice.targets.find((t) => t.id === body?.targetId);
+      const found = server.practice.targets.find((t) => t.id === body?.targetId);
+      // As on the server: codes go by text or email only.
+      const target = found && found.channel !== 'totp' ? { ...found, channel: found.channel } : undefined;
       if (!target)
         return server.reply(ApiError, { error: ErrorCode.invalidTarget, message: 'No such target.' }, 400);
       return server.reply(CodeSent, {

@@ -54,15 +54,17 @@ export const DELIVERY_POLL_MS = 2_000;
  * Polls the delivery of one sent code (keyed by its expiry, so a new send starts afresh) until the provider's
  * answer is final or the code has expired. A failed poll just ends the polling: the code may still arrive.
  */
-export function useDeliveryStatus(challengeId: string, sent: CodeSent) {
+export function useDeliveryStatus(challengeId: string, sent: CodeSent | undefined) {
   const api = useApiClient();
   return useQuery<DeliveryStatus, ApiFailure>({
-    queryKey: ['delivery', challengeId, sent.channel, sent.expiresAt],
+    queryKey: ['delivery', challengeId, sent?.channel, sent?.expiresAt],
     queryFn: () => api.deliveryStatus(challengeId),
+    // The authenticator app sends nothing, so there is nothing to follow.
+    enabled: sent !== undefined,
     retry: false,
     refetchOnWindowFocus: false,
     refetchInterval: (query) =>
-      query.state.data?.final || query.state.error || Date.now() > Date.parse(sent.expiresAt)
+      !sent || query.state.data?.final || query.state.error || Date.now() > Date.parse(sent.expiresAt)
         ? false
         : DELIVERY_POLL_MS,
   });
@@ -73,6 +75,8 @@ export interface VerifyCodeInput {
   challengeId: string;
   code: string;
   rememberDevice: boolean;
+  /** "totp" when the code comes from the authenticator app; sent codes need no target. */
+  targetId?: string;
 }
 
 /**
@@ -83,11 +87,12 @@ export function useVerifyCode() {
   const api = useApiClient();
   const bridge = useBridge();
   return useMutation<Authenticated, ApiFailure, VerifyCodeInput>({
-    mutationFn: async ({ username, challengeId, code, rememberDevice }) => {
+    mutationFn: async ({ username, challengeId, code, rememberDevice, targetId }) => {
       // Without a name the server still remembers the workstation, under the browser's user agent.
       const deviceName = rememberDevice ? await bridge.deviceName?.().catch(() => undefined) : undefined;
       const authenticated = await api.verifyCode(challengeId, {
         code,
+        ...(targetId ? { targetId } : {}),
         ...(rememberDevice ? { rememberDevice: true } : {}),
         ...(deviceName ? { deviceName } : {}),
       });

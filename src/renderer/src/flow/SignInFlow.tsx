@@ -39,7 +39,8 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
   }, []);
   const restart = useCallback((message?: FlowMessage) => dispatch({ type: 'restart', message }), []);
   const codeSent = useCallback(
-    (target: DeliveryTarget, code: CodeSent) => dispatch({ type: 'codeSent', target, code, now: Date.now() }),
+    (target: DeliveryTarget, code?: CodeSent) =>
+      dispatch({ type: 'codeSent', target, code, now: Date.now() }),
     [],
   );
   const cooldown = useCallback(

@@ -25,7 +25,8 @@ export interface PendingChallenge {
 
 export interface SentCode {
   target: DeliveryTarget;
-  code: CodeSent;
+  /** What the server said of the code it sent; absent for the authenticator app, which needs no send. */
+  code?: CodeSent;
 }
 
 export interface SignedInSession {
@@ -45,7 +46,7 @@ export type SignInState =
 export type SignInEvent =
   | { type: 'challenged'; username: string; challenge: ChallengeIssued }
   | { type: 'authenticated'; username: string; auth: Authenticated }
-  | { type: 'codeSent'; target: DeliveryTarget; code: CodeSent; now: number }
+  | { type: 'codeSent'; target: DeliveryTarget; code?: CodeSent; now: number }
   | { type: 'cooldown'; targetId: string; retryAfter: number; now: number }
   | { type: 'chooseAnotherTarget' }
   | { type: 'locationChosen'; location: Location }
@@ -105,14 +106,18 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
     }
     case 'authenticated':
       return afterAuthentication({ username: event.username, auth: event.auth }, resumeLocationIdOf(state));
-    case 'codeSent':
+    case 'codeSent': {
       // From code entry too: after a provider reported the code undelivered, it goes to the other channel.
       if (state.step !== 'verify' && state.step !== 'code') return state;
+      const { target, code } = event;
       return {
         step: 'code',
-        pending: withCooldown(state.pending, event.target.id, event.now + event.code.resendAfter * 1000),
-        sent: { target: event.target, code: event.code },
+        pending: code
+          ? withCooldown(state.pending, target.id, event.now + code.resendAfter * 1000)
+          : state.pending,
+        sent: code ? { target, code } : { target },
       };
+    }
     case 'cooldown':
       if (state.step !== 'verify' && state.step !== 'code') return state;
       return {

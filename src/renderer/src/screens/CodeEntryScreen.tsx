@@ -22,7 +22,7 @@ interface CodeEntryScreenProps {
   onAuthenticated(auth: Authenticated): void;
   onRequestAnother(): void;
   /** A code sent from here, to another channel after the provider said this one did not arrive. */
-  onSent(target: DeliveryTarget, code: CodeSent): void;
+  onSent(target: DeliveryTarget, code?: CodeSent): void;
   onCooldown(targetId: string, retryAfter: number): void;
   onRestart(message?: FlowMessage): void;
 }
@@ -70,6 +70,7 @@ export function CodeEntryScreen({
         challengeId: pending.challenge.challengeId,
         code: candidate,
         rememberDevice,
+        ...(sent.target.channel === 'totp' ? { targetId: sent.target.id } : {}),
       },
       {
         onSuccess: onAuthenticated,

@@ -11,7 +11,7 @@ import { useSendTo } from './use-send-to';
 
 interface VerifyScreenProps {
   pending: PendingChallenge;
-  onSent(target: DeliveryTarget, code: CodeSent): void;
+  onSent(target: DeliveryTarget, code?: CodeSent): void;
   onCooldown(targetId: string, retryAfter: number): void;
   /** Back to the login screen, with a message when the sign-in can no longer go on. */
   onRestart(message?: FlowMessage): void;

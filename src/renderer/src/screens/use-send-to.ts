@@ -19,7 +19,8 @@ export interface SendFailure {
 }
 
 export interface SendCallbacks {
-  onSent(target: DeliveryTarget, code: CodeSent): void;
+  /** `code` is absent for the authenticator app: nothing is sent, the user reads the code off the app. */
+  onSent(target: DeliveryTarget, code?: CodeSent): void;
   onCooldown(targetId: string, retryAfter: number): void;
   onRestart(message?: FlowMessage): void;
   /** The provider could not deliver there; these targets remain. */
@@ -37,6 +38,10 @@ export function useSendTo(pending: PendingChallenge, callbacks: SendCallbacks) {
   function sendTo(target: DeliveryTarget) {
     if (send.isPending) return;
     setFailure(undefined);
+    if (target.channel === 'totp') {
+      callbacks.onSent(target);
+      return;
+    }
     send.mutate(
       { challengeId: pending.challenge.challengeId, targetId: target.id },
       {

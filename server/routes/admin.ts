@@ -1,0 +1,119 @@
+/**
+ * The account-manager console (`/api/v1/admin/...`). Every route needs a live session of role admin,
+ * checked in onRequest before any input is read: 401 without a session, 403 for staff.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiError,
+  AuditFilter,
+  AuditPage,
+  AuditQuery,
+  PolicyUpdate,
+  PolicyView,
+  Readiness,
+} from '../../src/shared/api';
+import type { Services } from '../services';
+import { readinessCsv } from '../services/readiness';
+import { requestContext } from './context';
+import { principalOf, refuseNul, requireAdmin } from './guard';
+
+const errors = { '4xx': ApiError, '5xx': ApiError };
+const meta = { tags: ['console'], security: [{ bearer: [] }] };
+
+export function adminRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', requireAdmin(services));
+    app.addHook('preValidation', refuseNul);
+
+    app.get(
+      '/readiness',
+      {
+        schema: {
+          ...meta,
+          summary: 'Readiness before the mandate: who has which factor, and who would be locked out today',
+          response: { 200: Readiness, ...errors },
+        },
+      },
+      () => services.readiness.report(),
+    );
+
+    app.get(
+      '/readiness.csv',
+      {
+        schema: {
+          ...meta,
+          summary: 'The users who would be locked out if the policy were required today, as CSV',
+          produces: ['text/csv'],
+          response: { 200: z.string().describe('text/csv'), ...errors },
+        },
+      },
+      async (_request, reply) => {
+        const csv = readinessCsv(await services.readiness.report());
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="wrsauth-readiness.csv"')
+          .send(csv);
+      },
+    );
+
+    app.get(
+      '/policy',
+      {
+        schema: {
+          ...meta,
+          summary:
+            'The practice policy: mode, enforce-after date, code TTL, remember-days, idle lock, factors',
+          response: { 200: PolicyView, ...errors },
+        },
+      },
+      () => services.policy.get(),
+    );
+
+    app.put(
+      '/policy',
+      {
+        schema: {
+          ...meta,
+          summary: 'Replace the practice policy; audited with who changed it and the reason given',
+          body: PolicyUpdate,
+          response: { 200: PolicyView, ...errors },
+        },
+      },
+      (request) => services.policy.update(principalOf(request).user, request.body, requestContext(request)),
+    );
+
+    app.get(
+      '/audit',
+      {
+        schema: {
+          ...meta,
+          summary: 'The audit trail, newest first: filter by user, event type and dates; paged on the server',
+          querystring: AuditQuery,
+          response: { 200: AuditPage, ...errors },
+        },
+      },
+      (request) => services.auditTrail.page(request.query),
+    );
+
+    app.get(
+      '/audit.csv',
+      {
+        schema: {
+          ...meta,
+          summary: 'The filtered audit trail as CSV, newest first (at most 10,000 events)',
+          querystring: AuditFilter,
+          produces: ['text/csv'],
+          response: { 200: z.string().describe('text/csv'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const csv = await services.auditTrail.csv(request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="wrsauth-audit.csv"')
+          .send(csv);
+      },
+    );
+  };
+}

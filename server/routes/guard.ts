@@ -1,0 +1,54 @@
+/**
+ * Who may call a route, decided in onRequest: before the body is parsed or validated, so a caller without
+ * the right session learns nothing about the route's input (401 without a live session, 403 for a staff
+ * session on an account-manager route).
+ */
+import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../src/shared/api';
+import type { SessionRow, UserRow } from '../db/schema';
+import { AppError } from '../errors';
+import type { Services } from '../services';
+import { bearerToken, holdsNul } from './auth';
+
+export interface Principal {
+  session: SessionRow;
+  user: UserRow;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the guard hooks below on /me and /admin routes. */
+    principal?: Principal;
+  }
+}
+
+/** onRequest: a live session, or 401. */
+export function requireSession(services: Services) {
+  return async (request: FastifyRequest): Promise<void> => {
+    request.principal = await services.sessions.authenticate(bearerToken(request.headers.authorization));
+  };
+}
+
+/** onRequest: a live session of an account manager (role admin); 401 without a session, 403 for staff. */
+export function requireAdmin(services: Services) {
+  const session = requireSession(services);
+  return async (request: FastifyRequest): Promise<void> => {
+    await session(request);
+    if (request.principal?.user.role !== 'admin') {
+      throw new AppError(403, ErrorCode.forbidden, 'Only an account manager may do this.');
+    }
+  };
+}
+
+/** The principal a guarded route's handler runs for. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('route is missing its guard hook');
+  return request.principal;
+}
+
+/** preValidation: PostgreSQL text cannot hold U+0000, so refuse it as bad input (as the auth routes do). */
+export async function refuseNul(request: FastifyRequest): Promise<void> {
+  if (holdsNul(request.params) || holdsNul(request.body) || holdsNul(request.query)) {
+    throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Self-service (`/api/v1/me/...`): the signed-in user's trusted workstations, authenticator app and recovery
+ * codes. Every route needs a live session, checked in onRequest before any input is read.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiError,
+  DeviceParams,
+  DevicesRevoked,
+  RecoveryCodeStatus,
+  RecoveryCodes,
+  TotpConfirmRequest,
+  TotpEnrollment,
+  TotpStatus,
+  TrustedDeviceList,
+} from '../../src/shared/api';
+import type { Services } from '../services';
+import { requestContext } from './context';
+import { principalOf, refuseNul, requireSession } from './guard';
+
+const errors = { '4xx': ApiError, '5xx': ApiError };
+const noContent = z.null().describe('Done');
+const meta = { tags: ['self-service'], security: [{ bearer: [] }] };
+
+export function meRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', requireSession(services));
+    app.addHook('preValidation', refuseNul);
+
+    app.get(
+      '/devices',
+      {
+        schema: {
+          ...meta,
+          summary: 'My trusted workstations: name, created, last used and expiry',
+          response: { 200: TrustedDeviceList, ...errors },
+        },
+      },
+      async (request) => ({ devices: await services.devices.list(principalOf(request).user.id) }),
+    );
+
+    app.delete(
+      '/devices/:id',
+      {
+        schema: {
+          ...meta,
+          summary: 'Revoke one of my trusted workstations: its next sign-in asks for a code again',
+          params: DeviceParams,
+          response: { 204: noContent, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await services.devices.revoke(principalOf(request).user, request.params.id, requestContext(request));
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/devices',
+      {
+        schema: {
+          ...meta,
+          summary: 'Revoke all my trusted workstations',
+          response: { 200: DevicesRevoked, ...errors },
+        },
+      },
+      async (request) => ({
+        revoked: await services.devices.revokeAll(principalOf(request).user, requestContext(request)),
+      }),
+    );
+
+    app.get(
+      '/totp',
+      {
+        schema: {
+          ...meta,
+          summary: 'Whether I have an authenticator app set up',
+          response: { 200: TotpStatus, ...errors },
+        },
+      },
+      (request) => services.totp.status(principalOf(request).user.id),
+    );
+
+    app.post(
+      '/totp',
+      {
+        schema: {
+          ...meta,
+          summary: 'Start setting up an authenticator app: its secret, otpauth URI and QR code, shown once',
+          response: { 200: TotpEnrollment, ...errors },
+        },
+      },
+      (request) => services.totp.enroll(principalOf(request).user, requestContext(request)),
+    );
+
+    app.post(
+      '/totp/confirm',
+      {
+        schema: {
+          ...meta,
+          summary:
+            'Confirm the authenticator app with the code it shows; from then on it is a sign-in target',
+          body: TotpConfirmRequest,
+          response: { 200: TotpStatus, ...errors },
+        },
+      },
+      (request) =>
+        services.totp.confirm(principalOf(request).user, request.body.code, requestContext(request)),
+    );
+
+    app.delete(
+      '/totp',
+      {
+        schema: {
+          ...meta,
+          summary: 'Remove my authenticator app',
+          response: { 204: noContent, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await services.totp.remove(principalOf(request).user, requestContext(request));
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/recovery-codes',
+      {
+        schema: {
+          ...meta,
+          summary: 'How many of my recovery codes are left, and when they were made',
+          response: { 200: RecoveryCodeStatus, ...errors },
+        },
+      },
+      (request) => services.recoveryCodes.status(principalOf(request).user.id),
+    );
+
+    app.post(
+      '/recovery-codes',
+      {
+        schema: {
+          ...meta,
+          summary: 'Make 10 new single-use recovery codes, shown only now; the old ones stop working',
+          response: { 200: RecoveryCodes, ...errors },
+        },
+      },
+      (request) => services.recoveryCodes.generate(principalOf(request).user, requestContext(request)),
+    );
+  };
+}

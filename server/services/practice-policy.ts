@@ -1,0 +1,57 @@
+/**
+ * The practice policy as the console reads and writes it. Every change is audited with who made it and
+ * why; the admin CLI's set-policy remains for IT at a terminal.
+ */
+import type { PolicyUpdate, PolicyView } from '../../src/shared/api';
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { PracticeRow, UserRow } from '../db/schema';
+import { ensurePractice, updatePolicy } from '../repositories/practices';
+import type { AuditLog, RequestContext } from './audit-log';
+import { allowedFactorsOf, effectiveMode } from './policy';
+
+export class PracticePolicyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async get(): Promise<PolicyView> {
+    return this.view(await ensurePractice(this.db, this.clock.now()));
+  }
+
+  async update(admin: UserRow, input: PolicyUpdate, context: RequestContext): Promise<PolicyView> {
+    const now = this.clock.now();
+    const practice = await ensurePractice(this.db, now);
+    const change = {
+      policy_mode: input.mode,
+      enforce_after: input.enforceAfter,
+      code_ttl_seconds: input.codeTtlSeconds,
+      remember_days: input.rememberDays,
+      idle_lock_minutes: input.idleLockMinutes,
+      allowed_factors: [...new Set(input.allowedFactors)].join(','),
+    };
+    await updatePolicy(this.db, practice.id, change, now);
+    await this.audit.record(context, {
+      type: 'policy_changed',
+      userId: admin.id,
+      username: admin.username,
+      detail: { ...change, reason: input.reason, by: admin.username },
+    });
+    return this.view({ ...practice, ...change, updated_at: now.toISOString() });
+  }
+
+  private view(practice: PracticeRow): PolicyView {
+    return {
+      mode: practice.policy_mode,
+      enforceAfter: practice.enforce_after,
+      effectiveMode: effectiveMode(practice, this.clock.now()),
+      codeTtlSeconds: practice.code_ttl_seconds,
+      rememberDays: practice.remember_days,
+      idleLockMinutes: practice.idle_lock_minutes,
+      allowedFactors: allowedFactorsOf(practice),
+      updatedAt: practice.updated_at,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Recovery codes: 10 single-use codes for when the phone, mailbox and authenticator app are all out of
+ * reach. Shown once; the server keeps only HMACs under its key, bound to the user. Generating new ones
+ * replaces the old.
+ */
+import { randomInt } from 'node:crypto';
+import type { RecoveryCodeStatus, RecoveryCodes } from '../../src/shared/api';
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { UserRow } from '../db/schema';
+import {
+  findUnusedRecoveryCode,
+  recoveryCodeSummary,
+  replaceRecoveryCodes,
+  spendRecoveryCode,
+} from '../repositories/recovery-codes';
+import type { Keyring } from '../secrets';
+import type { AuditLog, RequestContext } from './audit-log';
+
+export const RECOVERY_CODE_COUNT = 10;
+/** No 0/O, 1/I/L: read off paper without doubt. 31 symbols × 10 ≈ 49.5 bits per code. */
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const LENGTH = 10;
+
+/** Upper-cased, without spaces or dashes: "abcde-fghjk" and "ABCDEFGHJK" are one code. */
+export function normalizeRecoveryCode(raw: string): string {
+  return raw.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** Whether typed text has the shape of a recovery code (never that of a 6-digit code). */
+export function looksLikeRecoveryCode(raw: string): boolean {
+  const code = normalizeRecoveryCode(raw);
+  return code.length === LENGTH && [...code].every((char) => ALPHABET.includes(char));
+}
+
+function newRecoveryCode(): string {
+  const chars = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]);
+  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+}
+
+export class RecoveryCodeService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly keyring: Keyring,
+    private readonly audit: AuditLog,
+  ) {}
+
+  status(userId: string): Promise<RecoveryCodeStatus> {
+    return recoveryCodeSummary(this.db, userId);
+  }
+
+  async generate(user: UserRow, context: RequestContext): Promise<RecoveryCodes> {
+    const now = this.clock.now();
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    const hmacs = codes.map((code) => this.keyring.recoveryCodeHmac(user.id, normalizeRecoveryCode(code)));
+    await replaceRecoveryCodes(this.db, user.id, hmacs, now);
+    await this.audit.record(context, {
+      type: 'recovery_codes_generated',
+      userId: user.id,
+      username: user.username,
+      detail: { count: codes.length },
+    });
+    return { codes, generatedAt: now.toISOString() };
+  }
+
+  /** The id of the user's unused code matching the typed one, or undefined. */
+  async match(userId: string, raw: string): Promise<string | undefined> {
+    if (!looksLikeRecoveryCode(raw)) return undefined;
+    const hmacs = this.keyring.recoveryCodeHmacs(userId, normalizeRecoveryCode(raw));
+    return (await findUnusedRecoveryCode(this.db, userId, hmacs))?.id;
+  }
+
+  /** Uses the code up inside the sign-in's transaction; false if another sign-in used it first. */
+  spend(executor: Db, id: string): Promise<boolean> {
+    return spendRecoveryCode(executor, id, this.clock.now());
+  }
+}

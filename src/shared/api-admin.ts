@@ -1,0 +1,112 @@
+/**
+ * Account-manager console contract (`/api/v1/admin/...`, role admin). Re-exported from api.ts; kept apart so
+ * the sign-in screens need not load it.
+ */
+import { z } from 'zod';
+
+const IsoTime = z.string().describe('ISO 8601 UTC time');
+const Count = z.number().int().nonnegative();
+
+/** A user as the readiness list shows them: enough to find them, no contact details. */
+export const ReadinessUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.enum(['staff', 'admin']),
+});
+export type ReadinessUser = z.infer<typeof ReadinessUser>;
+
+/** Who could sign in if the practice required a second factor today. Counts cover active users only. */
+export const Readiness = z.object({
+  asOf: IsoTime,
+  policy: z.object({
+    mode: z.enum(['off', 'optional', 'required']),
+    enforceAfter: z.string().nullable().describe('YYYY-MM-DD (UTC)'),
+  }),
+  activeUsers: Count,
+  counts: z.object({
+    phone: Count.describe('users with a cell phone on file'),
+    email: Count.describe('users with an email on file'),
+    authenticator: Count.describe('users with a confirmed authenticator app'),
+    nothing: Count.describe('users with no second factor the practice allows'),
+  }),
+  /** Users who would be refused at sign-in (enrollment_required) if the policy were required today. */
+  wouldBeLockedOut: z.array(ReadinessUser),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+export const PolicyModeValue = z.enum(['off', 'optional', 'required']);
+/** A second factor the practice may offer at sign-in. */
+export const Factor = z.enum(['sms', 'email', 'totp']);
+export type Factor = z.infer<typeof Factor>;
+
+/** The practice's 2FA policy as the console edits it. Bounds as the admin CLI's. */
+export const PracticePolicy = z.object({
+  mode: PolicyModeValue,
+  /** With mode optional: from this UTC date on, the policy acts as required. */
+  enforceAfter: z.iso.date().nullable(),
+  /** NIST: a one-time code lives 2 to 10 minutes. */
+  codeTtlSeconds: z.number().int().min(120).max(600),
+  /** 0 turns "Remember this workstation" off. */
+  rememberDays: z.number().int().min(0).max(90),
+  idleLockMinutes: z.number().int().min(1).max(60),
+  allowedFactors: z
+    .array(Factor)
+    .min(1)
+    .refine((factors) => new Set(factors).size === factors.length, 'names a factor twice'),
+});
+export type PracticePolicy = z.infer<typeof PracticePolicy>;
+
+export const PolicyView = PracticePolicy.extend({
+  /** What applies today: optional with a past enforce-after date is already required. */
+  effectiveMode: PolicyModeValue,
+  updatedAt: IsoTime,
+});
+export type PolicyView = z.infer<typeof PolicyView>;
+
+/** A policy change, with the account manager's reason for the audit trail. */
+export const PolicyUpdate = PracticePolicy.extend({ reason: z.string().trim().min(3).max(500) });
+export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
+
+const CalendarDate = z.iso.date().describe('YYYY-MM-DD (UTC)');
+
+/** Filters for the audit trail; from and to are whole UTC days, both included. */
+export const AuditFilter = z.object({
+  username: z.string().trim().min(1).max(128).optional(),
+  type: z
+    .string()
+    .regex(/^[a-z0-9_]{1,64}$/)
+    .optional(),
+  from: CalendarDate.optional(),
+  to: CalendarDate.optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilter>;
+
+export const AuditQuery = AuditFilter.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** One security event. `detail` holds facts only: never a code, password, token or full contact. */
+export const AuditEventView = z.object({
+  id: z.string(),
+  at: IsoTime,
+  type: z.string(),
+  userId: z.string().nullable(),
+  username: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEventView = z.infer<typeof AuditEventView>;
+
+/** One page of the trail, newest first, and how many events match in all. */
+export const AuditPage = z.object({
+  events: z.array(AuditEventView),
+  total: Count,
+  limit: Count,
+  offset: Count,
+});
+export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,0 +1,108 @@
+/**
+ * The route guard, proven over the whole contract: every /api/v1/me/... and /api/v1/admin/... route in the
+ * OpenAPI document answers 401 without a session, and every admin route 403 to a staff session, before it
+ * looks at its input (a malformed body gets the same answer).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminSession, bearer, call, staffSession } from '../support/self-service';
+import { startWithUser, type TestServer } from '../support/test-server';
+
+let t: TestServer;
+let routes: Array<{ method: string; path: string }>;
+let staffToken: string;
+let adminToken: string;
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+beforeAll(async () => {
+  t = await startWithUser();
+  staffToken = await staffSession(t);
+  adminToken = await adminSession(t);
+  const spec = await t.get('/api/v1/openapi.json');
+  routes = Object.entries(spec.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((method) => METHODS.includes(method))
+      .map((method) => ({ method: method.toUpperCase(), path: path.replaceAll(/\{[^}]+\}/g, 'x') })),
+  );
+});
+afterAll(() => t.close());
+
+const meRoutes = () => routes.filter((r) => r.path === '/api/v1/me' || r.path.startsWith('/api/v1/me/'));
+const adminRoutes = () => routes.filter((r) => r.path.startsWith('/api/v1/admin/'));
+
+describe('the OpenAPI document lists the self-service and console routes', () => {
+  it('has the me routes for devices, totp and recovery-codes, and the admin readiness, policy and audit routes', () => {
+    const listed = routes.map((r) => `${r.method} ${r.path}`);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/me/devices',
+        'DELETE /api/v1/me/devices/x',
+        'DELETE /api/v1/me/devices',
+        'GET /api/v1/me/totp',
+        'POST /api/v1/me/totp',
+        'POST /api/v1/me/totp/confirm',
+        'DELETE /api/v1/me/totp',
+        'GET /api/v1/me/recovery-codes',
+        'POST /api/v1/me/recovery-codes',
+        'GET /api/v1/admin/readiness',
+        'GET /api/v1/admin/readiness.csv',
+        'GET /api/v1/admin/policy',
+        'PUT /api/v1/admin/policy',
+        'GET /api/v1/admin/audit',
+        'GET /api/v1/admin/audit.csv',
+      ]),
+    );
+  });
+});
+
+describe('every /me route needs a session', () => {
+  it('answers 401 unauthorized without a session, with a bad token, and before reading a malformed query or body', async () => {
+    expect(meRoutes().length).toBeGreaterThanOrEqual(10);
+    for (const { method, path } of meRoutes()) {
+      const without = await call(t, method, path);
+      expect([`${method} ${path}`, without.status, without.body?.error]).toEqual([
+        `${method} ${path}`,
+        401,
+        'unauthorized',
+      ]);
+      const badToken = await call(t, method, path, undefined, bearer('not-a-session'));
+      expect([`${method} ${path}`, badToken.status]).toEqual([`${method} ${path}`, 401]);
+      const badQuery = await call(t, method, `${path}?limit=none&from=June`);
+      expect([`${method} ${path}`, badQuery.status]).toEqual([`${method} ${path}`, 401]);
+      if (BODY_METHODS.has(method)) {
+        const malformed = await call(t, method, path, '{"code": ');
+        expect([`${method} ${path}`, malformed.status]).toEqual([`${method} ${path}`, 401]);
+      }
+    }
+  });
+});
+
+describe('every /admin route needs an account manager', () => {
+  it('answers 401 without a session and 403 forbidden to a staff session, before reading a malformed query or body', async () => {
+    expect(adminRoutes().length).toBeGreaterThanOrEqual(6);
+    for (const { method, path } of adminRoutes()) {
+      const label = `${method} ${path}`;
+      const without = await call(t, method, path);
+      expect([label, without.status, without.body?.error]).toEqual([label, 401, 'unauthorized']);
+      const staff = await call(t, method, path, undefined, bearer(staffToken));
+      expect([label, staff.status, staff.body?.error]).toEqual([label, 403, 'forbidden']);
+      const badQuery = await call(t, method, `${path}?limit=none&from=June`, undefined, bearer(staffToken));
+      expect([label, badQuery.status]).toEqual([label, 403]);
+      if (BODY_METHODS.has(method)) {
+        const malformed = await call(t, method, path, '{"mode": ', bearer(staffToken));
+        expect([label, malformed.status]).toEqual([label, 403]);
+      }
+    }
+  });
+
+  it('lets an account manager through the guard on every admin route', async () => {
+    for (const { method, path } of adminRoutes()) {
+      const response = await call(t, method, path, undefined, bearer(adminToken));
+      expect([`${method} ${path}`, [401, 403].includes(response.status)]).toEqual([
+        `${method} ${path}`,
+        false,
+      ]);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/** Helpers for the /me and /admin tests: sessions for a staff user and an account manager, any-method calls. */
+import { generate } from 'otplib';
+import { challenge, createUser, type JsonResponse, PASSWORD, type TestServer } from './test-server';
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Any method, JSON in and out; `body` as a string is sent as is (for malformed JSON). */
+export async function call(
+  t: TestServer,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  const response = await fetch(`${t.url}${pathname}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return {
+    status: response.status,
+    body: text && type.includes('json') ? JSON.parse(text) : text || null,
+    headers: response.headers,
+  };
+}
+
+/** Password, then the texted code: the session token of ckiplock (or another user with a phone). */
+export async function staffSession(
+  t: TestServer,
+  username = 'ckiplock',
+  extra: object = {},
+): Promise<string> {
+  const id = await challenge(t, username);
+  await t.send(id, 'sms');
+  const response = await t.verify(id, t.lastSmsCode(), extra);
+  if (response.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(response.body)}`);
+  // The next text to the same phone waits out its cooldown.
+  t.clock.advance(31);
+  return response.body.sessionToken;
+}
+
+/** An account manager with no contacts: under the default optional policy the password alone signs in. */
+export async function adminSession(t: TestServer, username = 'manager'): Promise<string> {
+  await createUser(t, { username, role: 'admin', phone: undefined, email: undefined });
+  const response = await t.post('/api/v1/auth/login', { username, password: PASSWORD });
+  if (response.body?.status !== 'authenticated')
+    throw new Error(`expected a session: ${JSON.stringify(response.body)}`);
+  return response.body.sessionToken;
+}
+
+/** The code an authenticator app shows at the test clock's time, `steps` periods away. */
+export function totpCode(t: TestServer, secret: string, steps = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(t.clock.now().getTime() / 1000) + steps * 30 });
+}
