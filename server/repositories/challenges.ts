@@ -17,10 +17,13 @@ export function findChallenge(db: Db, id: string) {
   return db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Takes one of the challenge's sends; undefined once all are used or the challenge is over. */
-export function takeSend(db: Db, id: string, now: Date) {
+/** The tables of flows that hold a one-time code: sign-in challenges and password resets. */
+export type CodeFlowTable = 'challenges' | 'password_resets';
+
+/** Takes one of the flow's sends; undefined once all are used or the flow is over. */
+export function takeSend(db: Db, id: string, now: Date, table: CodeFlowTable = 'challenges') {
   return db
-    .updateTable('challenges')
+    .updateTable(table)
     .set((eb) => ({ sends: eb('sends', '+', 1) }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
@@ -30,10 +33,16 @@ export function takeSend(db: Db, id: string, now: Date) {
     .executeTakeFirst();
 }
 
-/** Replaces the challenge's code: earlier codes stop working. */
-export async function storeCode(db: Db, id: string, codeHmac: string, codeExpiresAt: Date): Promise<void> {
+/** Replaces the flow's code: earlier codes stop working. */
+export async function storeCode(
+  db: Db,
+  id: string,
+  codeHmac: string,
+  codeExpiresAt: Date,
+  table: CodeFlowTable = 'challenges',
+): Promise<void> {
   await db
-    .updateTable('challenges')
+    .updateTable(table)
     .set({ code_hmac: codeHmac, code_expires_at: codeExpiresAt.toISOString() })
     .where('id', '=', id)
     .where('status', '=', 'pending')
@@ -41,9 +50,9 @@ export async function storeCode(db: Db, id: string, codeHmac: string, codeExpire
 }
 
 /** Spends one attempt; undefined when none was left. */
-export function spendAttempt(db: Db, id: string) {
+export function spendAttempt(db: Db, id: string, table: CodeFlowTable = 'challenges') {
   return db
-    .updateTable('challenges')
+    .updateTable(table)
     .set((eb) => ({ attempts_remaining: eb('attempts_remaining', '-', 1) }))
     .where('id', '=', id)
     .where('status', '=', 'pending')

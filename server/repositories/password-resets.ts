@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/database';
 import type { PasswordResetTable } from '../db/schema';
-import { MAX_ATTEMPTS, MAX_SENDS } from './challenges';
+import { MAX_ATTEMPTS, spendAttempt, storeCode, takeSend } from './challenges';
 
 export async function insertReset(db: Db, reset: PasswordResetTable): Promise<void> {
   await db.insertInto('password_resets').values(reset).execute();
@@ -14,39 +14,13 @@ export function findReset(db: Db, id: string) {
   return db.selectFrom('password_resets').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function takeResetSend(db: Db, id: string, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('password_resets')
-    .set((eb) => ({ sends: eb('sends', '+', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('sends', '<', MAX_SENDS)
-    .where('expires_at', '>', now.toISOString())
-    .returning('sends')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+export const takeResetSend = async (db: Db, id: string, now: Date): Promise<boolean> =>
+  (await takeSend(db, id, now, 'password_resets')) !== undefined;
 
-export async function storeResetCode(db: Db, id: string, codeHmac: string, expiresAt: Date): Promise<void> {
-  await db
-    .updateTable('password_resets')
-    .set({ code_hmac: codeHmac, code_expires_at: expiresAt.toISOString() })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .execute();
-}
+export const storeResetCode = (db: Db, id: string, codeHmac: string, expiresAt: Date) =>
+  storeCode(db, id, codeHmac, expiresAt, 'password_resets');
 
-/** Spends one attempt; undefined when none was left. */
-export function spendResetAttempt(db: Db, id: string) {
-  return db
-    .updateTable('password_resets')
-    .set((eb) => ({ attempts_remaining: eb('attempts_remaining', '-', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('attempts_remaining', '>', 0)
-    .returning('attempts_remaining')
-    .executeTakeFirst();
-}
+export const spendResetAttempt = (db: Db, id: string) => spendAttempt(db, id, 'password_resets');
 
 /** pending → verified, only while it still holds the code that was checked; the code is then gone. */
 export async function markResetVerified(db: Db, id: string, codeHmac: string, now: Date): Promise<boolean> {

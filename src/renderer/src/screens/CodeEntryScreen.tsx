@@ -1,9 +1,10 @@
-import { type ClipboardEvent, type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import type { Authenticated, CodeSent, DeliveryStatus, DeliveryTarget } from '../../../shared/api';
 import { ErrorCode } from '../../../shared/error-code';
 import type { KeychainStatus } from '../../../shared/ipc';
 import type { ApiFailure } from '../api/api-failure';
 import { useDeliveryStatus, useVerifyCode } from '../api/hooks';
+import { CODE_LENGTH, CodeField } from '../components/CodeField';
 import { Countdown } from '../components/Countdown';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
@@ -11,9 +12,6 @@ import { Screen } from '../components/Screen';
 import { factorOf, targetLabel } from '../factors/factors';
 import type { FlowMessage, PendingChallenge, SentCode } from '../flow/sign-in-flow';
 import { otherChannels, useSendTo } from './use-send-to';
-
-const CODE_LENGTH = 6;
-const digitsOf = (text: string) => text.replace(/\D/g, '').slice(0, CODE_LENGTH);
 
 interface CodeEntryScreenProps {
   pending: PendingChallenge;
@@ -89,8 +87,7 @@ export function CodeEntryScreen({
     );
   }
 
-  function enter(text: string) {
-    const digits = digitsOf(text);
+  function enter(digits: string) {
     setCode(digits);
     if (digits.length === CODE_LENGTH) check(digits);
   }
@@ -100,34 +97,19 @@ export function CodeEntryScreen({
     check(code);
   }
 
-  // A pasted "123 456" or "123-456" would lose its last digit to maxLength; take the digits instead.
-  function paste(event: ClipboardEvent<HTMLInputElement>) {
-    event.preventDefault();
-    enter(event.clipboardData.getData('text'));
-  }
-
   return (
     <Screen title="Enter your verification code">
       <Hint masked={sent.target.masked} />
       <DeliveryReport report={report} />
       <ErrorAlert>{switcher.failure?.text}</ErrorAlert>
       <form className="stack" onSubmit={submit} noValidate aria-busy={verify.isPending}>
-        <div className="field">
-          <label htmlFor="verification-code">Verification code</label>
-          <input
-            id="verification-code"
-            ref={codeField}
-            className="code"
-            name="code"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={CODE_LENGTH}
-            value={code}
-            onChange={(event) => enter(event.target.value)}
-            onPaste={paste}
-          />
-        </div>
+        <CodeField
+          id="verification-code"
+          label="Verification code"
+          inputRef={codeField}
+          value={code}
+          onDigits={enter}
+        />
         {rememberDays === undefined ? null : keychain.available ? (
           <label className="choice">
             <input

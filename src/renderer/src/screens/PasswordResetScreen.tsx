@@ -12,6 +12,7 @@ import {
   useStartPasswordReset,
   useVerifyResetCode,
 } from '../api/password-reset-hooks';
+import { CodeField } from '../components/CodeField';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { Screen } from '../components/Screen';
@@ -248,21 +249,7 @@ function CodeStep({
         ID may be mistyped or have no cell phone or email on file: ask your account manager.
       </p>
       <form className="stack" onSubmit={submit} noValidate aria-busy={verify.isPending}>
-        <div className="field">
-          <label htmlFor="reset-code">Reset code</label>
-          <input
-            id="reset-code"
-            ref={field}
-            className="code"
-            name="code"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={6}
-            value={code}
-            onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
-          />
-        </div>
+        <CodeField id="reset-code" label="Reset code" inputRef={field} value={code} onDigits={setCode} />
         <ErrorAlert>{failure}</ErrorAlert>
         <button type="submit" className="primary">
           Verify Code
