@@ -2,7 +2,7 @@
  * "Forgot your password?": User ID → the masked targets of verified contacts → a code → a new password.
  *
  * - It never bypasses the second factor: a new password needs a code sent to a verified contact, whatever
- *   the policy. A user with no verified contact cannot reset alone; the account manager helps.
+ *   the policy, and only by a factor the practice allows. A user with no verified contact cannot reset alone; the account manager helps.
  * - It tells nobody who has an account: an unknown User ID (or one with no verified contact, or inactive)
  *   gets a decoy reset with the same answers. Its one target is a text to a number picked by the server key
  *   from the User ID, so asking twice shows the same digits; sending "works" (with a provider's usual pause)
@@ -21,7 +21,7 @@ import {
 } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
-import type { PasswordResetRow } from '../db/schema';
+import type { PasswordResetRow, UserRow } from '../db/schema';
 import { AppError, challengeExpired, rateLimited, serverBusy, tooManyAttempts } from '../errors';
 import { maskPhone } from '../masking';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
@@ -44,6 +44,7 @@ import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, RESEND_COOLDOWN_SECONDS, targetsOf } from './code-sender';
 import type { Notifier } from './notices';
+import { allowedFactorsOf } from './policy';
 
 export const RESET_TTL_SECONDS = 15 * 60;
 /** Wrong reset codes one User ID may collect in a window, real account or decoy alike. */
@@ -75,8 +76,9 @@ export class PasswordResetService {
     const { db, clock, keyring, audit } = this.deps;
     await this.limitRequestsFrom(context);
     const now = clock.now();
-    const user = await findUserByUsername(db, username);
-    const targets = user?.active ? targetsOf(user) : [];
+    const found = await findUserByUsername(db, username);
+    const user = found && (await findUserWithPolicy(db, found.id));
+    const targets = user?.active ? this.targetsFor(user) : [];
     const decoy = !user || targets.length === 0;
     const key = usernameKey(username);
     const reset = {
@@ -115,6 +117,9 @@ export class PasswordResetService {
     if (!reset.user_id) return this.decoySend(reset, targetId);
     const user = await findUserWithPolicy(db, reset.user_id);
     if (!user?.active) throw challengeExpired();
+    if (!this.targetsFor(user).some((target) => target.id === targetId)) {
+      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
+    }
     return this.deps.codes.send(
       {
         id: reset.id,
@@ -231,6 +236,12 @@ export class PasswordResetService {
         text: 'Your WRSAuth password was just changed with a code sent to you, and every session and remembered workstation was signed out. If this was not you, call your account manager at once.',
       });
     }
+  }
+
+  /** The verified contacts a code may go to: only the factors the practice allows, as at sign-in. */
+  private targetsFor(user: UserRow & { allowed_factors: string }) {
+    const allowed = allowedFactorsOf(user);
+    return targetsOf(user).filter((target) => allowed.includes(target.channel));
   }
 
   /** A pending, unexpired reset with attempts left. */

@@ -105,6 +105,16 @@ describe('Forgot your password?', () => {
     expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(200);
   });
 
+  it('offers only the factors the practice allows, as sign-in does', async () => {
+    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
+    const started = await start();
+    expect(started.body.targets.map((target: { id: string }) => target.id)).toEqual(['email']);
+    const refused = await sendTo(started.body.resetId, 'sms');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_target');
+    expect(t.twilio.messages).toHaveLength(0);
+  });
+
   it('refuses a password that breaks the rule, and lets the user choose a better one on the same reset', async () => {
     const id = await verifiedReset();
     const weak = await setPassword(id, 'lettersonly');
