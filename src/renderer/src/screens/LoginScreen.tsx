@@ -4,6 +4,7 @@ import { useLogin } from '../api/hooks';
 import { FlowNotice } from '../components/Messages';
 import { PasswordField } from '../components/PasswordField';
 import { Screen } from '../components/Screen';
+import { UserIdField } from '../components/UserIdField';
 import type { FlowMessage } from '../flow/sign-in-flow';
 import { LoginFailureMessage } from './LoginFailureMessage';
 import { type LoginFailureView, loginFailureView } from './login-failure';
@@ -58,19 +59,7 @@ export function LoginScreen({ initialUsername, message, onLoggedIn, onForgotPass
     <Screen title="Practice Secure Login">
       {showCarriedMessage && <FlowNotice message={message} />}
       <form className="stack" onSubmit={submit} noValidate aria-busy={login.isPending}>
-        <div className="field">
-          <label htmlFor="login-username">User ID</label>
-          <input
-            id="login-username"
-            ref={usernameField}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        </div>
+        <UserIdField id="login-username" inputRef={usernameField} value={username} onChange={setUsername} />
         <PasswordField id="login-password" inputRef={passwordField} value={password} onChange={setPassword} />
         <LoginFailureMessage failure={failure} />
         <button type="submit" className="primary">

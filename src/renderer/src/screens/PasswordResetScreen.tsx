@@ -16,6 +16,7 @@ import { CodeField } from '../components/CodeField';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { Screen } from '../components/Screen';
+import { UserIdField } from '../components/UserIdField';
 import type { FlowMessage } from '../flow/sign-in-flow';
 import { TargetChooser } from './TargetChooser';
 
@@ -153,19 +154,7 @@ function WhoStep({
     <Screen title="Reset your password">
       <p>Enter your User ID. We will send a code to the cell phone or email on your account.</p>
       <form className="stack" onSubmit={submit} noValidate aria-busy={start.isPending}>
-        <div className="field">
-          <label htmlFor="reset-username">User ID</label>
-          <input
-            id="reset-username"
-            ref={field}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            value={username}
-            onChange={(event) => onUsername(event.target.value)}
-          />
-        </div>
+        <UserIdField id="reset-username" inputRef={field} value={username} onChange={onUsername} />
         <ErrorAlert>{missing ? 'Enter your User ID.' : failure}</ErrorAlert>
         <button type="submit" className="primary">
           Continue
