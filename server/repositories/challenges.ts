@@ -62,18 +62,18 @@ export function spendAttempt(db: Db, id: string, table: CodeFlowTable = 'challen
 }
 
 /**
- * Uses the challenge up, only if it is still pending, has attempts left and still holds the code that was
- * checked. Exactly one of several parallel right answers wins.
+ * Uses the challenge up, only if it is still pending and has attempts left, and, for a sent code, still holds
+ * the code that was checked. Exactly one of several parallel right answers wins. Factors that send nothing
+ * (authenticator app, recovery code) pass no `codeHmac`; any code sent for the challenge stops working too.
  */
-export async function consumeChallenge(db: Db, id: string, codeHmac: string): Promise<boolean> {
-  const row = await db
+export async function consumeChallenge(db: Db, id: string, codeHmac?: string): Promise<boolean> {
+  let update = db
     .updateTable('challenges')
     .set({ status: 'used', code_hmac: null })
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .where('attempts_remaining', '>', 0)
-    .where('code_hmac', '=', codeHmac)
-    .returning('id')
-    .executeTakeFirst();
+    .where('attempts_remaining', '>', 0);
+  if (codeHmac !== undefined) update = update.where('code_hmac', '=', codeHmac);
+  const row = await update.returning('id').executeTakeFirst();
   return row !== undefined;
 }

@@ -25,7 +25,6 @@ import {
   tooManyAttempts,
 } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import { consumeChallengeWithoutCode } from '../repositories/challenge-factors';
 import {
   consumeChallenge,
   createChallenge,
@@ -305,7 +304,7 @@ export class AuthService {
   ): Promise<Proof | undefined> {
     const { keyring, audit, clock } = this.deps;
     const challengeId = challenge.id;
-    const takeChallenge = (tx: Db) => consumeChallengeWithoutCode(tx, challengeId);
+    const takeChallenge = (tx: Db) => consumeChallenge(tx, challengeId);
     if (looksLikeRecoveryCode(request.code)) {
       const codeId = await this.deps.recoveryCodes.match(user.id, request.code);
       if (!codeId) return undefined;
