@@ -2,6 +2,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ApiFailure } from '../../src/renderer/src/api/api-failure';
 import { createApiClient } from '../../src/renderer/src/api/client';
 import { type ApiError, type ChallengeIssued, ErrorCode } from '../../src/shared/api';
@@ -99,5 +100,57 @@ describe('API client', () => {
     );
     await client.logout('secret-session');
     expect(seen).toEqual({ url: apiUrl('/auth/logout'), authorization: 'Bearer secret-session' });
+  });
+
+  it('sends a signed-in request with its Bearer header, query and body, and parses the answer', async () => {
+    let seen: { url: string; authorization: string | null; body: unknown } | undefined;
+    msw.use(
+      http.put(apiUrl('/admin/things/t%201'), async ({ request }) => {
+        seen = {
+          url: request.url,
+          authorization: request.headers.get('authorization'),
+          body: await request.json(),
+        };
+        return HttpResponse.json({ name: 'renamed' });
+      }),
+    );
+    const answer = await client.request(z.object({ name: z.string() }), {
+      method: 'PUT',
+      path: `/admin/things/${encodeURIComponent('t 1')}`,
+      sessionToken: 'secret-session',
+      body: { name: 'renamed' },
+      query: { why: 'test', skipped: undefined },
+    });
+    expect(answer).toEqual({ name: 'renamed' });
+    expect(seen).toEqual({
+      url: `${apiUrl('/admin/things/t%201')}?why=test`,
+      authorization: 'Bearer secret-session',
+      body: { name: 'renamed' },
+    });
+  });
+
+  it('gives a 204 to its schema as null, and a CSV download as text', async () => {
+    msw.use(
+      http.delete(apiUrl('/me/devices/d1'), () => new HttpResponse(null, { status: 204 })),
+      http.get(apiUrl('/admin/audit.csv'), () => HttpResponse.text('at,type\n2026-11-28,login\n')),
+    );
+    await expect(
+      client.request(z.null(), { method: 'DELETE', path: '/me/devices/d1', sessionToken: 's' }),
+    ).resolves.toBeNull();
+    await expect(
+      client.request(z.string(), { method: 'GET', path: '/admin/audit.csv', sessionToken: 's', as: 'text' }),
+    ).resolves.toBe('at,type\n2026-11-28,login\n');
+  });
+
+  it('rejects a signed-in answer that drifted from its schema', async () => {
+    msw.use(http.get(apiUrl('/me/devices'), () => HttpResponse.json({ devices: 'none' })));
+    const failure = await failureOf(
+      client.request(z.object({ devices: z.array(z.string()) }), {
+        method: 'GET',
+        path: '/me/devices',
+        sessionToken: 's',
+      }),
+    );
+    expect(failure).toMatchObject({ error: 'bad_response' });
   });
 });

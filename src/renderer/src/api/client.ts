@@ -3,6 +3,8 @@
  * chunk: the login form needs neither to paint, so it is fetched once the form is idle or, at the latest,
  * on the first call. Every answer is still parsed with the shared contract before anyone sees it.
  */
+
+import type { z } from 'zod';
 import type {
   Authenticated,
   CodeSent,
@@ -16,6 +18,18 @@ import type {
 } from '../../../shared/api';
 import { networkFailure } from './api-failure';
 
+/** One signed-in call for the settings and console screens, each area typing its own (see settings/, console/). */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Under /api/v1, e.g. `/me/devices`; path parameters already encoded. */
+  path: string;
+  sessionToken: string;
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** `text` for CSV downloads: the answer is then checked as a string. */
+  as?: 'json' | 'text';
+}
+
 export interface ApiClient {
   login(request: LoginRequest): Promise<LoginResponse>;
   sendCode(challengeId: string, targetId: string): Promise<CodeSent>;
@@ -28,6 +42,8 @@ export interface ApiClient {
   sendResetCode(resetId: string, targetId: string): Promise<CodeSent>;
   verifyResetCode(resetId: string, code: string): Promise<PasswordResetVerified>;
   setNewPassword(resetId: string, password: string): Promise<void>;
+  /** Any signed-in call, its answer parsed with `schema` (use z.null() for 204). */
+  request<S extends z.ZodType>(schema: S, request: ApiRequest): Promise<z.output<S>>;
 }
 
 export interface ApiClientOptions {
@@ -72,5 +88,6 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
     sendResetCode: async (resetId, targetId) => (await http()).sendResetCode(resetId, targetId),
     verifyResetCode: async (resetId, code) => (await http()).verifyResetCode(resetId, code),
     setNewPassword: async (resetId, password) => (await http()).setNewPassword(resetId, password),
+    request: async (schema, request) => (await http()).request(schema, request),
   };
 }

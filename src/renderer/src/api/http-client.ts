@@ -108,5 +108,24 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
         throw toApiFailure(thrown);
       }
     },
+    request: (schema, { method, path, sessionToken, body, query, as = 'json' }) =>
+      call(
+        schema,
+        http
+          .request({
+            method,
+            url: path,
+            headers: {
+              ...bearer(sessionToken),
+              ...(as === 'text' ? { Accept: 'text/csv, text/plain' } : {}),
+            },
+            // An empty JSON object rather than no body for POST/PUT/PATCH: see logout.
+            data: body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}),
+            params: query,
+            responseType: as === 'text' ? 'text' : 'json',
+          })
+          // A 204 has no body; the schema (z.null()) sees null rather than an empty string.
+          .then((response) => ({ data: response.status === 204 ? null : response.data })),
+      ),
   };
 }
