@@ -225,6 +225,45 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_profile_contacts': {
+      // My settings: the rest of the user's name, date of birth and sex; how each contact came to be on file;
+      // and contact changes waiting for the code sent to the NEW contact (never a target until verified).
+      async up(db: Kysely<unknown>) {
+        for (const column of [
+          'middle_name',
+          'name_prefix',
+          'name_suffix',
+          'date_of_birth',
+          'sex',
+          'phone_set_by',
+          'email_set_by',
+        ]) {
+          await db.schema.alterTable('users').addColumn(column, 'text').execute();
+        }
+        await db.schema
+          .createTable('contact_changes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('value_sealed', 'text', (c) => c.notNull())
+          .addColumn('masked', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .addColumn('requested_by', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts_remaining', 'integer', (c) => c.notNull())
+          .addColumn('sends', 'integer', (c) => c.notNull())
+          .addColumn('code_hmac', 'text')
+          .addColumn('code_expires_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('contact_changes_user')
+          .on('contact_changes')
+          .columns(['user_id', 'status'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -45,12 +45,23 @@ export interface UserTable {
   /** E.164, verified cell phone. */
   phone: string | null;
   email: string | null;
+  /** How each contact came to be on file (ContactSetBy); null: on file from before (`on_file`). */
+  phone_set_by: ColumnType<ContactSetByValue | null, ContactSetByValue | null | undefined>;
+  email_set_by: ColumnType<ContactSetByValue | null, ContactSetByValue | null | undefined>;
+  middle_name: ColumnType<string | null, string | null | undefined>;
+  name_prefix: ColumnType<string | null, string | null | undefined>;
+  name_suffix: ColumnType<string | null, string | null | undefined>;
+  /** YYYY-MM-DD. */
+  date_of_birth: ColumnType<string | null, string | null | undefined>;
+  sex: ColumnType<'female' | 'male' | 'other' | 'undisclosed' | null, string | null | undefined>;
   active: number;
   failed_attempts: number;
   locked_until: string | null;
   created_at: string;
   updated_at: string;
 }
+
+export type ContactSetByValue = 'user_code' | 'admin_code' | 'set_by_admin' | 'on_file';
 
 export interface UserLocationTable {
   user_id: string;
@@ -176,6 +187,32 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
+/**
+ * A new cell phone or email waiting for the code sent to it. The contact is sealed under the server key (it
+ * is not on file yet); it takes effect on the users row only once verified.
+ */
+export interface ContactChangeTable {
+  id: string;
+  user_id: string;
+  channel: 'sms' | 'email';
+  /** The new contact, AES-256-GCM under the server key, bound to this row's id (Keyring.seal). */
+  value_sealed: string;
+  /** As answers and the audit trail show it. */
+  masked: string;
+  /** `self`: the user in My settings; `admin_code`: an account manager enters the code the user reads out. */
+  method: 'self' | 'admin_code';
+  /** The user who asked: the user themselves, or the account manager. */
+  requested_by: string;
+  /** `replaced`: a newer change for the same channel started. */
+  status: 'pending' | 'used' | 'replaced';
+  attempts_remaining: number;
+  sends: number;
+  code_hmac: string | null;
+  code_expires_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -191,6 +228,7 @@ export interface Database {
   password_resets: PasswordResetTable;
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;
+  contact_changes: ContactChangeTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
@@ -201,3 +239,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type PasswordResetRow = Selectable<PasswordResetTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
+export type ContactChangeRow = Selectable<ContactChangeTable>;

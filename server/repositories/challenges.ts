@@ -17,8 +17,8 @@ export function findChallenge(db: Db, id: string) {
   return db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The tables of flows that hold a one-time code: sign-in challenges and password resets. */
-export type CodeFlowTable = 'challenges' | 'password_resets';
+/** The tables of flows that hold a one-time code: sign-in challenges, password resets, contact changes. */
+export type CodeFlowTable = 'challenges' | 'password_resets' | 'contact_changes';
 
 /** Takes one of the flow's sends; undefined once all are used or the flow is over. */
 export function takeSend(db: Db, id: string, now: Date, table: CodeFlowTable = 'challenges') {

@@ -62,13 +62,19 @@ export async function revokeTrustedDevices(db: Db, userId: string, now: Date): P
   return Number(result.numUpdatedRows);
 }
 
-/** Revokes every live session of a user; returns how many there were. */
-export async function revokeSessionsOf(db: Db, userId: string, now: Date): Promise<number> {
-  const result = await db
+/** Revokes every live session of a user (but `keepSessionId`, if given); returns how many there were. */
+export async function revokeSessionsOf(
+  db: Db,
+  userId: string,
+  now: Date,
+  keepSessionId?: string,
+): Promise<number> {
+  let update = db
     .updateTable('sessions')
     .set({ revoked_at: now.toISOString() })
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  if (keepSessionId !== undefined) update = update.where('id', '!=', keepSessionId);
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,11 +1,12 @@
 /**
- * Self-service (`/api/v1/me/...`): the signed-in user's trusted workstations, authenticator app and recovery
- * codes. Every route needs a live session, checked in onRequest before any input is read.
+ * Self-service (`/api/v1/me/...`): the signed-in user's trusted workstations, authenticator app (set up and
+ * removed only after the current password) and recovery codes. Every route needs a live session, checked in onRequest before any input is read.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   ApiError,
+  CurrentPasswordRequest,
   DeviceParams,
   DevicesRevoked,
   RecoveryCodeStatus,
@@ -87,11 +88,17 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'Start setting up an authenticator app: its secret, otpauth URI and QR code, shown once',
+          summary:
+            'Start setting up an authenticator app (current password): its secret, otpauth URI and QR code, shown once',
+          body: CurrentPasswordRequest,
           response: { 200: TotpEnrollment, ...errors },
         },
       },
-      (request) => services.totp.enroll(principalOf(request).user, requestContext(request)),
+      async (request) => {
+        const { user } = principalOf(request);
+        await services.passwords.confirm(user, request.body.currentPassword, requestContext(request));
+        return services.totp.enroll(user, requestContext(request));
+      },
     );
 
     app.post(
@@ -114,12 +121,15 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'Remove my authenticator app',
+          summary: 'Remove my authenticator app (current password)',
+          body: CurrentPasswordRequest,
           response: { 204: noContent, ...errors },
         },
       },
       async (request, reply) => {
-        await services.totp.remove(principalOf(request).user, requestContext(request));
+        const { user } = principalOf(request);
+        await services.passwords.confirm(user, request.body.currentPassword, requestContext(request));
+        await services.totp.remove(user, requestContext(request));
         return reply.code(204).send(null);
       },
     );

@@ -40,7 +40,15 @@ export type AuditEventType =
   | 'totp_enrolled'
   | 'totp_removed'
   | 'recovery_codes_generated'
-  | 'recovery_code_used';
+  | 'recovery_code_used'
+  | 'password_recheck_failed'
+  | 'password_changed'
+  | 'profile_updated'
+  | 'contact_change_started'
+  | 'contact_code_invalid'
+  | 'contact_changed'
+  | 'contact_set_by_admin'
+  | 'contact_removed';
 
 /** Who asked, as far as the server can tell. */
 export interface RequestContext {

@@ -47,13 +47,22 @@ export const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryT
 
 export const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
 
-export type CodePurpose = 'sign_in' | 'password_reset';
+export type CodePurpose = 'sign_in' | 'password_reset' | 'contact_change';
 
-const FLOW_WORDS: Record<CodePurpose, string> = { sign_in: 'sign-in', password_reset: 'password reset' };
-const FLOW_ID_NAMES: Record<CodePurpose, string> = { sign_in: 'challengeId', password_reset: 'resetId' };
+const FLOW_WORDS: Record<CodePurpose, string> = {
+  sign_in: 'sign-in',
+  password_reset: 'password reset',
+  contact_change: 'contact change',
+};
+const FLOW_ID_NAMES: Record<CodePurpose, string> = {
+  sign_in: 'challengeId',
+  password_reset: 'resetId',
+  contact_change: 'changeId',
+};
 const CODE_NOUNS: Record<CodePurpose, string> = {
   sign_in: 'verification code',
   password_reset: 'password reset code',
+  contact_change: 'code to confirm this contact',
 };
 
 /** The sign-in challenge or password reset a code is for. */
@@ -84,12 +93,26 @@ export interface CodeSenderDeps {
 export class CodeSender {
   constructor(private readonly deps: CodeSenderDeps) {}
 
+  /** Sends to one of the user's verified contacts, named by target id. */
   async send(flow: CodeFlow, user: CodeUser, targetId: string, context: RequestContext): Promise<CodeSent> {
-    const { db, clock, keyring, audit } = this.deps;
     const target = targetsOf(user).find((t) => t.id === targetId);
     if (!target) {
       throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
     }
+    return this.sendTo(flow, user, target, context);
+  }
+
+  /**
+   * Sends to a given contact with the same guards. Only a contact change passes a contact that is not on
+   * file: the code proves the user holds the new contact before it becomes a target.
+   */
+  async sendTo(
+    flow: CodeFlow,
+    user: CodeUser,
+    target: ResolvedTarget,
+    context: RequestContext,
+  ): Promise<CodeSent> {
+    const { db, clock, keyring, audit } = this.deps;
     const now = clock.now();
     const sendsExhausted = () =>
       rateLimited(
@@ -173,9 +196,12 @@ export class CodeSender {
         detail: { channel: target.channel, masked: target.masked, reason },
       });
       const other = targetsOf(user).find((t) => t.channel !== target.channel);
-      const suggestion = other
-        ? ` Try ${CHANNEL_WORDS[other.channel]} to ${other.masked} instead.`
-        : ' Try again.';
+      const suggestion =
+        flow.purpose === 'contact_change'
+          ? ' Check it and try again.'
+          : other
+            ? ` Try ${CHANNEL_WORDS[other.channel]} to ${other.masked} instead.`
+            : ' Try again.';
       throw new AppError(
         502,
         ErrorCode.deliveryFailed,

@@ -13,11 +13,14 @@ import { AuditLog } from './audit-log';
 import { AuditTrail } from './audit-trail';
 import { AuthService } from './auth';
 import { CodeSender } from './code-sender';
+import { ContactService } from './contacts';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { Notifier } from './notices';
+import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
+import { ProfileService } from './profile';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
 import { SessionService } from './sessions';
@@ -92,6 +95,18 @@ export function createServices(options: ServiceOptions) {
     notices,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
+  const passwords = new PasswordCheck(db, clock, hasher, audit);
+  const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);
+  const contacts = new ContactService({
+    db,
+    clock,
+    keyring,
+    audit,
+    codes,
+    notices,
+    passwords,
+    lookup: options.lookup,
+  });
   return {
     db,
     clock,
@@ -109,5 +124,8 @@ export function createServices(options: ServiceOptions) {
     policy,
     auditTrail,
     passwordReset,
+    passwords,
+    profile,
+    contacts,
   };
 }

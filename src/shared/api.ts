@@ -7,6 +7,7 @@ import { z } from 'zod';
 export * from './api-admin';
 export * from './api-contacts';
 export * from './api-me';
+export * from './api-settings';
 export { ErrorCode } from './error-code';
 export { API_PREFIX, apiBaseUrl, normalizeServerUrl } from './server-url';
 

@@ -1,7 +1,7 @@
 /** /api/v1/admin/readiness: who has which factor, and who would be locked out if the policy were required today. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call, staffSession, totpCode } from '../support/self-service';
-import { createUser, startWithUser, type TestServer } from '../support/test-server';
+import { createUser, PASSWORD, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let admin: string;
@@ -45,7 +45,9 @@ describe('readiness before the mandate', () => {
       .where('username', '=', 'nobody')
       .execute();
     const session = await staffSession(t, 'nobody');
-    const { secret } = (await call(t, 'POST', '/api/v1/me/totp', undefined, bearer(session))).body;
+    const { secret } = (
+      await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))
+    ).body;
     await call(t, 'POST', '/api/v1/me/totp/confirm', { code: await totpCode(t, secret) }, bearer(session));
     await t.server.services.db
       .updateTable('users')

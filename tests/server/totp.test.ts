@@ -5,7 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, call, staffSession, totpCode } from '../support/self-service';
-import { challenge, login, startWithUser, type TestServer, wrongCode } from '../support/test-server';
+import {
+  challenge,
+  login,
+  PASSWORD,
+  startWithUser,
+  type TestServer,
+  wrongCode,
+} from '../support/test-server';
 
 let t: TestServer;
 let session: string;
@@ -15,7 +22,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const enroll = () => call(t, 'POST', '/api/v1/me/totp', undefined, bearer(session));
+const enroll = (currentPassword = PASSWORD) =>
+  call(t, 'POST', '/api/v1/me/totp', { currentPassword }, bearer(session));
+const removeApp = (currentPassword = PASSWORD) =>
+  call(t, 'DELETE', '/api/v1/me/totp', { currentPassword }, bearer(session));
 const confirm = (code: string) => call(t, 'POST', '/api/v1/me/totp/confirm', { code }, bearer(session));
 
 /** Enrolls and confirms the app; answers its secret. The confirming code's step is then used up. */
@@ -77,6 +87,22 @@ describe('enrolling an authenticator app', () => {
     const again = await enroll();
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('conflict');
+  });
+
+  it('asks for the current password: a wrong one is refused, counted as a failed attempt, and enrolls nothing', async () => {
+    const wrong = await enroll('notMyPassword1');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('invalid_credentials');
+    expect(wrong.body.secret).toBeUndefined();
+    expect(await t.server.services.db.selectFrom('totp_factors').selectAll().execute()).toHaveLength(0);
+    const row = await t.server.services.db
+      .selectFrom('users')
+      .select('failed_attempts')
+      .where('username', '=', 'ckiplock')
+      .executeTakeFirstOrThrow();
+    expect(row.failed_attempts).toBe(1);
+    const missing = await call(t, 'POST', '/api/v1/me/totp', {}, bearer(session));
+    expect(missing.status).toBe(400);
   });
 
   it('answers 404 to confirm without an enrollment', async () => {
@@ -200,9 +226,14 @@ describe('removing the authenticator app', () => {
     expect((await enroll()).status).toBe(200);
   });
 
-  it('takes the target off the sign-in and its codes stop working; audited', async () => {
+  it('needs the current password, then takes the target off the sign-in and its codes stop working; audited', async () => {
     const secret = await enrolled();
-    const removed = await call(t, 'DELETE', '/api/v1/me/totp', undefined, bearer(session));
+    const refused = await removeApp('notMyPassword1');
+    expect([refused.status, refused.body.error]).toEqual([400, 'invalid_credentials']);
+    expect((await call(t, 'GET', '/api/v1/me/totp', undefined, bearer(session))).body.status).toBe(
+      'confirmed',
+    );
+    const removed = await removeApp();
     expect(removed.status).toBe(204);
     const response = await login(t);
     expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
@@ -211,6 +242,6 @@ describe('removing the authenticator app', () => {
     expect(types.map((e) => e.event_type)).toEqual(
       expect.arrayContaining(['totp_enrollment_started', 'totp_enrolled', 'totp_removed']),
     );
-    expect((await call(t, 'DELETE', '/api/v1/me/totp', undefined, bearer(session))).status).toBe(404);
+    expect((await removeApp()).status).toBe(404);
   });
 });
