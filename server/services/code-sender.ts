@@ -62,7 +62,7 @@ const FLOW_ID_NAMES: Record<CodePurpose, string> = {
 const CODE_NOUNS: Record<CodePurpose, string> = {
   sign_in: 'verification code',
   password_reset: 'password reset code',
-  contact_change: 'code to confirm this contact',
+  contact_change: 'confirmation code',
 };
 
 /** The sign-in challenge or password reset a code is for. */
