@@ -32,7 +32,7 @@ const meRoutes = () => routes.filter((r) => r.path === '/api/v1/me' || r.path.st
 const adminRoutes = () => routes.filter((r) => r.path.startsWith('/api/v1/admin/'));
 
 describe('the OpenAPI document lists the self-service and console routes', () => {
-  it('has the me routes for devices, totp and recovery-codes, and the admin readiness, policy and audit routes', () => {
+  it('has the me routes for devices, totp, recovery-codes, profile, password, setup and contacts, and the admin readiness, policy, audit and user contact routes', () => {
     const listed = routes.map((r) => `${r.method} ${r.path}`);
     expect(listed).toEqual(
       expect.arrayContaining([
@@ -45,12 +45,23 @@ describe('the OpenAPI document lists the self-service and console routes', () =>
         'DELETE /api/v1/me/totp',
         'GET /api/v1/me/recovery-codes',
         'POST /api/v1/me/recovery-codes',
+        'GET /api/v1/me/profile',
+        'PUT /api/v1/me/profile',
+        'POST /api/v1/me/password',
+        'GET /api/v1/me/setup',
+        'POST /api/v1/me/contacts',
+        'POST /api/v1/me/contacts/x/send',
+        'POST /api/v1/me/contacts/x/verify',
+        'DELETE /api/v1/me/contacts/x',
         'GET /api/v1/admin/readiness',
         'GET /api/v1/admin/readiness.csv',
         'GET /api/v1/admin/policy',
         'PUT /api/v1/admin/policy',
         'GET /api/v1/admin/audit',
         'GET /api/v1/admin/audit.csv',
+        'POST /api/v1/admin/users/x/contacts',
+        'POST /api/v1/admin/users/x/contacts/x/send',
+        'POST /api/v1/admin/users/x/contacts/x/verify',
       ]),
     );
   });

@@ -1,9 +1,11 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import type { Location } from '../../../shared/api';
 import { ErrorCode } from '../../../shared/error-code';
 import { useMe } from '../api/hooks';
 import { Screen } from '../components/Screen';
+import { ScreenLoading } from '../flow/lazy-screens';
 import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';
+import { MandateBanner, MySettingsScreen } from '../settings/lazy-settings';
 import { displayName } from './display-name';
 
 interface SignedInScreenProps {
@@ -25,6 +27,7 @@ export function SignedInScreen({
   onSessionEnded,
 }: SignedInScreenProps) {
   const me = useMe(session.auth.sessionToken);
+  const [page, setPage] = useState<'home' | 'settings'>('home');
   const user = me.data ?? session.auth.user;
   const sessionGone = me.error?.error === ErrorCode.unauthorized;
   const endedMessage = me.error?.message;
@@ -32,6 +35,18 @@ export function SignedInScreen({
   useEffect(() => {
     if (sessionGone && endedMessage) onSessionEnded({ kind: 'error', text: endedMessage });
   }, [sessionGone, endedMessage, onSessionEnded]);
+
+  if (page === 'settings') {
+    return (
+      <Suspense fallback={<ScreenLoading />}>
+        <MySettingsScreen
+          sessionToken={session.auth.sessionToken}
+          onBack={() => setPage('home')}
+          onSessionEnded={onSessionEnded}
+        />
+      </Suspense>
+    );
+  }
 
   return (
     <Screen title="Signed in" focusHeading>
@@ -41,6 +56,13 @@ export function SignedInScreen({
           Your practice's account manager can add one for you.
         </p>
       )}
+      <Suspense fallback={null}>
+        <MandateBanner
+          sessionToken={session.auth.sessionToken}
+          alreadyReminded={Boolean(session.auth.setupRecommended)}
+          onOpenSettings={() => setPage('settings')}
+        />
+      </Suspense>
       <dl className="who">
         <dt>Name</dt>
         <dd>{displayName(user)}</dd>
@@ -50,6 +72,9 @@ export function SignedInScreen({
       <div className="actions">
         <button type="button" className="primary" onClick={onLock}>
           Lock
+        </button>
+        <button type="button" onClick={() => setPage('settings')}>
+          My settings
         </button>
         <button type="button" onClick={onSignOut} aria-busy={signingOut}>
           Sign out

@@ -1,0 +1,263 @@
+/**
+ * My authenticator app (set up by QR code and a confirming code, removed; both after the current password)
+ * and my recovery codes (how many are left; new ones shown once).
+ */
+import { type FormEvent, useState } from 'react';
+import type { RecoveryCodes, TotpEnrollment } from '../../../shared/api';
+import { CODE_LENGTH, CodeField } from '../components/CodeField';
+import { useFocusOnMount } from '../components/focus';
+import { ErrorAlert } from '../components/Messages';
+import { PasswordField } from '../components/PasswordField';
+import { when } from './DevicesSection';
+import {
+  useConfirmTotp,
+  useEnrollTotp,
+  useGenerateRecoveryCodes,
+  useRecoveryCodeStatus,
+  useRemoveTotp,
+  useTotpStatus,
+} from './settings-hooks';
+
+type TotpStep =
+  | { step: 'view'; done?: string }
+  | { step: 'password'; purpose: 'enroll' | 'remove' }
+  | { step: 'scan'; enrollment: TotpEnrollment };
+
+export function AuthenticatorSection({ token }: { token: string }) {
+  const status = useTotpStatus(token);
+  const [state, setState] = useState<TotpStep>({ step: 'view' });
+  const [failure, setFailure] = useState<string>();
+  const go = (next: TotpStep) => {
+    setFailure(undefined);
+    setState(next);
+  };
+  const confirmed = status.data?.status === 'confirmed';
+
+  return (
+    <section aria-labelledby="settings-totp">
+      <h2 id="settings-totp">Authenticator app</h2>
+      {state.step === 'view' && (
+        <>
+          <p>
+            {confirmed
+              ? `Set up${status.data?.confirmedAt ? ` on ${when(status.data.confirmedAt)}` : ''}. It is offered as "Authenticator app" when you sign in.`
+              : 'Not set up. An authenticator app on your phone makes codes without a text or an email.'}
+          </p>
+          {state.done && (
+            <p className="status" role="status">
+              {state.done}
+            </p>
+          )}
+          {status.data && (
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => go({ step: 'password', purpose: confirmed ? 'remove' : 'enroll' })}
+              >
+                {confirmed ? 'Remove authenticator app' : 'Set up authenticator app'}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      {state.step === 'password' && (
+        <TotpPasswordStep
+          token={token}
+          purpose={state.purpose}
+          failure={failure}
+          onFailure={setFailure}
+          onEnrolled={(enrollment) => go({ step: 'scan', enrollment })}
+          onRemoved={() => go({ step: 'view', done: 'The authenticator app was removed.' })}
+          onCancel={() => go({ step: 'view' })}
+        />
+      )}
+      {state.step === 'scan' && (
+        <TotpScanStep
+          token={token}
+          enrollment={state.enrollment}
+          failure={failure}
+          onFailure={setFailure}
+          onConfirmed={() => go({ step: 'view', done: 'Your authenticator app is set up.' })}
+        />
+      )}
+    </section>
+  );
+}
+
+function TotpPasswordStep({
+  token,
+  purpose,
+  failure,
+  onFailure,
+  onEnrolled,
+  onRemoved,
+  onCancel,
+}: {
+  token: string;
+  purpose: 'enroll' | 'remove';
+  failure: string | undefined;
+  onFailure(message: string): void;
+  onEnrolled(enrollment: TotpEnrollment): void;
+  onRemoved(): void;
+  onCancel(): void;
+}) {
+  const enroll = useEnrollTotp(token);
+  const remove = useRemoveTotp(token);
+  const field = useFocusOnMount<HTMLInputElement>();
+  const [password, setPassword] = useState('');
+  const busy = enroll.isPending || remove.isPending;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    if (!password) return onFailure('Enter your current password.');
+    const onError = (apiFailure: Error) => onFailure(apiFailure.message);
+    if (purpose === 'enroll') enroll.mutate(password, { onSuccess: onEnrolled, onError });
+    else remove.mutate(password, { onSuccess: onRemoved, onError });
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <PasswordField
+        id="settings-totp-password"
+        inputRef={field}
+        label="Current password"
+        value={password}
+        onChange={setPassword}
+      />
+      <ErrorAlert>{failure}</ErrorAlert>
+      <div className="actions">
+        <button type="submit" className="primary" aria-busy={busy}>
+          {purpose === 'enroll' ? 'Continue' : 'Remove authenticator app'}
+        </button>
+        <button type="button" className="link" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TotpScanStep({
+  token,
+  enrollment,
+  failure,
+  onFailure,
+  onConfirmed,
+}: {
+  token: string;
+  enrollment: TotpEnrollment;
+  failure: string | undefined;
+  onFailure(message: string): void;
+  onConfirmed(): void;
+}) {
+  const confirm = useConfirmTotp(token);
+  const field = useFocusOnMount<HTMLInputElement>();
+  const [code, setCode] = useState('');
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (confirm.isPending) return;
+    if (code.length !== CODE_LENGTH) return onFailure('Enter the 6 digits your app shows.');
+    confirm.mutate(code, {
+      onSuccess: onConfirmed,
+      onError: (apiFailure) => {
+        setCode('');
+        onFailure(apiFailure.message);
+        field.current?.focus();
+      },
+    });
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <p>
+        Scan this QR code with your authenticator app, or type the key into it. Then enter the code it shows.
+      </p>
+      <img src={enrollment.qrCodeDataUrl} alt="QR code for your authenticator app" width={200} height={200} />
+      <p>
+        Key: <code className="secret">{enrollment.secret}</code>
+      </p>
+      <CodeField
+        id="settings-totp-code"
+        label="Code from the app"
+        inputRef={field}
+        value={code}
+        onDigits={setCode}
+      />
+      <ErrorAlert>{failure}</ErrorAlert>
+      <div className="actions">
+        <button type="submit" className="primary" aria-busy={confirm.isPending}>
+          Confirm
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function RecoveryCodesSection({ token }: { token: string }) {
+  const status = useRecoveryCodeStatus(token);
+  const generate = useGenerateRecoveryCodes(token);
+  const [shown, setShown] = useState<RecoveryCodes>();
+  const [copied, setCopied] = useState<string>();
+  const remaining = status.data?.remaining ?? 0;
+
+  async function copy(codes: string[]) {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      setCopied('The codes were copied.');
+    } catch {
+      setCopied('Copying is not available here: write the codes down or print this page.');
+    }
+  }
+
+  return (
+    <section aria-labelledby="settings-recovery">
+      <h2 id="settings-recovery">Recovery codes</h2>
+      {status.data && (
+        <p>
+          {status.data.generatedAt
+            ? `${remaining} of 10 unused, made ${when(status.data.generatedAt)}.`
+            : 'None yet. Recovery codes let you sign in when your phone is not at hand.'}
+        </p>
+      )}
+      {shown ? (
+        <div>
+          <p className="banner" role="alert">
+            Save these codes now: they are shown only this once. Each works one time. Copy them, or print this
+            page and keep it somewhere safe.
+          </p>
+          <ol className="recovery-codes" aria-label="Your new recovery codes">
+            {shown.codes.map((code) => (
+              <li key={code}>
+                <code>{code}</code>
+              </li>
+            ))}
+          </ol>
+          {copied && <p role="status">{copied}</p>}
+          <div className="actions">
+            <button type="button" onClick={() => copy(shown.codes)}>
+              Copy codes
+            </button>
+            <button type="button" onClick={() => window.print()}>
+              Print
+            </button>
+            <button type="button" className="primary" onClick={() => setShown(undefined)}>
+              I have saved them
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          <ErrorAlert>{generate.error?.message}</ErrorAlert>
+          <div className="actions">
+            <button
+              type="button"
+              aria-busy={generate.isPending}
+              onClick={() => generate.mutate(undefined, { onSuccess: setShown })}
+            >
+              {status.data?.generatedAt ? 'Make new codes' : 'Make recovery codes'}
+            </button>
+          </div>
+          {status.data?.generatedAt && <p className="hint">New codes replace the old ones.</p>}
+        </>
+      )}
+    </section>
+  );
+}
