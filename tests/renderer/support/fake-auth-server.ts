@@ -25,6 +25,7 @@ import {
   VerifyCodeRequest,
 } from '../../../src/shared/api';
 import { passwordResetHandlers } from './fake-password-reset';
+import { type FakeSettings, settingsHandlers } from './fake-settings';
 
 /** Loopback only: the tests never name another host. */
 export const SERVER_URL = 'http://127.0.0.1:4580';
@@ -99,6 +100,8 @@ export class FakeAuthServer {
   /** Makes every password reset so far expire, as 15 minutes would. */
   readonly expireResets: () => void;
   readonly liveSessions = new Set<string>();
+  /** My settings: the profile, banner data, workstations and factors the /me routes answer with. */
+  readonly settings: FakeSettings;
   private challenges = new Map<
     string,
     {
@@ -128,7 +131,9 @@ export class FakeAuthServer {
     };
     const resets = passwordResetHandlers(this);
     this.expireResets = resets.expireAll;
-    msw.use(...this.handlers(), ...resets.handlers);
+    const settings = settingsHandlers(this);
+    this.settings = settings.state;
+    msw.use(...this.handlers(), ...resets.handlers, ...settings.handlers);
   }
 
   /** Answers the next call(s) to a route with an error, parsed as the contract's ApiError; records the call. */
