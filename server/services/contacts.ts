@@ -33,6 +33,7 @@ import {
   takeChangeSend,
   useContactChange,
 } from '../repositories/contact-changes';
+import { cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { findTotpFactor } from '../repositories/totp';
@@ -161,6 +162,7 @@ export class ContactService {
         return true;
       });
       if (!applied) throw changeOver();
+      await this.endCooldownOf(change.channel, contact);
       this.noticeToOldContacts(before, change.channel, change.masked);
       return { status: 'applied', channel: change.channel, masked: change.masked, setBy, warnings: [] };
     }
@@ -440,6 +442,16 @@ export class ContactService {
         ? `The ${word} on your WRSAuth account was changed to ${masked}; codes will no longer go to the old one. If this was not you, call your account manager at once.`
         : `The ${word} ${masked} was added to your WRSAuth account; codes may now go there. If this was not you, call your account manager at once.`,
     });
+  }
+
+  /**
+   * The contact is proven and its code used: the resend cooldown its code started has done its job, so the
+   * user can sign in with the new contact at once ("add a phone, then sign in with it").
+   */
+  private async endCooldownOf(channel: ContactChannel, contact: string): Promise<void> {
+    const key = this.deps.keyring.contactKey(channel, contact);
+    const until = await cooldownEnd(this.deps.db, key);
+    if (until) await releaseCooldown(this.deps.db, key, new Date(until));
   }
 
   private onFile(user: Pick<UserRow, 'phone' | 'email'>, channel: ContactChannel): string | null {
