@@ -135,7 +135,18 @@ export const E2E_USERS = {
     phone: '+12025550174',
     email: 'jwalsh@wrshealth.com',
   },
+  /** Has only an email: adds a cell phone in My settings, then signs in with it. */
+  settings: {
+    username: 'lgrant',
+    password: 'frontDesk2026',
+    firstName: 'Lee',
+    lastName: 'Grant',
+    email: 'lgrant@wrshealth.com',
+  },
 } satisfies Record<string, NewUser>;
+
+/** The cell phone the settings spec adds (no user has it on file). */
+export const E2E_NEW_PHONE = '+12025550115';
 
 /** The public URL the e2e server gives Twilio for status callbacks; the endpoint relays them to the server. */
 export const E2E_STATUS_CALLBACK_URL = 'https://wrsauth.practice.example/api/v1/webhooks/twilio/status';

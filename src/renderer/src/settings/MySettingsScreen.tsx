@@ -13,6 +13,7 @@ import { DevicesSection } from './DevicesSection';
 import { AuthenticatorSection, RecoveryCodesSection } from './FactorSections';
 import { ProfileSection } from './ProfileSection';
 import { useProfile } from './settings-hooks';
+import './settings.css';
 
 export interface MySettingsScreenProps {
   sessionToken: string;
@@ -44,14 +45,14 @@ export default function MySettingsScreen({ sessionToken, onBack, onSessionEnded 
       )}
       {profile.error && !sessionGone && <ErrorAlert>{profile.error.message}</ErrorAlert>}
       {profile.data && (
-        <>
+        <div className="settings">
           <ProfileSection token={sessionToken} profile={profile.data} />
           <ContactSection token={sessionToken} channel="sms" profile={profile.data} />
           <ContactSection token={sessionToken} channel="email" profile={profile.data} />
           <DevicesSection token={sessionToken} />
           <AuthenticatorSection token={sessionToken} />
           <RecoveryCodesSection token={sessionToken} />
-        </>
+        </div>
       )}
     </Screen>
   );
