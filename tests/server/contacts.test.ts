@@ -186,6 +186,17 @@ describe('changing my cell phone', () => {
     expect((await profile()).phone).toBe(PHONE);
   });
 
+  it('starts at most 10 changes per user an hour (each sends a code to a number not yet proven)', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await startChange({ channel: 'sms', value: NEW_PHONE })).status).toBe(200);
+      t.clock.advance(31);
+    }
+    const eleventh = await startChange({ channel: 'sms', value: NEW_PHONE });
+    expect([eleventh.status, eleventh.body.error]).toEqual([429, 'rate_limited']);
+    expect(eleventh.body.message).toContain('Too many contact changes');
+    expect(textsTo(NEW_PHONE)).toHaveLength(10);
+  });
+
   it('expires within 10 minutes: the right code is refused afterwards', async () => {
     const started = await startChange({ channel: 'sms', value: NEW_PHONE });
     expect(Date.parse(started.body.expiresAt) - t.clock.now().getTime()).toBeLessThanOrEqual(600_000);
