@@ -73,11 +73,11 @@ export function SignedInScreen({
         <button type="button" className="primary" onClick={onLock}>
           Lock
         </button>
-        <button type="button" onClick={() => setPage('settings')}>
-          My settings
-        </button>
         <button type="button" onClick={onSignOut} aria-busy={signingOut}>
           Sign out
+        </button>
+        <button type="button" onClick={() => setPage('settings')}>
+          My settings
         </button>
       </div>
     </Screen>
