@@ -82,10 +82,19 @@ export function createServices(options: ServiceOptions) {
     notices,
     bypassCodes: guidedRecovery,
   });
-  const admin = new AdminService(db, clock, hasher, audit, options.lookup);
   const devices = new DeviceService(db, clock, audit);
   const userAccounts = new UserAccountService(db, clock, hasher, audit, notices);
   const locations = new LocationService(db, clock, audit);
+  const admin = new AdminService(
+    db,
+    clock,
+    hasher,
+    audit,
+    userAccounts,
+    devices,
+    guidedRecovery,
+    options.lookup,
+  );
   const readiness = new ReadinessService(db, clock);
   const policy = new PracticePolicyService(db, clock, audit);
   const auditTrail = new AuditTrail(db);
