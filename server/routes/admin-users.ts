@@ -183,7 +183,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => ({
         revoked: await services.devices.revokeEverywhere(
-          principalOf(request).user.username,
+          principalOf(request).user,
           request.body.reason,
           requestContext(request),
         ),

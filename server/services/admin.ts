@@ -253,7 +253,7 @@ export class AdminService {
   /** Revokes one user's trusted workstations, or (username undefined) every user's. */
   async revokeDevices(username: string | undefined, reason: string | undefined) {
     if (username === undefined) {
-      return { revoked: await this.devices.revokeEverywhere('(cli)', reason ?? '', CLI_CONTEXT) };
+      return { revoked: await this.devices.revokeEverywhere(undefined, reason ?? '', CLI_CONTEXT) };
     }
     const user = await this.requireUser(username);
     return { user, revoked: await this.devices.revokeAll(user, CLI_CONTEXT) };

@@ -60,12 +60,21 @@ export class DeviceService {
     return revoked;
   }
 
-  /** Every trusted workstation of every user, by an account manager: each next sign-in asks for a code. */
-  async revokeEverywhere(by: string, reason: string, context: RequestContext): Promise<number> {
+  /**
+   * Every trusted workstation of every user: each next sign-in asks for a code. `admin` is the account
+   * manager doing it (on record as the event's user); undefined from the CLI.
+   */
+  async revokeEverywhere(
+    admin: Pick<UserRow, 'id' | 'username'> | undefined,
+    reason: string,
+    context: RequestContext,
+  ): Promise<number> {
     const revoked = await revokeAllTrustedDevices(this.db, this.clock.now());
     await this.audit.record(context, {
       type: 'trusted_devices_revoked_everywhere',
-      detail: { revoked, by, reason },
+      userId: admin?.id,
+      username: admin?.username,
+      detail: { revoked, by: admin?.username ?? '(cli)', reason },
     });
     return revoked;
   }

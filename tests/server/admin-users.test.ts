@@ -349,7 +349,7 @@ describe('trusted workstations', () => {
     );
     expect((await login(t, 'other', PASSWORD, { deviceToken: second.device })).body.status).toBe('challenge');
     expect(await auditOf('trusted_devices_revoked_everywhere')).toEqual([
-      { username: null, detail: { revoked: 2, by: 'manager', reason: 'Workstation stolen' } },
+      { username: 'manager', detail: { revoked: 2, by: 'manager', reason: 'Workstation stolen' } },
     ]);
   });
 });
