@@ -28,6 +28,8 @@ import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminContactRoutes } from './routes/admin-contacts';
+import { adminRecoveryRoutes } from './routes/admin-recovery';
+import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { meRoutes } from './routes/me';
 import { meContactRoutes } from './routes/me-contacts';
@@ -234,6 +236,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(meContactRoutes(services), { prefix: `${API_PREFIX}/me` });
   await app.register(adminRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminContactRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminUserRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminRecoveryRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();

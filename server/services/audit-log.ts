@@ -48,7 +48,16 @@ export type AuditEventType =
   | 'contact_code_invalid'
   | 'contact_changed'
   | 'contact_set_by_admin'
-  | 'contact_removed';
+  | 'contact_removed'
+  | 'user_updated'
+  | 'user_deactivated'
+  | 'user_reactivated'
+  | 'trusted_devices_revoked_everywhere'
+  | 'location_created'
+  | 'location_renamed'
+  | 'recovery_checklist_changed'
+  | 'recovery_bypass_issued'
+  | 'bypass_code_used';
 
 /** Who asked, as far as the server can tell. */
 export interface RequestContext {

@@ -3,7 +3,7 @@
  * that parse every request and every response with the shared contract (src/shared/api.ts). If the
  * client or the contract drifts, the handler records a violation and the test fails.
  */
-import { HttpResponse, http, type JsonBodyType } from 'msw';
+import { type HttpHandler, HttpResponse, http, type JsonBodyType } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
 import type { z } from 'zod';
 import {
@@ -189,6 +189,11 @@ export class FakeAuthServer {
   /** Replaces the practice's answer to a successful login with this exact one. */
   loginAnswers(response: LoginResponse) {
     this.msw.use(http.post(apiUrl('/auth/login'), () => this.reply(LoginResponse, response)));
+  }
+
+  /** More handlers for one test file's routes or cases, ahead of the standard ones. */
+  use(...handlers: HttpHandler[]) {
+    this.msw.use(...handlers);
   }
 
   authenticated(extra: Partial<Authenticated> = {}): Authenticated {
