@@ -3,7 +3,7 @@
  * that parse every request and every response with the shared contract (src/shared/api.ts). If the
  * client or the contract drifts, the handler records a violation and the test fails.
  */
-import { HttpResponse, http, type JsonBodyType } from 'msw';
+import { HttpResponse, http, type JsonBodyType, type RequestHandler } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
 import type { z } from 'zod';
 import {
@@ -169,6 +169,11 @@ export class FakeAuthServer {
       ),
     };
     this.msw.use(handlers[route]);
+  }
+
+  /** Adds routes of another area (the console, settings) to this fake server, in front of the others. */
+  use(...handlers: RequestHandler[]) {
+    this.msw.use(...handlers);
   }
 
   /** What the delivery poll answers for codes sent on this channel, poll after poll. */
@@ -376,7 +381,7 @@ export class FakeAuthServer {
   }
 }
 
-function bearerOf(request: Request): string | undefined {
+export function bearerOf(request: Request): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
 }
 

@@ -14,6 +14,8 @@ interface SignedInScreenProps {
   onSignOut(): void;
   /** The server no longer knows the session (revoked, idle too long). */
   onSessionEnded(message: FlowMessage): void;
+  /** Opens the account-manager console; offered to role admin only. */
+  onOpenConsole(): void;
 }
 
 export function SignedInScreen({
@@ -23,6 +25,7 @@ export function SignedInScreen({
   onLock,
   onSignOut,
   onSessionEnded,
+  onOpenConsole,
 }: SignedInScreenProps) {
   const me = useMe(session.auth.sessionToken);
   const user = me.data ?? session.auth.user;
@@ -54,6 +57,11 @@ export function SignedInScreen({
         <button type="button" onClick={onSignOut} aria-busy={signingOut}>
           Sign out
         </button>
+        {user.role === 'admin' && (
+          <button type="button" onClick={onOpenConsole}>
+            Account manager console
+          </button>
+        )}
       </div>
     </Screen>
   );
