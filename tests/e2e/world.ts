@@ -135,6 +135,23 @@ export const E2E_USERS = {
     phone: '+12025550174',
     email: 'jwalsh@wrshealth.com',
   },
+  /** The account manager who runs the console specs. */
+  consoleAdmin: {
+    username: 'amorales',
+    password: 'frontDesk2026',
+    firstName: 'Ari',
+    lastName: 'Morales',
+    phone: '+12025550185',
+    email: 'amorales@wrshealth.com',
+    role: 'admin',
+  },
+  /** No cell phone, no email: the readiness list shows them as locked out under a required policy. */
+  noContacts: {
+    username: 'hquinn',
+    password: 'frontDesk2026',
+    firstName: 'Harper',
+    lastName: 'Quinn',
+  },
 } satisfies Record<string, NewUser>;
 
 /** The public URL the e2e server gives Twilio for status callbacks; the endpoint relays them to the server. */
