@@ -1,0 +1,212 @@
+/**
+ * Account-manager console contract for people and places (`/api/v1/admin/...`, role admin): users,
+ * locations, a user's trusted workstations, and guided recovery with a one-time bypass code. Re-exported
+ * from api.ts; kept apart so the sign-in screens need not load it.
+ *
+ * Routes (all 401 without a session, 403 for staff, before any input is read):
+ *   GET    /admin/users?q=                     → AdminUserList
+ *   POST   /admin/users          AdminUserCreate → 201 AdminUser   (409 conflict: username taken)
+ *   GET    /admin/users/:id                    → AdminUser
+ *   PATCH  /admin/users/:id      AdminUserUpdate → AdminUser       (409 conflict: last active admin)
+ *   POST   /admin/users/:id/unlock             → AdminUser
+ *   POST   /admin/users/:id/reset-2fa  ReasonRequest → TwoFactorResetDone
+ *   GET    /admin/users/:id/devices            → TrustedDeviceList (api-me.ts)
+ *   DELETE /admin/users/:id/devices/:deviceId  → 204
+ *   DELETE /admin/devices        ReasonRequest → DevicesRevoked (api-me.ts), every workstation practice-wide
+ *   GET    /admin/locations                    → AdminLocationList
+ *   POST   /admin/locations      LocationName  → 201 AdminLocation (409 conflict: name taken)
+ *   PATCH  /admin/locations/:id  LocationName  → AdminLocation     (409 conflict: name taken)
+ *   GET    /admin/recovery-checklist           → RecoveryChecklist
+ *   PUT    /admin/recovery-checklist  RecoveryChecklistUpdate → RecoveryChecklist
+ *   POST   /admin/users/:id/recovery  RecoveryRequest → BypassIssued
+ *
+ * Sign-in with a bypass code: POST /auth/challenges/:id/verify with `targetId: "bypass"` (BYPASS_TARGET_ID)
+ * and the code. A user refused as enrollment_required (no contact) who holds a live bypass code gets a
+ * challenge with `targets: []` instead.
+ */
+import { z } from 'zod';
+
+const IsoTime = z.string().describe('ISO 8601 UTC time');
+const Count = z.number().int().nonnegative();
+const Id = z.string().min(1).max(64);
+/** Why an account manager did something, for the audit trail. */
+export const AdminReason = z.string().trim().min(3).max(500);
+
+/** The verify request's `targetId` for a one-time code from the account manager. */
+export const BYPASS_TARGET_ID = 'bypass';
+
+/**
+ * A bypass code: 12 characters from the recovery codes' alphabet (no 0/O, 1/I/L) in groups of four,
+ * "ABCD-EFGH-JKMN". Never 6 digits and never 10 characters, so it is told apart from a sent code and from
+ * a recovery code. Case, spaces and dashes do not matter when typed.
+ */
+export const BYPASS_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const BYPASS_CODE_LENGTH = 12;
+
+/** Upper-cased, without spaces or dashes. */
+export function normalizeBypassCode(raw: string): string {
+  return raw.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** Whether typed text has the shape of a bypass code. */
+export function looksLikeBypassCode(raw: string): boolean {
+  const code = normalizeBypassCode(raw);
+  return code.length === BYPASS_CODE_LENGTH && [...code].every((c) => BYPASS_CODE_ALPHABET.includes(c));
+}
+
+// ---- Users ----------------------------------------------------------------------------------------------
+
+export const UserRoleValue = z.enum(['staff', 'admin']);
+
+export const AdminUserLocation = z.object({ id: z.string(), name: z.string() });
+
+/** A user as the console lists them. Contacts are masked: the console needs to recognise them, not read them. */
+export const AdminUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: UserRoleValue,
+  active: z.boolean(),
+  /** Set while the account is locked after too many failed attempts. */
+  lockedUntil: IsoTime.nullable(),
+  locations: z.array(AdminUserLocation),
+  /** Which second factors the user has on file (whether or not the practice allows them). */
+  factors: z.object({ phone: z.boolean(), email: z.boolean(), authenticator: z.boolean() }),
+  /** Masked, e.g. "••• - ••• - 3816" and "c•••@example.com"; null when there is none. */
+  contacts: z.object({ phone: z.string().nullable(), email: z.string().nullable() }),
+  /** Whether a one-time bypass code from guided recovery is live (issued, unused, unexpired). */
+  bypassCodeActive: z.boolean(),
+  createdAt: IsoTime,
+});
+export type AdminUser = z.infer<typeof AdminUser>;
+
+export const AdminUserList = z.object({ users: z.array(AdminUser) });
+export type AdminUserList = z.infer<typeof AdminUserList>;
+
+/** `q` matches the User ID, first or last name (case-insensitive, anywhere in them). */
+export const AdminUserQuery = z.object({ q: z.string().trim().max(128).optional() });
+export type AdminUserQuery = z.infer<typeof AdminUserQuery>;
+
+export const UserParams = z.object({ id: Id });
+export const UserDeviceParams = z.object({ id: Id, deviceId: Id });
+
+const PersonName = z.string().trim().max(100);
+/** Every user belongs to at least one location. */
+const LocationIds = z
+  .array(Id)
+  .min(1, 'a user belongs to at least one location')
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, 'names a location twice');
+
+export const AdminUserCreate = z.object({
+  username: z
+    .string()
+    .trim()
+    .regex(/^[\p{L}\p{N}._@-]{1,128}$/u, 'a User ID is 1-128 letters, digits or . _ @ -'),
+  /** Temporary password; the rule: 8 characters or longer, with letters and digits (400 password_rule). */
+  password: z.string().min(1).max(1024),
+  firstName: PersonName.default(''),
+  lastName: PersonName.default(''),
+  role: UserRoleValue.default('staff'),
+  locationIds: LocationIds,
+});
+export type AdminUserCreate = z.input<typeof AdminUserCreate>;
+
+/**
+ * Any subset of the fields. `active: false` deactivates: the user's sessions and trusted workstations are
+ * revoked and their sign-in answers invalid_credentials. The practice's last active admin can be neither
+ * deactivated nor made staff (409 conflict). `locationIds` replaces the user's locations.
+ */
+export const AdminUserUpdate = z
+  .object({
+    firstName: PersonName.optional(),
+    lastName: PersonName.optional(),
+    role: UserRoleValue.optional(),
+    active: z.boolean().optional(),
+    locationIds: LocationIds.optional(),
+    reason: AdminReason.optional(),
+  })
+  .refine(
+    (u) => Object.entries(u).some(([key, value]) => key !== 'reason' && value !== undefined),
+    'change at least one field',
+  );
+export type AdminUserUpdate = z.infer<typeof AdminUserUpdate>;
+
+export const ReasonRequest = z.object({ reason: AdminReason });
+export type ReasonRequest = z.infer<typeof ReasonRequest>;
+
+/** After reset-2fa: locks cleared, workstations revoked, the authenticator app removed, the user told. */
+export const TwoFactorResetDone = z.object({
+  user: AdminUser,
+  revokedDevices: Count,
+  removedAuthenticator: z.boolean(),
+});
+export type TwoFactorResetDone = z.infer<typeof TwoFactorResetDone>;
+
+// ---- Locations ------------------------------------------------------------------------------------------
+
+export const AdminLocation = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Users (active or not) assigned to it. */
+  userCount: Count,
+});
+export type AdminLocation = z.infer<typeof AdminLocation>;
+
+export const AdminLocationList = z.object({ locations: z.array(AdminLocation) });
+export type AdminLocationList = z.infer<typeof AdminLocationList>;
+
+export const LocationParams = z.object({ id: Id });
+
+export const LocationName = z.object({ name: z.string().trim().min(1).max(100) });
+export type LocationName = z.infer<typeof LocationName>;
+
+// ---- Guided recovery ------------------------------------------------------------------------------------
+
+export const RecoveryChecklistItem = z.object({ id: z.string(), text: z.string() });
+export type RecoveryChecklistItem = z.infer<typeof RecoveryChecklistItem>;
+
+/** The practice's identity check before a bypass code; defaults until an account manager edits it. */
+export const RecoveryChecklist = z.object({
+  items: z.array(RecoveryChecklistItem),
+  /** Null while the defaults apply. */
+  updatedAt: IsoTime.nullable(),
+});
+export type RecoveryChecklist = z.infer<typeof RecoveryChecklist>;
+
+/** Replaces the checklist. Keep an item's id to keep it; items without an id are new. */
+export const RecoveryChecklistUpdate = z.object({
+  items: z
+    .array(z.object({ id: Id.optional(), text: z.string().trim().min(3).max(300) }))
+    .min(1)
+    .max(20),
+  reason: AdminReason,
+});
+export type RecoveryChecklistUpdate = z.infer<typeof RecoveryChecklistUpdate>;
+
+export const RECOVERY_REASON_MIN = 10;
+
+/**
+ * Issue a one-time bypass code after the identity check. `checked` must hold the id of EVERY item of the
+ * current checklist (else 400 bad_request). Also unlocks the account; a new code voids an older one.
+ */
+export const RecoveryRequest = z.object({
+  checked: z.array(Id).max(20),
+  reason: z.string().trim().min(RECOVERY_REASON_MIN).max(500),
+  action: z.literal('bypass_code'),
+});
+export type RecoveryRequest = z.infer<typeof RecoveryRequest>;
+
+/** Shown once: read it to the user. Valid until `expiresAt` (at most 15 minutes), for one sign-in. */
+export const BypassIssued = z.object({
+  bypassCode: z.string().describe('XXXX-XXXX-XXXX'),
+  expiresAt: IsoTime,
+  notified: z.object({
+    /** The user's own contacts a notice went to, masked. */
+    user: z.array(z.object({ channel: z.enum(['sms', 'email']), masked: z.string() })),
+    /** The other active account managers told about it (those with a contact on file). */
+    admins: z.array(z.object({ id: z.string(), username: z.string() })),
+  }),
+});
+export type BypassIssued = z.infer<typeof BypassIssued>;
