@@ -71,6 +71,8 @@ export interface FakeConsole {
   };
   /** The next PUT /admin/policy answers with this error. */
   failPolicyUpdate(status: number, error: ApiError): void;
+  /** The admin guard's answer (401 or 403), or undefined for a live admin session. */
+  refused(request: Request): Response | undefined;
 }
 
 export function installFakeConsole(server: FakeAuthServer): FakeConsole {
@@ -88,6 +90,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
     failPolicyUpdate: (status, error) => {
       failure = { status, error };
     },
+    refused: (request) => refused(request),
   };
   let failure: { status: number; error: ApiError } | undefined;
 

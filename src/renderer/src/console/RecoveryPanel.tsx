@@ -42,7 +42,7 @@ function ChooseUser({ onChoose }: { onChoose(user: AdminUser): void }) {
       <h2 id="recovery-who">Who is locked out?</h2>
       <form
         className="search"
-        aria-label="Find the user"
+        aria-label="Find a locked-out user"
         onSubmit={(event) => {
           event.preventDefault();
           setSearch(typed);

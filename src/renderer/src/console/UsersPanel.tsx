@@ -68,7 +68,7 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
   }
   return (
     <>
-      <form className="search" aria-label="Search users" onSubmit={submit}>
+      <form className="search" aria-label="User search" onSubmit={submit}>
         <div className="field">
           <label htmlFor="users-search">Search users</label>
           <input
