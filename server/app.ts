@@ -27,6 +27,8 @@ import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { adminRoutes } from './routes/admin';
+import { adminRecoveryRoutes } from './routes/admin-recovery';
+import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { meRoutes } from './routes/me';
 import { passwordResetRoutes } from './routes/password-reset';
@@ -228,6 +230,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(passwordResetRoutes(services), { prefix: API_PREFIX });
   await app.register(meRoutes(services), { prefix: `${API_PREFIX}/me` });
   await app.register(adminRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminUserRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminRecoveryRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { AppError } from './errors';
 import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
@@ -19,7 +20,13 @@ const USAGE = `Usage: npm run server -- [command] [options]
               [--role staff|admin] [--location NAME]...
   set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any]
   unlock --username U
-  reset-2fa --username U          clear locks and revoke trusted workstations
+  reset-2fa --username U [--reason R]
+                                  clear locks, revoke trusted workstations, remove the authenticator app
+  recover --username U --reason R print a one-time bypass code (15 min, one sign-in) for a locked-out user
+  deactivate --username U [--reason R]
+                                  sessions, workstations and bypass codes revoked; sign-in refused
+  revoke-devices (--username U | --all) [--reason R]
+                                  revoke one user's trusted workstations, or every user's
   audit [--username U] [--limit N]
 `;
 
@@ -56,6 +63,8 @@ async function withServices<T>(
   try {
     return await work(opened.services);
   } finally {
+    // Security notices (a bypass code issued, a 2FA reset) go out before the database closes.
+    await opened.services.notices.settled();
     await opened.close();
   }
 }
@@ -154,13 +163,47 @@ const commands: Record<string, Handler> = {
   },
 
   'reset-2fa': async (config, args) => {
-    const { username } = options(args, { username: { type: 'string' } });
+    const o = options(args, { username: { type: 'string' }, reason: { type: 'string' } });
     const result = await withServices(config, (s) =>
-      s.admin.resetTwoFactor(required(username, '--username')),
+      s.admin.resetTwoFactor(required(o.username, '--username'), o.reason),
     );
+    const app = result.removedAuthenticator ? ', authenticator app removed' : '';
     console.log(
-      `reset 2FA for "${result.user.username}": locks cleared, ${result.revokedDevices} trusted workstation(s) revoked`,
+      `reset 2FA for "${result.user.username}": locks cleared, ${result.revokedDevices} trusted workstation(s) revoked${app}`,
     );
+  },
+
+  recover: async (config, args) => {
+    const o = options(args, { username: { type: 'string' }, reason: { type: 'string' } });
+    const username = required(o.username, '--username');
+    const reason = required(o.reason, '--reason');
+    const issued = await withServices(config, (s) => s.admin.recover(username, reason));
+    // The one place a bypass code is ever shown: the operator reads it to the user.
+    console.log(
+      `one-time bypass code for "${issued.user.username}": ${issued.bypassCode} (valid until ${issued.expiresAt}, one sign-in; the account is unlocked)`,
+    );
+  },
+
+  deactivate: async (config, args) => {
+    const o = options(args, { username: { type: 'string' }, reason: { type: 'string' } });
+    const user = await withServices(config, (s) =>
+      s.admin.deactivate(required(o.username, '--username'), o.reason),
+    );
+    console.log(`deactivated "${user.username}": sessions, trusted workstations and bypass codes revoked`);
+  },
+
+  'revoke-devices': async (config, args) => {
+    const o = options(args, {
+      username: { type: 'string' },
+      all: { type: 'boolean' },
+      reason: { type: 'string' },
+    });
+    if ((o.username === undefined) === !o.all) {
+      throw new AdminInputError('give either --username U or --all');
+    }
+    const result = await withServices(config, (s) => s.admin.revokeDevices(o.username, o.reason));
+    const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
+    console.log(`revoked ${result.revoked} trusted workstation(s) ${whose}`);
   },
 
   audit: async (config, args) => {
@@ -194,7 +237,11 @@ async function main(argv: string[]): Promise<number> {
     await command(loadConfig(), args);
     return 0;
   } catch (error) {
-    if (error instanceof AdminInputError || error instanceof ConfigError) {
+    if (
+      error instanceof AdminInputError ||
+      error instanceof ConfigError ||
+      (error instanceof AppError && error.statusCode < 500)
+    ) {
       console.error(`wrsauth: ${error.message}`);
       return 2;
     }

@@ -102,6 +102,16 @@ export class Keyring {
     return [this.key, ...this.previous].map((key) => mac(key, `recovery\0${userId}\0${code}`));
   }
 
+  /** A guided-recovery bypass code's HMAC, bound to its user, under the current key. */
+  bypassCodeHmac(userId: string, code: string): string {
+    return this.mac(`bypass\0${userId}\0${code}`);
+  }
+
+  /** The bypass code's HMAC under every key, current first. */
+  bypassCodeHmacs(userId: string, code: string): string[] {
+    return [this.key, ...this.previous].map((key) => mac(key, `bypass\0${userId}\0${code}`));
+  }
+
   /**
    * Encrypts a secret the server must read back (an authenticator secret): AES-256-GCM under a key derived
    * from the server key, bound to `context` (the owner's id), so a sealed value moved to another row fails.

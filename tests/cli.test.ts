@@ -322,7 +322,11 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
     const events = auditEvents(dataDir, 'two_factor_reset');
     expect(events).toMatchObject([{ username: 'CKiplock', user_agent: 'wrsauth-cli' }]);
-    expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({ revokedDevices: 2 });
+    expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({
+      revokedDevices: 2,
+      removedAuthenticator: false,
+      by: '(cli)',
+    });
   });
 
   it('audit lists one user’s events newest first, capped by --limit', async () => {

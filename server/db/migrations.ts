@@ -225,6 +225,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_admin_recovery': {
+      // Guided recovery: the practice's identity checklist (JSON; null while the defaults apply) and one-time
+      // bypass codes an account manager issues to a locked-out user, kept only as HMACs.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('practices').addColumn('recovery_checklist', 'text').execute();
+        await db.schema
+          .createTable('bypass_codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('code_hmac', 'text', (c) => c.notNull())
+          .addColumn('issued_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('bypass_codes_user').on('bypass_codes').column('user_id').execute();
+      },
+    },
   };
 }
 

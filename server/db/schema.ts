@@ -21,6 +21,8 @@ export interface PracticeTable {
   sms_countries: string | null;
   /** Second factors offered at sign-in, comma-separated from sms, email, totp (default: all three). */
   allowed_factors: ColumnType<string, string | undefined, string>;
+  /** The guided-recovery identity checklist as JSON ({items, updatedAt}); null while the defaults apply. */
+  recovery_checklist: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -176,6 +178,21 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
+/**
+ * A one-time code an account manager read to a locked-out user (guided recovery), kept only as an HMAC.
+ * At most one per user is live: issuing a new one deletes the unused ones.
+ */
+export interface BypassCodeTable {
+  id: string;
+  user_id: string;
+  code_hmac: string;
+  /** The account manager who issued it; null from the CLI. */
+  issued_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -191,6 +208,7 @@ export interface Database {
   password_resets: PasswordResetTable;
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;
+  bypass_codes: BypassCodeTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;

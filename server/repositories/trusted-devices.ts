@@ -25,3 +25,15 @@ export async function revokeTrustedDevice(db: Db, userId: string, id: string, no
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Revokes every live workstation of every user (the practice has one database); answers how many. */
+export async function revokeAllTrustedDevices(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('trusted_devices')
+    .set({ revoked_at: at })
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

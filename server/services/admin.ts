@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js';
 import { z } from 'zod';
-import type { Role } from '../../src/shared/api';
+import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { PolicyMode } from '../db/schema';
@@ -15,16 +15,17 @@ import {
   findOrCreateLocation,
   updatePolicy,
 } from '../repositories/practices';
-import { revokeTrustedDevices } from '../repositories/sessions';
-import { deleteTotp } from '../repositories/totp';
 import { findUserByUsername, usernameKey } from '../repositories/users';
 import { type AuditLog, CLI_CONTEXT } from './audit-log';
+import type { DeviceService } from './devices';
+import type { GuidedRecoveryService } from './guided-recovery';
 import {
   CODE_TTL_BOUNDS,
   IDLE_LOCK_MINUTES_BOUNDS,
   REMEMBER_DAYS_BOUNDS,
   SMS_PER_HOUR_BOUNDS,
 } from './policy';
+import type { UserAccountService } from './user-accounts';
 
 /** Bad input from an account manager: the message is the whole, one-line answer. */
 export class AdminInputError extends Error {}
@@ -90,6 +91,9 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
+    private readonly accounts: UserAccountService,
+    private readonly devices: DeviceService,
+    private readonly recovery: GuidedRecoveryService,
     /** Twilio Lookup, when configured: warns about a landline or VoIP number saved as a cell phone. */
     private readonly lookup?: PhoneLookup,
   ) {}
@@ -230,25 +234,39 @@ export class AdminService {
 
   /**
    * Clears locks, revokes every trusted workstation and removes the authenticator app: the next sign-in asks
-   * for a code again, and the user can set up a new app.
+   * for a code again, and the user can set up a new app. The same reset as the console's, told to the user.
    */
-  async resetTwoFactor(username: string) {
+  async resetTwoFactor(username: string, reason?: string) {
     const user = await this.requireUser(username);
-    const now = this.clock.now();
-    await this.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
-      .where('id', '=', user.id)
-      .execute();
-    const revokedDevices = await revokeTrustedDevices(this.db, user.id, now);
-    const removedAuthenticator = await deleteTotp(this.db, user.id);
-    await this.audit.record(CLI_CONTEXT, {
-      type: 'two_factor_reset',
-      userId: user.id,
-      username: user.username,
-      detail: { revokedDevices, ...(removedAuthenticator && { removedAuthenticator }) },
-    });
-    return { user, revokedDevices };
+    const done = await this.accounts.resetTwoFactor('cli', user.id, reason, CLI_CONTEXT);
+    return { user, revokedDevices: done.revokedDevices, removedAuthenticator: done.removedAuthenticator };
+  }
+
+  /** Deactivates a user (sessions, workstations and bypass codes revoked); never the last active admin. */
+  async deactivate(username: string, reason?: string) {
+    const user = await this.requireUser(username);
+    if (!user.active) throw new AdminInputError(`"${user.username}" is already deactivated`);
+    await this.accounts.update('cli', user.id, { active: false, reason }, CLI_CONTEXT);
+    return user;
+  }
+
+  /** Revokes one user's trusted workstations, or (username undefined) every user's. */
+  async revokeDevices(username: string | undefined, reason: string | undefined) {
+    if (username === undefined) {
+      return { revoked: await this.devices.revokeEverywhere('(cli)', reason ?? '', CLI_CONTEXT) };
+    }
+    const user = await this.requireUser(username);
+    return { user, revoked: await this.devices.revokeAll(user, CLI_CONTEXT) };
+  }
+
+  /** A one-time bypass code for a locked-out user, shown only here; the user and the admins are told. */
+  async recover(username: string, reason: string) {
+    if (reason.trim().length < RECOVERY_REASON_MIN) {
+      throw new AdminInputError(`--reason must be at least ${RECOVERY_REASON_MIN} characters`);
+    }
+    const user = await this.requireUser(username);
+    const issued = await this.recovery.issueBypass('cli', user.id, { reason: reason.trim() }, CLI_CONTEXT);
+    return { user, ...issued };
   }
 
   async auditTrail(query: { username?: string; limit?: number }) {

@@ -40,7 +40,16 @@ export type AuditEventType =
   | 'totp_enrolled'
   | 'totp_removed'
   | 'recovery_codes_generated'
-  | 'recovery_code_used';
+  | 'recovery_code_used'
+  | 'user_updated'
+  | 'user_deactivated'
+  | 'user_reactivated'
+  | 'trusted_devices_revoked_everywhere'
+  | 'location_created'
+  | 'location_renamed'
+  | 'recovery_checklist_changed'
+  | 'recovery_bypass_issued'
+  | 'bypass_code_used';
 
 /** Who asked, as far as the server can tell. */
 export interface RequestContext {

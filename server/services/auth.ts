@@ -5,12 +5,14 @@
 
 import {
   type Authenticated,
+  BYPASS_TARGET_ID,
   type CodeSent,
   type DeliveryStatus,
   type DeliveryTarget,
   ErrorCode,
   type LoginRequest,
   type LoginResponse,
+  looksLikeBypassCode,
   type VerifyCodeRequest,
 } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
@@ -47,6 +49,7 @@ import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
+import type { GuidedRecoveryService } from './guided-recovery';
 import type { Notifier } from './notices';
 import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
@@ -69,6 +72,8 @@ export interface AuthServiceDeps {
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
   notices: Notifier;
+  /** One-time codes from guided recovery (`targetId: "bypass"`). */
+  bypassCodes: Pick<GuidedRecoveryService, 'hasLiveBypass' | 'match' | 'spend' | 'used'>;
 }
 
 /**
@@ -76,7 +81,7 @@ export interface AuthServiceDeps {
  * answering false when a parallel request got there first.
  */
 interface Proof {
-  method: 'code' | 'totp' | 'recovery_code';
+  method: 'code' | 'totp' | 'recovery_code' | 'bypass_code';
   consume(tx: Db): Promise<boolean>;
 }
 
@@ -146,7 +151,9 @@ export class AuthService {
       .map(publicTarget);
     if (allowed.includes('totp') && (await this.deps.totp.isConfirmed(user.id)))
       targets.push({ ...TOTP_TARGET });
-    if (targets.length === 0) {
+    // A user with no factor but a live bypass code from guided recovery gets a challenge to type it into.
+    const bypassOnly = targets.length === 0 && (await this.deps.bypassCodes.hasLiveBypass(user.id));
+    if (targets.length === 0 && !bypassOnly) {
       if (mode === 'required') {
         await audit.record(context, {
           type: 'enrollment_required',
@@ -181,7 +188,7 @@ export class AuthService {
       type: 'challenge_created',
       userId: user.id,
       username: user.username,
-      detail: { challengeId: challenge.id, policy: mode },
+      detail: { challengeId: challenge.id, policy: mode, ...(bypassOnly && { bypassOnly }) },
     });
     return {
       status: 'challenge',
@@ -244,7 +251,8 @@ export class AuthService {
         .transaction()
         .execute(async (tx) => {
           if (!(await proof.consume(tx))) return undefined;
-          if (!request.rememberDevice || rememberDays === 0)
+          // A bypass code is a one-off: it never makes a workstation trusted.
+          if (!request.rememberDevice || rememberDays === 0 || proof.method === 'bypass_code')
             return this.signIn(user, policy, context, detail, tx);
           const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
           await audit.record(
@@ -261,6 +269,7 @@ export class AuthService {
         });
       if (authenticated && authenticated !== 'factor_taken') {
         if (proof.method === 'recovery_code') await this.recoveryCodeUsed(user, context);
+        if (proof.method === 'bypass_code') await this.deps.bypassCodes.used(user, context);
         return authenticated;
       }
       // Another request used it, or guesses ran it out, between our read and our write.
@@ -305,6 +314,27 @@ export class AuthService {
     const { keyring, audit, clock } = this.deps;
     const challengeId = challenge.id;
     const takeChallenge = (tx: Db) => consumeChallenge(tx, challengeId);
+    if (request.targetId === BYPASS_TARGET_ID) {
+      // A typo in the shape costs no attempt; a well-formed wrong code does, like any wrong code.
+      if (!looksLikeBypassCode(request.code)) {
+        throw new AppError(
+          400,
+          ErrorCode.invalidCode,
+          'Enter the 12 characters of the code from your account manager.',
+          { attemptsRemaining: challenge.attempts_remaining },
+        );
+      }
+      const codeId = await this.deps.bypassCodes.match(user.id, request.code);
+      if (!codeId) return undefined;
+      return {
+        method: 'bypass_code',
+        consume: async (tx) => {
+          if (!(await takeChallenge(tx))) return false;
+          if (!(await this.deps.bypassCodes.spend(tx, codeId))) throw new FactorTaken();
+          return true;
+        },
+      };
+    }
     if (looksLikeRecoveryCode(request.code)) {
       const codeId = await this.deps.recoveryCodes.match(user.id, request.code);
       if (!codeId) return undefined;

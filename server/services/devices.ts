@@ -5,7 +5,11 @@ import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import { revokeTrustedDevices } from '../repositories/sessions';
-import { listLiveTrustedDevices, revokeTrustedDevice } from '../repositories/trusted-devices';
+import {
+  listLiveTrustedDevices,
+  revokeAllTrustedDevices,
+  revokeTrustedDevice,
+} from '../repositories/trusted-devices';
 import type { AuditLog, RequestContext } from './audit-log';
 
 export class DeviceService {
@@ -26,15 +30,22 @@ export class DeviceService {
     }));
   }
 
-  async revoke(user: UserRow, deviceId: string, context: RequestContext): Promise<void> {
+  /** Revokes one of the user's workstations; `by` names the account manager doing it for them. */
+  async revoke(user: UserRow, deviceId: string, context: RequestContext, by?: string): Promise<void> {
     if (!(await revokeTrustedDevice(this.db, user.id, deviceId, this.clock.now()))) {
-      throw new AppError(404, ErrorCode.notFound, 'There is no such trusted workstation on your account.');
+      throw new AppError(
+        404,
+        ErrorCode.notFound,
+        by
+          ? 'There is no such trusted workstation on this account.'
+          : 'There is no such trusted workstation on your account.',
+      );
     }
     await this.audit.record(context, {
       type: 'trusted_device_revoked',
       userId: user.id,
       username: user.username,
-      detail: { deviceId },
+      detail: { deviceId, ...(by && { by }) },
     });
   }
 
@@ -45,6 +56,16 @@ export class DeviceService {
       userId: user.id,
       username: user.username,
       detail: { revoked },
+    });
+    return revoked;
+  }
+
+  /** Every trusted workstation of every user, by an account manager: each next sign-in asks for a code. */
+  async revokeEverywhere(by: string, reason: string, context: RequestContext): Promise<number> {
+    const revoked = await revokeAllTrustedDevices(this.db, this.clock.now());
+    await this.audit.record(context, {
+      type: 'trusted_devices_revoked_everywhere',
+      detail: { revoked, by, reason },
     });
     return revoked;
   }

@@ -15,6 +15,8 @@ import { AuthService } from './auth';
 import { CodeSender } from './code-sender';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
+import { GuidedRecoveryService } from './guided-recovery';
+import { LocationService } from './locations';
 import { Notifier } from './notices';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
@@ -22,6 +24,7 @@ import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
 import { SessionService } from './sessions';
 import { TotpService } from './totp';
+import { UserAccountService } from './user-accounts';
 
 export interface ServiceOptions {
   db: Db;
@@ -63,6 +66,7 @@ export function createServices(options: ServiceOptions) {
   const totp = new TotpService(db, clock, keyring, audit);
   const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
   const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
+  const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const auth = new AuthService({
     db,
     clock,
@@ -76,9 +80,21 @@ export function createServices(options: ServiceOptions) {
     totp,
     recoveryCodes,
     notices,
+    bypassCodes: guidedRecovery,
   });
-  const admin = new AdminService(db, clock, hasher, audit, options.lookup);
   const devices = new DeviceService(db, clock, audit);
+  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices);
+  const locations = new LocationService(db, clock, audit);
+  const admin = new AdminService(
+    db,
+    clock,
+    hasher,
+    audit,
+    userAccounts,
+    devices,
+    guidedRecovery,
+    options.lookup,
+  );
   const readiness = new ReadinessService(db, clock);
   const policy = new PracticePolicyService(db, clock, audit);
   const auditTrail = new AuditTrail(db);
@@ -109,5 +125,8 @@ export function createServices(options: ServiceOptions) {
     policy,
     auditTrail,
     passwordReset,
+    userAccounts,
+    locations,
+    guidedRecovery,
   };
 }

@@ -132,7 +132,10 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 export const VerifyCodeRequest = z.object({
   /** The 6-digit code, or one of the user's recovery codes (XXXXX-XXXXX). */
   code: z.string().trim().max(32),
-  /** `totp` to check the code against the authenticator app; absent for the code that was sent. */
+  /**
+   * `totp` to check the code against the authenticator app; `bypass` for a one-time code from the account
+   * manager (XXXX-XXXX-XXXX, see api-admin-users.ts); absent for the code that was sent.
+   */
   targetId: z.string().min(1).max(64).optional(),
   rememberDevice: z.boolean().optional(),
   deviceName: z.string().trim().min(1).max(100).optional(),

@@ -1,0 +1,56 @@
+/** One-time bypass codes from guided recovery, stored only as HMACs; at most one live per user. */
+import type { Db } from '../db/database';
+import type { BypassCodeTable } from '../db/schema';
+
+/** Voids the user's unused codes and stores the new one, in one transaction. */
+export async function replaceBypassCode(db: Db, code: BypassCodeTable): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await voidBypassCodes(tx, code.user_id);
+    await tx.insertInto('bypass_codes').values(code).execute();
+  });
+}
+
+/** Deletes the user's unused codes (a new code, a deactivation): they can no longer sign anyone in. */
+export async function voidBypassCodes(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('bypass_codes')
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export function findLiveBypassCode(db: Db, userId: string, hmacs: string[], now: Date) {
+  return db
+    .selectFrom('bypass_codes')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('code_hmac', 'in', hmacs)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+}
+
+/** The users (of those given, or all) holding a live code. */
+export async function usersWithLiveBypassCode(db: Db, now: Date, userId?: string): Promise<Set<string>> {
+  let query = db
+    .selectFrom('bypass_codes')
+    .select('user_id')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now.toISOString());
+  if (userId) query = query.where('user_id', '=', userId);
+  return new Set((await query.execute()).map((row) => row.user_id));
+}
+
+/** Marks a live code used: of parallel uses exactly one wins, and an expired code wins none. */
+export async function spendBypassCode(db: Db, id: string, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('bypass_codes')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

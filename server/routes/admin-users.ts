@@ -1,0 +1,193 @@
+/**
+ * The console's users and their trusted workstations (`/api/v1/admin/users...`, `/api/v1/admin/devices`).
+ * Role admin, checked in onRequest before any input is read: 401 without a session, 403 for staff.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AdminUser,
+  AdminUserCreate,
+  AdminUserList,
+  AdminUserQuery,
+  AdminUserUpdate,
+  ApiError,
+  DevicesRevoked,
+  ReasonRequest,
+  TrustedDeviceList,
+  TwoFactorResetDone,
+  UserDeviceParams,
+  UserParams,
+} from '../../src/shared/api';
+import type { Services } from '../services';
+import { requestContext } from './context';
+import { principalOf, refuseNul, requireAdmin } from './guard';
+
+const errors = { '4xx': ApiError, '5xx': ApiError };
+const noContent = z.null().describe('Done');
+const meta = { tags: ['console'], security: [{ bearer: [] }] };
+
+export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', requireAdmin(services));
+    app.addHook('preValidation', refuseNul);
+    const { userAccounts } = services;
+
+    app.get(
+      '/users',
+      {
+        schema: {
+          ...meta,
+          summary: 'The practice’s users, with locations, factors on file and masked contacts',
+          querystring: AdminUserQuery,
+          response: { 200: AdminUserList, ...errors },
+        },
+      },
+      async (request) => ({ users: await userAccounts.list(request.query.q) }),
+    );
+
+    app.post(
+      '/users',
+      {
+        schema: {
+          ...meta,
+          summary: 'Create a user with a temporary password; 409 when the User ID is taken',
+          body: AdminUserCreate,
+          response: { 201: AdminUser, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const user = await userAccounts.create(
+          principalOf(request).user,
+          request.body,
+          requestContext(request),
+        );
+        return reply.code(201).send(user);
+      },
+    );
+
+    app.get(
+      '/users/:id',
+      {
+        schema: {
+          ...meta,
+          summary: 'One user',
+          params: UserParams,
+          response: { 200: AdminUser, ...errors },
+        },
+      },
+      (request) => userAccounts.get(request.params.id),
+    );
+
+    app.patch(
+      '/users/:id',
+      {
+        schema: {
+          ...meta,
+          summary:
+            'Edit names, role, active and locations; deactivating revokes sessions and workstations. 409 for the last active admin',
+          params: UserParams,
+          body: AdminUserUpdate,
+          response: { 200: AdminUser, ...errors },
+        },
+      },
+      (request) =>
+        userAccounts.update(
+          principalOf(request).user,
+          request.params.id,
+          request.body,
+          requestContext(request),
+        ),
+    );
+
+    app.post(
+      '/users/:id/unlock',
+      {
+        schema: {
+          ...meta,
+          summary: 'Unlock an account locked after too many failed attempts',
+          params: UserParams,
+          response: { 200: AdminUser, ...errors },
+        },
+      },
+      (request) => userAccounts.unlock(principalOf(request).user, request.params.id, requestContext(request)),
+    );
+
+    app.post(
+      '/users/:id/reset-2fa',
+      {
+        schema: {
+          ...meta,
+          summary:
+            'Reset 2FA: clear locks, revoke trusted workstations, remove the authenticator app; the user is told',
+          params: UserParams,
+          body: ReasonRequest,
+          response: { 200: TwoFactorResetDone, ...errors },
+        },
+      },
+      (request) =>
+        userAccounts.resetTwoFactor(
+          principalOf(request).user,
+          request.params.id,
+          request.body.reason,
+          requestContext(request),
+        ),
+    );
+
+    app.get(
+      '/users/:id/devices',
+      {
+        schema: {
+          ...meta,
+          summary: 'A user’s trusted workstations',
+          params: UserParams,
+          response: { 200: TrustedDeviceList, ...errors },
+        },
+      },
+      async (request) => {
+        const user = await userAccounts.requireUser(request.params.id);
+        return { devices: await services.devices.list(user.id) };
+      },
+    );
+
+    app.delete(
+      '/users/:id/devices/:deviceId',
+      {
+        schema: {
+          ...meta,
+          summary: 'Revoke one of a user’s trusted workstations',
+          params: UserDeviceParams,
+          response: { 204: noContent, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const user = await userAccounts.requireUser(request.params.id);
+        await services.devices.revoke(
+          user,
+          request.params.deviceId,
+          requestContext(request),
+          principalOf(request).user.username,
+        );
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/devices',
+      {
+        schema: {
+          ...meta,
+          summary: 'Revoke every trusted workstation of every user, practice-wide',
+          body: ReasonRequest,
+          response: { 200: DevicesRevoked, ...errors },
+        },
+      },
+      async (request) => ({
+        revoked: await services.devices.revokeEverywhere(
+          principalOf(request).user.username,
+          request.body.reason,
+          requestContext(request),
+        ),
+      }),
+    );
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * The console's users: list, create, edit, deactivate, unlock and reset 2FA. Every change is audited with
+ * the acting account manager; the practice always keeps at least one active account manager.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AdminUser,
+  type AdminUserCreate,
+  type AdminUserUpdate,
+  ErrorCode,
+  type TwoFactorResetDone,
+} from '../../src/shared/api';
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { UserRow } from '../db/schema';
+import { AppError } from '../errors';
+import { maskEmail, maskPhone } from '../masking';
+import type { PasswordHasher } from '../password-hasher';
+import { usersWithLiveBypassCode, voidBypassCodes } from '../repositories/bypass-codes';
+import { findLocationsByIds, locationsByUser, replaceUserLocations } from '../repositories/locations';
+import { ensurePractice } from '../repositories/practices';
+import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions';
+import { deleteTotp } from '../repositories/totp';
+import {
+  activeAdmins,
+  listUsersOfPractice,
+  lockPractice,
+  updateUser,
+  usersWithAuthenticator,
+} from '../repositories/user-accounts';
+import { findUserById, usernameKey } from '../repositories/users';
+import { AdminInputError, checkPasswordRule } from './admin';
+import type { AuditLog, RequestContext } from './audit-log';
+import { type Actor, actorName } from './guided-recovery';
+import type { Notifier } from './notices';
+
+const noSuchUser = () => new AppError(404, ErrorCode.notFound, 'There is no such user.');
+
+const lastAdmin = () =>
+  new AppError(
+    409,
+    ErrorCode.conflict,
+    'This is the practice’s last active account manager. Make someone else an account manager first.',
+  );
+
+export class UserAccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
+    private readonly notices: Notifier,
+  ) {}
+
+  /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
+  async list(q?: string): Promise<AdminUser[]> {
+    const practice = await ensurePractice(this.db, this.clock.now());
+    const needle = q?.trim().toLowerCase();
+    // A practice has tens or hundreds of users: filtering here keeps the SQL the same on both databases.
+    const rows = (await listUsersOfPractice(this.db, practice.id)).filter(
+      (row) =>
+        !needle ||
+        [row.username, row.first_name, row.last_name].some((field) => field.toLowerCase().includes(needle)),
+    );
+    return this.views(rows);
+  }
+
+  async get(id: string): Promise<AdminUser> {
+    const [view] = await this.views([await this.requireUser(id)], id);
+    if (!view) throw noSuchUser();
+    return view;
+  }
+
+  async create(admin: UserRow, input: AdminUserCreate, context: RequestContext): Promise<AdminUser> {
+    try {
+      checkPasswordRule(input.password);
+    } catch (error) {
+      if (error instanceof AdminInputError) {
+        throw new AppError(400, ErrorCode.passwordRule, `The temporary ${error.message}.`);
+      }
+      throw error;
+    }
+    const now = this.clock.now();
+    const practice = await ensurePractice(this.db, now);
+    const locationIds = await this.checkLocations(practice.id, input.locationIds);
+    const username = input.username.trim();
+    const role = input.role ?? 'staff';
+    const user = {
+      id: randomUUID(),
+      practice_id: practice.id,
+      username,
+      username_key: usernameKey(username),
+      password_hash: await this.hasher.hash(input.password),
+      first_name: input.firstName?.trim() ?? '',
+      last_name: input.lastName?.trim() ?? '',
+      role,
+      phone: null,
+      email: null,
+      active: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('users').values(user).execute();
+        await replaceUserLocations(tx, user.id, locationIds);
+        await this.audit.record(
+          context,
+          {
+            type: 'user_created',
+            userId: user.id,
+            username,
+            detail: { role, locations: locationIds.length, by: admin.username },
+          },
+          tx,
+        );
+      });
+    } catch (error) {
+      if (/unique|duplicate/i.test((error as Error).message)) {
+        throw new AppError(409, ErrorCode.conflict, `The User ID "${username}" is taken.`);
+      }
+      throw error;
+    }
+    return this.get(user.id);
+  }
+
+  /**
+   * Edits names, role, active and locations. Deactivating revokes the user's sessions, trusted workstations
+   * and any bypass code (sign-in then answers invalid_credentials, as for a wrong password).
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    input: AdminUserUpdate,
+    context: RequestContext,
+  ): Promise<AdminUser> {
+    const now = this.clock.now();
+    const practice = await ensurePractice(this.db, now);
+    const locationIds = input.locationIds && (await this.checkLocations(practice.id, input.locationIds));
+    const by = actorName(actor);
+    await this.db.transaction().execute(async (tx) => {
+      await lockPractice(tx, practice.id);
+      const user = await findUserById(tx, id);
+      if (!user) throw noSuchUser();
+      const role = input.role ?? user.role;
+      const active = input.active ?? user.active === 1;
+      const losesAdmin = user.role === 'admin' && user.active === 1 && (role !== 'admin' || !active);
+      if (losesAdmin && !(await activeAdmins(tx, practice.id)).some((admin) => admin.id !== user.id)) {
+        throw lastAdmin();
+      }
+      const changed = Object.entries(input)
+        .filter(([key, value]) => key !== 'reason' && value !== undefined)
+        .map(([key]) => key);
+      await updateUser(tx, user.id, {
+        ...(input.firstName !== undefined && { first_name: input.firstName }),
+        ...(input.lastName !== undefined && { last_name: input.lastName }),
+        role,
+        active: active ? 1 : 0,
+        updated_at: now.toISOString(),
+      });
+      if (locationIds) await replaceUserLocations(tx, user.id, locationIds);
+      const who = { userId: user.id, username: user.username };
+      await this.audit.record(
+        context,
+        {
+          type: 'user_updated',
+          ...who,
+          detail: { changed: changed.join(','), role, active, by, reason: input.reason },
+        },
+        tx,
+      );
+      if (user.active === 1 && !active) {
+        const revokedSessions = await revokeSessionsOf(tx, user.id, now);
+        const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
+        const voidedBypassCodes = await voidBypassCodes(tx, user.id);
+        await this.audit.record(
+          context,
+          {
+            type: 'user_deactivated',
+            ...who,
+            detail: { revokedSessions, revokedDevices, voidedBypassCodes, by, reason: input.reason },
+          },
+          tx,
+        );
+      } else if (user.active === 0 && active) {
+        await this.audit.record(
+          context,
+          { type: 'user_reactivated', ...who, detail: { by, reason: input.reason } },
+          tx,
+        );
+      }
+    });
+    return this.get(id);
+  }
+
+  async unlock(actor: Actor, id: string, context: RequestContext): Promise<AdminUser> {
+    const user = await this.requireUser(id);
+    await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    await this.audit.record(context, {
+      type: 'account_unlocked',
+      userId: user.id,
+      username: user.username,
+      detail: { by: actorName(actor) },
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Clears locks, revokes every trusted workstation and removes the authenticator app: the next sign-in asks
+   * for a code again, and the user can set up a new app. The user's contacts are told.
+   */
+  async resetTwoFactor(
+    actor: Actor,
+    id: string,
+    reason: string | undefined,
+    context: RequestContext,
+  ): Promise<TwoFactorResetDone> {
+    const user = await this.requireUser(id);
+    const now = this.clock.now();
+    const { revokedDevices, removedAuthenticator } = await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
+        .where('id', '=', user.id)
+        .execute();
+      const revoked = await revokeTrustedDevices(tx, user.id, now);
+      const removed = await deleteTotp(tx, user.id);
+      await this.audit.record(
+        context,
+        {
+          type: 'two_factor_reset',
+          userId: user.id,
+          username: user.username,
+          detail: {
+            revokedDevices: revoked,
+            removedAuthenticator: removed,
+            by: actorName(actor),
+            reason,
+          },
+        },
+        tx,
+      );
+      return { revokedDevices: revoked, removedAuthenticator: removed };
+    });
+    this.notices.notify(user, {
+      subject: 'Your WRSAuth two-factor sign-in was reset',
+      text: `Your account manager reset two-factor sign-in on your WRSAuth account (${user.username}): remembered workstations were signed out${removedAuthenticator ? ' and your authenticator app was removed' : ''}. If you did not ask for this, tell your practice now.`,
+    });
+    return { user: await this.get(id), revokedDevices, removedAuthenticator };
+  }
+
+  async requireUser(id: string): Promise<UserRow> {
+    const user = await findUserById(this.db, id);
+    if (!user) throw noSuchUser();
+    return user;
+  }
+
+  /** The ids, each a location of the practice; else 400. */
+  private async checkLocations(practiceId: string, ids: string[]): Promise<string[]> {
+    const found = await findLocationsByIds(this.db, practiceId, ids);
+    if (found.length !== new Set(ids).size) {
+      throw new AppError(400, ErrorCode.badRequest, 'Choose locations from the practice’s list.');
+    }
+    return found.map((location) => location.id);
+  }
+
+  private async views(rows: UserRow[], onlyId?: string): Promise<AdminUser[]> {
+    const now = this.clock.now();
+    const [locations, authenticators, bypass] = await Promise.all([
+      locationsByUser(
+        this.db,
+        rows.map((row) => row.id),
+      ),
+      usersWithAuthenticator(this.db, onlyId),
+      usersWithLiveBypassCode(this.db, now, onlyId),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      username: row.username,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      role: row.role,
+      active: row.active === 1,
+      lockedUntil: row.locked_until && row.locked_until > now.toISOString() ? row.locked_until : null,
+      locations: locations.get(row.id) ?? [],
+      factors: {
+        phone: row.phone !== null,
+        email: row.email !== null,
+        authenticator: authenticators.has(row.id),
+      },
+      contacts: {
+        phone: row.phone ? maskPhone(row.phone) : null,
+        email: row.email ? maskEmail(row.email) : null,
+      },
+      bypassCodeActive: bypass.has(row.id),
+      createdAt: row.created_at,
+    }));
+  }
+}
