@@ -4,9 +4,9 @@
  * test-results/screenshots/console-<screen>.png.
  */
 import fs from 'node:fs';
-import { CONSOLE, consoleShot, restorePolicy } from './console-flows';
+import { CONSOLE, consoleShot, currentPolicy, putPolicy, signInWithBypass } from './console-flows';
 import { expect, onScreen, test } from './fixtures';
-import { signIn } from './flows';
+import { openLogin, signIn, submitPassword } from './flows';
 import { E2E_USERS } from './world';
 
 test.describe('Account manager console', () => {
@@ -14,9 +14,7 @@ test.describe('Account manager console', () => {
     const admin = E2E_USERS.consoleAdmin;
     const locked = E2E_USERS.noContacts;
     const sessionToken = await signIn(page, admin);
-    const before = await (
-      await page.request.get('/api/v1/admin/policy', { headers: { Authorization: `Bearer ${sessionToken}` } })
-    ).json();
+    const before = await currentPolicy(page, sessionToken);
     try {
       await page.getByRole('button', { name: CONSOLE }).click();
       await onScreen(page, CONSOLE);
@@ -65,7 +63,72 @@ test.describe('Account manager console', () => {
       await page.getByRole('button', { name: 'Back' }).click();
       await onScreen(page, 'Signed in');
     } finally {
-      await restorePolicy(page, sessionToken, before);
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
+    }
+  });
+
+  test('guided recovery with a bypass code', async ({ page, browser }) => {
+    const admin = E2E_USERS.recoveryAdmin;
+    const locked = E2E_USERS.recovery;
+    const sessionToken = await signIn(page, admin);
+    const before = await currentPolicy(page, sessionToken);
+    await putPolicy(
+      page,
+      sessionToken,
+      { ...before, mode: 'required', enforceAfter: null },
+      'e2e: 2FA required',
+    );
+    // The locked-out user, at another workstation.
+    const desk = await (await browser.newContext()).newPage();
+    try {
+      await openLogin(desk);
+      await submitPassword(desk, locked);
+      await expect(desk.getByRole('alert')).toContainText(
+        'Your account manager will be available to assist you.',
+      );
+
+      await page.getByRole('button', { name: CONSOLE }).click();
+      await onScreen(page, CONSOLE);
+      await page.getByRole('tab', { name: 'Users' }).click();
+      await expect(page.getByRole('table', { name: /^Users/ })).toBeVisible();
+      await consoleShot(page, 'users');
+      await page.getByRole('button', { name: `Manage ${locked.username}` }).click();
+      await expect(page.getByRole('heading', { level: 2, name: new RegExp(locked.username) })).toBeVisible();
+      await consoleShot(page, 'user');
+
+      await page.getByRole('button', { name: 'Guided recovery…' }).click();
+      await expect(
+        page.getByRole('heading', {
+          name: `Recover ${locked.firstName} ${locked.lastName} (${locked.username})`,
+        }),
+      ).toBeVisible();
+      const checks = page
+        .getByRole('group', { name: 'Identity check: confirm every item' })
+        .getByRole('checkbox');
+      await expect(checks).not.toHaveCount(0);
+      for (const check of await checks.all()) await check.check();
+      await page.getByLabel('Reason for this recovery').fill('Lost phone; photo ID seen at the front desk');
+      await consoleShot(page, 'recovery');
+      await page.getByRole('button', { name: 'Issue one-time bypass code' }).click();
+      await expect(
+        page.getByRole('heading', { name: `One-time bypass code for ${locked.username}` }),
+      ).toBeVisible();
+      const bypassCode = (await page.locator('.bypass-code output').textContent()) ?? '';
+      expect(bypassCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+      await expect(page.getByText(/^Valid for 1[45] minutes/)).toBeVisible();
+      await expect(
+        page.getByText(`Other account managers: ${E2E_USERS.consoleAdmin.username}`),
+      ).toBeVisible();
+      await consoleShot(page, 'bypass-code');
+
+      await page.getByRole('tab', { name: 'Locations' }).click();
+      await expect(page.getByRole('table', { name: /^Locations/ })).toBeVisible();
+      await consoleShot(page, 'locations');
+
+      await signInWithBypass(desk, locked, bypassCode);
+    } finally {
+      await desk.context().close();
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
     }
   });
 });

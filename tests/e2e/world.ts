@@ -152,6 +152,23 @@ export const E2E_USERS = {
     firstName: 'Harper',
     lastName: 'Quinn',
   },
+  /** A second account manager: guided recovery tells the other account managers. */
+  recoveryAdmin: {
+    username: 'bcarter',
+    password: 'frontDesk2026',
+    firstName: 'Blair',
+    lastName: 'Carter',
+    phone: '+12025550196',
+    email: 'bcarter@wrshealth.com',
+    role: 'admin',
+  },
+  /** No contacts either: locked out once 2FA is required, until guided recovery gives them a bypass code. */
+  recovery: {
+    username: 'kbrooks',
+    password: 'frontDesk2026',
+    firstName: 'Kendall',
+    lastName: 'Brooks',
+  },
 } satisfies Record<string, NewUser>;
 
 /** The public URL the e2e server gives Twilio for status callbacks; the endpoint relays them to the server. */
