@@ -64,6 +64,8 @@ export function useCreateUser() {
   return useMutation<AdminUser, ApiFailure, AdminUserCreate>({
     mutationFn: (user) =>
       api.request(AdminUser, { method: 'POST', path: '/admin/users', sessionToken, body: user }),
+    // The temporary password is in the variables: drop them once the form is gone.
+    gcTime: 0,
     onSuccess: () => stale('users', 'locations', 'readiness', 'audit'),
   });
 }
@@ -184,6 +186,7 @@ export function useVerifyContact(userId: string) {
         sessionToken,
         body: { code },
       }),
+    gcTime: 0,
     onSuccess: () => stale('users', 'readiness', 'audit'),
   });
 }
@@ -254,6 +257,8 @@ export function useIssueBypass(userId: string) {
         sessionToken,
         body: request,
       }),
+    // The bypass code is shown once: nothing keeps it after the screen that shows it is gone.
+    gcTime: 0,
     onSuccess: () => stale('users', 'audit'),
   });
 }
