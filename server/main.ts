@@ -63,8 +63,6 @@ async function withServices<T>(
   try {
     return await work(opened.services);
   } finally {
-    // Security notices (a bypass code issued, a 2FA reset) go out before the database closes.
-    await opened.services.notices.settled();
     await opened.close();
   }
 }

@@ -106,6 +106,19 @@ function expectSuccess(result: CliResult): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
+/**
+ * Exit code 0, and on stderr only the dev outbox's DEV lines: without SMTP or Twilio configured, the security
+ * notices a command sends (2FA reset, bypass code issued) are written to the dev outbox and logged so.
+ * Answers those lines' messages.
+ */
+function expectSuccessWithDevNotices(result: CliResult): string[] {
+  expect(result.code).toBe(0);
+  const lines = result.stderr.split('\n').filter(Boolean);
+  const messages = lines.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? '');
+  for (const message of messages) expect(message).toMatch(/^DEV (sms|email) to /);
+  return messages;
+}
+
 /** Non-zero exit, nothing on stdout, and exactly one line on stderr giving the reason. */
 function expectOneLineRefusal(result: CliResult, reason: RegExp): void {
   expect(result.code).not.toBe(0);
@@ -307,7 +320,10 @@ describe('admin CLI commands on one data dir (in order)', () => {
 
     const result = await runAdmin(dataDir, ['reset-2fa', '--username', 'CKiplock']);
 
-    expectSuccess(result);
+    expect(expectSuccessWithDevNotices(result)).toEqual([
+      expect.stringMatching(/^DEV sms to \+12025553816: .*reset two-factor sign-in/),
+      expect.stringMatching(/^DEV email to ckiplock@practice\.example: .*reset two-factor sign-in/),
+    ]);
     expect(result.stdout.trim()).toBe(
       'reset 2FA for "CKiplock": locks cleared, 2 trusted workstation(s) revoked',
     );
@@ -335,8 +351,117 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expectSuccess(result);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2\}$/);
+    expect(lines[0]).toMatch(
+      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2,"removedAuthenticator":false,"by":"\(cli\)"\}$/,
+    );
     expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{\}$/);
+  });
+
+  it('reset-2fa removes the authenticator app too, and says so', async () => {
+    const userId = userNamed(dataDir, 'CKiplock')?.id ?? '';
+    writeDb(dataDir, (db) =>
+      db
+        .prepare(
+          `INSERT INTO totp_factors (user_id, secret_sealed, created_at, confirmed_at, last_time_step)
+           VALUES (?, 'v1.sealed', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', NULL)`,
+        )
+        .run(userId),
+    );
+
+    const result = await runAdmin(dataDir, ['reset-2fa', '--username', 'ckiplock', '--reason', 'Lost phone']);
+
+    expect(expectSuccessWithDevNotices(result).join('\n')).toMatch(/authenticator app was removed/);
+    expect(result.stdout.trim()).toBe(
+      'reset 2FA for "CKiplock": locks cleared, 0 trusted workstation(s) revoked, authenticator app removed',
+    );
+    expect(readDb(dataDir, (db) => db.prepare('SELECT count(*) FROM totp_factors').pluck().get())).toBe(0);
+    expect(JSON.parse(auditEvents(dataDir, 'two_factor_reset').at(-1)?.detail ?? '{}')).toEqual({
+      revokedDevices: 0,
+      removedAuthenticator: true,
+      by: '(cli)',
+      reason: 'Lost phone',
+    });
+  });
+
+  it('revoke-devices --username revokes one user’s live workstations; --all every user’s, with the reason on record', async () => {
+    const casey = userNamed(dataDir, 'CKiplock')?.id ?? '';
+    const avery = userNamed(dataDir, 'avery')?.id ?? '';
+    const addDevice = (id: string, userId: string) =>
+      writeDb(dataDir, (db) =>
+        db
+          .prepare(
+            `INSERT INTO trusted_devices (id, token_hash, user_id, name, created_at, last_used_at, expires_at, revoked_at)
+             VALUES (?, ?, ?, 'PC', '2024-01-01T00:00:00.000Z', NULL, '2999-01-01T00:00:00.000Z', NULL)`,
+          )
+          .run(id, `hash-${id}`, userId),
+      );
+    const live = () =>
+      readDb(dataDir, (db) =>
+        db.prepare('SELECT id FROM trusted_devices WHERE revoked_at IS NULL ORDER BY id').pluck().all(),
+      );
+    addDevice('rd-casey-1', casey);
+    addDevice('rd-casey-2', casey);
+    addDevice('rd-avery-1', avery);
+
+    const one = await runAdmin(dataDir, ['revoke-devices', '--username', 'CKiplock']);
+    expectSuccess(one);
+    expect(one.stdout.trim()).toBe('revoked 2 trusted workstation(s) of "CKiplock"');
+    expect(live()).toEqual(['rd-avery-1']);
+
+    addDevice('rd-casey-3', casey);
+    const all = await runAdmin(dataDir, ['revoke-devices', '--all', '--reason', 'Stolen laptop']);
+    expectSuccess(all);
+    expect(all.stdout.trim()).toBe('revoked 2 trusted workstation(s) of every user');
+    expect(live()).toEqual([]);
+    expect(JSON.parse(auditEvents(dataDir, 'trusted_devices_revoked_everywhere')[0]?.detail ?? '{}')).toEqual(
+      {
+        revoked: 2,
+        by: '(cli)',
+        reason: 'Stolen laptop',
+      },
+    );
+  });
+
+  it('recover prints a one-time bypass code and its expiry, stores only its HMAC, unlocks and audits the reason', async () => {
+    writeDb(dataDir, (db) =>
+      db
+        .prepare(
+          "UPDATE users SET failed_attempts = 10, locked_until = '2999-01-01T00:00:00.000Z' WHERE username = ?",
+        )
+        .run('CKiplock'),
+    );
+
+    const result = await runAdmin(dataDir, [
+      'recover',
+      '--username',
+      'ckiplock',
+      '--reason',
+      'Lost phone, ID checked in person',
+    ]);
+
+    const notices = expectSuccessWithDevNotices(result);
+    // The user's two contacts hear of it; avery, the only account manager, has no contact on file.
+    expect(notices).toHaveLength(2);
+    expect(notices.join('\n')).toMatch(/issued a one-time code to sign in/);
+    const printed = result.stdout.match(
+      /^one-time bypass code for "CKiplock": ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}) \(valid until (\S+Z), one sign-in; the account is unlocked\)\n$/,
+    );
+    expect(printed, result.stdout).not.toBeNull();
+    const [, code = '', until = ''] = printed ?? [];
+    const [row] = readDb(dataDir, (db) =>
+      db.prepare('SELECT created_at, expires_at, used_at FROM bypass_codes').all(),
+    ) as Array<{ created_at: string; expires_at: string; used_at: string | null }>;
+    expect(row?.expires_at).toBe(until);
+    expect(new Date(until).getTime() - new Date(row?.created_at ?? '').getTime()).toBe(15 * 60_000);
+    expect(databaseBytes(dataDir).includes(code)).toBe(false);
+    expect(databaseBytes(dataDir).includes(code.replace(/-/g, ''))).toBe(false);
+    expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
+    const [event] = auditEvents(dataDir, 'recovery_bypass_issued');
+    expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({
+      by: '(cli)',
+      reason: 'Lost phone, ID checked in person',
+      checks: 'cli',
+    });
   });
 
   describe('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
@@ -437,6 +562,41 @@ describe('admin CLI commands on one data dir (in order)', () => {
         reason: /no user "ghost"/,
       },
       {
+        rule: 'recover needs a reason',
+        args: ['recover', '--username', 'CKiplock'],
+        reason: /--reason is required/,
+      },
+      {
+        rule: 'recover refuses a reason that says nothing (under 10 characters)',
+        args: ['recover', '--username', 'CKiplock', '--reason', 'because'],
+        reason: /--reason must be at least 10 characters/,
+      },
+      {
+        rule: 'recover refuses an unknown user',
+        args: ['recover', '--username', 'ghost', '--reason', 'Lost phone, ID checked'],
+        reason: /no user "ghost"/,
+      },
+      {
+        rule: 'deactivate refuses the practice’s last active account manager',
+        args: ['deactivate', '--username', 'avery'],
+        reason: /last active account manager/,
+      },
+      {
+        rule: 'deactivate refuses an unknown user',
+        args: ['deactivate', '--username', 'ghost'],
+        reason: /no user "ghost"/,
+      },
+      {
+        rule: 'revoke-devices needs exactly one of --username and --all',
+        args: ['revoke-devices', '--username', 'CKiplock', '--all'],
+        reason: /either --username U or --all/,
+      },
+      {
+        rule: 'revoke-devices refuses to run with neither --username nor --all',
+        args: ['revoke-devices'],
+        reason: /either --username U or --all/,
+      },
+      {
         rule: 'reset-2fa refuses an unknown user',
         args: ['reset-2fa', '--username', 'ghost'],
         reason: /no user "ghost"/,
@@ -505,6 +665,42 @@ describe('admin CLI while `npm run server` (serve) runs on the same data dir', (
     expect(await login(url, 'frontdesk', 'Desk2024pw')).toMatchObject({
       status: 200,
       body: { status: 'challenge' },
+    });
+  });
+
+  it('recover prints a code that signs the user in over HTTP once, while the server runs', async () => {
+    const url = server?.url ?? '';
+    const result = await runAdmin(dataDir, [
+      'recover',
+      '--username',
+      'frontdesk',
+      '--reason',
+      'Phone lost; called back on the number in the staff file',
+    ]);
+    expectSuccessWithDevNotices(result);
+    const code = result.stdout.match(/: (\S{4}-\S{4}-\S{4}) /)?.[1] ?? '';
+    const verify = async () => {
+      const { body } = await login(url, 'frontdesk', 'Desk2024pw');
+      const response = await fetch(`${url}/api/v1/auth/challenges/${body.challengeId}/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, targetId: 'bypass' }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await verify()).toMatchObject({ status: 200, body: { status: 'authenticated' } });
+    expect(await verify()).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+  });
+
+  it('deactivate from the CLI refuses the user’s next sign-in at once: 401 invalid_credentials', async () => {
+    const result = await runAdmin(dataDir, ['deactivate', '--username', 'frontdesk', '--reason', 'Left']);
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe(
+      'deactivated "frontdesk": sessions, trusted workstations and bypass codes revoked',
+    );
+    expect(await login(server?.url ?? '', 'frontdesk', 'Desk2024pw')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_credentials' },
     });
   });
 });

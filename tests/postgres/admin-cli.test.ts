@@ -114,7 +114,11 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
 
     const result = await admin(['reset-2fa', '--username', 'CKIPLOCK']);
 
-    expectSuccess(result);
+    // The user is told: with no SMS provider configured, through the dev outbox, logged as a DEV line.
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/"msg":"DEV sms to \+12025553816: Your account manager reset two-factor sign-in/),
+    ]);
     expect(result.stdout.trim()).toBe(
       'reset 2FA for "CKiplock": locks cleared, 2 trusted workstation(s) revoked',
     );
@@ -130,7 +134,9 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
     expectSuccess(result);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2\}$/);
+    expect(lines[0]).toMatch(
+      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2,"removedAuthenticator":false,"by":"\(cli\)"\}$/,
+    );
     expect(lines[1]).toMatch(/^\S+Z\s+user_created\s+CKiplock\s/);
   });
 

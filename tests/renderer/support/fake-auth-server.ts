@@ -3,7 +3,7 @@
  * that parse every request and every response with the shared contract (src/shared/api.ts). If the
  * client or the contract drifts, the handler records a violation and the test fails.
  */
-import { HttpResponse, http, type JsonBodyType, type RequestHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http, type JsonBodyType } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
 import type { z } from 'zod';
 import {
@@ -171,11 +171,6 @@ export class FakeAuthServer {
     this.msw.use(handlers[route]);
   }
 
-  /** Adds routes of another area (the console, settings) to this fake server, in front of the others. */
-  use(...handlers: RequestHandler[]) {
-    this.msw.use(...handlers);
-  }
-
   /** What the delivery poll answers for codes sent on this channel, poll after poll. */
   reportDelivery(channel: Channel, ...reports: DeliveryReport[]) {
     this.deliveryReports.set(channel, reports);
@@ -189,6 +184,11 @@ export class FakeAuthServer {
   /** Replaces the practice's answer to a successful login with this exact one. */
   loginAnswers(response: LoginResponse) {
     this.msw.use(http.post(apiUrl('/auth/login'), () => this.reply(LoginResponse, response)));
+  }
+
+  /** More handlers for one test file's routes or cases, ahead of the standard ones. */
+  use(...handlers: HttpHandler[]) {
+    this.msw.use(...handlers);
   }
 
   authenticated(extra: Partial<Authenticated> = {}): Authenticated {

@@ -5,6 +5,7 @@ import { useLogout } from '../api/hooks';
 import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
 import {
+  BypassCodeScreen,
   CodeEntryScreen,
   ConsoleScreen,
   LocationScreen,
@@ -98,7 +99,24 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
         );
       case 'verify':
         return (
-          <VerifyScreen pending={state.pending} onSent={codeSent} onCooldown={cooldown} onRestart={restart} />
+          <VerifyScreen
+            pending={state.pending}
+            onSent={codeSent}
+            onCooldown={cooldown}
+            onRestart={restart}
+            onUseBypassCode={() => dispatch({ type: 'useBypassCode' })}
+          />
+        );
+      case 'bypass':
+        return (
+          <BypassCodeScreen
+            pending={state.pending}
+            onAuthenticated={(auth) =>
+              dispatch({ type: 'authenticated', username: state.pending.username, auth })
+            }
+            onBack={() => dispatch({ type: 'chooseAnotherTarget' })}
+            onRestart={restart}
+          />
         );
       case 'code':
         return (

@@ -39,6 +39,8 @@ export type SignInState =
   | { step: 'reset'; username: string }
   | { step: 'verify'; pending: PendingChallenge; lastSent?: SentCode }
   | { step: 'code'; pending: PendingChallenge; sent: SentCode }
+  /** Typing the one-time code an account manager read out (guided recovery). */
+  | { step: 'bypass'; pending: PendingChallenge }
   | { step: 'location'; session: SignedInSession }
   | { step: 'signedIn'; session: SignedInSession; location: Location | null }
   /** The account-manager console (role admin), over a signed-in session. */
@@ -51,6 +53,7 @@ export type SignInEvent =
   | { type: 'codeSent'; target: DeliveryTarget; code?: CodeSent; now: number }
   | { type: 'cooldown'; targetId: string; retryAfter: number; now: number }
   | { type: 'chooseAnotherTarget' }
+  | { type: 'useBypassCode' }
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
   | { type: 'openConsole' }
@@ -69,6 +72,7 @@ function usernameOf(state: SignInState): string {
       return state.username;
     case 'verify':
     case 'code':
+    case 'bypass':
       return state.pending.username;
     default:
       return state.session.username;
@@ -77,7 +81,9 @@ function usernameOf(state: SignInState): string {
 
 function resumeLocationIdOf(state: SignInState): string | undefined {
   if (state.step === 'locked') return state.location?.id;
-  if (state.step === 'verify' || state.step === 'code') return state.pending.resumeLocationId;
+  if (state.step === 'verify' || state.step === 'code' || state.step === 'bypass') {
+    return state.pending.resumeLocationId;
+  }
   return undefined;
 }
 
@@ -129,8 +135,12 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
         pending: withCooldown(state.pending, event.targetId, event.now + event.retryAfter * 1000),
       };
     case 'chooseAnotherTarget':
+      if (state.step === 'bypass') return { step: 'verify', pending: state.pending };
       if (state.step !== 'code') return state;
       return { step: 'verify', pending: state.pending, lastSent: state.sent };
+    case 'useBypassCode':
+      if (state.step !== 'verify') return state;
+      return { step: 'bypass', pending: state.pending };
     case 'locationChosen':
       if (state.step !== 'location') return state;
       return { step: 'signedIn', session: state.session, location: event.location };

@@ -15,12 +15,14 @@ interface VerifyScreenProps {
   onCooldown(targetId: string, retryAfter: number): void;
   /** Back to the login screen, with a message when the sign-in can no longer go on. */
   onRestart(message?: FlowMessage): void;
+  /** To the entry of a one-time code from the account manager (guided recovery). */
+  onUseBypassCode(): void;
 }
 
 const firstReadyTarget = (targets: DeliveryTarget[], cooldowns: Cooldowns, now = Date.now()) =>
   targets.find((target) => (cooldowns[target.id] ?? 0) <= now) ?? targets[0];
 
-export function VerifyScreen({ pending, onSent, onCooldown, onRestart }: VerifyScreenProps) {
+export function VerifyScreen({ pending, onSent, onCooldown, onRestart, onUseBypassCode }: VerifyScreenProps) {
   const bridge = useBridge();
   const { targets } = pending.challenge;
   const [selectedId, setSelectedId] = useState(() => firstReadyTarget(targets, pending.cooldowns)?.id);
@@ -50,8 +52,8 @@ export function VerifyScreen({ pending, onSent, onCooldown, onRestart }: VerifyS
     <Screen title="Verify it's you" focusHeading>
       {targets.length === 0 ? (
         <ErrorAlert>
-          There is nowhere to send you a code. Ask your practice's account manager to add a phone number or
-          email address to your account.
+          There is nowhere to send you a code. If your account manager gave you a one-time code, use it below;
+          otherwise ask them to add a phone number or email address to your account.
         </ErrorAlert>
       ) : (
         <TargetChooser
@@ -78,6 +80,9 @@ export function VerifyScreen({ pending, onSent, onCooldown, onRestart }: VerifyS
             {factorOf(target.channel).switchLabel}
           </button>
         ))}
+        <button type="button" className={targets.length === 0 ? 'primary' : 'link'} onClick={onUseBypassCode}>
+          Use a code from your account manager
+        </button>
         <button type="button" className="link" onClick={() => onRestart()}>
           Back to login
         </button>
