@@ -1,7 +1,8 @@
 /** The console's steps and checks that its specs share. */
 import type { Page } from '@playwright/test';
 import type { NewUser } from '../../server/services/admin';
-import { expect, expectAccessible } from './fixtures';
+import { expect, expectAccessible, onScreen } from './fixtures';
+import { openLogin, SIGNED_IN, submitPassword, VERIFY } from './flows';
 
 export const CONSOLE = 'Account manager console';
 export const SHOTS_DIR = 'test-results/screenshots';
@@ -39,24 +40,23 @@ export async function currentPolicy(page: Page, sessionToken: string): Promise<R
 }
 
 /**
- * The locked-out user signs in with the bypass code the account manager read out.
- * TODO(issue4-admin): through "Use a code from your account manager" once that client piece is on this
- * branch; until then the same server calls the client makes.
+ * At the locked-out user's workstation: password, then "Use a code from your account manager" on Verify it's
+ * you, the code the account manager read out, and Signed in (the only second factor they have).
  */
 export async function signInWithBypass(
   page: Page,
   user: Pick<NewUser, 'username' | 'password'>,
   bypassCode: string,
 ): Promise<void> {
-  const login = await page.request.post('/api/v1/auth/login', {
-    data: { username: user.username, password: user.password },
-  });
-  expect(login.status()).toBe(200);
-  const challenge = (await login.json()) as { status: string; challengeId: string; targets: unknown[] };
-  expect(challenge).toMatchObject({ status: 'challenge', targets: [] });
-  const verify = await page.request.post(`/api/v1/auth/challenges/${challenge.challengeId}/verify`, {
-    data: { code: bypassCode, targetId: 'bypass' },
-  });
-  expect(verify.status()).toBe(200);
-  expect(await verify.json()).toMatchObject({ status: 'authenticated', user: { username: user.username } });
+  await openLogin(page);
+  await submitPassword(page, user);
+  await onScreen(page, VERIFY);
+  await page.getByRole('button', { name: 'Use a code from your account manager' }).click();
+  await onScreen(page, 'Enter the code from your account manager');
+  // Typed as a person would read it out: lower case, no dashes.
+  await page
+    .getByLabel('Code from your account manager', { exact: true })
+    .fill(bypassCode.replaceAll('-', '').toLowerCase());
+  await page.getByRole('button', { name: 'Verify Code' }).click();
+  await onScreen(page, SIGNED_IN);
 }
