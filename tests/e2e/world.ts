@@ -143,6 +143,40 @@ export const E2E_USERS = {
     lastName: 'Grant',
     email: 'lgrant@wrshealth.com',
   },
+  /** The account manager who runs the console specs. */
+  consoleAdmin: {
+    username: 'amorales',
+    password: 'frontDesk2026',
+    firstName: 'Ari',
+    lastName: 'Morales',
+    phone: '+12025550185',
+    email: 'amorales@wrshealth.com',
+    role: 'admin',
+  },
+  /** No cell phone, no email: the readiness list shows them as locked out under a required policy. */
+  noContacts: {
+    username: 'hquinn',
+    password: 'frontDesk2026',
+    firstName: 'Harper',
+    lastName: 'Quinn',
+  },
+  /** A second account manager: guided recovery tells the other account managers. */
+  recoveryAdmin: {
+    username: 'bcarter',
+    password: 'frontDesk2026',
+    firstName: 'Blair',
+    lastName: 'Carter',
+    phone: '+12025550196',
+    email: 'bcarter@wrshealth.com',
+    role: 'admin',
+  },
+  /** No contacts either: locked out once 2FA is required, until guided recovery gives them a bypass code. */
+  recovery: {
+    username: 'kbrooks',
+    password: 'frontDesk2026',
+    firstName: 'Kendall',
+    lastName: 'Brooks',
+  },
 } satisfies Record<string, NewUser>;
 
 /** The cell phone the settings spec adds (no user has it on file). */

@@ -90,7 +90,9 @@ describe('listing users', () => {
 
   it('shows a confirmed authenticator app as a factor', async () => {
     const session = await staffSession(t);
-    const { secret } = (await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))).body;
+    const { secret } = (
+      await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))
+    ).body;
     await call(t, 'POST', '/api/v1/me/totp/confirm', { code: await totpCode(t, secret) }, bearer(session));
     const response = await api('GET', `/users/${await userId('ckiplock')}`);
     expect(response.body.factors).toEqual({ phone: true, email: true, authenticator: true });
@@ -285,7 +287,9 @@ describe('unlock and reset 2FA', () => {
     const id = await userId('ckiplock');
     expect((await api('POST', `/users/${id}/reset-2fa`, {})).status).toBe(400);
     const { session, device } = await rememberWorkstation();
-    const { secret } = (await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))).body;
+    const { secret } = (
+      await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))
+    ).body;
     await call(t, 'POST', '/api/v1/me/totp/confirm', { code: await totpCode(t, secret) }, bearer(session));
     const mails = t.smtp.mails.length;
     const texts = t.twilio.messages.length;

@@ -7,6 +7,7 @@ import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers'
 import {
   BypassCodeScreen,
   CodeEntryScreen,
+  ConsoleScreen,
   LocationScreen,
   LockScreen,
   PasswordResetScreen,
@@ -32,7 +33,10 @@ const SESSION_EXPIRED: FlowMessage = {
 export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
   const [state, dispatch] = useReducer(signInFlow, initialSignInState);
   const logout = useLogout();
-  const session = state.step === 'signedIn' || state.step === 'locked' ? state.session : undefined;
+  const session =
+    state.step === 'signedIn' || state.step === 'console' || state.step === 'locked'
+      ? state.session
+      : undefined;
 
   const loggedIn = useCallback((username: string, response: LoginResponse) => {
     if (response.status === 'challenge') dispatch({ type: 'challenged', username, challenge: response });
@@ -52,13 +56,13 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
 
   // Locking ends the server session too; unlocking signs in again. A failed logout still locks the screen.
   const lock = useCallback(() => {
-    if (state.step !== 'signedIn') return;
+    if (state.step !== 'signedIn' && state.step !== 'console') return;
     logout.mutate(state.session.auth.sessionToken);
     dispatch({ type: 'lock' });
   }, [state, logout]);
 
   const signOut = useCallback(() => {
-    if (state.step !== 'signedIn') {
+    if (state.step !== 'signedIn' && state.step !== 'console') {
       dispatch({ type: 'signedOut' });
       return;
     }
@@ -67,7 +71,8 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
 
   useIdleTimer(
     effectiveIdleLockMs(session?.auth.idleLockMinutes, idleLockMs),
-    state.step === 'signedIn',
+    // The console is a signed-in screen too: it locks when left unattended.
+    state.step === 'signedIn' || state.step === 'console',
     lock,
   );
   useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
@@ -143,6 +148,15 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
             signingOut={logout.isPending}
             onLock={lock}
             onSignOut={signOut}
+            onSessionEnded={restart}
+            onOpenConsole={() => dispatch({ type: 'openConsole' })}
+          />
+        );
+      case 'console':
+        return (
+          <ConsoleScreen
+            session={state.session}
+            onBack={() => dispatch({ type: 'closeConsole' })}
             onSessionEnded={restart}
           />
         );

@@ -28,6 +28,11 @@ export const PasswordResetScreen = lazy(() =>
   loadLaterScreens().then((m) => ({ default: m.PasswordResetScreen })),
 );
 
+/** The account-manager console: its own chunk, fetched only when an account manager opens it. */
+export const ConsoleScreen = lazy(() =>
+  import('../console/ConsoleScreen').then((m) => ({ default: m.ConsoleScreen })),
+);
+
 /** Shown in place of a screen whose code is still on its way. */
 export function ScreenLoading() {
   return (

@@ -43,6 +43,8 @@ export type SignInState =
   | { step: 'bypass'; pending: PendingChallenge }
   | { step: 'location'; session: SignedInSession }
   | { step: 'signedIn'; session: SignedInSession; location: Location | null }
+  /** The account-manager console (role admin), over a signed-in session. */
+  | { step: 'console'; session: SignedInSession; location: Location | null }
   | { step: 'locked'; session: SignedInSession; location: Location | null };
 
 export type SignInEvent =
@@ -54,6 +56,8 @@ export type SignInEvent =
   | { type: 'useBypassCode' }
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
+  | { type: 'openConsole' }
+  | { type: 'closeConsole' }
   | { type: 'restart'; message?: FlowMessage }
   | { type: 'signedOut' }
   | { type: 'forgotPassword'; username: string }
@@ -141,8 +145,16 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
       if (state.step !== 'location') return state;
       return { step: 'signedIn', session: state.session, location: event.location };
     case 'lock':
-      if (state.step !== 'signedIn') return state;
+      // The console locks like the signed-in screen; unlocking leads back to the signed-in screen.
+      if (state.step !== 'signedIn' && state.step !== 'console') return state;
       return { step: 'locked', session: state.session, location: state.location };
+    case 'openConsole':
+      // Only for an account manager; the server refuses everyone else anyway (403).
+      if (state.step !== 'signedIn' || state.session.auth.user.role !== 'admin') return state;
+      return { step: 'console', session: state.session, location: state.location };
+    case 'closeConsole':
+      if (state.step !== 'console') return state;
+      return { step: 'signedIn', session: state.session, location: state.location };
     case 'restart':
       return {
         step: 'login',

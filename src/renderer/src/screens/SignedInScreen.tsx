@@ -16,6 +16,8 @@ interface SignedInScreenProps {
   onSignOut(): void;
   /** The server no longer knows the session (revoked, idle too long). */
   onSessionEnded(message: FlowMessage): void;
+  /** Opens the account-manager console; offered to role admin only. */
+  onOpenConsole(): void;
 }
 
 export function SignedInScreen({
@@ -25,6 +27,7 @@ export function SignedInScreen({
   onLock,
   onSignOut,
   onSessionEnded,
+  onOpenConsole,
 }: SignedInScreenProps) {
   const me = useMe(session.auth.sessionToken);
   const [page, setPage] = useState<'home' | 'settings'>('home');
@@ -79,6 +82,11 @@ export function SignedInScreen({
         <button type="button" onClick={() => setPage('settings')}>
           My settings
         </button>
+        {user.role === 'admin' && (
+          <button type="button" onClick={onOpenConsole}>
+            Account manager console
+          </button>
+        )}
       </div>
     </Screen>
   );

@@ -1,0 +1,100 @@
+/**
+ * Readiness before the mandate: how many active users have each factor, as bars with their numbers in
+ * text, and who would be locked out if 2FA were required today, as a table and a one-click CSV.
+ */
+import type { Readiness } from '../../../shared/api-admin';
+import { ErrorAlert } from '../components/Messages';
+import { useCsvExport, useReadiness } from './console-hooks';
+import { useConsoleSession, useEndsSession } from './console-session';
+import { downloadCsv } from './download';
+import { calendarDate, localTime, MODE_WORDS } from './words';
+
+export function ReadinessPanel() {
+  const { sessionToken } = useConsoleSession();
+  const readiness = useReadiness(sessionToken);
+  const csv = useCsvExport(sessionToken);
+  useEndsSession(readiness.error, csv.error);
+
+  if (readiness.isPending) return <p role="status">Loading readiness…</p>;
+  if (readiness.isError) return <ErrorAlert>{readiness.error.message}</ErrorAlert>;
+  const report = readiness.data;
+  const download = () =>
+    csv.mutate({ kind: 'readiness' }, { onSuccess: (text) => downloadCsv('wrsauth-readiness.csv', text) });
+  return (
+    <>
+      <p>
+        As of {localTime(report.asOf)}: {report.activeUsers} active{' '}
+        {report.activeUsers === 1 ? 'user' : 'users'}. Policy: {MODE_WORDS[report.policy.mode]}
+        {report.policy.enforceAfter ? `, required from ${calendarDate(report.policy.enforceAfter)}` : ''}.
+      </p>
+      <FactorBars report={report} />
+      <LockedOutTable report={report} />
+      <ErrorAlert>{csv.error?.message}</ErrorAlert>
+      <div className="actions">
+        <button type="button" onClick={download} aria-busy={csv.isPending}>
+          Download CSV
+        </button>
+      </div>
+    </>
+  );
+}
+
+function FactorBars({ report }: { report: Readiness }) {
+  const rows = [
+    { key: 'phone', label: 'Cell phone', count: report.counts.phone },
+    { key: 'email', label: 'Email', count: report.counts.email },
+    { key: 'authenticator', label: 'Authenticator app', count: report.counts.authenticator },
+    { key: 'nothing', label: 'No allowed factor', count: report.counts.nothing },
+  ];
+  const total = report.activeUsers;
+  return (
+    <figure className="bars">
+      <figcaption id="readiness-bars">Active users by second factor</figcaption>
+      <ul aria-labelledby="readiness-bars">
+        {rows.map((row) => (
+          <li key={row.key} className={row.key === 'nothing' ? 'bar-row warning' : 'bar-row'}>
+            <span className="bar-label">{row.label}</span>
+            {/* The bar is decoration; the numbers beside it say the same in text. */}
+            <span className="bar-track" aria-hidden="true">
+              <span className="bar" style={{ width: `${total === 0 ? 0 : (100 * row.count) / total}%` }} />
+            </span>
+            <span className="bar-value">
+              {row.count} of {total}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
+function LockedOutTable({ report }: { report: Readiness }) {
+  if (report.wouldBeLockedOut.length === 0) {
+    return (
+      <p className="status" role="status">
+        No one would be locked out: every active user has a second factor the practice allows.
+      </p>
+    );
+  }
+  return (
+    <table className="console-table">
+      <caption>Would be locked out if 2FA were required today ({report.wouldBeLockedOut.length})</caption>
+      <thead>
+        <tr>
+          <th scope="col">User ID</th>
+          <th scope="col">Name</th>
+          <th scope="col">Role</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.wouldBeLockedOut.map((user) => (
+          <tr key={user.id}>
+            <td>{user.username}</td>
+            <td>{`${user.firstName} ${user.lastName}`.trim() || '—'}</td>
+            <td>{user.role === 'admin' ? 'Account manager' : 'Staff'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

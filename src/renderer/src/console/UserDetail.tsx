@@ -1,0 +1,150 @@
+/** One user: what is on file, edits, unlock, reset 2FA, contacts on their behalf and their workstations. */
+import { type FormEvent, useState } from 'react';
+import type { AdminUser } from '../../../shared/api-admin-users';
+import { useFocusOnMount } from '../components/focus';
+import { ErrorAlert } from '../components/Messages';
+import { ConfirmDialog } from './ConfirmDialog';
+import { ContactOnBehalf } from './ContactOnBehalf';
+import { useEndsSession } from './console-session';
+import { useResetTwoFactor, useUnlockUser } from './people-hooks';
+import { UserDevices } from './UserDevices';
+import { EditUserForm } from './UserForms';
+import { factorsOf, fullName, userStatus } from './user-words';
+import { localTime } from './words';
+
+interface UserDetailProps {
+  user: AdminUser;
+  onBack(): void;
+  onRecover(): void;
+}
+
+export function UserDetail({ user, onBack, onRecover }: UserDetailProps) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const locked = userStatus(user) === 'Locked';
+  return (
+    <div className="user-detail">
+      <button type="button" className="link" onClick={onBack}>
+        Back to users
+      </button>
+      <h2 ref={heading} tabIndex={-1}>
+        {fullName(user) || user.username} ({user.username})
+      </h2>
+      <dl className="who">
+        <dt>Status</dt>
+        <dd>
+          {userStatus(user)}
+          {locked && user.lockedUntil ? ` until ${localTime(user.lockedUntil)}` : ''}
+        </dd>
+        <dt>Second factors</dt>
+        <dd>{factorsOf(user)}</dd>
+        <dt>Cell phone</dt>
+        <dd>{user.contacts.phone ?? 'None'}</dd>
+        <dt>Email</dt>
+        <dd>{user.contacts.email ?? 'None'}</dd>
+        <dt>Bypass code</dt>
+        <dd>{user.bypassCodeActive ? 'A one-time code is live' : 'None'}</dd>
+      </dl>
+      <div className="actions">
+        {locked && <UnlockButton user={user} />}
+        <button type="button" onClick={onRecover}>
+          Guided recovery…
+        </button>
+      </div>
+      <section className="console-section" aria-labelledby="edit-user">
+        <h3 id="edit-user">Details</h3>
+        <EditUserForm key={user.id} user={user} />
+      </section>
+      <ContactOnBehalf user={user} />
+      <ResetTwoFactor user={user} />
+      <UserDevices user={user} />
+    </div>
+  );
+}
+
+function UnlockButton({ user }: { user: AdminUser }) {
+  const unlock = useUnlockUser(user.id);
+  useEndsSession(unlock.error);
+  return (
+    <>
+      <button type="button" onClick={() => unlock.mutate()} aria-busy={unlock.isPending}>
+        Unlock
+      </button>
+      <ErrorAlert>{unlock.error?.message}</ErrorAlert>
+    </>
+  );
+}
+
+/** Reset 2FA: locks cleared, trusted workstations revoked, the authenticator app removed, the user told. */
+function ResetTwoFactor({ user }: { user: AdminUser }) {
+  const reset = useResetTwoFactor(user.id);
+  useEndsSession(reset.error);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState<string>();
+
+  function ask(event: FormEvent) {
+    event.preventDefault();
+    setDone(undefined);
+    if (reason.trim().length < 3) {
+      setProblem('Give a reason for resetting 2FA (at least 3 characters).');
+      return;
+    }
+    setProblem(undefined);
+    setConfirming(true);
+  }
+  function confirm() {
+    reset.mutate(reason.trim(), {
+      onSuccess: ({ revokedDevices, removedAuthenticator }) => {
+        setDone(
+          `2FA reset for ${user.username}: ${revokedDevices} ${revokedDevices === 1 ? 'workstation' : 'workstations'} revoked` +
+            `${removedAuthenticator ? ', authenticator app removed' : ''}. Their contacts were told.`,
+        );
+        setReason('');
+      },
+      onSettled: () => setConfirming(false),
+    });
+  }
+  return (
+    <section className="console-section" aria-labelledby="reset-2fa">
+      <h3 id="reset-2fa">Reset 2FA</h3>
+      <form className="stack console-form" onSubmit={ask} noValidate>
+        <p className="note">Clears locks, revokes trusted workstations and removes the authenticator app.</p>
+        <div className="field">
+          <label htmlFor="reset-2fa-reason">Reason for resetting 2FA</label>
+          <textarea
+            id="reset-2fa-reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </div>
+        <ErrorAlert>{problem ?? reset.error?.message}</ErrorAlert>
+        {done && (
+          <p className="status" role="status">
+            {done}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="danger">
+            Reset 2FA…
+          </button>
+        </div>
+      </form>
+      {confirming && (
+        <ConfirmDialog
+          title={`Reset 2FA for ${user.username}?`}
+          confirmLabel="Reset 2FA"
+          busy={reset.isPending}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Their trusted workstations and authenticator app are removed, and a notice goes to their contacts.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

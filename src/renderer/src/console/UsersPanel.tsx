@@ -1,0 +1,153 @@
+/**
+ * Users: search, the list, a new user, one user's details (UserDetail), and revoking every trusted
+ * workstation in the practice.
+ */
+import { type FormEvent, useState } from 'react';
+import type { AdminUser } from '../../../shared/api-admin-users';
+import { ErrorAlert } from '../components/Messages';
+import { useEndsSession } from './console-session';
+import { PracticeWorkstations } from './PracticeWorkstations';
+import { useUsers } from './people-hooks';
+import { UserDetail } from './UserDetail';
+import { CreateUserForm } from './UserForms';
+import { factorsOf, fullName, userStatus } from './user-words';
+
+interface UsersPanelProps {
+  /** Opens guided recovery for this user. */
+  onRecover(user: AdminUser): void;
+}
+
+type View = { view: 'list' } | { view: 'create' } | { view: 'user'; userId: string };
+
+export function UsersPanel({ onRecover }: UsersPanelProps) {
+  const [view, setView] = useState<View>({ view: 'list' });
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const [created, setCreated] = useState<string>();
+  const users = useUsers(search);
+  useEndsSession(users.error);
+  const toList = () => setView({ view: 'list' });
+
+  if (view.view === 'create') {
+    return (
+      <CreateUserForm
+        onCreated={(user) => {
+          setCreated(`${user.username} was created. Give them their temporary password in person.`);
+          setView({ view: 'user', userId: user.id });
+        }}
+        onCancel={toList}
+      />
+    );
+  }
+  if (view.view === 'user') {
+    const user = users.data?.users.find((candidate) => candidate.id === view.userId);
+    return (
+      <>
+        {created && (
+          <p className="status" role="status">
+            {created}
+          </p>
+        )}
+        {user ? (
+          <UserDetail user={user} onBack={toList} onRecover={() => onRecover(user)} />
+        ) : (
+          <>
+            <p role="status">Loading the user…</p>
+            <button type="button" onClick={toList}>
+              Back to users
+            </button>
+          </>
+        )}
+      </>
+    );
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSearch(typed);
+  }
+  return (
+    <>
+      <form className="search" aria-label="User search" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="users-search">Search users</label>
+          <input
+            id="users-search"
+            type="search"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+          />
+        </div>
+        <button type="submit">Search</button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setCreated(undefined);
+            setView({ view: 'create' });
+          }}
+        >
+          New user
+        </button>
+      </form>
+      {users.isPending ? (
+        <p role="status">Loading users…</p>
+      ) : users.isError ? (
+        <ErrorAlert>{users.error.message}</ErrorAlert>
+      ) : users.data.users.length === 0 ? (
+        <p className="status" role="status">
+          {search.trim() ? `No users match “${search.trim()}”.` : 'No users yet.'}
+        </p>
+      ) : (
+        <UserTable
+          users={users.data.users}
+          onOpen={(user) => {
+            setCreated(undefined);
+            setView({ view: 'user', userId: user.id });
+          }}
+        />
+      )}
+      <PracticeWorkstations />
+    </>
+  );
+}
+
+function UserTable({ users, onOpen }: { users: AdminUser[]; onOpen(user: AdminUser): void }) {
+  return (
+    <table className="console-table">
+      <caption>Users ({users.length})</caption>
+      <thead>
+        <tr>
+          <th scope="col">User ID</th>
+          <th scope="col">Name</th>
+          <th scope="col">Role</th>
+          <th scope="col">Status</th>
+          <th scope="col">Second factors</th>
+          <th scope="col">Locations</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => (
+          <tr key={user.id}>
+            <td>{user.username}</td>
+            <td>{fullName(user) || '—'}</td>
+            <td>{user.role === 'admin' ? 'Account manager' : 'Staff'}</td>
+            <td>{userStatus(user)}</td>
+            <td>{factorsOf(user)}</td>
+            <td>{user.locations.map((location) => location.name).join(', ') || '—'}</td>
+            <td>
+              <button type="button" onClick={() => onOpen(user)} aria-label={`Manage ${user.username}`}>
+                Manage
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * The account-manager console against the real server: the policy flipped to required, the readiness list
+ * that follows from it, and the audit entry the change left. Screenshots of each console screen go to
+ * test-results/screenshots/console-<screen>.png.
+ */
+import fs from 'node:fs';
+import { CONSOLE, consoleShot, currentPolicy, putPolicy, signInWithBypass } from './console-flows';
+import { expect, onScreen, test } from './fixtures';
+import { openLogin, signIn, submitPassword } from './flows';
+import { E2E_USERS } from './world';
+
+test.describe('Account manager console', () => {
+  test('an admin flips the policy to required and sees the readiness list', async ({ page }) => {
+    const admin = E2E_USERS.consoleAdmin;
+    const locked = E2E_USERS.noContacts;
+    const sessionToken = await signIn(page, admin);
+    const before = await currentPolicy(page, sessionToken);
+    try {
+      await page.getByRole('button', { name: CONSOLE }).click();
+      await onScreen(page, CONSOLE);
+
+      // Policy: Required from today, with a reason for the audit trail.
+      await expect(page.getByText('In force today:')).toContainText('Optional');
+      await page.getByRole('radio', { name: 'Required', exact: true }).check();
+      await page.getByLabel('Reason for this change').fill('Mandate: everyone has had the summer to enrol');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect(page.getByRole('status')).toContainText('Policy saved.');
+      await expect(page.getByText('In force today:')).toContainText('Required');
+      await consoleShot(page, 'policy');
+
+      // Readiness: the user with no contacts is on the locked-out list, in the bars and in the CSV.
+      await page.getByRole('tab', { name: 'Readiness' }).click();
+      await expect(page.getByText(/Policy: Required/)).toBeVisible();
+      const table = page.getByRole('table', { name: /Would be locked out if 2FA were required today/ });
+      await expect(table.getByRole('row', { name: new RegExp(locked.username) })).toContainText(
+        `${locked.firstName} ${locked.lastName}`,
+      );
+      await expect(table.getByRole('row', { name: new RegExp(admin.username) })).toHaveCount(0);
+      const nothing = page
+        .getByRole('list', { name: 'Active users by second factor' })
+        .getByRole('listitem')
+        .filter({ hasText: 'No allowed factor' });
+      await expect(nothing).toContainText(/[1-9]\d* of \d+/);
+      await consoleShot(page, 'readiness');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download CSV' }).click();
+      const file = await (await download).path();
+      expect(fs.readFileSync(file, 'utf8')).toContain(locked.username);
+      expect((await download).suggestedFilename()).toBe('wrsauth-readiness.csv');
+
+      // Audit log: the change is there, with who made it and why.
+      await page.getByRole('tab', { name: 'Audit log' }).click();
+      await page.getByLabel('Event type').fill('policy_changed');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await expect(page.getByText(/^Showing 1–\d+ of \d+$/)).toBeVisible();
+      const change = page
+        .getByRole('row')
+        .filter({ hasText: 'Mandate: everyone has had the summer to enrol' });
+      await expect(change).toContainText('policy_changed');
+      await expect(change).toContainText(admin.username);
+      await consoleShot(page, 'audit');
+
+      await page.getByRole('button', { name: 'Back' }).click();
+      await onScreen(page, 'Signed in');
+    } finally {
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
+    }
+  });
+
+  test('guided recovery with a bypass code', async ({ page, browser }) => {
+    const admin = E2E_USERS.recoveryAdmin;
+    const locked = E2E_USERS.recovery;
+    const sessionToken = await signIn(page, admin);
+    const before = await currentPolicy(page, sessionToken);
+    await putPolicy(
+      page,
+      sessionToken,
+      { ...before, mode: 'required', enforceAfter: null },
+      'e2e: 2FA required',
+    );
+    // The locked-out user, at another workstation.
+    const desk = await (await browser.newContext()).newPage();
+    try {
+      await openLogin(desk);
+      await submitPassword(desk, locked);
+      await expect(desk.getByRole('alert')).toContainText(
+        'Your account manager will be available to assist you.',
+      );
+
+      await page.getByRole('button', { name: CONSOLE }).click();
+      await onScreen(page, CONSOLE);
+      await page.getByRole('tab', { name: 'Users' }).click();
+      await expect(page.getByRole('table', { name: /^Users/ })).toBeVisible();
+      await consoleShot(page, 'users');
+      await page.getByRole('button', { name: `Manage ${locked.username}` }).click();
+      await expect(page.getByRole('heading', { level: 2, name: new RegExp(locked.username) })).toBeVisible();
+      await consoleShot(page, 'user');
+
+      await page.getByRole('button', { name: 'Guided recovery…' }).click();
+      await expect(
+        page.getByRole('heading', {
+          name: `Recover ${locked.firstName} ${locked.lastName} (${locked.username})`,
+        }),
+      ).toBeVisible();
+      const checks = page
+        .getByRole('group', { name: 'Identity check: confirm every item' })
+        .getByRole('checkbox');
+      await expect(checks).not.toHaveCount(0);
+      for (const check of await checks.all()) await check.check();
+      await page.getByLabel('Reason for this recovery').fill('Lost phone; photo ID seen at the front desk');
+      await consoleShot(page, 'recovery');
+      await page.getByRole('button', { name: 'Issue one-time bypass code' }).click();
+      await expect(
+        page.getByRole('heading', { name: `One-time bypass code for ${locked.username}` }),
+      ).toBeVisible();
+      const bypassCode = (await page.locator('.bypass-code output').textContent()) ?? '';
+      expect(bypassCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+      await expect(page.getByText(/^Valid for 1[45] minutes/)).toBeVisible();
+      await expect(
+        page.getByText(`Other account managers: ${E2E_USERS.consoleAdmin.username}`),
+      ).toBeVisible();
+      await consoleShot(page, 'bypass-code');
+
+      await page.getByRole('tab', { name: 'Locations' }).click();
+      await expect(page.getByRole('table', { name: /^Locations/ })).toBeVisible();
+      await consoleShot(page, 'locations');
+
+      await signInWithBypass(desk, locked, bypassCode);
+    } finally {
+      await desk.context().close();
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
+    }
+  });
+});

@@ -1,0 +1,316 @@
+// @vitest-environment happy-dom
+/** The account-manager console: policy, readiness and audit log, against the fake server's admin routes. */
+import { act, screen, waitFor, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type SignInState, signInFlow } from '../../src/renderer/src/flow/sign-in-flow';
+import { type Authenticated, ErrorCode } from '../../src/shared/api';
+import { CASEY, MAIN_OFFICE, RIGHT_CODE } from './support/fake-auth-server';
+import { ADMIN, type FakeConsole, installFakeConsole, NO_CONTACTS } from './support/fake-console';
+import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
+
+const api = setupFakeAuthServer();
+let fake: FakeConsole;
+
+beforeEach(() => {
+  fake = installFakeConsole(api.practice({ user: ADMIN }));
+});
+
+/** Password and texted code as `username`, ending on the signed-in screen. */
+async function signInAs(user: UserEvent, username: string) {
+  await logIn(user, username);
+  await screen.findByRole('heading', { name: "Verify it's you" });
+  await user.click(screen.getByRole('radio', { name: /^Text message to/ }));
+  await user.click(screen.getByRole('button', { name: 'Send Code' }));
+  await user.type(await screen.findByLabelText('Verification code'), RIGHT_CODE);
+  await screen.findByRole('heading', { name: 'Signed in' });
+}
+
+async function openConsole(tab?: 'Readiness' | 'Audit log') {
+  const { user } = renderApp();
+  await signInAs(user, ADMIN.username);
+  await user.click(screen.getByRole('button', { name: 'Account manager console' }));
+  await screen.findByRole('heading', { name: 'Account manager console' });
+  if (tab) await user.click(screen.getByRole('tab', { name: tab }));
+  return user;
+}
+
+describe('Account manager console: the way in', () => {
+  it('is not offered to a staff user', async () => {
+    installFakeConsole(api.practice({}));
+    const { user } = renderApp();
+    await signInAs(user, 'ckiplock');
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Account manager console' })).toBeNull();
+  });
+
+  it('opens for an account manager on the Policy tab, and Back returns to the signed-in screen', async () => {
+    const user = await openConsole();
+    expect(screen.getByRole('tab', { name: 'Policy' })).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByRole('tabpanel', { name: 'Policy' })).toBeVisible();
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { name: 'Account manager console' })).toHaveFocus(),
+    );
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await screen.findByRole('heading', { name: 'Signed in' });
+  });
+
+  it('moves between tabs with the arrow keys, the selected tab alone in the Tab order', async () => {
+    const user = await openConsole();
+    const policyTab = screen.getByRole('tab', { name: 'Policy' });
+    policyTab.focus();
+    await user.keyboard('{ArrowRight}');
+    const readinessTab = screen.getByRole('tab', { name: 'Readiness' });
+    expect(readinessTab).toHaveFocus();
+    expect(readinessTab).toHaveAttribute('aria-selected', 'true');
+    expect(readinessTab).toHaveAttribute('tabindex', '0');
+    expect(policyTab).toHaveAttribute('tabindex', '-1');
+    await user.keyboard('{End}');
+    expect(screen.getByRole('tab', { name: 'Audit log' })).toHaveFocus();
+    await user.keyboard('{ArrowRight}');
+    expect(policyTab).toHaveFocus();
+  });
+
+  it('locks after the idle time while the console is open, like the signed-in screen', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      fake = installFakeConsole(api.practice({ user: ADMIN, idleLockMinutes: 2 }));
+      await openConsole();
+      await act(() => vi.advanceTimersByTimeAsync(2 * 60_000 + 1000));
+      expect(screen.getByRole('heading', { name: 'Workstation locked' })).toBeVisible();
+      expect(screen.queryByRole('heading', { name: 'Account manager console' })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('goes back to the login form when the server has ended the session', async () => {
+    const user = renderApp().user;
+    await signInAs(user, ADMIN.username);
+    api.server.liveSessions.clear();
+    await user.click(screen.getByRole('button', { name: 'Account manager console' }));
+    await screen.findByRole('heading', { name: 'Practice Secure Login' });
+    expect(screen.getByRole('alert')).toHaveTextContent('Your session has ended.');
+  });
+});
+
+describe('Account manager console: Policy', () => {
+  it('shows the policy in force and saves a change with minutes as seconds, the factors and the reason', async () => {
+    const user = await openConsole();
+    expect(await screen.findByText(/In force today:/)).toHaveTextContent('In force today: Optional');
+    expect(screen.getByLabelText('Code lifetime (minutes)')).toHaveValue(5);
+    expect(screen.getByRole('checkbox', { name: 'Authenticator app' })).toBeChecked();
+
+    await user.click(screen.getByRole('radio', { name: 'Required' }));
+    const ttl = screen.getByLabelText('Code lifetime (minutes)');
+    await user.clear(ttl);
+    await user.type(ttl, '3');
+    await user.click(screen.getByRole('checkbox', { name: 'Email' }));
+    await user.type(screen.getByLabelText('Reason for this change'), 'Mandate from the practice owner');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+
+    expect(await screen.findByRole('status')).toHaveTextContent('Policy saved.');
+    expect(screen.getByText(/In force today:/)).toHaveTextContent('In force today: Required');
+    expect(fake.calls.policyUpdates).toEqual([
+      {
+        mode: 'required',
+        enforceAfter: null,
+        codeTtlSeconds: 180,
+        rememberDays: 30,
+        idleLockMinutes: 15,
+        allowedFactors: ['sms', 'totp'],
+        reason: 'Mandate from the practice owner',
+      },
+    ]);
+    // A fresh form for the next change: the reason is not carried over.
+    expect(screen.getByLabelText('Reason for this change')).toHaveValue('');
+  });
+
+  it('sends an enforce-after date with Optional, and says from when it will be required', async () => {
+    const user = await openConsole();
+    const date = await screen.findByLabelText('Required from (enforce-after date)');
+    await user.type(date, '2027-08-31');
+    await user.type(screen.getByLabelText('Reason for this change'), 'End of summer mandate');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    await screen.findByText('Policy saved.', { exact: false });
+    expect(fake.calls.policyUpdates[0]).toMatchObject({ mode: 'optional', enforceAfter: '2027-08-31' });
+    expect(screen.getByText(/In force today:/)).toHaveTextContent(/required from .*2027/);
+  });
+
+  it('keeps the code lifetime within 2 to 10 minutes and asks for a reason, before calling the server', async () => {
+    const user = await openConsole();
+    const ttl = await screen.findByLabelText('Code lifetime (minutes)');
+    await user.clear(ttl);
+    await user.type(ttl, '11');
+    await user.type(screen.getByLabelText('Reason for this change'), 'Longer codes');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Code lifetime must be a whole number of minutes from 2 to 10.',
+    );
+
+    await user.clear(ttl);
+    await user.type(ttl, '1');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('from 2 to 10');
+
+    await user.clear(ttl);
+    await user.type(ttl, '10');
+    await user.clear(screen.getByLabelText('Reason for this change'));
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Give a reason for this change');
+
+    for (const factor of ['Text message', 'Email', 'Authenticator app']) {
+      await user.click(screen.getByRole('checkbox', { name: factor }));
+    }
+    await user.type(screen.getByLabelText('Reason for this change'), 'No factors');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Allow at least one second factor.');
+    expect(fake.calls.policyUpdates).toEqual([]);
+  });
+
+  it("shows the server's refusal as an alert and keeps what was typed", async () => {
+    fake.failPolicyUpdate(400, {
+      error: ErrorCode.badRequest,
+      message: 'The enforce-after date is in the past.',
+    });
+    const user = await openConsole();
+    await user.type(await screen.findByLabelText('Reason for this change'), 'Try it');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The enforce-after date is in the past.');
+    expect(screen.getByLabelText('Reason for this change')).toHaveValue('Try it');
+    expect(screen.queryByText('Policy saved.', { exact: false })).toBeNull();
+  });
+});
+
+describe('Account manager console: Readiness', () => {
+  let created: Blob[];
+  beforeEach(() => {
+    created = [];
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      created.push(blob as Blob);
+      return 'blob:readiness';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('shows each count as a bar with its number in text, and who would be locked out as a table', async () => {
+    await openConsole('Readiness');
+    const chart = await screen.findByRole('list', { name: 'Active users by second factor' });
+    const bars = within(chart)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
+    expect(bars).toEqual([
+      'Cell phone3 of 4',
+      'Email2 of 4',
+      'Authenticator app1 of 4',
+      'No allowed factor1 of 4',
+    ]);
+    const table = screen.getByRole('table', { name: /Would be locked out if 2FA were required today/ });
+    const rows = within(table).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent(`${NO_CONTACTS.username}Noel NocontactStaff`);
+    expect(rows).toHaveLength(2);
+  });
+
+  it('says so when no one would be locked out', async () => {
+    fake.readiness = {
+      ...fake.readiness,
+      counts: { phone: 4, email: 4, authenticator: 0, nothing: 0 },
+      wouldBeLockedOut: [],
+    };
+    await openConsole('Readiness');
+    expect(await screen.findByText(/No one would be locked out/)).toBeVisible();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('downloads the CSV from the server in one click', async () => {
+    const user = await openConsole('Readiness');
+    await user.click(await screen.findByRole('button', { name: 'Download CSV' }));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(fake.calls.csv).toEqual([{ path: '/admin/readiness.csv', filter: {} }]);
+    expect(await created[0]?.text()).toContain(NO_CONTACTS.username);
+  });
+});
+
+describe('Account manager console: Audit log', () => {
+  it('pages on the server, 50 at a time, saying which events are shown', async () => {
+    const user = await openConsole('Audit log');
+    expect(await screen.findByText('Showing 1–50 of 120')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('Showing 51–100 of 120')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('Showing 101–120 of 120')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Previous' }));
+    expect(await screen.findByText('Showing 51–100 of 120')).toBeVisible();
+    expect(fake.calls.auditQueries.map((q) => q.offset)).toEqual([0, 50, 100, 50]);
+    expect(fake.calls.auditQueries.every((q) => q.limit === 50)).toBe(true);
+  });
+
+  it('filters by user, event type and dates on the server, and exports the filtered log as CSV', async () => {
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => 'blob:audit');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const user = await openConsole('Audit log');
+    await screen.findByText('Showing 1–50 of 120');
+    await user.type(screen.getByLabelText('User ID'), 'jdoe');
+    await user.type(screen.getByLabelText('Event type'), 'code_sent');
+    await user.type(screen.getByLabelText('From'), '2026-11-27');
+    await user.type(screen.getByLabelText('To'), '2026-11-27');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    expect(await screen.findByText('Showing 1–50 of 60')).toBeVisible();
+    const filter = { username: 'jdoe', type: 'code_sent', from: '2026-11-27', to: '2026-11-27' };
+    expect(fake.calls.auditQueries.at(-1)).toEqual({ ...filter, limit: 50, offset: 0 });
+    expect(
+      screen
+        .getAllByRole('row')
+        .slice(1)
+        .every((row) => row.textContent?.includes('jdoe')),
+    ).toBe(true);
+
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    await waitFor(() => expect(fake.calls.csv).toEqual([{ path: '/admin/audit.csv', filter }]));
+    vi.restoreAllMocks();
+  });
+
+  it('refuses a malformed event type before calling the server, and says when nothing matches', async () => {
+    const user = await openConsole('Audit log');
+    await screen.findByText('Showing 1–50 of 120');
+    await user.type(screen.getByLabelText('Event type'), 'Code Sent');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('An event type is lowercase letters');
+    expect(fake.calls.auditQueries).toHaveLength(1);
+
+    await user.clear(screen.getByLabelText('Event type'));
+    await user.type(screen.getByLabelText('User ID'), 'nobody');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    expect(await screen.findByText('No events match these filters.')).toBeVisible();
+  });
+});
+
+describe('Sign-in flow: the console step', () => {
+  const authFor = (user = ADMIN): Authenticated => ({
+    status: 'authenticated',
+    sessionToken: 's1',
+    expiresAt: '2026-11-28T00:00:00.000Z',
+    user,
+    locations: [MAIN_OFFICE],
+  });
+  const signedIn = (user = ADMIN): SignInState => ({
+    step: 'signedIn',
+    session: { username: user.username, auth: authFor(user) },
+    location: MAIN_OFFICE,
+  });
+
+  it('opens the console for role admin only', () => {
+    expect(signInFlow(signedIn(), { type: 'openConsole' }).step).toBe('console');
+    expect(signInFlow(signedIn(CASEY), { type: 'openConsole' }).step).toBe('signedIn');
+  });
+
+  it('locks from the console, and unlocking leads back to the signed-in screen at the same location', () => {
+    const locked = signInFlow(signInFlow(signedIn(), { type: 'openConsole' }), { type: 'lock' });
+    expect(locked).toMatchObject({ step: 'locked', location: MAIN_OFFICE });
+    const unlocked = signInFlow(locked, { type: 'authenticated', username: ADMIN.username, auth: authFor() });
+    expect(unlocked).toMatchObject({ step: 'signedIn', location: MAIN_OFFICE });
+  });
+});

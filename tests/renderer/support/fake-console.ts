@@ -1,0 +1,216 @@
+/**
+ * The console's policy, readiness and audit routes on the fake server: role admin only (403 for staff, 401
+ * without a live session, as the real guard answers), every request and response parsed with the shared
+ * contract (src/shared/api-admin.ts); a violation fails the test through FakeAuthServer.violations.
+ */
+import { HttpResponse, http } from 'msw';
+import {
+  ApiError,
+  type AuditEventView,
+  AuditFilter,
+  AuditPage,
+  AuditQuery,
+  ErrorCode,
+  PolicyUpdate,
+  PolicyView,
+  Readiness,
+  type ReadinessUser,
+  type User,
+} from '../../../src/shared/api';
+import { apiUrl, bearerOf, type FakeAuthServer } from './fake-auth-server';
+
+export const ADMIN: User = {
+  id: 'user-admin',
+  username: 'amanager',
+  firstName: 'Alex',
+  lastName: 'Manager',
+  role: 'admin',
+};
+
+export const NO_CONTACTS: ReadinessUser = {
+  id: 'user-9',
+  username: 'nnocontact',
+  firstName: 'Noel',
+  lastName: 'Nocontact',
+  role: 'staff',
+};
+
+export const INITIAL_POLICY: PolicyView = {
+  mode: 'optional',
+  enforceAfter: null,
+  codeTtlSeconds: 300,
+  rememberDays: 30,
+  idleLockMinutes: 15,
+  allowedFactors: ['sms', 'email', 'totp'],
+  effectiveMode: 'optional',
+  updatedAt: '2026-11-01T09:00:00.000Z',
+};
+
+/** `count` events, newest first, alternating two users and two types. */
+export function auditEvents(count: number): AuditEventView[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `event-${index + 1}`,
+    at: new Date(Date.UTC(2026, 10, 27, 12) - index * 60_000).toISOString(),
+    type: index % 2 === 0 ? 'login_succeeded' : 'code_sent',
+    userId: index % 2 === 0 ? 'user-1' : 'user-2',
+    username: index % 2 === 0 ? 'ckiplock' : 'jdoe',
+    ip: '127.0.0.1',
+    userAgent: null,
+    detail: index % 2 === 0 ? { channel: 'sms' } : {},
+  }));
+}
+
+export interface FakeConsole {
+  policy: PolicyView;
+  readiness: Readiness;
+  audit: AuditEventView[];
+  readonly calls: {
+    policyUpdates: PolicyUpdate[];
+    auditQueries: AuditQuery[];
+    csv: Array<{ path: string; filter: AuditFilter }>;
+  };
+  /** The next PUT /admin/policy answers with this error. */
+  failPolicyUpdate(status: number, error: ApiError): void;
+  /** The admin guard's answer (401 or 403), or undefined for a live admin session. */
+  refused(request: Request): Response | undefined;
+}
+
+export function installFakeConsole(server: FakeAuthServer): FakeConsole {
+  const fake: FakeConsole = {
+    policy: { ...INITIAL_POLICY },
+    readiness: {
+      asOf: '2026-11-28T10:00:00.000Z',
+      policy: { mode: 'optional', enforceAfter: null },
+      activeUsers: 4,
+      counts: { phone: 3, email: 2, authenticator: 1, nothing: 1 },
+      wouldBeLockedOut: [NO_CONTACTS],
+    },
+    audit: auditEvents(120),
+    calls: { policyUpdates: [], auditQueries: [], csv: [] },
+    failPolicyUpdate: (status, error) => {
+      failure = { status, error };
+    },
+    refused: (request) => refused(request),
+  };
+  let failure: { status: number; error: ApiError } | undefined;
+
+  /** The guard: a live admin session, or the real server's 401 / 403 answer. */
+  const refused = (request: Request) => {
+    const token = bearerOf(request);
+    if (!token || !server.liveSessions.has(token)) {
+      return server.reply(
+        ApiError,
+        { error: ErrorCode.unauthorized, message: 'Your session has ended. Please sign in again.' },
+        401,
+      );
+    }
+    if (server.practice.user.role !== 'admin') {
+      return server.reply(
+        ApiError,
+        { error: ErrorCode.forbidden, message: 'Only an account manager may do this.' },
+        403,
+      );
+    }
+    return undefined;
+  };
+  const query = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+  const csvReply = (text: string) =>
+    new HttpResponse(text, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+
+  const matching = (filter: AuditFilter) =>
+    fake.audit.filter(
+      (event) =>
+        (!filter.username || event.username === filter.username) &&
+        (!filter.type || event.type === filter.type) &&
+        (!filter.from || event.at.slice(0, 10) >= filter.from) &&
+        (!filter.to || event.at.slice(0, 10) <= filter.to),
+    );
+
+  server.use(
+    http.get(
+      apiUrl('/admin/policy'),
+      ({ request }) => refused(request) ?? server.reply(PolicyView, fake.policy),
+    ),
+    http.put(apiUrl('/admin/policy'), async ({ request }) => {
+      const denied = refused(request);
+      if (denied) return denied;
+      const update = await server.parseRequest(PolicyUpdate, request);
+      if (!update) {
+        return server.reply(
+          ApiError,
+          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
+          400,
+        );
+      }
+      fake.calls.policyUpdates.push(update);
+      if (failure) {
+        const { status, error } = failure;
+        failure = undefined;
+        return server.reply(ApiError, error, status);
+      }
+      const { reason: _reason, ...policy } = update;
+      const effectiveMode =
+        policy.mode === 'optional' && policy.enforceAfter && policy.enforceAfter <= '2026-11-28'
+          ? 'required'
+          : policy.mode;
+      fake.policy = { ...policy, effectiveMode, updatedAt: new Date().toISOString() };
+      fake.readiness = {
+        ...fake.readiness,
+        policy: { mode: policy.mode, enforceAfter: policy.enforceAfter },
+      };
+      return server.reply(PolicyView, fake.policy);
+    }),
+    http.get(
+      apiUrl('/admin/readiness'),
+      ({ request }) => refused(request) ?? server.reply(Readiness, fake.readiness),
+    ),
+    http.get(apiUrl('/admin/readiness.csv'), ({ request }) => {
+      const denied = refused(request);
+      if (denied) return denied;
+      fake.calls.csv.push({ path: '/admin/readiness.csv', filter: {} });
+      const rows = fake.readiness.wouldBeLockedOut.map(
+        (u) => `${u.username},${u.firstName},${u.lastName},${u.role}`,
+      );
+      return csvReply(['username,first_name,last_name,role', ...rows].join('\r\n'));
+    }),
+    http.get(apiUrl('/admin/audit'), ({ request }) => {
+      const denied = refused(request);
+      if (denied) return denied;
+      const parsed = AuditQuery.safeParse(query(request));
+      if (!parsed.success) {
+        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
+        return server.reply(
+          ApiError,
+          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
+          400,
+        );
+      }
+      fake.calls.auditQueries.push(parsed.data);
+      const { limit, offset, ...filter } = parsed.data;
+      const events = matching(filter);
+      return server.reply(AuditPage, {
+        events: events.slice(offset, offset + limit),
+        total: events.length,
+        limit,
+        offset,
+      });
+    }),
+    http.get(apiUrl('/admin/audit.csv'), ({ request }) => {
+      const denied = refused(request);
+      if (denied) return denied;
+      const parsed = AuditFilter.strict().safeParse(query(request));
+      if (!parsed.success) {
+        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
+        return server.reply(
+          ApiError,
+          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
+          400,
+        );
+      }
+      fake.calls.csv.push({ path: '/admin/audit.csv', filter: parsed.data });
+      const rows = matching(parsed.data).map((e) => `${e.at},${e.type},${e.username ?? ''}`);
+      return csvReply(['at,type,username', ...rows].join('\r\n'));
+    }),
+  );
+  return fake;
+}
