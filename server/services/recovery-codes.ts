@@ -5,6 +5,12 @@
  */
 import { randomInt } from 'node:crypto';
 import type { RecoveryCodeStatus, RecoveryCodes } from '../../src/shared/api';
+import {
+  RECOVERY_CODE_ALPHABET as ALPHABET,
+  RECOVERY_CODE_LENGTH as LENGTH,
+  looksLikeRecoveryCode,
+  normalizeRecoveryCode,
+} from '../../src/shared/recovery-code';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
@@ -17,21 +23,9 @@ import {
 import type { Keyring } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
 
+export { looksLikeRecoveryCode, normalizeRecoveryCode };
+
 export const RECOVERY_CODE_COUNT = 10;
-/** No 0/O, 1/I/L: read off paper without doubt. 31 symbols × 10 ≈ 49.5 bits per code. */
-const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const LENGTH = 10;
-
-/** Upper-cased, without spaces or dashes: "abcde-fghjk" and "ABCDEFGHJK" are one code. */
-export function normalizeRecoveryCode(raw: string): string {
-  return raw.replace(/[\s-]/g, '').toUpperCase();
-}
-
-/** Whether typed text has the shape of a recovery code (never that of a 6-digit code). */
-export function looksLikeRecoveryCode(raw: string): boolean {
-  const code = normalizeRecoveryCode(raw);
-  return code.length === LENGTH && [...code].every((char) => ALPHABET.includes(char));
-}
 
 function newRecoveryCode(): string {
   const chars = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]);

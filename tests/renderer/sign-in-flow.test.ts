@@ -31,11 +31,17 @@ describe('sign-in flow', () => {
 
   it('goes from Verify it’s you to the bypass code entry and back, keeping the challenge and cooldowns', () => {
     const verifying = signInFlow(initialSignInState, { type: 'challenged', username: 'ckiplock', challenge });
-    const bypass = signInFlow(verifying, { type: 'useBypassCode' });
-    expect(bypass).toMatchObject({ step: 'bypass', pending: { username: 'ckiplock', challenge } });
+    const bypass = signInFlow(verifying, { type: 'useBackupCode', kind: 'bypass' });
+    expect(bypass).toMatchObject({
+      step: 'backupCode',
+      kind: 'bypass',
+      pending: { username: 'ckiplock', challenge },
+    });
     expect(signInFlow(bypass, { type: 'chooseAnotherTarget' })).toEqual(verifying);
     // Only from Verify it's you: a stray event elsewhere changes nothing.
-    expect(signInFlow(initialSignInState, { type: 'useBypassCode' })).toBe(initialSignInState);
+    expect(signInFlow(initialSignInState, { type: 'useBackupCode', kind: 'bypass' })).toBe(
+      initialSignInState,
+    );
   });
 
   it('resumes the pre-lock location after a re-verification', () => {

@@ -5,7 +5,7 @@ import { useLogout } from '../api/hooks';
 import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
 import {
-  BypassCodeScreen,
+  BackupCodeScreen,
   CodeEntryScreen,
   ConsoleScreen,
   LocationScreen,
@@ -104,12 +104,13 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
             onSent={codeSent}
             onCooldown={cooldown}
             onRestart={restart}
-            onUseBypassCode={() => dispatch({ type: 'useBypassCode' })}
+            onUseBackupCode={(kind) => dispatch({ type: 'useBackupCode', kind })}
           />
         );
-      case 'bypass':
+      case 'backupCode':
         return (
-          <BypassCodeScreen
+          <BackupCodeScreen
+            kind={state.kind}
             pending={state.pending}
             onAuthenticated={(auth) =>
               dispatch({ type: 'authenticated', username: state.pending.username, auth })

@@ -1,5 +1,5 @@
 /** Every screen after the login form, in one chunk: flow/lazy-screens.tsx loads it. */
-export { BypassCodeScreen } from '../screens/BypassCodeScreen';
+export { BackupCodeScreen } from '../screens/BackupCodeScreen';
 export { CodeEntryScreen } from '../screens/CodeEntryScreen';
 export { LocationScreen } from '../screens/LocationScreen';
 export { LockScreen } from '../screens/LockScreen';

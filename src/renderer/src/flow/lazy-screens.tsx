@@ -19,7 +19,7 @@ function loadLaterScreens(): Promise<LaterScreens> {
 }
 
 export const VerifyScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.VerifyScreen })));
-export const BypassCodeScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.BypassCodeScreen })));
+export const BackupCodeScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.BackupCodeScreen })));
 export const CodeEntryScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.CodeEntryScreen })));
 export const LocationScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LocationScreen })));
 export const SignedInScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.SignedInScreen })));

@@ -34,13 +34,16 @@ export interface SignedInSession {
   auth: Authenticated;
 }
 
+/** A code typed instead of the usual factor: guided recovery's one-time bypass code, or a recovery code. */
+export type BackupCodeKind = 'bypass' | 'recovery';
+
 export type SignInState =
   | { step: 'login'; username: string; message?: FlowMessage }
   | { step: 'reset'; username: string }
   | { step: 'verify'; pending: PendingChallenge; lastSent?: SentCode }
   | { step: 'code'; pending: PendingChallenge; sent: SentCode }
-  /** Typing the one-time code an account manager read out (guided recovery). */
-  | { step: 'bypass'; pending: PendingChallenge }
+  /** Typing a code from elsewhere: one an account manager read out, or one of the user's recovery codes. */
+  | { step: 'backupCode'; kind: BackupCodeKind; pending: PendingChallenge }
   | { step: 'location'; session: SignedInSession }
   | { step: 'signedIn'; session: SignedInSession; location: Location | null }
   /** The account-manager console (role admin), over a signed-in session. */
@@ -53,7 +56,7 @@ export type SignInEvent =
   | { type: 'codeSent'; target: DeliveryTarget; code?: CodeSent; now: number }
   | { type: 'cooldown'; targetId: string; retryAfter: number; now: number }
   | { type: 'chooseAnotherTarget' }
-  | { type: 'useBypassCode' }
+  | { type: 'useBackupCode'; kind: BackupCodeKind }
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
   | { type: 'openConsole' }
@@ -72,7 +75,7 @@ function usernameOf(state: SignInState): string {
       return state.username;
     case 'verify':
     case 'code':
-    case 'bypass':
+    case 'backupCode':
       return state.pending.username;
     default:
       return state.session.username;
@@ -81,7 +84,7 @@ function usernameOf(state: SignInState): string {
 
 function resumeLocationIdOf(state: SignInState): string | undefined {
   if (state.step === 'locked') return state.location?.id;
-  if (state.step === 'verify' || state.step === 'code' || state.step === 'bypass') {
+  if (state.step === 'verify' || state.step === 'code' || state.step === 'backupCode') {
     return state.pending.resumeLocationId;
   }
   return undefined;
@@ -135,12 +138,12 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
         pending: withCooldown(state.pending, event.targetId, event.now + event.retryAfter * 1000),
       };
     case 'chooseAnotherTarget':
-      if (state.step === 'bypass') return { step: 'verify', pending: state.pending };
+      if (state.step === 'backupCode') return { step: 'verify', pending: state.pending };
       if (state.step !== 'code') return state;
       return { step: 'verify', pending: state.pending, lastSent: state.sent };
-    case 'useBypassCode':
+    case 'useBackupCode':
       if (state.step !== 'verify') return state;
-      return { step: 'bypass', pending: state.pending };
+      return { step: 'backupCode', kind: event.kind, pending: state.pending };
     case 'locationChosen':
       if (state.step !== 'location') return state;
       return { step: 'signedIn', session: state.session, location: event.location };

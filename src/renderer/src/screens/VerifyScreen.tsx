@@ -5,7 +5,7 @@ import { Countdown } from '../components/Countdown';
 import { ErrorAlert } from '../components/Messages';
 import { Screen } from '../components/Screen';
 import { factorOf, targetLabel } from '../factors/factors';
-import type { Cooldowns, FlowMessage, PendingChallenge } from '../flow/sign-in-flow';
+import type { BackupCodeKind, Cooldowns, FlowMessage, PendingChallenge } from '../flow/sign-in-flow';
 import { TargetChooser } from './TargetChooser';
 import { useSendTo } from './use-send-to';
 
@@ -16,13 +16,14 @@ interface VerifyScreenProps {
   /** Back to the login screen, with a message when the sign-in can no longer go on. */
   onRestart(message?: FlowMessage): void;
   /** To the entry of a one-time code from the account manager (guided recovery). */
-  onUseBypassCode(): void;
+  /** Instead of a target: a code from the account manager, or one of the user's recovery codes. */
+  onUseBackupCode(kind: BackupCodeKind): void;
 }
 
 const firstReadyTarget = (targets: DeliveryTarget[], cooldowns: Cooldowns, now = Date.now()) =>
   targets.find((target) => (cooldowns[target.id] ?? 0) <= now) ?? targets[0];
 
-export function VerifyScreen({ pending, onSent, onCooldown, onRestart, onUseBypassCode }: VerifyScreenProps) {
+export function VerifyScreen({ pending, onSent, onCooldown, onRestart, onUseBackupCode }: VerifyScreenProps) {
   const bridge = useBridge();
   const { targets } = pending.challenge;
   const [selectedId, setSelectedId] = useState(() => firstReadyTarget(targets, pending.cooldowns)?.id);
@@ -80,8 +81,15 @@ export function VerifyScreen({ pending, onSent, onCooldown, onRestart, onUseBypa
             {factorOf(target.channel).switchLabel}
           </button>
         ))}
-        <button type="button" className={targets.length === 0 ? 'primary' : 'link'} onClick={onUseBypassCode}>
+        <button
+          type="button"
+          className={targets.length === 0 ? 'primary' : 'link'}
+          onClick={() => onUseBackupCode('bypass')}
+        >
           Use a code from your account manager
+        </button>
+        <button type="button" className="link" onClick={() => onUseBackupCode('recovery')}>
+          Use a recovery code
         </button>
         <button type="button" className="link" onClick={() => onRestart()}>
           Back to login
