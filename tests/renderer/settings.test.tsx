@@ -213,6 +213,44 @@ describe('the mandate banner', () => {
     expect(await screen.findByRole('heading', { name: 'My settings' })).toBeInTheDocument();
   });
 
+  it("replaces the sign-in's gentle recommendation with the dated mandate instead of stacking two banners", async () => {
+    api.practice({ setupRecommended: true });
+    api.server.loginAnswers(api.server.authenticated());
+    api.server.settings.setup = {
+      ...api.server.settings.setup,
+      hasVerifiedContact: false,
+      enforceAfter: '2026-09-01',
+      mandateDate: '2026-09-01',
+      reminder: 'mandate_date',
+    };
+    const { user } = renderApp();
+    await user.type(await screen.findByLabelText('User ID'), 'ckiplock');
+    await user.type(screen.getByLabelText('Password'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Login' }));
+    expect(await screen.findByText(/becomes mandatory on September 1, 2026/)).toBeInTheDocument();
+    expect(screen.queryByText(/Add a mobile phone number or email address/)).not.toBeInTheDocument();
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+  });
+
+  it('keeps the gentle recommendation when no date is set yet, without a second banner', async () => {
+    api.practice({ setupRecommended: true });
+    api.server.loginAnswers(api.server.authenticated());
+    api.server.settings.setup = {
+      ...api.server.settings.setup,
+      hasVerifiedContact: false,
+      mandateDate: null,
+      reminder: 'no_date',
+    };
+    const { user } = renderApp();
+    await user.type(await screen.findByLabelText('User ID'), 'ckiplock');
+    await user.type(screen.getByLabelText('Password'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Login' }));
+    await screen.findByRole('heading', { name: 'Signed in' });
+    await waitFor(() => expect(api.server.settings.calls.setup).toHaveLength(1));
+    expect(await screen.findByText(/Add a mobile phone number or email address/)).toBeInTheDocument();
+    expect(screen.queryByText(/turning on 2FA/)).not.toBeInTheDocument();
+  });
+
   it('shows nothing once the user has a verified contact', async () => {
     const { user } = renderApp();
     await signIn(user);

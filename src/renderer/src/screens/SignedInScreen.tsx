@@ -39,6 +39,13 @@ export function SignedInScreen({
     if (sessionGone && endedMessage) onSessionEnded({ kind: 'error', text: endedMessage });
   }, [sessionGone, endedMessage, onSessionEnded]);
 
+  const recommendation = session.auth.setupRecommended ? (
+    <p className="banner" role="status">
+      Add a mobile phone number or email address to your account so a verification code can protect it. Your
+      practice's account manager can add one for you.
+    </p>
+  ) : null;
+
   if (page === 'settings') {
     return (
       <Suspense fallback={<ScreenLoading />}>
@@ -53,16 +60,11 @@ export function SignedInScreen({
 
   return (
     <Screen title="Signed in" focusHeading>
-      {session.auth.setupRecommended && (
-        <p className="banner" role="status">
-          Add a mobile phone number or email address to your account so a verification code can protect it.
-          Your practice's account manager can add one for you.
-        </p>
-      )}
-      <Suspense fallback={null}>
+      {/* A dated mandate replaces the server's gentle recommendation rather than stacking under it. */}
+      <Suspense fallback={recommendation}>
         <MandateBanner
           sessionToken={session.auth.sessionToken}
-          alreadyReminded={Boolean(session.auth.setupRecommended)}
+          recommendation={recommendation}
           onOpenSettings={() => setPage('settings')}
         />
       </Suspense>

@@ -3,6 +3,7 @@
  * policy is still to become mandatory and the user has no verified contact. With no date set yet, it says
  * the practice is turning 2FA on, without a date.
  */
+import type { ReactNode } from 'react';
 import type { SetupStatus } from '../../../shared/api';
 import { useSetupStatus } from './settings-hooks';
 
@@ -29,17 +30,20 @@ export function bannerText(setup: SetupStatus, alreadyReminded = false): string 
 
 export default function MandateBanner({
   sessionToken,
-  alreadyReminded,
+  recommendation,
   onOpenSettings,
 }: {
   sessionToken: string;
-  /** The sign-in answer's setupRecommended banner is already on screen. */
-  alreadyReminded: boolean;
+  /**
+   * The sign-in answer's own setupRecommended banner, if any: shown while the setup status loads and
+   * whenever there is no dated mandate to announce, so the user never sees two banners saying one thing.
+   */
+  recommendation: ReactNode;
   onOpenSettings(): void;
 }) {
   const setup = useSetupStatus(sessionToken);
-  const text = setup.data && bannerText(setup.data, alreadyReminded);
-  if (!text) return null;
+  const text = setup.data && bannerText(setup.data, Boolean(recommendation));
+  if (!text) return recommendation;
   return (
     <div className="banner" role="status">
       <p>{text}</p>
