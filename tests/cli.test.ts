@@ -354,7 +354,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(lines[0]).toMatch(
       /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2,"removedAuthenticator":false,"by":"\(cli\)"\}$/,
     );
-    expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{\}$/);
+    expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{"by":"\(cli\)"\}$/);
   });
 
   it('reset-2fa removes the authenticator app too, and says so', async () => {

@@ -1,11 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
-import type { UserRow } from '../db/schema';
+import type { UserRow, UserTable } from '../db/schema';
 
 export const LOCKOUT_THRESHOLD = 10;
 
 export function usernameKey(username: string): string {
   return username.trim().toLowerCase();
+}
+
+/** A new, active, unlocked user's row, as the CLI's create-user and the console's Users both make it. */
+export function newUserRow(fields: {
+  practiceId: string;
+  username: string;
+  passwordHash: string;
+  firstName?: string;
+  lastName?: string;
+  role: UserRow['role'];
+  phone: string | null;
+  email: string | null;
+  now: Date;
+}): Insertable<UserTable> & { id: string } {
+  const at = fields.now.toISOString();
+  return {
+    id: randomUUID(),
+    practice_id: fields.practiceId,
+    username: fields.username,
+    username_key: usernameKey(fields.username),
+    password_hash: fields.passwordHash,
+    first_name: fields.firstName?.trim() ?? '',
+    last_name: fields.lastName?.trim() ?? '',
+    role: fields.role,
+    phone: fields.phone,
+    email: fields.email,
+    active: 1,
+    failed_attempts: 0,
+    locked_until: null,
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 export function toApiUser(row: UserRow): User {

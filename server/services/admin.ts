@@ -1,5 +1,4 @@
 /** What an account manager does from the CLI: users, policy, unlocks, 2FA resets and the audit trail. */
-import { randomUUID } from 'node:crypto';
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js';
 import { z } from 'zod';
 import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
@@ -15,7 +14,7 @@ import {
   findOrCreateLocation,
   updatePolicy,
 } from '../repositories/practices';
-import { findUserByUsername, usernameKey } from '../repositories/users';
+import { findUserByUsername, newUserRow } from '../repositories/users';
 import { type AuditLog, CLI_CONTEXT } from './audit-log';
 import type { DeviceService } from './devices';
 import type { GuidedRecoveryService } from './guided-recovery';
@@ -117,23 +116,17 @@ export class AdminService {
     if (names.some((n) => n.length === 0 || n.length > 100)) {
       throw new AdminInputError('a location name must be 1-100 characters');
     }
-    const user = {
-      id: randomUUID(),
-      practice_id: practice.id,
+    const user = newUserRow({
+      practiceId: practice.id,
       username,
-      username_key: usernameKey(username),
-      password_hash: await this.hasher.hash(input.password),
-      first_name: input.firstName?.trim() ?? '',
-      last_name: input.lastName?.trim() ?? '',
+      passwordHash: await this.hasher.hash(input.password),
+      firstName: input.firstName,
+      lastName: input.lastName,
       role,
       phone,
       email,
-      active: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    };
+      now,
+    });
     let locations: Array<{ id: string; name: string }> = [];
     try {
       locations = await this.db.transaction().execute(async (tx) => {
@@ -217,18 +210,10 @@ export class AdminService {
     return { ...practice, ...change };
   }
 
+  /** The console's unlock, by the CLI: the audit names "(cli)" as who did it. */
   async unlock(username: string) {
     const user = await this.requireUser(username);
-    await this.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
-      .where('id', '=', user.id)
-      .execute();
-    await this.audit.record(CLI_CONTEXT, {
-      type: 'account_unlocked',
-      userId: user.id,
-      username: user.username,
-    });
+    await this.accounts.unlock('cli', user.id, CLI_CONTEXT);
     return user;
   }
 

@@ -2,7 +2,6 @@
  * The console's users: list, create, edit, deactivate, unlock and reset 2FA. Every change is audited with
  * the acting account manager; the practice always keeps at least one active account manager.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type AdminUser,
   type AdminUserCreate,
@@ -28,7 +27,7 @@ import {
   updateUser,
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
-import { findUserById, usernameKey } from '../repositories/users';
+import { findUserById, newUserRow } from '../repositories/users';
 import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
@@ -85,23 +84,17 @@ export class UserAccountService {
     const locationIds = await this.checkLocations(practice.id, input.locationIds);
     const username = input.username.trim();
     const role = input.role ?? 'staff';
-    const user = {
-      id: randomUUID(),
-      practice_id: practice.id,
+    const user = newUserRow({
+      practiceId: practice.id,
       username,
-      username_key: usernameKey(username),
-      password_hash: await this.hasher.hash(input.password),
-      first_name: input.firstName?.trim() ?? '',
-      last_name: input.lastName?.trim() ?? '',
+      passwordHash: await this.hasher.hash(input.password),
+      firstName: input.firstName,
+      lastName: input.lastName,
       role,
       phone: null,
       email: null,
-      active: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    };
+      now,
+    });
     try {
       await this.db.transaction().execute(async (tx) => {
         await tx.insertInto('users').values(user).execute();
