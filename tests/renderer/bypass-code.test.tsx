@@ -2,7 +2,7 @@
 /** "Use a code from your account manager": signing in with a guided-recovery bypass code. */
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { acceptBypassCode, BYPASS_CODE } from './support/fake-bypass';
+import { acceptBypassCode, BYPASS_CODE } from './support/fake-backup-codes';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
 const api = setupFakeAuthServer();
@@ -58,7 +58,7 @@ describe('signing in with a code from the account manager', () => {
     await user.click(screen.getByRole('button', { name: 'Verify Code' }));
     await screen.findByRole('heading', { name: 'Signed in' });
     // No rememberDevice at all: a bypass code never makes a workstation trusted.
-    expect(calls.verify).toEqual([{ challengeId: expect.any(String), code: BYPASS_CODE }]);
+    expect(calls.verify).toEqual([{ code: BYPASS_CODE, targetId: 'bypass' }]);
     expect(api.server.calls.verify).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 /** "Use a recovery code": signing in with one of the codes saved from My settings, when the phone is gone. */
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { acceptRecoveryCode, RECOVERY_CODE } from './support/fake-recovery-code';
+import { acceptRecoveryCode, RECOVERY_CODE } from './support/fake-backup-codes';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
 const api = setupFakeAuthServer();

@@ -1,10 +1,8 @@
 /** My trusted workstations: name, created, last used and expiry; revoke one, or all. */
 import { useState } from 'react';
+import { DeviceTable } from '../components/DeviceTable';
 import { ErrorAlert } from '../components/Messages';
 import { useDevices, useRevokeAllDevices, useRevokeDevice } from './settings-hooks';
-
-/** A date and time as the workstation's locale writes it. */
-export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'Never');
 
 export function DevicesSection({ token }: { token: string }) {
   const devices = useDevices(token);
@@ -22,44 +20,18 @@ export function DevicesSection({ token }: { token: string }) {
       {devices.error && <ErrorAlert>{devices.error.message}</ErrorAlert>}
       {devices.data && list.length === 0 && <p>No workstation is remembered for you.</p>}
       {list.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((device) => (
-              <tr key={device.id}>
-                <th scope="row">{device.name}</th>
-                <td>{when(device.createdAt)}</td>
-                <td>{when(device.lastUsedAt)}</td>
-                <td>{when(device.expiresAt)}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Revoke ${device.name}`}
-                    onClick={() => {
-                      setFailure(undefined);
-                      revoke.mutate(device.id, {
-                        onSuccess: () => setStatus(`${device.name} is no longer trusted.`),
-                        onError,
-                      });
-                    }}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DeviceTable
+          caption="My trusted workstations"
+          devices={list}
+          revokingId={revoke.isPending ? revoke.variables : undefined}
+          onRevoke={(device) => {
+            setFailure(undefined);
+            revoke.mutate(device.id, {
+              onSuccess: () => setStatus(`${device.name} is no longer trusted.`),
+              onError,
+            });
+          }}
+        />
       )}
       {status && (
         <p className="status" role="status">

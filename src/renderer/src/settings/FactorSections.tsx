@@ -5,10 +5,10 @@
 import { type FormEvent, useState } from 'react';
 import type { RecoveryCodes, TotpEnrollment } from '../../../shared/api';
 import { CODE_LENGTH, CodeField } from '../components/CodeField';
+import { when } from '../components/DeviceTable';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { PasswordField } from '../components/PasswordField';
-import { when } from './DevicesSection';
 import {
   useConfirmTotp,
   useEnrollTotp,
