@@ -18,6 +18,31 @@ export declare function stagePackageJson(
   imported: string[],
   installedVersion: (name: string) => string,
 ): StagedPackageJson;
+export interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  dev?: boolean;
+  devOptional?: boolean;
+  optional?: boolean;
+  [key: string]: unknown;
+}
+export interface Lockfile {
+  name?: string;
+  version?: string;
+  lockfileVersion: number;
+  requires?: boolean;
+  packages: Record<string, LockEntry>;
+}
+export declare function stageLockfile(
+  rootLock: Lockfile,
+  manifest: { name: string; version: string; license?: string } & Pick<
+    StagedPackageJson,
+    'dependencies' | 'optionalDependencies'
+  >,
+): Lockfile;
 export declare function stageApp(options?: {
   stageDir?: string;
   install?: boolean;

@@ -5,6 +5,9 @@
 //                                         its npm packages stay packages);
 //   package.json                          the runtime dependencies those two import, pinned to the versions
 //                                         the development tree has, and nothing else;
+//   package-lock.json                     the development tree's lockfile cut down to those packages, so the
+//                                         stage installs exactly the tested versions (npm ci), from npm's
+//                                         cache alone when offline;
 //   node_modules                          installed here, and native modules rebuilt for Electron here.
 // The development tree's node_modules are built for the system's Node, which the tests run on; nothing
 // here writes to them (the rebuild's buildPath and projectRootPath are both the staging folder).
@@ -84,6 +87,65 @@ export function stagePackageJson(root, imported, installedVersion) {
   };
 }
 
+/** Where Node would find `name` from the package at lockfile path `from` ("" is the root). */
+function resolveInLock(packages, from, name) {
+  let dir = from;
+  for (;;) {
+    const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+    if (packages[candidate]) return candidate;
+    if (!dir) return undefined;
+    const up = dir.lastIndexOf('/node_modules/');
+    dir = up === -1 ? '' : dir.slice(0, up);
+  }
+}
+
+/**
+ * The root lockfile cut down to what `dependencies` (and `optionalDependencies`) need, every entry at the
+ * path it has in the development tree, so Node resolves each import in the stage to the version the tests
+ * ran. A required dependency the lockfile lacks is an error; a missing optional one or optional peer is not.
+ */
+export function stageLockfile(rootLock, manifest) {
+  const packages = rootLock.packages ?? {};
+  const kept = new Set();
+  const visit = (from, name, optional) => {
+    const at = resolveInLock(packages, from, name);
+    if (!at) {
+      if (optional) return;
+      throw new Error(`package-lock.json has no ${name} for ${from || 'the root'}: run npm install`);
+    }
+    if (kept.has(at)) return;
+    kept.add(at);
+    const entry = packages[at];
+    const peerMeta = entry.peerDependenciesMeta ?? {};
+    for (const dep of Object.keys(entry.dependencies ?? {})) visit(at, dep, false);
+    for (const dep of Object.keys(entry.optionalDependencies ?? {})) visit(at, dep, true);
+    for (const dep of Object.keys(entry.peerDependencies ?? {}))
+      visit(at, dep, Boolean(peerMeta[dep]?.optional));
+  };
+  for (const name of Object.keys(manifest.dependencies ?? {})) visit('', name, false);
+  for (const name of Object.keys(manifest.optionalDependencies ?? {})) visit('', name, true);
+
+  const root = {
+    name: manifest.name,
+    version: manifest.version,
+    license: manifest.license,
+    dependencies: manifest.dependencies,
+    ...(manifest.optionalDependencies && { optionalDependencies: manifest.optionalDependencies }),
+  };
+  const entries = [...kept].sort().map((at) => {
+    // Nothing in the stage is a development dependency, whatever else depended on it at the root.
+    const { dev, devOptional, ...entry } = packages[at];
+    return [at, devOptional && !entry.optional ? { ...entry, optional: true } : entry];
+  });
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    lockfileVersion: 3,
+    requires: true,
+    packages: { '': root, ...Object.fromEntries(entries) },
+  };
+}
+
 function installedVersion(name) {
   const file = path.join(ROOT, 'node_modules', name, 'package.json');
   return JSON.parse(fs.readFileSync(file, 'utf8')).version;
@@ -138,27 +200,25 @@ export async function stageApp(options = {}) {
   const imported = [...new Set([...serverImports, ...mainImports, ...LOADED_BY_NAME])].sort();
   const manifest = stagePackageJson(rootPackage(), imported, installedVersion);
   fs.writeFileSync(path.join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const rootLock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+  const lock = stageLockfile(rootLock, manifest);
+  fs.writeFileSync(path.join(stageDir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
   log(
     `staged ${path.relative(ROOT, stageDir)}: ${imported.length} runtime packages (${imported.join(', ')})`,
   );
 
   if (options.install !== false) {
-    // No install scripts: native modules are built by the rebuild below, for Electron, not for this Node.
-    const args = [
-      'install',
-      '--omit=dev',
-      '--ignore-scripts',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-    ];
+    // Exactly the lockfile (npm ci reads no package metadata, only tarballs, which npm's cache holds after
+    // the development tree's own npm ci). No install scripts: native modules are built by the rebuild
+    // below, for Electron, not for this Node.
+    const args = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'];
     if (options.offline) args.push('--offline');
     const result = spawnSync('npm', args, {
       cwd: stageDir,
       stdio: ['ignore', 'inherit', 'inherit'],
       shell: process.platform === 'win32',
     });
-    if (result.status !== 0) throw new Error(`npm install in ${stageDir} failed`);
+    if (result.status !== 0) throw new Error(`npm ci in ${stageDir} failed`);
   }
   if (options.rebuildFor) {
     const rebuild = options.rebuild ?? (await import('@electron/rebuild')).rebuild;

@@ -14,6 +14,7 @@ import {
   nativeRebuildOptions,
   packageNameOf,
   STAGE_DIR,
+  stageLockfile,
   stagePackageJson,
 } from '../../scripts/stage-app.mjs';
 
@@ -184,6 +185,61 @@ describe('the staged app', () => {
     expect(JSON.stringify(staged)).not.toContain('vitest');
     expect(() => stagePackageJson(root, ['vitest'], () => '4.1.0')).toThrow(
       'the shipped code imports vitest, which package.json does not list in dependencies',
+    );
+  });
+
+  it('locks the stage to the tested versions: the runtime closure of the root lockfile, at the same paths', () => {
+    const rootLock = {
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'wrsauth', dependencies: { pino: '^9', react: '^19' } },
+        'node_modules/pino': {
+          version: '9.14.0',
+          dependencies: { 'sonic-boom': '^4' },
+          optionalDependencies: { 'pino-win32': '1' },
+          peerDependencies: { 'pino-pretty': '*' },
+          peerDependenciesMeta: { 'pino-pretty': { optional: true } },
+        },
+        // Nested: pino needs a sonic-boom other than the hoisted one, which react's tree uses.
+        'node_modules/pino/node_modules/sonic-boom': { version: '4.2.0' },
+        'node_modules/sonic-boom': { version: '3.8.1' },
+        'node_modules/react': { version: '19.2.0', dependencies: { 'sonic-boom': '^3' } },
+        'node_modules/vitest': { version: '4.1.0', dev: true },
+        'node_modules/keytar': {
+          version: '7.9.0',
+          devOptional: true,
+          dependencies: { 'node-addon-api': '^4' },
+        },
+        'node_modules/node-addon-api': { version: '4.3.0', devOptional: true },
+      },
+    };
+    const manifest = {
+      name: 'wrsauth',
+      version: '1.2.3',
+      dependencies: { pino: '9.14.0' },
+      optionalDependencies: { keytar: '7.9.0' },
+    };
+    const lock = stageLockfile(rootLock, manifest);
+    expect(Object.keys(lock.packages)).toEqual([
+      '',
+      'node_modules/keytar',
+      'node_modules/node-addon-api',
+      'node_modules/pino',
+      'node_modules/pino/node_modules/sonic-boom',
+    ]);
+    expect(lock.packages['']).toMatchObject({ dependencies: { pino: '9.14.0' } });
+    expect(lock.packages['node_modules/keytar']).toEqual({
+      version: '7.9.0',
+      optional: true,
+      dependencies: { 'node-addon-api': '^4' },
+    });
+
+    const broken = {
+      lockfileVersion: 3,
+      packages: { 'node_modules/pino': { version: '9', dependencies: { gone: '1' } } },
+    };
+    expect(() => stageLockfile(broken, { ...manifest, optionalDependencies: undefined })).toThrow(
+      'package-lock.json has no gone for node_modules/pino: run npm install',
     );
   });
 });
