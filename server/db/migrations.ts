@@ -282,6 +282,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('bypass_codes_user').on('bypass_codes').column('user_id').execute();
       },
     },
+    '0009_temporary_password': {
+      // A password an account manager sets in the console is temporary: it expires, and it only lets the
+      // user choose their own (OWASP ASVS: an initial secret must not become the long-term password).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('temporary_password_until', 'text').execute();
+      },
+    },
   };
 }
 

@@ -59,6 +59,11 @@ export interface UserTable {
   active: number;
   failed_attempts: number;
   locked_until: string | null;
+  /**
+   * Set while the password is a temporary one an account manager gave: it signs in only until this time,
+   * and only to choose the user's own password. Null for a password the user chose.
+   */
+  temporary_password_until: ColumnType<string | null, string | null | undefined>;
   created_at: string;
   updated_at: string;
 }

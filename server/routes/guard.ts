@@ -22,10 +22,31 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest: a live session, or 401. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The one route a session signed in with a temporary password may use: choosing one's own password. */
+    forTemporaryPassword?: boolean;
+  }
+}
+
+/**
+ * onRequest: a live session, or 401. A session signed in with a temporary password (from the console) gets
+ * 403 password_change_required everywhere but the route that replaces that password.
+ */
 export function requireSession(services: Services) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.principal = await services.sessions.authenticate(bearerToken(request.headers.authorization));
+    const principal = await services.sessions.authenticate(bearerToken(request.headers.authorization));
+    request.principal = principal;
+    if (
+      principal.user.temporary_password_until !== null &&
+      !request.routeOptions.config.forTemporaryPassword
+    ) {
+      throw new AppError(
+        403,
+        ErrorCode.passwordChangeRequired,
+        'Choose your own password first: you signed in with a temporary one.',
+      );
+    }
   };
 }
 

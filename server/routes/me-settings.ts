@@ -52,6 +52,7 @@ export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/password',
       {
+        config: { forTemporaryPassword: true },
         schema: {
           ...meta,
           summary:

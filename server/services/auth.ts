@@ -127,6 +127,19 @@ export class AuthService {
       await audit.record(context, { type: 'login_blocked_locked', userId: user.id, username: user.username });
       throw accountLocked(user.locked_until as string, now);
     }
+    if (user.temporary_password_until && user.temporary_password_until <= now.toISOString()) {
+      await audit.record(context, {
+        type: 'login_failed',
+        userId: user.id,
+        username: user.username,
+        detail: { reason: 'temporary_password_expired' },
+      });
+      throw new AppError(
+        403,
+        ErrorCode.passwordExpired,
+        'Your temporary password has expired. Your account manager can give you a new one.',
+      );
+    }
 
     const practice = await findPractice(db, user.practice_id);
     const mode = effectiveMode(practice, now);
@@ -430,7 +443,13 @@ export class AuthService {
         { type: 'login_succeeded', userId: user.id, username: user.username, detail },
         executor,
       );
-      return { status: 'authenticated', ...session, idleLockMinutes: idleLockMinutesOf(policy) };
+      return {
+        status: 'authenticated',
+        ...session,
+        idleLockMinutes: idleLockMinutesOf(policy),
+        // The temporary password got the user this far; it is good only for choosing their own.
+        ...(user.temporary_password_until !== null && { passwordChangeRequired: true }),
+      };
     };
     return tx ? run(tx) : this.deps.db.transaction().execute(run);
   }

@@ -210,6 +210,7 @@ export class PasswordResetService {
         .updateTable('users')
         .set({
           password_hash: passwordHash,
+          temporary_password_until: null,
           failed_attempts: 0,
           locked_until: null,
           updated_at: now.toISOString(),

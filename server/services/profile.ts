@@ -26,6 +26,9 @@ import { effectiveMode } from './policy';
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 
+const samePassword = () =>
+  new AppError(400, ErrorCode.passwordRule, 'Choose a new password, not the one you have now.');
+
 export const passwordRuleBroken = () =>
   new AppError(
     400,
@@ -115,6 +118,8 @@ export class ProfileService {
       throw error;
     }
     await this.passwords.confirm(user, input.currentPassword, context);
+    // A temporary password from an account manager must not become the user's own, so none may stay.
+    if (input.newPassword === input.currentPassword) throw samePassword();
     let passwordHash: string;
     try {
       passwordHash = await this.hasher.hash(input.newPassword);
@@ -126,7 +131,7 @@ export class ProfileService {
     const revoked = await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('users')
-        .set({ password_hash: passwordHash, updated_at: now.toISOString() })
+        .set({ password_hash: passwordHash, temporary_password_until: null, updated_at: now.toISOString() })
         .where('id', '=', user.id)
         .execute();
       const result = {

@@ -9,7 +9,7 @@ import {
   ErrorCode,
   type TwoFactorResetDone,
 } from '../../src/shared/api';
-import type { Clock } from '../clock';
+import { addSeconds, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import { AppError } from '../errors';
@@ -32,6 +32,9 @@ import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
 import type { Notifier } from './notices';
+
+/** How long a temporary password from the console signs in (only to choose one's own): a week. */
+export const TEMPORARY_PASSWORD_SECONDS = 7 * 24 * 60 * 60;
 
 const noSuchUser = () => new AppError(404, ErrorCode.notFound, 'There is no such user.');
 
@@ -84,17 +87,20 @@ export class UserAccountService {
     const locationIds = await this.checkLocations(practice.id, input.locationIds);
     const username = input.username.trim();
     const role = input.role ?? 'staff';
-    const user = newUserRow({
-      practiceId: practice.id,
-      username,
-      passwordHash: await this.hasher.hash(input.password),
-      firstName: input.firstName,
-      lastName: input.lastName,
-      role,
-      phone: null,
-      email: null,
-      now,
-    });
+    const user = {
+      ...newUserRow({
+        practiceId: practice.id,
+        username,
+        passwordHash: await this.hasher.hash(input.password),
+        firstName: input.firstName,
+        lastName: input.lastName,
+        role,
+        phone: null,
+        email: null,
+        now,
+      }),
+      temporary_password_until: addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString(),
+    };
     try {
       await this.db.transaction().execute(async (tx) => {
         await tx.insertInto('users').values(user).execute();

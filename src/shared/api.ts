@@ -93,6 +93,11 @@ export const Authenticated = z.object({
    * it, never lengthen it. Optional only so that servers older than this field still sign in.
    */
   idleLockMinutes: PositiveWhole.optional(),
+  /**
+   * The user signed in with a temporary password an account manager set: until they choose their own
+   * (POST /me/password), every /me and /admin route but that one answers 403 password_change_required.
+   */
+  passwordChangeRequired: z.boolean().optional(),
 });
 export type Authenticated = z.infer<typeof Authenticated>;
 

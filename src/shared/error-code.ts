@@ -21,6 +21,8 @@ export const ErrorCode = {
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
   passwordRule: 'password_rule',
+  passwordExpired: 'password_expired',
+  passwordChangeRequired: 'password_change_required',
   conflict: 'conflict',
   internal: 'internal_error',
 } as const;
