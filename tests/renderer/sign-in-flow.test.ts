@@ -44,6 +44,22 @@ describe('sign-in flow', () => {
     );
   });
 
+  it('asks for the user’s own password after a temporary one, then goes where the sign-in would have', () => {
+    const locked: SignInState = {
+      step: 'locked',
+      session: { username: 'ckiplock', auth: auth() },
+      location: NORTH_CLINIC,
+    };
+    const restricted = { ...auth(), passwordChangeRequired: true };
+    const choosing = signInFlow(locked, { type: 'authenticated', username: 'ckiplock', auth: restricted });
+    expect(choosing).toMatchObject({ step: 'ownPassword', resumeLocationId: NORTH_CLINIC.id });
+    const done = signInFlow(choosing, { type: 'ownPasswordChosen' });
+    expect(done).toMatchObject({ step: 'signedIn', location: NORTH_CLINIC });
+    expect(done.step === 'signedIn' && done.session.auth).not.toHaveProperty('passwordChangeRequired');
+    // Anywhere else the event changes nothing.
+    expect(signInFlow(initialSignInState, { type: 'ownPasswordChosen' })).toBe(initialSignInState);
+  });
+
   it('resumes the pre-lock location after a re-verification', () => {
     const locked: SignInState = {
       step: 'locked',

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { AdminUser, AdminUserUpdate } from '../../../shared/api-admin-users';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
+import { meetsPasswordRule } from '../components/password-rule';
 import { useEndsSession } from './console-session';
 import { useCreateUser, useLocations, useUpdateUser } from './people-hooks';
 
@@ -10,7 +11,7 @@ type Role = AdminUser['role'];
 
 /** The seed's rule, checked here too so the account manager hears it before the server answers. */
 function passwordProblem(password: string): string | undefined {
-  if (password.length < 8 || !/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) {
+  if (!meetsPasswordRule(password)) {
     return 'The temporary password needs 8 or more characters with both letters and digits.';
   }
   return undefined;
@@ -154,7 +155,8 @@ export function CreateUserForm({
           onChange={(event) => setPassword(event.target.value)}
         />
         <p id="new-user-password-rule" className="note">
-          8 or more characters with letters and digits. Give it to the user in person.
+          8 or more characters with letters and digits. Give it to the user in person: it works for a week,
+          and only to choose their own password at their first sign-in.
         </p>
       </div>
       <NameFields

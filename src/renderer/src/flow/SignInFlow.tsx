@@ -6,6 +6,7 @@ import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
 import {
   BackupCodeScreen,
+  ChooseOwnPasswordScreen,
   CodeEntryScreen,
   ConsoleScreen,
   LocationScreen,
@@ -62,7 +63,7 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
   }, [state, logout]);
 
   const signOut = useCallback(() => {
-    if (state.step !== 'signedIn' && state.step !== 'console') {
+    if (state.step !== 'signedIn' && state.step !== 'console' && state.step !== 'ownPassword') {
       dispatch({ type: 'signedOut' });
       return;
     }
@@ -132,6 +133,15 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
             onSent={codeSent}
             onCooldown={cooldown}
             onRestart={restart}
+          />
+        );
+      case 'ownPassword':
+        return (
+          <ChooseOwnPasswordScreen
+            session={state.session}
+            onChosen={() => dispatch({ type: 'ownPasswordChosen' })}
+            onSignOut={signOut}
+            signingOut={logout.isPending}
           />
         );
       case 'location':

@@ -21,6 +21,9 @@ function loadLaterScreens(): Promise<LaterScreens> {
 export const VerifyScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.VerifyScreen })));
 export const BackupCodeScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.BackupCodeScreen })));
 export const CodeEntryScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.CodeEntryScreen })));
+export const ChooseOwnPasswordScreen = lazy(() =>
+  loadLaterScreens().then((m) => ({ default: m.ChooseOwnPasswordScreen })),
+);
 export const LocationScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LocationScreen })));
 export const SignedInScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.SignedInScreen })));
 export const LockScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LockScreen })));

@@ -1,5 +1,6 @@
 /**
- * The sign-in flow as a small state machine: login → choose target → code entry → location → signed in,
+ * The sign-in flow as a small state machine: login → choose target → code entry → (own password, after a
+ * temporary one) → location → signed in,
  * with a lock screen that re-checks the password. Screens report what happened; only this reducer decides
  * where the user goes next.
  */
@@ -44,6 +45,8 @@ export type SignInState =
   | { step: 'code'; pending: PendingChallenge; sent: SentCode }
   /** Typing a code from elsewhere: one an account manager read out, or one of the user's recovery codes. */
   | { step: 'backupCode'; kind: BackupCodeKind; pending: PendingChallenge }
+  /** Signed in with a temporary password from the account manager: the user chooses their own first. */
+  | { step: 'ownPassword'; session: SignedInSession; resumeLocationId?: string }
   | { step: 'location'; session: SignedInSession }
   | { step: 'signedIn'; session: SignedInSession; location: Location | null }
   /** The account-manager console (role admin), over a signed-in session. */
@@ -57,6 +60,7 @@ export type SignInEvent =
   | { type: 'cooldown'; targetId: string; retryAfter: number; now: number }
   | { type: 'chooseAnotherTarget' }
   | { type: 'useBackupCode'; kind: BackupCodeKind }
+  | { type: 'ownPasswordChosen' }
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
   | { type: 'openConsole' }
@@ -117,8 +121,19 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
         },
       };
     }
-    case 'authenticated':
-      return afterAuthentication({ username: event.username, auth: event.auth }, resumeLocationIdOf(state));
+    case 'authenticated': {
+      const session = { username: event.username, auth: event.auth };
+      const resumeLocationId = resumeLocationIdOf(state);
+      if (event.auth.passwordChangeRequired) {
+        return { step: 'ownPassword', session, ...(resumeLocationId ? { resumeLocationId } : {}) };
+      }
+      return afterAuthentication(session, resumeLocationId);
+    }
+    case 'ownPasswordChosen': {
+      if (state.step !== 'ownPassword') return state;
+      const { passwordChangeRequired: _done, ...auth } = state.session.auth;
+      return afterAuthentication({ ...state.session, auth }, state.resumeLocationId);
+    }
     case 'codeSent': {
       // From code entry too: after a provider reported the code undelivered, it goes to the other channel.
       if (state.step !== 'verify' && state.step !== 'code') return state;

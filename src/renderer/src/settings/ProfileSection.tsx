@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import type { Profile, Sex } from '../../../shared/api';
 import { ErrorAlert } from '../components/Messages';
 import { PasswordField } from '../components/PasswordField';
+import { meetsPasswordRule, PASSWORD_RULE } from '../components/password-rule';
 import { useChangePassword, useSaveProfile } from './settings-hooks';
 
 const SEX_CHOICES: Array<{ value: Sex | ''; label: string }> = [
@@ -17,13 +18,6 @@ const SEX_CHOICES: Array<{ value: Sex | ''; label: string }> = [
 ];
 
 export const PASSWORD_HINT = 'Leave password blank if you do not wish to change.';
-const PASSWORD_RULE =
-  'Choose a password of 8 or more characters with both letters and digits. Passwords are case-sensitive.';
-
-/** The seed's rule, checked before calling the server (which checks it again). */
-export function meetsPasswordRule(password: string): boolean {
-  return password.length >= 8 && /\p{L}/u.test(password) && /\p{Nd}/u.test(password);
-}
 
 export function ProfileSection({ token, profile }: { token: string; profile: Profile }) {
   const save = useSaveProfile(token);
