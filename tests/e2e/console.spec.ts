@@ -131,4 +131,45 @@ test.describe('Account manager console', () => {
       await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
     }
   });
+
+  test('a new user from the console chooses their own password at first sign-in', async ({
+    page,
+    browser,
+  }) => {
+    const admin = E2E_USERS.consoleAdmin;
+    await signIn(page, admin);
+    await page.getByRole('button', { name: CONSOLE }).click();
+    await onScreen(page, CONSOLE);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const newHire = { username: 'e2e.newhire', password: 'Welcome2026' };
+    await page.getByLabel('User ID').fill(newHire.username);
+    await page.getByLabel('Temporary password').fill(newHire.password);
+    await page.getByRole('checkbox', { name: 'Main Office' }).check();
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'temporary password in person' })).toBeVisible();
+
+    // At the front desk: the temporary password (no contact yet, so no code under the optional policy) leads
+    // straight to choosing one's own, and only then to the workstation.
+    const desk = await (await browser.newContext()).newPage();
+    try {
+      await openLogin(desk);
+      await submitPassword(desk, newHire);
+      await onScreen(desk, 'Choose your own password');
+      await desk.getByLabel('Temporary password').fill(newHire.password);
+      await desk.getByLabel('New password', { exact: true }).fill('myOwnSecret42');
+      await desk.getByLabel('Type the new password again').fill('myOwnSecret42');
+      await desk.getByRole('button', { name: 'Save my password' }).click();
+      await onScreen(desk, 'Signed in');
+
+      // The temporary password is gone; the user's own signs in without the detour.
+      await openLogin(desk);
+      await submitPassword(desk, newHire);
+      await expect(desk.getByRole('alert')).toContainText('The User ID or password is incorrect.');
+      await submitPassword(desk, { ...newHire, password: 'myOwnSecret42' });
+      await onScreen(desk, 'Signed in');
+    } finally {
+      await desk.context().close();
+    }
+  });
 });
