@@ -13,6 +13,7 @@ import {
   ApiError,
   DevicesRevoked,
   ReasonRequest,
+  TemporaryPasswordRequest,
   TrustedDeviceList,
   TwoFactorResetDone,
   UserDeviceParams,
@@ -129,6 +130,27 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           principalOf(request).user,
           request.params.id,
           request.body.reason,
+          requestContext(request),
+        ),
+    );
+
+    app.post(
+      '/users/:id/temporary-password',
+      {
+        schema: {
+          ...meta,
+          summary:
+            'Give a user a new temporary password (a week, only to choose their own): the lock is lifted, their sessions and workstations end, they are told',
+          params: UserParams,
+          body: TemporaryPasswordRequest,
+          response: { 200: AdminUser, ...errors },
+        },
+      },
+      (request) =>
+        userAccounts.setTemporaryPassword(
+          principalOf(request).user,
+          request.params.id,
+          request.body,
           requestContext(request),
         ),
     );

@@ -57,7 +57,8 @@ export type AuditEventType =
   | 'location_renamed'
   | 'recovery_checklist_changed'
   | 'recovery_bypass_issued'
-  | 'bypass_code_used';
+  | 'bypass_code_used'
+  | 'temporary_password_set';
 
 /** Who asked, as far as the server can tell. */
 export interface RequestContext {

@@ -12,9 +12,9 @@ import {
 import { addSeconds, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
-import { AppError } from '../errors';
+import { AppError, serverBusy } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
-import type { PasswordHasher } from '../password-hasher';
+import { HasherBusyError, type PasswordHasher } from '../password-hasher';
 import { usersWithLiveBypassCode, voidBypassCodes } from '../repositories/bypass-codes';
 import { findLocationsByIds, locationsByUser, replaceUserLocations } from '../repositories/locations';
 import { ensurePractice } from '../repositories/practices';
@@ -74,14 +74,7 @@ export class UserAccountService {
   }
 
   async create(admin: UserRow, input: AdminUserCreate, context: RequestContext): Promise<AdminUser> {
-    try {
-      checkPasswordRule(input.password);
-    } catch (error) {
-      if (error instanceof AdminInputError) {
-        throw new AppError(400, ErrorCode.passwordRule, `The temporary ${error.message}.`);
-      }
-      throw error;
-    }
+    const passwordHash = await this.hashTemporary(input.password);
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const locationIds = await this.checkLocations(practice.id, input.locationIds);
@@ -91,7 +84,7 @@ export class UserAccountService {
       ...newUserRow({
         practiceId: practice.id,
         username,
-        passwordHash: await this.hasher.hash(input.password),
+        passwordHash,
         firstName: input.firstName,
         lastName: input.lastName,
         role,
@@ -254,6 +247,70 @@ export class UserAccountService {
     return { user: await this.get(id), revokedDevices, removedAuthenticator };
   }
 
+  /**
+   * Gives a user who cannot sign in a new temporary password: it works for a week and only to choose their
+   * own. The lock is lifted, and every session and trusted workstation of the user ends. The user's contacts
+   * are told; audited with who and why (never the password).
+   */
+  async setTemporaryPassword(
+    actor: Actor,
+    id: string,
+    input: { password: string; reason: string },
+    context: RequestContext,
+  ): Promise<AdminUser> {
+    const user = await this.requireUser(id);
+    const passwordHash = await this.hashTemporary(input.password);
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({
+          password_hash: passwordHash,
+          temporary_password_until: addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString(),
+          failed_attempts: 0,
+          locked_until: null,
+          updated_at: now.toISOString(),
+        })
+        .where('id', '=', user.id)
+        .execute();
+      const revokedSessions = await revokeSessionsOf(tx, user.id, now);
+      const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
+      await this.audit.record(
+        context,
+        {
+          type: 'temporary_password_set',
+          userId: user.id,
+          username: user.username,
+          detail: { by: actorName(actor), reason: input.reason, revokedSessions, revokedDevices },
+        },
+        tx,
+      );
+    });
+    this.notices.notify(user, {
+      subject: 'Your account manager set a temporary WRSAuth password',
+      text: `Your account manager set a temporary password on your WRSAuth account (${user.username}) and signed out your sessions and remembered workstations. At your next sign-in you will choose your own. If you did not ask for this, tell your practice now.`,
+    });
+    return this.get(id);
+  }
+
+  /** The temporary password held to the seed's rule, hashed; 400 password_rule otherwise. */
+  private async hashTemporary(password: string): Promise<string> {
+    try {
+      checkPasswordRule(password);
+    } catch (error) {
+      if (error instanceof AdminInputError) {
+        throw new AppError(400, ErrorCode.passwordRule, `The temporary ${error.message}.`);
+      }
+      throw error;
+    }
+    try {
+      return await this.hasher.hash(password);
+    } catch (error) {
+      if (error instanceof HasherBusyError) throw serverBusy();
+      throw error;
+    }
+  }
+
   async requireUser(id: string): Promise<UserRow> {
     const user = await findUserById(this.db, id);
     if (!user) throw noSuchUser();
@@ -298,6 +355,7 @@ export class UserAccountService {
         email: row.email ? maskEmail(row.email) : null,
       },
       bypassCodeActive: bypass.has(row.id),
+      temporaryPasswordUntil: row.temporary_password_until,
       createdAt: row.created_at,
     }));
   }

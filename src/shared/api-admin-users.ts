@@ -63,6 +63,11 @@ export const AdminUser = z.object({
   contacts: z.object({ phone: z.string().nullable(), email: z.string().nullable() }),
   /** Whether a one-time bypass code from guided recovery is live (issued, unused, unexpired). */
   bypassCodeActive: z.boolean(),
+  /**
+   * Set while the password is a temporary one from the console: it signs in until then, and only to choose
+   * the user's own. Null once they have.
+   */
+  temporaryPasswordUntil: IsoTime.nullable(),
   createdAt: IsoTime,
 });
 export type AdminUser = z.infer<typeof AdminUser>;
@@ -121,6 +126,14 @@ export type AdminUserUpdate = z.infer<typeof AdminUserUpdate>;
 
 export const ReasonRequest = z.object({ reason: AdminReason });
 export type ReasonRequest = z.infer<typeof ReasonRequest>;
+
+/** A new temporary password for a user who cannot sign in (forgotten, or the last one expired). */
+export const TemporaryPasswordRequest = z.object({
+  /** The rule: 8 characters or longer, with letters and digits (400 password_rule). */
+  password: z.string().min(1).max(1024),
+  reason: AdminReason,
+});
+export type TemporaryPasswordRequest = z.infer<typeof TemporaryPasswordRequest>;
 
 /** After reset-2fa: locks cleared, workstations revoked, the authenticator app removed, the user told. */
 export const TwoFactorResetDone = z.object({

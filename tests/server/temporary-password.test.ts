@@ -6,7 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEMPORARY_PASSWORD_SECONDS } from '../../server/services/user-accounts';
 import { adminSession, bearer, call } from '../support/self-service';
-import { login, startWithUser, type TestServer } from '../support/test-server';
+import {
+  eventually,
+  login,
+  PASSWORD,
+  signInWithCode,
+  startWithUser,
+  type TestServer,
+} from '../support/test-server';
 
 const TEMPORARY = 'Welcome2026';
 const OWN = 'myOwnSecret42';
@@ -114,6 +121,69 @@ describe('a temporary password from the console', () => {
       .where('username', '=', 'newhire')
       .executeTakeFirstOrThrow();
     expect(row.temporary_password_until).toBeNull();
+  });
+});
+
+describe('a new temporary password from the console', () => {
+  const setTemporary = async (username: string, body: object) => {
+    const id = (
+      await t.server.services.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow()
+    ).id;
+    return call(t, 'POST', `/api/v1/admin/users/${id}/temporary-password`, body, bearer(admin));
+  };
+
+  it('lets a user whose temporary password expired in again, only to choose their own; audited', async () => {
+    t.clock.advance(TEMPORARY_PASSWORD_SECONDS);
+    expect((await signIn()).body.error).toBe('password_expired');
+    admin = (await login(t, 'manager')).body.sessionToken; // the earlier session went idle meanwhile
+    const response = await setTemporary('newhire', { password: 'Again2026x', reason: 'First one expired' });
+    expect(response.status).toBe(200);
+    expect(response.body.temporaryPasswordUntil).toBe(
+      new Date(t.clock.now().getTime() + TEMPORARY_PASSWORD_SECONDS * 1000).toISOString(),
+    );
+    expect((await signIn('Again2026x')).body).toMatchObject({ passwordChangeRequired: true });
+    const audit = await t.server.services.db
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('event_type', '=', 'temporary_password_set')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.detail)).toMatchObject({ by: 'manager', reason: 'First one expired' });
+    expect(audit.detail).not.toContain('Again2026x');
+  });
+
+  it('ends the user’s sessions and workstations, lifts a lock, and tells their contacts', async () => {
+    const signedIn = await signInWithCode(t, { rememberDevice: true });
+    const { sessionToken, deviceToken } = signedIn.body;
+    await t.server.services.db
+      .updateTable('users')
+      .set({ failed_attempts: 10, locked_until: '2099-01-01T00:00:00.000Z' })
+      .where('username', '=', 'ckiplock')
+      .execute();
+    const mails = t.smtp.mails.length;
+    const response = await setTemporary('ckiplock', { password: 'Again2026x', reason: 'Forgot password' });
+    expect(response.body).toMatchObject({ lockedUntil: null });
+    expect((await call(t, 'GET', '/api/v1/me', undefined, bearer(sessionToken))).status).toBe(401);
+    const withDevice = await login(t, 'ckiplock', 'Again2026x', { deviceToken });
+    expect(withDevice.body.status).toBe('challenge');
+    await eventually(
+      async () => t.smtp.mails.slice(mails),
+      (caught) =>
+        caught.some((mail) =>
+          /Subject: Your account manager set a temporary WRSAuth password/.test(mail.raw),
+        ),
+    );
+    expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(401);
+  });
+
+  it('holds it to the rule and needs a reason', async () => {
+    const weak = await setTemporary('newhire', { password: 'short1', reason: 'Forgot password' });
+    expect(weak).toMatchObject({ status: 400, body: { error: 'password_rule' } });
+    expect((await setTemporary('newhire', { password: 'Again2026x' })).status).toBe(400);
+    expect((await signIn()).body.status).toBe('authenticated');
   });
 });
 

@@ -27,6 +27,7 @@ import {
   RecoveryChecklist,
   RecoveryChecklistUpdate,
   RecoveryRequest,
+  TemporaryPasswordRequest,
   type TrustedDevice,
   TrustedDeviceList,
   TwoFactorResetDone,
@@ -46,6 +47,7 @@ const person = (over: Partial<AdminUser> & Pick<AdminUser, 'id' | 'username'>): 
   factors: { phone: true, email: true, authenticator: false },
   contacts: { phone: '••• - ••• - 3816', email: 'cki•••wrshealth.com' },
   bypassCodeActive: false,
+  temporaryPasswordUntil: null,
   createdAt: '2026-01-05T09:00:00.000Z',
   ...over,
 });
@@ -70,6 +72,7 @@ export interface FakePeople {
     updated: Array<{ id: string } & AdminUserUpdate>;
     unlocked: string[];
     reset2fa: Array<{ id: string; reason: string }>;
+    temporaryPasswords: Array<{ id: string } & TemporaryPasswordRequest>;
     revokedDevice: Array<{ id: string; deviceId: string }>;
     revokedAll: string[];
     contacts: Array<{ id: string } & AdminContactRequest>;
@@ -124,6 +127,7 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       updated: [],
       unlocked: [],
       reset2fa: [],
+      temporaryPasswords: [],
       revokedDevice: [],
       revokedAll: [],
       contacts: [],
@@ -173,6 +177,7 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
         locations: locationsOf(created.locationIds),
         factors: { phone: false, email: false, authenticator: false },
         contacts: { phone: null, email: null },
+        temporaryPasswordUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
       });
       fake.users.push(user);
       return server.reply(AdminUserSchema, user, 201);
@@ -213,6 +218,19 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
         revokedDevices,
         removedAuthenticator: user.factors.authenticator,
       });
+    }),
+    http.post(apiUrl('/admin/users/:id/temporary-password'), async ({ request, params }) => {
+      const input = await body(TemporaryPasswordRequest, request);
+      const user = find(params.id);
+      if (!input) return bad('The request is not valid.');
+      if (!user) return notFound();
+      fake.calls.temporaryPasswords.push({ id: user.id, ...input });
+      fake.devices.delete(user.id);
+      const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      return server.reply(
+        AdminUserSchema,
+        replace({ ...user, lockedUntil: null, temporaryPasswordUntil: until }),
+      );
     }),
     http.get(apiUrl('/admin/users/:id/devices'), ({ params }) =>
       server.reply(TrustedDeviceList, { devices: fake.devices.get(String(params.id)) ?? [] }),
