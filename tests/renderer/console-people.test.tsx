@@ -128,6 +128,30 @@ describe('Console: Users', () => {
     expect(people.calls.reset2fa).toEqual([{ id: 'user-1', reason: 'Lost phone' }]);
   });
 
+  it('gives a user a new temporary password with a reason, and shows it as temporary until a date', async () => {
+    const user = await openTab('Users');
+    await manage(user, 'ckiplock');
+    expect(screen.getByText('Their own')).toBeVisible();
+    const set = screen.getByRole('button', { name: 'Set temporary password' });
+    await user.type(screen.getByLabelText('New temporary password'), 'short');
+    await user.click(set);
+    expect(screen.getByRole('alert')).toHaveTextContent('8 or more characters with both letters and digits');
+    await user.clear(screen.getByLabelText('New temporary password'));
+    await user.type(screen.getByLabelText('New temporary password'), 'Again2026x');
+    await user.click(set);
+    expect(screen.getByRole('alert')).toHaveTextContent('Give a reason for the new password');
+    expect(people.calls.temporaryPasswords).toEqual([]);
+
+    await user.type(screen.getByLabelText('Reason for the new password'), 'Forgot password, ID seen');
+    await user.click(set);
+    expect(await screen.findByText(/ckiplock has a new temporary password/)).toBeVisible();
+    expect(people.calls.temporaryPasswords).toEqual([
+      { id: 'user-1', password: 'Again2026x', reason: 'Forgot password, ID seen' },
+    ]);
+    expect(await screen.findByText(/^Temporary, until /)).toBeVisible();
+    expect(screen.getByLabelText('New temporary password')).toHaveValue('');
+  });
+
   it("lists a user's trusted workstations and revokes one", async () => {
     const user = await openTab('Users');
     await manage(user, 'ckiplock');

@@ -3,10 +3,11 @@ import { type FormEvent, useState } from 'react';
 import type { AdminUser } from '../../../shared/api-admin-users';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
+import { meetsPasswordRule } from '../components/password-rule';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ContactOnBehalf } from './ContactOnBehalf';
 import { useEndsSession } from './console-session';
-import { useResetTwoFactor, useUnlockUser } from './people-hooks';
+import { useResetTwoFactor, useSetTemporaryPassword, useUnlockUser } from './people-hooks';
 import { UserDevices } from './UserDevices';
 import { EditUserForm } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
@@ -43,6 +44,12 @@ export function UserDetail({ user, onBack, onRecover }: UserDetailProps) {
         <dd>{user.contacts.email ?? 'None'}</dd>
         <dt>Bypass code</dt>
         <dd>{user.bypassCodeActive ? 'A one-time code is live' : 'None'}</dd>
+        <dt>Password</dt>
+        <dd>
+          {user.temporaryPasswordUntil
+            ? `Temporary, until ${localTime(user.temporaryPasswordUntil)}: they choose their own at sign-in`
+            : 'Their own'}
+        </dd>
       </dl>
       <div className="actions">
         {locked && <UnlockButton user={user} />}
@@ -56,6 +63,7 @@ export function UserDetail({ user, onBack, onRecover }: UserDetailProps) {
       </section>
       <ContactOnBehalf user={user} />
       <ResetTwoFactor user={user} />
+      <TemporaryPassword user={user} />
       <UserDevices user={user} />
     </div>
   );
@@ -145,6 +153,84 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
           </p>
         </ConfirmDialog>
       )}
+    </section>
+  );
+}
+
+/**
+ * A new temporary password for a user who cannot sign in (they forgot theirs, or their first one expired):
+ * good for a week and only to choose their own; their sessions and workstations end, and they are told.
+ */
+function TemporaryPassword({ user }: { user: AdminUser }) {
+  const set = useSetTemporaryPassword(user.id);
+  useEndsSession(set.error);
+  const [password, setPassword] = useState('');
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [done, setDone] = useState<string>();
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (set.isPending) return;
+    setDone(undefined);
+    const missing = !meetsPasswordRule(password)
+      ? 'The temporary password needs 8 or more characters with both letters and digits.'
+      : reason.trim().length < 3
+        ? 'Give a reason for the new password (at least 3 characters).'
+        : undefined;
+    setProblem(missing);
+    if (missing) return;
+    set.mutate(
+      { password, reason: reason.trim() },
+      {
+        onSuccess: () => {
+          setDone(
+            `${user.username} has a new temporary password. Give it to them in person; their sessions and workstations were signed out, and their contacts were told.`,
+          );
+          setPassword('');
+          setReason('');
+        },
+      },
+    );
+  }
+  return (
+    <section className="console-section" aria-labelledby="temporary-password">
+      <h3 id="temporary-password">Temporary password</h3>
+      <form className="stack console-form" onSubmit={submit} noValidate aria-busy={set.isPending}>
+        <p className="note" id="temporary-password-note">
+          For a user who cannot sign in. It works for a week, and only to choose their own password.
+        </p>
+        <div className="field">
+          <label htmlFor="temporary-password-value">New temporary password</label>
+          <input
+            id="temporary-password-value"
+            type="password"
+            autoComplete="new-password"
+            aria-describedby="temporary-password-note"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="temporary-password-reason">Reason for the new password</label>
+          <textarea
+            id="temporary-password-reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </div>
+        <ErrorAlert>{problem ?? set.error?.message}</ErrorAlert>
+        {done && (
+          <p className="status" role="status">
+            {done}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit">Set temporary password</button>
+        </div>
+      </form>
     </section>
   );
 }

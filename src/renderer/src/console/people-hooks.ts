@@ -16,6 +16,7 @@ import {
   RecoveryChecklist,
   type RecoveryChecklistUpdate,
   type RecoveryRequest,
+  type TemporaryPasswordRequest,
   TwoFactorResetDone,
 } from '../../../shared/api-admin-users';
 import {
@@ -104,6 +105,22 @@ export function useResetTwoFactor(userId: string) {
         body: { reason },
       }),
     onSuccess: () => stale('users', 'devices', 'readiness', 'audit'),
+  });
+}
+
+export function useSetTemporaryPassword(userId: string) {
+  const { api, sessionToken, stale } = useCall();
+  return useMutation<AdminUser, ApiFailure, TemporaryPasswordRequest>({
+    mutationFn: (body) =>
+      api.request(AdminUser, {
+        method: 'POST',
+        path: `/admin/users/${enc(userId)}/temporary-password`,
+        sessionToken,
+        body,
+      }),
+    // The temporary password is in the variables: drop them once the form is gone.
+    gcTime: 0,
+    onSuccess: () => stale('users', 'devices', 'audit'),
   });
 }
 
