@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run server -- [command] [options]
   reset-2fa --username U [--reason R]
                                   clear locks, revoke trusted workstations, remove the authenticator app
   recover --username U --reason R print a one-time bypass code (15 min, one sign-in) for a locked-out user
+  temporary-password --username U --password P --reason R
+                                  a new temporary password (a week, only to choose one's own); user told
   deactivate --username U [--reason R]
                                   sessions, workstations and bypass codes revoked; sign-in refused
   revoke-devices (--username U | --all) [--reason R]
@@ -179,6 +181,24 @@ const commands: Record<string, Handler> = {
     // The one place a bypass code is ever shown: the operator reads it to the user.
     console.log(
       `one-time bypass code for "${issued.user.username}": ${issued.bypassCode} (valid until ${issued.expiresAt}, one sign-in; the account is unlocked)`,
+    );
+  },
+
+  'temporary-password': async (config, args) => {
+    const o = options(args, {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      reason: { type: 'string' },
+    });
+    const username = required(o.username, '--username');
+    const password = required(o.password, '--password');
+    const reason = required(o.reason, '--reason');
+    if (reason.trim().length < 3) throw new AdminInputError('--reason must be at least 3 characters');
+    const user = await withServices(config, (s) =>
+      s.admin.setTemporaryPassword(username, password, reason.trim()),
+    );
+    console.log(
+      `"${user.username}" has a temporary password until ${user.temporaryPasswordUntil}: it signs in only to choose their own; sessions and trusted workstations ended, the user told`,
     );
   },
 

@@ -31,6 +31,7 @@ interface UserRow {
   email: string | null;
   failed_attempts: number;
   locked_until: string | null;
+  temporary_password_until: string | null;
 }
 
 interface PracticeRow {
@@ -465,6 +466,34 @@ describe('admin CLI commands on one data dir (in order)', () => {
     });
   });
 
+  it('temporary-password gives a week-long password that only leads to choosing one’s own; user told, audited', async () => {
+    const result = await runAdmin(dataDir, [
+      'temporary-password',
+      '--username',
+      'ckiplock',
+      '--password',
+      'Again2026x',
+      '--reason',
+      'Forgot password at the front desk',
+    ]);
+    const notices = expectSuccessWithDevNotices(result);
+    expect(notices).toHaveLength(2);
+    expect(notices.join('\n')).toMatch(/set a temporary password on your WRSAuth account/);
+    const user = userNamed(dataDir, 'CKiplock');
+    expect(result.stdout).toBe(
+      `"CKiplock" has a temporary password until ${user?.temporary_password_until}: it signs in only to choose their own; sessions and trusted workstations ended, the user told\n`,
+    );
+    expect(new Date(user?.temporary_password_until ?? '').getTime() - Date.now()).toBeGreaterThan(
+      6.9 * 86_400_000,
+    );
+    expect(result.stdout + result.stderr).not.toContain('Again2026x');
+    const [event] = auditEvents(dataDir, 'temporary_password_set');
+    expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({
+      by: '(cli)',
+      reason: 'Forgot password at the front desk',
+    });
+  });
+
   describe('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
     /** Everything a refused command could have touched. */
     const snapshot = () =>
@@ -576,6 +605,24 @@ describe('admin CLI commands on one data dir (in order)', () => {
         rule: 'recover refuses an unknown user',
         args: ['recover', '--username', 'ghost', '--reason', 'Lost phone, ID checked'],
         reason: /no user "ghost"/,
+      },
+      {
+        rule: 'temporary-password holds the password to the rule',
+        args: [
+          'temporary-password',
+          '--username',
+          'CKiplock',
+          '--password',
+          'short1',
+          '--reason',
+          'Forgot it',
+        ],
+        reason: /temporary password/i,
+      },
+      {
+        rule: 'temporary-password needs a reason',
+        args: ['temporary-password', '--username', 'CKiplock', '--password', 'Again2026x'],
+        reason: /--reason is required/,
       },
       {
         rule: 'deactivate refuses the practice’s last active account manager',

@@ -227,6 +227,12 @@ export class AdminService {
     return { user, revokedDevices: done.revokedDevices, removedAuthenticator: done.removedAuthenticator };
   }
 
+  /** The console's Set temporary password, at a terminal: a week, only to choose one's own; the user told. */
+  async setTemporaryPassword(username: string, password: string, reason: string) {
+    const user = await this.requireUser(username);
+    return this.accounts.setTemporaryPassword('cli', user.id, { password, reason }, CLI_CONTEXT);
+  }
+
   /** Deactivates a user (sessions, workstations and bypass codes revoked); never the last active admin. */
   async deactivate(username: string, reason?: string) {
     const user = await this.requireUser(username);
