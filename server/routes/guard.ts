@@ -20,9 +20,6 @@ declare module 'fastify' {
     /** Set by the guard hooks below on /me and /admin routes. */
     principal?: Principal;
   }
-}
-
-declare module 'fastify' {
   interface FastifyContextConfig {
     /** The one route a session signed in with a temporary password may use: choosing one's own password. */
     forTemporaryPassword?: boolean;
