@@ -50,7 +50,7 @@ test.describe('Account manager console', () => {
 
       // Audit log: the change is there, with who made it and why.
       await page.getByRole('tab', { name: 'Audit log' }).click();
-      await page.getByLabel('Event type').fill('policy_changed');
+      await page.getByLabel('Event type').selectOption('policy_changed');
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await expect(page.getByText(/^Showing 1–\d+ of \d+$/)).toBeVisible();
       const change = page

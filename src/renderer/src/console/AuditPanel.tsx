@@ -4,6 +4,7 @@
  */
 import { type FormEvent, useState } from 'react';
 import { type AuditEventView, AuditFilter } from '../../../shared/api-admin';
+import { AUDIT_EVENT_TYPES, auditEventLabel } from '../../../shared/audit-events';
 import { ErrorAlert } from '../components/Messages';
 import { AUDIT_PAGE_SIZE, useAuditPage, useCsvExport } from './console-hooks';
 import { useConsoleSession, useEndsSession } from './console-session';
@@ -21,10 +22,7 @@ const NO_FILTER: FilterDraft = { username: '', type: '', from: '', to: '' };
 
 /** The filter to send, leaving empty fields out; or what is wrong with it, in words. */
 function filterOf(draft: FilterDraft): AuditFilter | string {
-  const type = draft.type.trim();
-  if (type && !/^[a-z0-9_]{1,64}$/.test(type)) {
-    return 'An event type is lowercase letters, digits and underscores, e.g. policy_changed.';
-  }
+  const type = draft.type;
   if (draft.from && draft.to && draft.from > draft.to) return 'The "From" date is after the "To" date.';
   const parsed = AuditFilter.safeParse({
     ...(draft.username.trim() ? { username: draft.username.trim() } : {}),
@@ -82,14 +80,14 @@ export function AuditPanel() {
         </div>
         <div className="field">
           <label htmlFor="audit-type">Event type</label>
-          <input
-            id="audit-type"
-            autoCapitalize="none"
-            spellCheck={false}
-            placeholder="e.g. policy_changed"
-            value={draft.type}
-            onChange={(event) => set('type', event.target.value)}
-          />
+          <select id="audit-type" value={draft.type} onChange={(event) => set('type', event.target.value)}>
+            <option value="">Any event</option>
+            {AUDIT_EVENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {auditEventLabel(type)}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="audit-from">From</label>
