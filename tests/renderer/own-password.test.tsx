@@ -3,7 +3,7 @@
  * "Choose your own password": after signing in with a temporary password from the account manager
  * (passwordChangeRequired), the user sets their own before reaching anything else.
  */
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ApiError, ErrorCode, PasswordChanged, PasswordChangeRequest } from '../../src/shared/api';
@@ -111,5 +111,17 @@ describe('Choose your own password', () => {
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByText('You have signed out.')).toBeInTheDocument();
     expect(api.server.calls.logout).toEqual([session.sessionToken]);
+  });
+
+  it('ends a half-finished first sign-in left idle at a shared desk, back to the login form', async () => {
+    const { session } = temporaryPasswordPractice();
+    const { user } = renderApp({ idleLockMs: 300 });
+    await logIn(user);
+    await screen.findByRole('heading', { name: 'Choose your own password' });
+    expect(
+      await screen.findByText(/signed out because the workstation was left idle/, {}, { timeout: 3000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Practice Secure Login' })).toBeInTheDocument();
+    await waitFor(() => expect(api.server.calls.logout).toEqual([session.sessionToken]));
   });
 });

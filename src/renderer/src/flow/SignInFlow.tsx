@@ -30,12 +30,20 @@ const SESSION_EXPIRED: FlowMessage = {
   text: 'Your session reached its 12-hour limit. Please sign in again.',
 };
 
+const LEFT_IDLE: FlowMessage = {
+  kind: 'status',
+  text: 'You were signed out because the workstation was left idle. Sign in again to choose your password.',
+};
+
 /** Runs the state machine and shows the screen for its current step. */
 export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
   const [state, dispatch] = useReducer(signInFlow, initialSignInState);
   const logout = useLogout();
   const session =
-    state.step === 'signedIn' || state.step === 'console' || state.step === 'locked'
+    state.step === 'signedIn' ||
+    state.step === 'console' ||
+    state.step === 'locked' ||
+    state.step === 'ownPassword'
       ? state.session
       : undefined;
 
@@ -57,6 +65,12 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
 
   // Locking ends the server session too; unlocking signs in again. A failed logout still locks the screen.
   const lock = useCallback(() => {
+    if (state.step === 'ownPassword') {
+      // Nothing to lock back into yet: a half-finished first sign-in left at a shared desk just ends.
+      logout.mutate(state.session.auth.sessionToken);
+      dispatch({ type: 'restart', message: LEFT_IDLE });
+      return;
+    }
     if (state.step !== 'signedIn' && state.step !== 'console') return;
     logout.mutate(state.session.auth.sessionToken);
     dispatch({ type: 'lock' });
@@ -72,8 +86,8 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
 
   useIdleTimer(
     effectiveIdleLockMs(session?.auth.idleLockMinutes, idleLockMs),
-    // The console is a signed-in screen too: it locks when left unattended.
-    state.step === 'signedIn' || state.step === 'console',
+    // The console is a signed-in screen too: it locks when left unattended; choosing one's own password ends.
+    state.step === 'signedIn' || state.step === 'console' || state.step === 'ownPassword',
     lock,
   );
   useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
