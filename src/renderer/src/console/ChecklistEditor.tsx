@@ -4,6 +4,7 @@ import type { RecoveryChecklist } from '../../../shared/api-admin-users';
 import { ErrorAlert } from '../components/Messages';
 import { useEndsSession } from './console-session';
 import { useRecoveryChecklist, useUpdateChecklist } from './people-hooks';
+import { ReasonField } from './ReasonField';
 
 export function ChecklistEditor() {
   const checklist = useRecoveryChecklist();
@@ -100,16 +101,12 @@ function ChecklistForm({ checklist }: { checklist: RecoveryChecklist }) {
           Add item
         </button>
       </div>
-      <div className="field">
-        <label htmlFor="checklist-reason">Reason for changing the checklist</label>
-        <textarea
-          id="checklist-reason"
-          rows={2}
-          maxLength={500}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-        />
-      </div>
+      <ReasonField
+        id="checklist-reason"
+        label="Reason for changing the checklist"
+        value={reason}
+        onChange={setReason}
+      />
       <ErrorAlert>{problem ?? update.error?.message}</ErrorAlert>
       {saved && (
         <p className="status" role="status">

@@ -9,6 +9,7 @@ import { CODE_LENGTH, CodeField } from '../components/CodeField';
 import { ErrorAlert } from '../components/Messages';
 import { useEndsSession } from './console-session';
 import { useResendContactCode, useSetContact, useVerifyContact } from './people-hooks';
+import { ReasonField } from './ReasonField';
 
 const CHANNEL_WORDS: Record<ContactChannel, string> = { sms: 'Cell phone', email: 'Email' };
 
@@ -114,16 +115,12 @@ export function ContactOnBehalf({ user }: { user: AdminUser }) {
               Set it now, marked “set by admin” (the user is notified)
             </label>
           </fieldset>
-          <div className="field">
-            <label htmlFor="contact-reason">Reason for this contact change</label>
-            <textarea
-              id="contact-reason"
-              rows={2}
-              maxLength={500}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          </div>
+          <ReasonField
+            id="contact-reason"
+            label="Reason for this contact change"
+            value={reason}
+            onChange={setReason}
+          />
           <ErrorAlert>{problem ?? set.error?.message}</ErrorAlert>
           <div className="actions">
             <button type="submit" className="primary">

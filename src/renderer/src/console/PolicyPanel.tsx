@@ -7,6 +7,7 @@ import { type Factor, PolicyUpdate, type PolicyView } from '../../../shared/api-
 import { ErrorAlert } from '../components/Messages';
 import { usePolicy, useUpdatePolicy } from './console-hooks';
 import { useConsoleSession, useEndsSession } from './console-session';
+import { ReasonField } from './ReasonField';
 import { calendarDate, FACTOR_WORDS, MODE_WORDS, type PolicyMode } from './words';
 
 const MODES: PolicyMode[] = ['off', 'optional', 'required'];
@@ -191,18 +192,13 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
           </label>
         ))}
       </fieldset>
-      <div className="field">
-        <label htmlFor="policy-reason">Reason for this change</label>
-        <textarea
-          id="policy-reason"
-          required
-          aria-required="true"
-          rows={2}
-          maxLength={500}
-          value={values.reason}
-          onChange={(event) => set('reason', event.target.value)}
-        />
-      </div>
+      <ReasonField
+        id="policy-reason"
+        label="Reason for this change"
+        value={values.reason}
+        onChange={(value) => set('reason', value)}
+        required
+      />
       <ErrorAlert>{problem ?? save.error?.message}</ErrorAlert>
       <div className="actions">
         <button type="submit" className="primary">

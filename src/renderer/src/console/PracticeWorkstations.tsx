@@ -4,6 +4,7 @@ import { ErrorAlert } from '../components/Messages';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useEndsSession } from './console-session';
 import { useRevokeAllDevices } from './people-hooks';
+import { ReasonField } from './ReasonField';
 
 export function PracticeWorkstations() {
   const revoke = useRevokeAllDevices();
@@ -42,16 +43,12 @@ export function PracticeWorkstations() {
           Every remembered workstation in the practice is forgotten: everyone gets a code at their next
           sign-in.
         </p>
-        <div className="field">
-          <label htmlFor="revoke-all-reason">Reason for revoking every workstation</label>
-          <textarea
-            id="revoke-all-reason"
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </div>
+        <ReasonField
+          id="revoke-all-reason"
+          label="Reason for revoking every workstation"
+          value={reason}
+          onChange={setReason}
+        />
         <ErrorAlert>{problem ?? revoke.error?.message}</ErrorAlert>
         {done && (
           <p className="status" role="status">

@@ -16,6 +16,7 @@ import { ErrorAlert } from '../components/Messages';
 import { ChecklistEditor } from './ChecklistEditor';
 import { useEndsSession } from './console-session';
 import { useIssueBypass, useRecoveryChecklist, useUsers } from './people-hooks';
+import { ReasonField } from './ReasonField';
 import { fullName } from './user-words';
 
 export function RecoveryPanel({ initialUser }: { initialUser: AdminUser | undefined }) {
@@ -146,16 +147,12 @@ function RecoveryCheck({ user, onChooseAnother }: { user: AdminUser; onChooseAno
               </label>
             ))}
           </fieldset>
-          <div className="field">
-            <label htmlFor="recovery-reason">Reason for this recovery</label>
-            <textarea
-              id="recovery-reason"
-              rows={2}
-              maxLength={500}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          </div>
+          <ReasonField
+            id="recovery-reason"
+            label="Reason for this recovery"
+            value={reason}
+            onChange={setReason}
+          />
           <ErrorAlert>{problem ?? issue.error?.message}</ErrorAlert>
           <div className="actions">
             <button type="submit" className="primary">

@@ -8,8 +8,9 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { ContactOnBehalf } from './ContactOnBehalf';
 import { useEndsSession } from './console-session';
 import { useResetTwoFactor, useSetTemporaryPassword, useUnlockUser } from './people-hooks';
+import { ReasonField } from './ReasonField';
 import { UserDevices } from './UserDevices';
-import { EditUserForm } from './UserForms';
+import { EditUserForm, TemporaryPasswordField } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
 import { localTime } from './words';
 
@@ -118,16 +119,12 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
       <h3 id="reset-2fa">Reset 2FA</h3>
       <form className="stack console-form" onSubmit={ask} noValidate>
         <p className="note">Clears locks, revokes trusted workstations and removes the authenticator app.</p>
-        <div className="field">
-          <label htmlFor="reset-2fa-reason">Reason for resetting 2FA</label>
-          <textarea
-            id="reset-2fa-reason"
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </div>
+        <ReasonField
+          id="reset-2fa-reason"
+          label="Reason for resetting 2FA"
+          value={reason}
+          onChange={setReason}
+        />
         <ErrorAlert>{problem ?? reset.error?.message}</ErrorAlert>
         {done && (
           <p className="status" role="status">
@@ -197,30 +194,21 @@ function TemporaryPassword({ user }: { user: AdminUser }) {
     <section className="console-section" aria-labelledby="temporary-password">
       <h3 id="temporary-password">Temporary password</h3>
       <form className="stack console-form" onSubmit={submit} noValidate aria-busy={set.isPending}>
-        <p className="note" id="temporary-password-note">
-          For a user who cannot sign in. It works for a week, and only to choose their own password.
+        <p className="note">
+          For a user who cannot sign in: their sessions and workstations end, and they are told.
         </p>
-        <div className="field">
-          <label htmlFor="temporary-password-value">New temporary password</label>
-          <input
-            id="temporary-password-value"
-            type="password"
-            autoComplete="new-password"
-            aria-describedby="temporary-password-note"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="temporary-password-reason">Reason for the new password</label>
-          <textarea
-            id="temporary-password-reason"
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </div>
+        <TemporaryPasswordField
+          id="temporary-password-value"
+          label="New temporary password"
+          value={password}
+          onChange={setPassword}
+        />
+        <ReasonField
+          id="temporary-password-reason"
+          label="Reason for the new password"
+          value={reason}
+          onChange={setReason}
+        />
         <ErrorAlert>{problem ?? set.error?.message}</ErrorAlert>
         {done && (
           <p className="status" role="status">

@@ -17,6 +17,37 @@ function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
+/** A temporary password an account manager types for a user, with what the user can do with it. */
+export function TemporaryPasswordField({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autoComplete="new-password"
+        aria-describedby={`${id}-rule`}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <p id={`${id}-rule`} className="note">
+        8 or more characters with letters and digits. Give it to the user in person: it works for a week, and
+        only to choose their own password at their first sign-in.
+      </p>
+    </div>
+  );
+}
+
 function LocationChoices({ chosen, onChange }: { chosen: string[]; onChange(ids: string[]): void }) {
   const locations = useLocations();
   useEndsSession(locations.error);
@@ -144,21 +175,12 @@ export function CreateUserForm({
           onChange={(event) => setUsername(event.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor="new-user-password">Temporary password</label>
-        <input
-          id="new-user-password"
-          type="password"
-          autoComplete="new-password"
-          aria-describedby="new-user-password-rule"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <p id="new-user-password-rule" className="note">
-          8 or more characters with letters and digits. Give it to the user in person: it works for a week,
-          and only to choose their own password at their first sign-in.
-        </p>
-      </div>
+      <TemporaryPasswordField
+        id="new-user-password"
+        label="Temporary password"
+        value={password}
+        onChange={setPassword}
+      />
       <NameFields
         prefix="new-user"
         firstName={firstName}
