@@ -259,6 +259,10 @@ export class UserAccountService {
     context: RequestContext,
   ): Promise<AdminUser> {
     const user = await this.requireUser(id);
+    if (actor !== 'cli' && actor.id === user.id) {
+      // It would sign the account manager out and leave them a password only good for choosing another.
+      throw new AppError(409, ErrorCode.conflict, 'Change your own password in My settings.');
+    }
     const passwordHash = await this.hashTemporary(input.password);
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {

@@ -179,6 +179,13 @@ describe('a new temporary password from the console', () => {
     expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(401);
   });
 
+  it('is not for the account manager’s own account: 409, pointing to My settings', async () => {
+    const response = await setTemporary('manager', { password: 'Again2026x', reason: 'Trying it on me' });
+    expect(response).toMatchObject({ status: 409, body: { error: 'conflict' } });
+    expect(response.body.message).toContain('My settings');
+    expect((await call(t, 'GET', '/api/v1/admin/users', undefined, bearer(admin))).status).toBe(200);
+  });
+
   it('holds it to the rule and needs a reason', async () => {
     const weak = await setTemporary('newhire', { password: 'short1', reason: 'Forgot password' });
     expect(weak).toMatchObject({ status: 400, body: { error: 'password_rule' } });
