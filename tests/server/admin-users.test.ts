@@ -3,7 +3,7 @@
  * reset 2FA), their trusted workstations, and revoking every workstation practice-wide.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSession, bearer, call, staffSession, totpCode } from '../support/self-service';
+import { adminSession, bearer, call, staffSession, totpCode, userIdOf } from '../support/self-service';
 import {
   createUser,
   EMAIL,
@@ -25,14 +25,7 @@ afterEach(() => t.close());
 const api = (method: string, path: string, body?: unknown, token = admin) =>
   call(t, method, `/api/v1/admin${path}`, body, bearer(token));
 
-async function userId(username: string): Promise<string> {
-  const row = await t.server.services.db
-    .selectFrom('users')
-    .select('id')
-    .where('username_key', '=', username.toLowerCase())
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const userId = (username: string) => userIdOf(t, username);
 
 async function auditOf(type: string) {
   const rows = await t.server.services.db

@@ -4,7 +4,7 @@
  * the notices to the user and the other account managers.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSession, bearer, call } from '../support/self-service';
+import { adminSession, bearer, call, userIdOf } from '../support/self-service';
 import {
   createUser,
   EMAIL,
@@ -38,15 +38,7 @@ afterEach(() => t.close());
 const api = (method: string, path: string, body?: unknown) =>
   call(t, method, `/api/v1/admin${path}`, body, bearer(admin));
 
-async function userId(username: string): Promise<string> {
-  return (
-    await t.server.services.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', username)
-      .executeTakeFirstOrThrow()
-  ).id;
-}
+const userId = (username: string) => userIdOf(t, username);
 
 async function allChecks(): Promise<string[]> {
   return (await api('GET', '/recovery-checklist')).body.items.map((item: { id: string }) => item.id);

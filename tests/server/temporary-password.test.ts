@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEMPORARY_PASSWORD_SECONDS } from '../../server/services/user-accounts';
-import { adminSession, bearer, call } from '../support/self-service';
+import { adminSession, bearer, call, userIdOf } from '../support/self-service';
 import {
   eventually,
   login,
@@ -125,16 +125,14 @@ describe('a temporary password from the console', () => {
 });
 
 describe('a new temporary password from the console', () => {
-  const setTemporary = async (username: string, body: object) => {
-    const id = (
-      await t.server.services.db
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', username)
-        .executeTakeFirstOrThrow()
-    ).id;
-    return call(t, 'POST', `/api/v1/admin/users/${id}/temporary-password`, body, bearer(admin));
-  };
+  const setTemporary = async (username: string, body: object) =>
+    call(
+      t,
+      'POST',
+      `/api/v1/admin/users/${await userIdOf(t, username)}/temporary-password`,
+      body,
+      bearer(admin),
+    );
 
   it('lets a user whose temporary password expired in again, only to choose their own; audited', async () => {
     t.clock.advance(TEMPORARY_PASSWORD_SECONDS);

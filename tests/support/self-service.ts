@@ -4,6 +4,16 @@ import { challenge, createUser, type JsonResponse, PASSWORD, type TestServer } f
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** A user's id by User ID (any case), read from the database, for the /admin/users/:id routes. */
+export async function userIdOf(t: TestServer, username: string): Promise<string> {
+  const row = await t.server.services.db
+    .selectFrom('users')
+    .select('id')
+    .where('username_key', '=', username.toLowerCase())
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** Any method, JSON in and out; `body` as a string is sent as is (for malformed JSON). */
 export async function call(
   t: TestServer,
