@@ -55,7 +55,8 @@ async function checkSignInPath(services: Services, courier: CapturingCourier, ac
 async function main() {
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-  const db = await openSqlite(config.dataDir);
+  // Checkpoints in a worker thread, as `serve` runs (server/runtime.ts): not inside the measured commits.
+  const db = await openSqlite(config.dataDir, { backgroundCheckpoints: true });
   const key = loadServerKey(config.dataDir, config.secret);
   const keyring = new Keyring(key);
   const courier = new CapturingCourier();
