@@ -77,16 +77,20 @@ async function main(): Promise<number> {
     console.log(`WRSAuth bench: Node ${process.version}, 127.0.0.1 only; ${loadAverage()} before the start`);
     if (steps.has('servers')) {
       heading('starting servers in child processes');
-      const [bare, subject] = await Promise.all([
+      const [bare, subject, floor] = await Promise.all([
         startServer('bare-server.ts', childOptions('bare-server')),
         startSubject(childOptions('subject-server')),
+        startServer(
+          'floor-server.ts',
+          childOptions('floor-server', { WRSAUTH_DATA_DIR: path.join(workDir, 'floor-data') }),
+        ),
       ]);
 
       heading('1. verify code vs bare Fastify hello-world (req/s)');
-      const throughput = await measureVerifyThroughput(bare, subject, WARM_UP_CHALLENGES, say);
+      const throughput = await measureVerifyThroughput(bare, subject, floor, WARM_UP_CHALLENGES, say);
       throughput.lines.forEach(say);
       ratios.push(throughput.ratio);
-      await bare.child.stop();
+      await Promise.all([bare.child.stop(), floor.child.stop()]);
 
       heading('2. password login vs raw argon2id (per second)');
       const argon2 = BenchChild.start(

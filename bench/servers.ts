@@ -49,9 +49,9 @@ export class ChallengePool {
   };
 }
 
-/** Resets the subject's meter; the next reading covers what happened from now on. */
-export async function readServerStats(subject: Subject): Promise<ServerStats> {
-  return subject.child.ask({ type: 'stats' }, 'stats', 10_000);
+/** Resets the server's meter; the next reading covers what happened from now on. */
+export async function readServerStats(server: RunningServer): Promise<ServerStats> {
+  return server.child.ask({ type: 'stats' }, 'stats', 10_000);
 }
 
 /**
@@ -68,7 +68,8 @@ export function describeServerStats(stats: ServerStats, cpu: CpuReading): string
   );
 }
 
-export async function mintPool(subject: Subject, count: number): Promise<ChallengePool> {
-  const minted = await subject.child.ask({ type: 'mint', count }, 'minted', MINT_TIMEOUT_MS);
+/** Live challenges from a server that mints them: the subject, or the floor (floor-server.ts). */
+export async function mintPool(server: RunningServer, count: number): Promise<ChallengePool> {
+  const minted = await server.child.ask({ type: 'mint', count }, 'minted', MINT_TIMEOUT_MS);
   return new ChallengePool(minted.pairs);
 }

@@ -1,25 +1,22 @@
 /**
  * Child process: the real WRSAuth app (buildApp over createServices) on a throwaway SQLite data dir, on
- * 127.0.0.1. Couriers keep messages in memory instead of sending them. Challenges for the verify load are
- * written through the challenge repository, with codes stored as the service stores them, because minting
- * tens of thousands through login + send would cost an argon2 hash each and trip the resend cooldown.
+ * 127.0.0.1. Couriers keep messages in memory instead of sending them. Challenges for the verify load come
+ * from challenge-mint.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/app';
-import { addSeconds } from '../server/clock';
 import { loadConfig } from '../server/config';
 import { openSqlite } from '../server/db/database';
 import type { Courier, DeliveryReceipt, OutgoingMessage } from '../server/delivery/courier';
 import { createLogger } from '../server/logger';
-import { createChallenge, MAX_ATTEMPTS, storeCode } from '../server/repositories/challenges';
 import { ensurePractice } from '../server/repositories/practices';
-import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/secrets';
+import { Keyring, loadServerKey } from '../server/secrets';
 import { createServices, type Services } from '../server/services';
-import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
 import type { Channel } from '../src/shared/api';
+import { mintChallenges } from './challenge-mint';
 import { fail, listenAndAnnounce, onParentMessage, toParent } from './child-ipc';
 import { startProcessMeter } from './process-meter';
-import type { BenchAccounts, CodePair } from './protocol';
+import type { BenchAccounts } from './protocol';
 
 /** Keeps what would have been sent, so the bench can read a code the way a user would. */
 class CapturingCourier implements Courier {
@@ -89,42 +86,21 @@ async function main() {
   // createUser made the practice; this only reads it (its code TTL bounds every minted code).
   const practice = await ensurePractice(db, services.clock.now());
 
-  /** Pending challenges for the verify user, each with a fresh code, in one transaction. */
-  async function mint(count: number): Promise<CodePair[]> {
-    const now = services.clock.now();
-    const expiresAt = addSeconds(now, CHALLENGE_TTL_SECONDS);
-    const codeExpiresAt = new Date(
-      Math.min(addSeconds(now, practice.code_ttl_seconds).getTime(), expiresAt.getTime()),
-    );
-    const pairs: CodePair[] = [];
-    await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < count; i++) {
-        const id = newSortableId(now);
-        const code = generateCode();
-        await createChallenge(tx, {
-          id,
-          user_id: verifyUser.id,
-          status: 'pending',
-          attempts_remaining: MAX_ATTEMPTS,
-          sends: 1,
-          code_hmac: null,
-          code_expires_at: null,
-          created_at: now.toISOString(),
-          expires_at: expiresAt.toISOString(),
-        });
-        await storeCode(tx, id, keyring.codeHmac(id, code), codeExpiresAt);
-        pairs.push([id, code]);
-      }
-    });
-    return pairs;
-  }
-
   const readMeter = startProcessMeter();
   onParentMessage(async (message) => {
     if (message.type === 'stats') await toParent(readMeter(message.id));
     if (message.type !== 'mint') return;
     const started = performance.now();
-    const pairs = await mint(message.count);
+    const pairs = await mintChallenges(
+      {
+        db,
+        keyring,
+        userId: verifyUser.id,
+        codeTtlSeconds: practice.code_ttl_seconds,
+        now: services.clock.now(),
+      },
+      message.count,
+    );
     await toParent({ type: 'minted', id: message.id, pairs, ms: performance.now() - started });
   });
 

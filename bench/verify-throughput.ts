@@ -1,13 +1,22 @@
 /**
  * verifyVsBareFastify: code checks per second against a bare Fastify hello-world, both in child processes,
- * both driven by the same autocannon setup. Rounds run bare, verify, verify, bare so drift on a shared
- * machine falls on both sides alike.
+ * both driven by the same autocannon setup. Rounds run bare, verify, verify, floor, floor, bare so drift on a
+ * shared machine falls on both sides alike. The floor (floor-server.ts) is the least work any verify with
+ * one durable transaction can do; its ratio is the ceiling for the real route on this machine, printed
+ * beside the real one.
  */
 
 import { startCpuMeters } from './cpu-meters';
 import { countOf, type LoadResult, runLoad, unexpected } from './load';
 import type { Ratio } from './report';
-import { describeServerStats, mintPool, type RunningServer, readServerStats, type Subject } from './servers';
+import {
+  type ChallengePool,
+  describeServerStats,
+  mintPool,
+  type RunningServer,
+  readServerStats,
+  type Subject,
+} from './servers';
 
 const CONNECTIONS = 10;
 const WARM_UP_SECONDS = 2;
@@ -21,6 +30,34 @@ export interface VerifyThroughput {
   lines: string[];
 }
 
+/**
+ * Warms a verify server up with its own pool, then sizes a round's pool from one more second at full speed
+ * (the warm-up's first second is the JIT's, and far slower).
+ */
+async function warmUpAndSize(server: RunningServer, warmUpPairs: number): Promise<number> {
+  const warmPool = await mintPool(server, warmUpPairs);
+  const run = (seconds: number) =>
+    runLoad({ origin: server.origin, connections: CONNECTIONS, seconds, next: warmPool.next });
+  await run(WARM_UP_SECONDS);
+  const sizing = await run(1);
+  // Once the warm-up pool runs dry the answers are cheap 4xx; counting them too errs on the large side.
+  const rate = (warmPool.overflow ? sizing.responses : countOf(sizing, 200)) / sizing.seconds;
+  return Math.ceil(rate * ROUND_SECONDS * POOL_MARGIN) + 2000;
+}
+
+/** What makes a set of rounds untrustworthy: connection errors, answers other than 200, a dry pool. */
+function problemsOf(name: string, rounds: LoadResult[], pools: ChallengePool[] = []): string[] {
+  const problems: string[] = [];
+  const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
+  const odd = rounds.map((r) => unexpected(r, [200])).filter(Boolean);
+  if (errors) problems.push(`${name}: ${errors} connection errors or timeouts`);
+  if (odd.length) problems.push(`${name}: non-200 answers ${odd.join('; ')}`);
+  const overflow = pools.reduce((sum, p) => sum + p.overflow, 0);
+  if (overflow)
+    problems.push(`${name}: the challenge pool ran out (${overflow} requests reused a spent challenge)`);
+  return problems;
+}
+
 function rateOf(rounds: LoadResult[], status: number): number {
   const answered = rounds.reduce((sum, r) => sum + countOf(r, status), 0);
   return answered / rounds.reduce((sum, r) => sum + r.seconds, 0);
@@ -29,58 +66,44 @@ function rateOf(rounds: LoadResult[], status: number): number {
 export async function measureVerifyThroughput(
   bare: RunningServer,
   subject: Subject,
+  floor: RunningServer,
   warmUpPairs: number,
   say: (line: string) => void,
 ): Promise<VerifyThroughput> {
-  const problems: string[] = [];
   const hello = () => runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: ROUND_SECONDS });
 
   say(`warm-up: ${WARM_UP_SECONDS} s each, ${CONNECTIONS} connections`);
   await runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: WARM_UP_SECONDS });
-  const warmPool = await mintPool(subject, warmUpPairs);
-  const warm = await runLoad({
-    origin: subject.origin,
-    connections: CONNECTIONS,
-    seconds: WARM_UP_SECONDS,
-    next: warmPool.next,
-  });
-  // Once the warm-up pool runs dry the answers are cheap 4xx; counting them too errs on the large side.
-  const warmRate = (warmPool.overflow ? warm.responses : countOf(warm, 200)) / warm.seconds;
-  const perRound = Math.ceil(warmRate * ROUND_SECONDS * POOL_MARGIN) + 2000;
+  const perRound = await warmUpAndSize(subject, warmUpPairs);
+  const floorPerRound = await warmUpAndSize(floor, warmUpPairs);
   const pools = [await mintPool(subject, perRound), await mintPool(subject, perRound)];
-  const verify = (round: 0 | 1) =>
-    runLoad({
-      origin: subject.origin,
-      connections: CONNECTIONS,
-      seconds: ROUND_SECONDS,
-      next: pools[round]?.next,
-    });
+  const floorPools = [await mintPool(floor, floorPerRound), await mintPool(floor, floorPerRound)];
+  const load = (server: RunningServer, pool: ChallengePool | undefined) =>
+    runLoad({ origin: server.origin, connections: CONNECTIONS, seconds: ROUND_SECONDS, next: pool?.next });
 
   say(
-    `measuring: 4 rounds of ${ROUND_SECONDS} s (bare, verify, verify, bare); ${perRound} challenges a round`,
+    `measuring: 6 rounds of ${ROUND_SECONDS} s (bare, verify, verify, floor, floor, bare); ` +
+      `${perRound} challenges a verify round, ${floorPerRound} a floor round`,
   );
   const bareRounds = [await hello()];
   await readServerStats(subject);
   const readCpu = startCpuMeters();
-  const verifyRounds = [await verify(0), await verify(1)];
+  const verifyRounds = [await load(subject, pools[0]), await load(subject, pools[1])];
   const cpu = readCpu();
   const serverStats = await readServerStats(subject);
+  const floorRounds = [await load(floor, floorPools[0]), await load(floor, floorPools[1])];
   bareRounds.push(await hello());
 
-  for (const [name, rounds] of [
-    ['bare hello-world', bareRounds],
-    ['verify', verifyRounds],
-  ] as const) {
-    const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
-    const odd = rounds.map((r) => unexpected(r, [200])).filter(Boolean);
-    if (errors) problems.push(`${name}: ${errors} connection errors or timeouts`);
-    if (odd.length) problems.push(`${name}: non-200 answers ${odd.join('; ')}`);
-  }
-  const overflow = pools.reduce((sum, p) => sum + p.overflow, 0);
-  if (overflow) problems.push(`the challenge pool ran out (${overflow} requests reused a spent challenge)`);
+  const problems = [
+    ...problemsOf('bare hello-world', bareRounds),
+    ...problemsOf('verify', verifyRounds, pools),
+  ];
+  // The floor only explains the figure; its own trouble is reported beside it, not held against the ratio.
+  const floorProblems = problemsOf('floor', floorRounds, floorPools);
 
   const bareRate = rateOf(bareRounds, 200);
   const verifyRate = rateOf(verifyRounds, 200);
+  const floorRate = rateOf(floorRounds, 200);
   const summarize = (rounds: LoadResult[], rate: number) => {
     const other = rounds.reduce((sum, r) => sum + r.responses - countOf(r, 200), 0);
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
@@ -91,6 +114,11 @@ export async function measureVerifyThroughput(
     `bare hello-world: ${summarize(bareRounds, bareRate)}`,
     `verify code:      ${summarize(verifyRounds, verifyRate)}`,
     `  ${describeServerStats(serverStats, cpu)}`,
+    `verify floor:     ${summarize(floorRounds, floorRate)}`,
+    `  the floor is raw SQL with one transaction per verify and nothing else (floor-server.ts): ` +
+      `${(floorRate / bareRate).toFixed(3)} of bare, the ceiling for verifyVsBareFastify on this machine; ` +
+      `the real route reaches ${(verifyRate / floorRate).toFixed(2)} of the floor`,
+    ...floorProblems.map((problem) => `  the floor figure is not valid: ${problem}`),
   ];
   return {
     ratio: {
