@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics for GET /metrics (prom-client), one registry per server so servers in one process
- * (the tests) never share counts. The security counters come from the audit trail as it is written, so a
+ * (the tests) never share counts. The security counters come from the audit trail as it is committed, so a
  * metric and its audit event can never disagree about what happened. No label ever holds a user, an
  * address, a code or a token: labels are routes, channels, outcomes and event types only.
  */
@@ -85,7 +85,7 @@ export class Metrics {
     this.requestDuration.observe({ route, method, status_code: String(statusCode) }, seconds);
   }
 
-  /** Called by the audit log for every event it writes. */
+  /** Called by the audit log for every event it commits. */
   auditRecorded(entry: AuditEntry): void {
     this.auditEvents.inc({ event: entry.type });
     const channel = String(entry.detail?.channel ?? 'unknown');

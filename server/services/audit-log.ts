@@ -23,8 +23,18 @@ export interface AuditEntry {
   detail?: Record<string, string | number | boolean | null | undefined>;
 }
 
+declare const audited: unique symbol;
+
+/**
+ * A transaction opened by `AuditLog.transaction`: the only kind `record` writes into, so that an event of a
+ * transaction that rolls back is never logged or counted.
+ */
+export type AuditedTx = Db & { readonly [audited]: true };
+
 export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
+  /** Per open transaction: what to log and count once it commits. */
+  private readonly held = new WeakMap<Db, Array<() => void>>();
 
   constructor(
     private readonly db: Db,
@@ -32,13 +42,28 @@ export class AuditLog {
     private readonly log: Logger,
   ) {}
 
-  /** Hears every event once it is written (the metrics count them). */
+  /** Hears every event once it is committed (the metrics count them). */
   listen(listener: (entry: AuditEntry) => void): void {
     this.listeners.push(listener);
   }
 
-  /** Pass `executor` to write the event inside the caller's transaction. */
-  async record(context: RequestContext, entry: AuditEntry, executor: Db = this.db): Promise<void> {
+  /**
+   * Runs `work` in one transaction. The events it records are written with it, and logged and told to the
+   * listeners only once it commits: a rolled-back sign-in leaves no log line and no count behind.
+   */
+  async transaction<T>(work: (tx: AuditedTx) => Promise<T>): Promise<T> {
+    const held: Array<() => void> = [];
+    const result = await this.db.transaction().execute((tx) => {
+      this.held.set(tx, held);
+      return work(tx as Db as AuditedTx);
+    });
+    for (const tell of held) tell();
+    return result;
+  }
+
+  /** Pass `tx` (from `transaction`) to write the event inside the caller's transaction. */
+  async record(context: RequestContext, entry: AuditEntry, tx?: AuditedTx): Promise<void> {
+    const executor = tx ?? this.db;
     const now = this.clock.now();
     await insertAuditEvent(executor, {
       id: newSortableId(now),
@@ -50,11 +75,16 @@ export class AuditLog {
       event_type: entry.type,
       detail: JSON.stringify(entry.detail ?? {}),
     });
-    // Operators watch the log; the same secret-free facts go there as well.
-    this.log.info(
-      { audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail },
-      entry.type,
-    );
-    for (const listener of this.listeners) listener(entry);
+    const tell = () => {
+      // Operators watch the log; the same secret-free facts go there as well.
+      this.log.info(
+        { audit: entry.type, userId: entry.userId, ip: context.ip, detail: entry.detail },
+        entry.type,
+      );
+      for (const listener of this.listeners) listener(entry);
+    };
+    const held = tx && this.held.get(tx);
+    if (held) held.push(tell);
+    else tell();
   }
 }

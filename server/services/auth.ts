@@ -46,7 +46,7 @@ import {
   recordFailure,
 } from '../repositories/users';
 import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
-import type { AuditLog, RequestContext } from './audit-log';
+import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import type { GuidedRecoveryService } from './guided-recovery';
@@ -260,9 +260,8 @@ export class AuthService {
       const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
       const detail = { method: proof.method, challengeId };
       // One transaction: the challenge is used up if and only if the session (and device) exist.
-      const authenticated = await db
-        .transaction()
-        .execute(async (tx) => {
+      const authenticated = await audit
+        .transaction(async (tx) => {
           if (!(await proof.consume(tx))) return undefined;
           // A bypass code is a one-off: it never makes a workstation trusted.
           if (!request.rememberDevice || rememberDays === 0 || proof.method === 'bypass_code')
@@ -433,9 +432,9 @@ export class AuthService {
     policy: Pick<PracticeRow, 'idle_lock_minutes'>,
     context: RequestContext,
     detail: { method: string; challengeId?: string },
-    tx?: Db,
+    tx?: AuditedTx,
   ): Promise<Authenticated> {
-    const run = async (executor: Db): Promise<Authenticated> => {
+    const run = async (executor: AuditedTx): Promise<Authenticated> => {
       await clearFailures(executor, user.id);
       const session = await this.deps.sessions.start(user, executor);
       await this.deps.audit.record(
@@ -451,7 +450,7 @@ export class AuthService {
         ...(user.temporary_password_until !== null && { passwordChangeRequired: true }),
       };
     };
-    return tx ? run(tx) : this.deps.db.transaction().execute(run);
+    return tx ? run(tx) : this.deps.audit.transaction(run);
   }
 
   /** Unknown users cost one argon2 computation too, so neither time nor answer tells who exists. */

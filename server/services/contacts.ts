@@ -139,7 +139,7 @@ export class ContactService {
       const setBy: ContactSetBy = change.method === 'self' ? 'user_code' : 'admin_code';
       const before = await this.requireUser(change.user_id);
       const by = change.method === 'admin_code' ? await this.usernameOf(change.requested_by) : undefined;
-      const applied = await db.transaction().execute(async (tx) => {
+      const applied = await audit.transaction(async (tx) => {
         if (!(await useContactChange(tx, change.id, stored, now))) return false;
         await setContact(tx, change.user_id, change.channel, contact, setBy, now);
         await audit.record(
@@ -192,12 +192,12 @@ export class ContactService {
     input: { channel: ContactChannel; value: string; reason: string },
     context: RequestContext,
   ): Promise<ContactApplied> {
-    const { db, clock, audit, notices } = this.deps;
+    const { clock, audit, notices } = this.deps;
     const before = await this.requireUser(userId);
     const contact = this.parse(input.channel, input.value);
     const warnings = await this.warningsFor(input.channel, contact.value);
     const now = clock.now();
-    await db.transaction().execute(async (tx) => {
+    await audit.transaction(async (tx) => {
       await replacePendingChanges(tx, before.id, input.channel);
       await setContact(tx, before.id, input.channel, contact.value, 'set_by_admin', now);
       await audit.record(
@@ -271,7 +271,7 @@ export class ContactService {
       }
     }
     const masked = channel === 'sms' ? maskPhone(current) : maskEmail(current);
-    await db.transaction().execute(async (tx) => {
+    await audit.transaction(async (tx) => {
       await replacePendingChanges(tx, user.id, channel);
       await setContact(tx, user.id, channel, null, null, now);
       await audit.record(

@@ -156,7 +156,7 @@ export class GuidedRecoveryService {
       ...(user.phone ? [{ channel: 'sms' as const, masked: maskPhone(user.phone) }] : []),
       ...(user.email ? [{ channel: 'email' as const, masked: maskEmail(user.email) }] : []),
     ];
-    await this.db.transaction().execute(async (tx) => {
+    await this.audit.transaction(async (tx) => {
       await voidBypassCodes(tx, user.id);
       await tx
         .insertInto('bypass_codes')

@@ -128,7 +128,7 @@ export class ProfileService {
       throw error;
     }
     const now = this.clock.now();
-    const revoked = await this.db.transaction().execute(async (tx) => {
+    const revoked = await this.audit.transaction(async (tx) => {
       await tx
         .updateTable('users')
         .set({ password_hash: passwordHash, temporary_password_until: null, updated_at: now.toISOString() })

@@ -95,7 +95,7 @@ export class UserAccountService {
       temporary_password_until: addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString(),
     };
     try {
-      await this.db.transaction().execute(async (tx) => {
+      await this.audit.transaction(async (tx) => {
         await tx.insertInto('users').values(user).execute();
         await replaceUserLocations(tx, user.id, locationIds);
         await this.audit.record(
@@ -132,7 +132,7 @@ export class UserAccountService {
     const practice = await ensurePractice(this.db, now);
     const locationIds = input.locationIds && (await this.checkLocations(practice.id, input.locationIds));
     const by = actorName(actor);
-    await this.db.transaction().execute(async (tx) => {
+    await this.audit.transaction(async (tx) => {
       await lockPractice(tx, practice.id);
       const user = await findUserById(tx, id);
       if (!user) throw noSuchUser();
@@ -215,7 +215,7 @@ export class UserAccountService {
   ): Promise<TwoFactorResetDone> {
     const user = await this.requireUser(id);
     const now = this.clock.now();
-    const { revokedDevices, removedAuthenticator } = await this.db.transaction().execute(async (tx) => {
+    const { revokedDevices, removedAuthenticator } = await this.audit.transaction(async (tx) => {
       await tx
         .updateTable('users')
         .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
@@ -265,7 +265,7 @@ export class UserAccountService {
     }
     const passwordHash = await this.hashTemporary(input.password);
     const now = this.clock.now();
-    await this.db.transaction().execute(async (tx) => {
+    await this.audit.transaction(async (tx) => {
       await tx
         .updateTable('users')
         .set({

@@ -1,5 +1,6 @@
 /** GET /metrics: Prometheus text with the counters operators need, no secrets, and not open to the world. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../../server/repositories/audit';
 import { challenge, login, startWithUser, type TestServer, wrongCode } from '../support/test-server';
 
 let t: TestServer;
@@ -60,6 +61,37 @@ describe('GET /metrics', () => {
     expect(seriesValue((await scrape()).text, 'wrsauth_lockouts_total')).toBe(0);
     for (let i = 0; i < 10; i += 1) await login(t, 'ckiplock', 'wrongPassword1');
 
+    expect(seriesValue((await scrape()).text, 'wrsauth_lockouts_total')).toBe(1);
+  });
+
+  it('counts and logs an audit event only once its transaction commits, never one that rolled back', async () => {
+    t = await startWithUser();
+    const { audit, db } = t.server.services;
+    const context = { ip: '127.0.0.1', userAgent: 'metrics-test' };
+    const lockout = { type: 'account_locked', username: 'rolled.back' } as const;
+    const logged = () => t.logLines.filter((line) => line.includes('"audit":"account_locked"')).length;
+    const stored = async () => (await listAuditEvents(db, { username: 'rolled.back', limit: 10 })).length;
+
+    await expect(
+      audit.transaction(async (tx) => {
+        await audit.record(context, lockout, tx);
+        throw new Error('the rest of the work failed');
+      }),
+    ).rejects.toThrow('the rest of the work failed');
+
+    expect(await stored()).toBe(0);
+    expect(logged()).toBe(0);
+    expect(seriesValue((await scrape()).text, 'wrsauth_lockouts_total')).toBe(0);
+
+    let loggedBeforeCommit = -1;
+    await audit.transaction(async (tx) => {
+      await audit.record(context, lockout, tx);
+      loggedBeforeCommit = logged();
+    });
+
+    expect(loggedBeforeCommit).toBe(0);
+    expect(await stored()).toBe(1);
+    expect(logged()).toBe(1);
     expect(seriesValue((await scrape()).text, 'wrsauth_lockouts_total')).toBe(1);
   });
 
