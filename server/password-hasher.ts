@@ -1,9 +1,10 @@
 /**
  * argon2id (OWASP: m=19456 KiB, t=2, p=1) behind a bounded pool: at most `concurrency` hashes run at once
  * and at most `queueLimit` wait. Past that the caller gets HasherBusyError at once, which the routes turn
- * into a 503, rather than letting a login flood pile up memory and latency.
+ * into a 503, rather than letting a login flood pile up memory and latency. The hashes run on threads below
+ * the event loop's priority (argon2-threads.ts).
  */
-import { hash, verify } from '@node-rs/argon2';
+import { Argon2Threads } from './argon2-threads';
 
 export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -24,8 +25,11 @@ export class PasswordHasher {
   /** Counts every argon2 computation; tests use it to prove unknown users cost the same as known ones. */
   computations = 0;
   private dummyHash: Promise<string> | undefined;
+  readonly threads: Argon2Threads;
 
-  constructor(private readonly options: PasswordHasherOptions) {}
+  constructor(private readonly options: PasswordHasherOptions) {
+    this.threads = new Argon2Threads(options.concurrency);
+  }
 
   /** argon2 computations running now. */
   get active(): number {
@@ -42,17 +46,17 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return this.run(() => hash(password, ARGON2_OPTIONS));
+    return this.run(() => this.threads.hash(password, ARGON2_OPTIONS));
   }
 
   /** False for a malformed stored hash too: a bad row must not turn into a 500 or a sign-in. */
   verify(storedHash: string, password: string): Promise<boolean> {
-    return this.run(() => verify(storedHash, password).catch(() => false));
+    return this.run(() => this.threads.verify(storedHash, password).catch(() => false));
   }
 
   /** Computes the dummy hash once at start-up, so the first unknown-user login is not slower than others. */
   async prepare(): Promise<void> {
-    this.dummyHash ??= hash(`wrsauth-dummy-${Math.random()}`, ARGON2_OPTIONS);
+    this.dummyHash ??= this.threads.hash(`wrsauth-dummy-${Math.random()}`, ARGON2_OPTIONS);
     await this.dummyHash;
   }
 
@@ -61,6 +65,11 @@ export class PasswordHasher {
     await this.prepare();
     await this.verify(await (this.dummyHash as Promise<string>), password);
     return false;
+  }
+
+  /** Stops the hashing threads; a later hash starts them again. */
+  close(): Promise<void> {
+    return this.threads.close();
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {

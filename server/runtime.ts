@@ -55,6 +55,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
       // Security notices still under way go out before their couriers and database close.
       await services.notices.settled();
       await delivery.close();
+      await services.hasher.close();
       await closeDatabase(db);
     },
   };
