@@ -14,16 +14,15 @@ import Fastify from 'fastify';
 import { fastifyOptions } from '../server/app';
 import { addSeconds } from '../server/clock';
 import { loadConfig } from '../server/config';
-import { openSqlite, SQLITE_FILE } from '../server/db/database';
+import { SQLITE_FILE } from '../server/db/database';
 import { createCouriers } from '../server/delivery';
 import { createLogger } from '../server/logger';
 import { ensurePractice } from '../server/repositories/practices';
-import { Keyring, loadServerKey, newSortableId, newToken } from '../server/secrets';
+import { newSortableId, newToken } from '../server/secrets';
 import { createServices } from '../server/services';
 import { API_PREFIX } from '../src/shared/api';
-import { mintChallenges } from './challenge-mint';
-import { fail, listenAndAnnounce, onParentMessage, toParent } from './child-ipc';
-import { startProcessMeter } from './process-meter';
+import { fail, listenAndAnnounce } from './child-ipc';
+import { answerBenchRequests, openBenchDatabase } from './verify-child';
 
 const SESSION_SECONDS = 30 * 60;
 
@@ -44,9 +43,7 @@ async function main() {
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
   // Schema, practice and user exactly as the subject has them: migrations and the admin service.
-  const db = await openSqlite(config.dataDir, { backgroundCheckpoints: true });
-  const key = loadServerKey(config.dataDir, config.secret);
-  const keyring = new Keyring(key);
+  const { db, key, keyring } = await openBenchDatabase(config);
   // Nothing is ever sent here; the dev outbox stands in for the couriers createServices wants.
   const services = createServices({ db, key, config, couriers: createCouriers(config, log).couriers, log });
   const user = await services.admin.createUser({
@@ -140,16 +137,12 @@ async function main() {
     },
   );
 
-  const readMeter = startProcessMeter();
-  onParentMessage(async (message) => {
-    if (message.type === 'stats') await toParent(readMeter(message.id));
-    if (message.type !== 'mint') return;
-    const started = performance.now();
-    const pairs = await mintChallenges(
-      { db, keyring, userId: user.id, codeTtlSeconds: practice.code_ttl_seconds, now: services.clock.now() },
-      message.count,
-    );
-    await toParent({ type: 'minted', id: message.id, pairs, ms: performance.now() - started });
+  answerBenchRequests({
+    db,
+    keyring,
+    userId: user.id,
+    codeTtlSeconds: practice.code_ttl_seconds,
+    clock: services.clock,
   });
   await listenAndAnnounce(app, config);
 }

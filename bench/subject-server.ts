@@ -1,22 +1,19 @@
 /**
  * Child process: the real WRSAuth app (buildApp over createServices) on a throwaway SQLite data dir, on
  * 127.0.0.1. Couriers keep messages in memory instead of sending them. Challenges for the verify load come
- * from challenge-mint.ts.
+ * from verify-child.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/app';
 import { loadConfig } from '../server/config';
-import { openSqlite } from '../server/db/database';
 import type { Courier, DeliveryReceipt, OutgoingMessage } from '../server/delivery/courier';
 import { createLogger } from '../server/logger';
 import { ensurePractice } from '../server/repositories/practices';
-import { Keyring, loadServerKey } from '../server/secrets';
 import { createServices, type Services } from '../server/services';
 import type { Channel } from '../src/shared/api';
-import { mintChallenges } from './challenge-mint';
-import { fail, listenAndAnnounce, onParentMessage, toParent } from './child-ipc';
-import { startProcessMeter } from './process-meter';
+import { fail, listenAndAnnounce } from './child-ipc';
 import type { BenchAccounts } from './protocol';
+import { answerBenchRequests, openBenchDatabase } from './verify-child';
 
 /** Keeps what would have been sent, so the bench can read a code the way a user would. */
 class CapturingCourier implements Courier {
@@ -52,10 +49,7 @@ async function checkSignInPath(services: Services, courier: CapturingCourier, ac
 async function main() {
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-  // Checkpoints in a worker thread, as `serve` runs (server/runtime.ts): not inside the measured commits.
-  const db = await openSqlite(config.dataDir, { backgroundCheckpoints: true });
-  const key = loadServerKey(config.dataDir, config.secret);
-  const keyring = new Keyring(key);
+  const { db, key, keyring } = await openBenchDatabase(config);
   const courier = new CapturingCourier();
   const couriers: Record<Channel, Courier> = { sms: courier, email: courier };
   const services = createServices({ db, key, config, couriers, log });
@@ -86,22 +80,12 @@ async function main() {
   // createUser made the practice; this only reads it (its code TTL bounds every minted code).
   const practice = await ensurePractice(db, services.clock.now());
 
-  const readMeter = startProcessMeter();
-  onParentMessage(async (message) => {
-    if (message.type === 'stats') await toParent(readMeter(message.id));
-    if (message.type !== 'mint') return;
-    const started = performance.now();
-    const pairs = await mintChallenges(
-      {
-        db,
-        keyring,
-        userId: verifyUser.id,
-        codeTtlSeconds: practice.code_ttl_seconds,
-        now: services.clock.now(),
-      },
-      message.count,
-    );
-    await toParent({ type: 'minted', id: message.id, pairs, ms: performance.now() - started });
+  answerBenchRequests({
+    db,
+    keyring,
+    userId: verifyUser.id,
+    codeTtlSeconds: practice.code_ttl_seconds,
+    clock: services.clock,
   });
 
   const app = await buildApp({ services, log, trustProxy: config.trustProxy });
