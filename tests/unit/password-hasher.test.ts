@@ -66,6 +66,7 @@ describe('PasswordHasher', () => {
     expect(peak).toBe(2);
   });
 
+  // Linux only: elsewhere there is no per-thread priority to lower, and the threads run at normal priority.
   it.runIf(os.platform() === 'linux')(
     'hashes on threads below the event loop priority, so a login flood cannot slow code checks',
     async () => {
