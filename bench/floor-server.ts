@@ -14,17 +14,16 @@ import Fastify from 'fastify';
 import { fastifyOptions } from '../server/app';
 import { addSeconds } from '../server/clock';
 import { loadConfig } from '../server/config';
-import { SQLITE_FILE } from '../server/db/database';
+import { SQLITE_FILE, SQLITE_PRAGMAS } from '../server/db/database';
 import { createCouriers } from '../server/delivery';
 import { createLogger } from '../server/logger';
 import { ensurePractice } from '../server/repositories/practices';
 import { newSortableId, newToken } from '../server/secrets';
 import { createServices } from '../server/services';
+import { SESSION_MAX_SECONDS } from '../server/services/sessions';
 import { API_PREFIX } from '../src/shared/api';
 import { fail, listenAndAnnounce } from './child-ipc';
 import { answerBenchRequests, openBenchDatabase } from './verify-child';
-
-const SESSION_SECONDS = 30 * 60;
 
 interface FloorChallenge {
   id: string;
@@ -55,13 +54,7 @@ async function main() {
 
   // A connection of its own, set up as openSqlite sets up the server's (its checkpoints run in the worker).
   const sqlite = new SQLite(path.join(config.dataDir, SQLITE_FILE));
-  for (const pragma of [
-    'journal_mode = WAL',
-    'synchronous = NORMAL',
-    'busy_timeout = 5000',
-    'foreign_keys = ON',
-  ])
-    sqlite.pragma(pragma);
+  for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
   sqlite.pragma('wal_autocheckpoint = 0');
   const readChallenge = sqlite.prepare<[string], FloorChallenge>(
     `select c.id, c.user_id, c.status, c.attempts_remaining, c.code_hmac, c.expires_at,
@@ -84,19 +77,14 @@ async function main() {
     `select l.id, l.name from user_locations ul join locations l on l.id = ul.location_id
       where ul.user_id = ? order by l.name`,
   );
+  // As SessionService.start: the session's absolute end, stored and answered.
+  const sessionEnd = (at: Date) => addSeconds(at, SESSION_MAX_SECONDS).toISOString();
   /** True when this request used the challenge up; false when it was no longer pending. */
   const signIn = sqlite.transaction(
     (challenge: FloorChallenge, tokenHash: string, at: Date, ip: string, userAgent: string | null) => {
       if (!useUp.get(challenge.id, challenge.code_hmac)) return false;
       const now = at.toISOString();
-      storeSession.run(
-        newSortableId(at),
-        tokenHash,
-        challenge.user_id,
-        now,
-        now,
-        addSeconds(at, SESSION_SECONDS).toISOString(),
-      );
+      storeSession.run(newSortableId(at), tokenHash, challenge.user_id, now, now, sessionEnd(at));
       const detail = JSON.stringify({ method: 'code', challengeId: challenge.id });
       appendAudit.run(newSortableId(at), now, challenge.user_id, challenge.username, ip, userAgent, detail);
       return true;
@@ -124,7 +112,7 @@ async function main() {
       return {
         status: 'authenticated',
         sessionToken: token,
-        expiresAt: addSeconds(at, SESSION_SECONDS).toISOString(),
+        expiresAt: sessionEnd(at),
         user: {
           id: challenge.user_id,
           username: challenge.username,

@@ -37,6 +37,17 @@ export function closeDatabase(db: Db): Promise<void> {
 
 export const SQLITE_FILE = 'wrsauth.sqlite';
 
+/**
+ * Every server connection's settings. WAL lets the admin CLI work while the server runs; busy_timeout makes
+ * either side wait its turn.
+ */
+export const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'busy_timeout = 5000',
+  'foreign_keys = ON',
+] as const;
+
 export interface SqliteOptions {
   /** Checkpoint the WAL from a worker thread instead of during commits (for the long-running server). */
   backgroundCheckpoints?: boolean;
@@ -46,11 +57,7 @@ export async function openSqlite(dataDir: string, options: SqliteOptions = {}): 
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, SQLITE_FILE);
   const sqlite = new SQLite(file);
-  // WAL lets the admin CLI work while the server runs; busy_timeout makes either side wait its turn.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
   fs.chmodSync(file, 0o600);
   if (options.backgroundCheckpoints) {
     // An automatic checkpoint runs inside whichever commit crosses the threshold, and its fsync stalls the
