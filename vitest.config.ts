@@ -11,6 +11,17 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    environmentOptions: {
+      happyDOM: {
+        // The renderer tests' page is the web client as the server serves it, so its API calls are
+        // same-origin (no CORS preflight), as they are for a browser at the server's own address.
+        url: 'http://127.0.0.1:4580/',
+        // A CSV download's link click must leave the page where it is (a browser saves the file instead).
+        // happy-dom would otherwise set the page's URL to the blob: URL, and every later request would be
+        // cross-origin.
+        settings: { navigation: { disableFallbackToSetURL: true } },
+      },
+    },
     projects: [
       {
         extends: true,

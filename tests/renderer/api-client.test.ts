@@ -1,15 +1,14 @@
 // @vitest-environment happy-dom
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiFailure } from '../../src/renderer/src/api/api-failure';
 import { createApiClient } from '../../src/renderer/src/api/client';
 import { type ApiError, type ChallengeIssued, ErrorCode } from '../../src/shared/api';
-import { apiUrl, SERVER_URL } from './support/fake-auth-server';
+import { apiUrl, createMockServer, SERVER_URL } from './support/fake-auth-server';
 
-const msw = setupServer();
-beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+const msw = createMockServer();
+beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => msw.resetHandlers());
 afterAll(() => msw.close());
 

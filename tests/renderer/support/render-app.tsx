@@ -20,7 +20,7 @@ const msw = createMockServer();
  */
 export function setupFakeAuthServer() {
   const holder: { server: FakeAuthServer } = { server: undefined as unknown as FakeAuthServer };
-  beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }));
   beforeEach(() => {
     holder.server = new FakeAuthServer(msw);
   });

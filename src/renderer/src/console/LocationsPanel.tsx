@@ -1,5 +1,5 @@
 /** Locations: the list with how many users each has, a new location, and renaming one in place. */
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { AdminLocation } from '../../../shared/api-admin-users';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
@@ -85,6 +85,14 @@ export function LocationsPanel() {
 function LocationRow({ location }: { location: AdminLocation }) {
   const [editing, setEditing] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  // Back to the button that opened the field, so the keyboard user keeps their place. In an effect, once
+  // the button is back in the page: a frame callback could run before React has put it there.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    renameButton.current?.focus();
+  }, [editing]);
   if (editing) {
     return (
       <tr>
@@ -92,9 +100,8 @@ function LocationRow({ location }: { location: AdminLocation }) {
           <RenameLocation
             location={location}
             onClose={() => {
+              returnFocus.current = true;
               setEditing(false);
-              // Back to the button that opened the field, so the keyboard user keeps their place.
-              requestAnimationFrame(() => renameButton.current?.focus());
             }}
           />
         </td>
