@@ -3,8 +3,8 @@
  * process on SQLite, SIGKILLs that process at random points while requests are in flight, restarts it on
  * the same data dir, and goes on. Afterwards, every sign-in that got its 200 must still have its session
  * (GET /api/v1/me answers 200 with its token) and its `login_succeeded` audit record, and the database must
- * pass `PRAGMA integrity_check`. Nothing may stay stuck in the outbox: the sweep a later start runs settles every
- * send a kill cut off, and no message is left `queued`.
+ * pass `PRAGMA integrity_check`. Nothing may stay stuck in the outbox: the sweep that a real restart runs at
+ * start settles every send a kill cut off, and no message is left `queued`.
  *
  *   npm run crash-test -- [--sign-ins 1000] [--kills 10] [--concurrency 4] [--keep]
  *
@@ -18,6 +18,7 @@ import pino from 'pino';
 import { loadConfig } from '../server/config';
 import { SQLITE_FILE } from '../server/db/database';
 import { openServices } from '../server/runtime';
+import { ABANDONED_AFTER_MS } from '../server/services/delivery-status';
 import { ScratchServer } from './server-process';
 
 const PASSWORD = `crash${randomBytes(6).toString('hex')}7`;
@@ -130,18 +131,28 @@ for (const [i, token] of tokens) {
 }
 await server.stop();
 
-// Opened as a start a minute later would be: its outbox sweep settles the sends the kills cut off.
-const aMinuteLater = new Date(Date.now() + 60_000);
-const opened = await openServices(loadConfig(server.env), {
-  log: pino({ level: 'warn' }),
-  clock: { now: () => aMinuteLater },
-});
-const abandoned = await opened.services.delivery.settleAbandoned();
-const stuck = await opened.services.db
-  .selectFrom('outbox')
-  .select((eb) => eb.fn.countAll<number>().as('n'))
-  .where('status', '=', 'queued')
-  .executeTakeFirstOrThrow();
+// A real restart settles what the kills cut off: its start-up sweep runs before it listens, and settles the
+// sends queued for longer than ABANDONED_AFTER_MS. Wait until the newest queued one is that old, restart the
+// server as it is deployed, stop it, and only then count what is still queued.
+const queuedNow = () => {
+  const sqlite = new Database(path.join(dataDir, SQLITE_FILE), { readonly: true });
+  const row = sqlite
+    .prepare("SELECT count(*) AS n, max(created_at) AS newest FROM outbox WHERE status = 'queued'")
+    .get() as { n: number; newest: string | null };
+  sqlite.close();
+  return row;
+};
+const cutOff = queuedNow();
+if (cutOff.newest) {
+  const sweepable = new Date(cutOff.newest).getTime() + ABANDONED_AFTER_MS + 1_000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, sweepable - Date.now())));
+}
+await server.start();
+await server.stop();
+const stuck = queuedNow();
+const abandoned = cutOff.n - stuck.n;
+
+const opened = await openServices(loadConfig(server.env), { log: pino({ level: 'warn' }) });
 const audited = new Set(
   (
     await opened.services.db

@@ -30,23 +30,43 @@ if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(seed)) {
 
 const PASSWORD = `fuzz${randomBytes(6).toString('hex')}7`;
 const USER = { username: 'fuzzer', email: 'fuzzer@fuzz.example', phone: '+12025550199' };
+const MANAGER = { username: 'fuzzmanager', email: 'fuzzmanager@fuzz.example', phone: '+12025550198' };
 
 const server = ScratchServer.prepare('fuzz', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
-await server.seed([{ ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' }]);
+await server.seed([
+  { ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' },
+  { ...MANAGER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Manager', role: 'admin' },
+]);
 await server.start();
 const { origin } = server;
 
-/** Live values for path parameters and headers, so the fuzzer reaches past "not found" and "unauthorized". */
-async function liveValues(): Promise<{ challengeId: string; sessionToken: string }> {
-  const login = (await server.post('/api/v1/auth/login', { username: USER.username, password: PASSWORD }))
+/** Signs in with the password and an emailed code: a session that passed both factors. */
+async function signInWithCode(user: { username: string; email: string }): Promise<string> {
+  const login = (await server.post('/api/v1/auth/login', { username: user.username, password: PASSWORD }))
     .json;
   const challengeId = String(login.challengeId);
   await server.post(`/api/v1/auth/challenges/${challengeId}/send`, { targetId: 'email' });
-  const code = server.codeSentTo(USER.email);
-  const verified = (await server.post(`/api/v1/auth/challenges/${challengeId}/verify`, { code })).json;
+  const code = server.codeSentTo(user.email);
+  const verified = await server.post(`/api/v1/auth/challenges/${challengeId}/verify`, { code });
+  if (verified.status !== 200) {
+    console.error(
+      `fuzz: ${user.username} could not sign in (${verified.status}); nothing past the guard would be fuzzed`,
+    );
+    process.exit(1);
+  }
+  return String(verified.json.sessionToken);
+}
+
+/**
+ * Live values for path parameters and headers, so the fuzzer reaches past "not found" and "unauthorized":
+ * a staff session for /me, and an account manager's, signed in with a second factor, for /admin.
+ */
+async function liveValues(): Promise<{ challengeId: string; sessionToken: string; managerToken: string }> {
+  const sessionToken = await signInWithCode(USER);
+  const managerToken = await signInWithCode(MANAGER);
   const second = (await server.post('/api/v1/auth/login', { username: USER.username, password: PASSWORD }))
     .json;
-  return { challengeId: String(second.challengeId), sessionToken: String(verified.sessionToken) };
+  return { challengeId: String(second.challengeId), sessionToken, managerToken };
 }
 
 const document = (await (await fetch(`${origin}/api/v1/openapi.json`)).json()) as {
@@ -124,6 +144,7 @@ const headers = fc.record(
     ),
     authorization: fc.oneof(
       fc.constant(`Bearer ${live.sessionToken}`),
+      fc.constant(`Bearer ${live.managerToken}`),
       fc.string().map((s) => `Bearer ${s.replace(/[^\x21-\x7e]/g, '')}`),
       fc.constantFrom('Bearer', 'Basic Zm9vOmJhcg==', 'Bearer a b c'),
     ),
@@ -137,6 +158,8 @@ const headers = fc.record(
 );
 
 let sent = 0;
+// Requests to /admin routes that the account manager's session got past the guard, into the handlers.
+let pastTheGuard = 0;
 const statuses = new Map<number, number>();
 const property = fc.asyncProperty(
   fc.oneof({ weight: 6, arbitrary: knownPath }, { weight: 2, arbitrary: randomPath }, otherMethod),
@@ -150,6 +173,14 @@ const property = fc.asyncProperty(
       body: ['GET', 'HEAD'].includes(request.method) ? undefined : payload,
     });
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (
+      request.path.startsWith('/api/v1/admin/') &&
+      requestHeaders.authorization === `Bearer ${live.managerToken}` &&
+      response.status !== 401 &&
+      response.status !== 403
+    ) {
+      pastTheGuard += 1;
+    }
     const text = await response.text();
     if (response.status >= 500) throw new Error(`${response.status} answer: ${text.slice(0, 300)}`);
     if (response.status >= 400 && request.method !== 'HEAD') {
@@ -181,7 +212,10 @@ if (result.failed)
   console.log(`  counterexample: ${fc.stringify(result.counterexample)}\n  ${result.errorInstance}`);
 console.log(
   `fuzz: ${sent} requests to ${routes.length} routes and random paths (seed ${seed}); ${fivexx} answers 5xx; ` +
+    `${pastTheGuard} /admin requests past the guard; ` +
     `process ${healthy ? 'alive and healthy' : `NOT healthy (${state})`}; ` +
     `${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${byStatus}`,
 );
-process.exit(result.failed || !healthy ? 1 : 0);
+if (pastTheGuard === 0)
+  console.log('  no /admin request got past the guard: the console handlers went unfuzzed');
+process.exit(result.failed || !healthy || pastTheGuard === 0 ? 1 : 0);

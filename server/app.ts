@@ -31,6 +31,7 @@ import { adminContactRoutes } from './routes/admin-contacts';
 import { adminRecoveryRoutes } from './routes/admin-recovery';
 import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
+import { recordRouteInventory } from './routes/guard';
 import { meRoutes } from './routes/me';
 import { meContactRoutes } from './routes/me-contacts';
 import { meSettingsRoutes } from './routes/me-settings';
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(options.log, options.trustProxy)).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  recordRouteInventory(app);
 
   // The desktop client's pages come from app://wrsauth, so its calls here are cross-origin. Tokens travel
   // in the Authorization header, never in cookies, so no credentials mode is needed.

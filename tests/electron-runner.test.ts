@@ -27,11 +27,19 @@ afterEach(() => {
 });
 
 /** The runner's stdout, line by line, in dry-run mode. execFile rejects when it exits non-zero. */
-async function runRunner(overrideDist: string): Promise<string[]> {
+async function runRunner(
+  overrideDist: string,
+  report = path.join(overrideDist, 'report.json'),
+): Promise<string[]> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [RUNNER], {
       cwd: ROOT,
-      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: overrideDist, WRSAUTH_ELECTRON_E2E_DRY_RUN: '1' },
+      env: {
+        ...process.env,
+        ELECTRON_OVERRIDE_DIST_PATH: overrideDist,
+        WRSAUTH_ELECTRON_E2E_DRY_RUN: '1',
+        WRSAUTH_ELECTRON_E2E_REPORT: report,
+      },
     });
     return stdout.split('\n').filter((line) => line !== '');
   } catch (error) {
@@ -47,6 +55,27 @@ describe('the Playwright _electron runner', () => {
     expect(lines).toEqual([
       `Playwright _electron suite not run: no Electron binary (ELECTRON_OVERRIDE_DIST_PATH has no ${BINARY}); set ELECTRON_OVERRIDE_DIST_PATH to run it`,
     ]);
+  });
+
+  it("with no Electron binary writes a report that counts each of the suite's tests as skipped, with the reason", async () => {
+    dist = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-no-electron-'));
+    const report = path.join(dist, 'report.json');
+    await runRunner(dist, report);
+    const specs = fs
+      .readdirSync(path.join(ROOT, 'tests', 'electron'))
+      .filter((name) => name.endsWith('.spec.ts'));
+    const declared = specs
+      .map((name) => fs.readFileSync(path.join(ROOT, 'tests', 'electron', name), 'utf8'))
+      .reduce((n, source) => n + (source.match(/^\s*test\(/gm) ?? []).length, 0);
+    expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toEqual({
+      notRun: {
+        suite: 'Playwright _electron suite',
+        reason: `no Electron binary (ELECTRON_OVERRIDE_DIST_PATH has no ${BINARY})`,
+        tests: declared,
+        errors: [],
+      },
+    });
+    expect(declared).toBeGreaterThan(0);
   });
 
   it('with an Electron binary in ELECTRON_OVERRIDE_DIST_PATH runs the suite with that binary', async () => {

@@ -3,7 +3,7 @@
  * the right session learns nothing about the route's input (401 without a live session, 403 for a staff
  * session on an account-manager route).
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../src/shared/api';
 import type { SessionRow, UserRow } from '../db/schema';
 import { AppError } from '../errors';
@@ -15,7 +15,17 @@ export interface Principal {
   user: UserRow;
 }
 
+/** A route as Fastify added it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app serves, as Fastify added it (see recordRouteInventory). */
+    readonly routeInventory: readonly RouteEntry[];
+  }
   interface FastifyRequest {
     /** Set by the guard hooks below on /me and /admin routes. */
     principal?: Principal;
@@ -24,6 +34,19 @@ declare module 'fastify' {
     /** The one route a session signed in with a temporary password may use: choosing one's own password. */
     forTemporaryPassword?: boolean;
   }
+}
+
+/**
+ * Keeps a list of every route as Fastify adds it, whether or not it has a schema or appears in the OpenAPI
+ * document, so that a proof over "every route" (the guard's test) walks all of them. Called on the root
+ * instance before any route is added.
+ */
+export function recordRouteInventory(app: FastifyInstance): void {
+  const routes: RouteEntry[] = [];
+  app.decorate('routeInventory', { getter: () => routes });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
 }
 
 /**

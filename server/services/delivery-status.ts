@@ -45,7 +45,7 @@ const TWILIO_STATUSES: Record<string, DeliveryStatusValue> = {
 };
 
 /** Queued rows older than this belong to a send that died: every send ends within its deadline. */
-const ABANDONED_AFTER_MS = DEFAULT_RETRY.deadlineMs * 3;
+export const ABANDONED_AFTER_MS = DEFAULT_RETRY.deadlineMs * 3;
 
 export interface Alternative {
   channel: Channel;

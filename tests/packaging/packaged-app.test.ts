@@ -62,9 +62,11 @@ function writeFakeElectron() {
   );
 }
 
+/** The files in a packed app's app.asar; a missing archive means the pack failed, never an empty app. */
 function listAsar(dir: string) {
   const archive = path.join(dir, 'resources', 'app.asar');
-  return fs.existsSync(archive) ? asar.listPackage(archive, { isPack: false }) : [];
+  if (!fs.existsSync(archive)) throw new Error(`no ${archive}: the pack failed`);
+  return asar.listPackage(archive, { isPack: false });
 }
 
 beforeAll(() => {
@@ -85,6 +87,7 @@ beforeAll(() => {
       WIN_CSC_LINK: '',
     },
   });
+  if (distDir.status !== 0) throw new Error(`dist.mjs dir failed:\n${distDir.stdout}\n${distDir.stderr}`);
   listing = listAsar(appDir);
 }, 240_000);
 
@@ -123,10 +126,12 @@ describe('npm run dist:dir with an Electron binary', () => {
   });
 
   it('ships no source maps, tests or local data of the dev tree', () => {
+    expect(listing).toContain('/out/main/index.js');
     expect(listing.filter(mustNotShip)).toEqual([]);
   });
 
   it('ships no development tooling or TypeScript sources', () => {
+    expect(listing).toContain('/server/main.js');
     for (const name of ['vitest', 'electron-builder', 'electron', 'typescript', 'react', 'tsx', '@biomejs']) {
       expect(listing.some((file) => file.startsWith(`/node_modules/${name}/`))).toBe(false);
     }

@@ -44,8 +44,12 @@ describe('Delivery status on code entry', () => {
     api.server.reportDelivery('sms', { status: 'sent', final: false });
     const { user } = renderApp();
     await reachCodeEntry(user);
-    await waitFor(() => expect(api.server.calls.delivery.length).toBeGreaterThan(0));
+    // The second poll goes out only after the first answer has been handled, so by then the screen shows
+    // what that answer said.
+    await waitFor(() => expect(api.server.calls.delivery.length).toBeGreaterThanOrEqual(2), {
+      timeout: DELIVERY_POLL_MS * 3,
+    });
     expect(screen.queryByRole('button', { name: 'Send by email instead' })).toBeNull();
     expect(screen.queryByRole('alert')).toBeNull();
-  });
+  }, 15_000);
 });

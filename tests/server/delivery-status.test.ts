@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { twilioSignature } from '../../server/delivery/twilio-signature';
+import { twilioSignature, validTwilioSignature } from '../../server/delivery/twilio-signature';
 import { OutboxSweep } from '../../server/outbox-sweep';
 import { enqueue } from '../../server/repositories/outbox';
 import {
@@ -176,6 +176,37 @@ describe('the delivery status a sign-in can poll', () => {
     });
     const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/wrsauth_codes_sent_total\{channel="sms",status="undelivered"\} 1/);
+  });
+});
+
+describe("Twilio's request signature", () => {
+  // The known answer in Twilio's own validation examples (twilio-node's webhook tests): this auth token,
+  // URL and form give this X-Twilio-Signature. The callback tests below sign with our own signer, so only
+  // this one shows that the signer is Twilio's algorithm.
+  const AUTH_TOKEN = '12345';
+  const URL_TWILIO_CALLED = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+  const FORM = {
+    CallSid: 'CA1234567890ABCDE',
+    Caller: '+14158675309',
+    Digits: '1234',
+    From: '+14158675309',
+    To: '+18005551212',
+  };
+  const PUBLISHED_SIGNATURE = 'RSOYDt4T1cUTdK1PDd93/VVr8B8=';
+
+  it("gives Twilio's published signature for Twilio's published request", () => {
+    expect(twilioSignature(AUTH_TOKEN, URL_TWILIO_CALLED, FORM)).toBe(PUBLISHED_SIGNATURE);
+  });
+
+  it('accepts that signature for that request only: not for another token, URL or form', () => {
+    expect(validTwilioSignature(AUTH_TOKEN, URL_TWILIO_CALLED, FORM, PUBLISHED_SIGNATURE)).toBe(true);
+    expect(validTwilioSignature('12346', URL_TWILIO_CALLED, FORM, PUBLISHED_SIGNATURE)).toBe(false);
+    expect(validTwilioSignature(AUTH_TOKEN, `${URL_TWILIO_CALLED}&baz=3`, FORM, PUBLISHED_SIGNATURE)).toBe(
+      false,
+    );
+    expect(
+      validTwilioSignature(AUTH_TOKEN, URL_TWILIO_CALLED, { ...FORM, Digits: '1235' }, PUBLISHED_SIGNATURE),
+    ).toBe(false);
   });
 });
 

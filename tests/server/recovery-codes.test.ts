@@ -89,7 +89,7 @@ describe('signing in with a recovery code', () => {
     expect(again.body).toMatchObject({ error: 'invalid_code', attemptsRemaining: 4 });
   });
 
-  it("refuses another user's recovery code", async () => {
+  it("refuses another user's recovery code, which its owner can still use", async () => {
     const [code] = (await generate()).body.codes as string[];
     await t.server.services.admin.createUser({
       username: 'other',
@@ -97,7 +97,10 @@ describe('signing in with a recovery code', () => {
       phone: '+12025550188',
     });
     const response = await t.post('/api/v1/auth/login', { username: 'other', password: 'frontDesk2026' });
-    expect((await t.verify(response.body.challengeId, code ?? '')).status).toBe(400);
+    const refused = await t.verify(response.body.challengeId, code ?? '');
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+    const owner = await t.verify(await challenge(t), code ?? '');
+    expect(owner).toMatchObject({ status: 200, body: { status: 'authenticated' } });
   });
 
   it('lets exactly one of two parallel sign-ins use one code', async () => {

@@ -31,11 +31,16 @@ async function walkEveryStep() {
   secrets.push(code);
   await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: code === '000000' ? '111111' : '000000' });
   const verified = await t.post(`/api/v1/auth/challenges/${id}/verify`, { code, rememberDevice: true });
+  // The walk must reach the tokens: an undefined one would make `not.toContain` below pass for nothing.
+  expect(verified.status).toBe(200);
   const { sessionToken, deviceToken } = verified.body;
+  expect(sessionToken).toEqual(expect.any(String));
+  expect(deviceToken).toEqual(expect.any(String));
   secrets.push(sessionToken, deviceToken);
   await login(t, 'ckiplock', PASSWORD, { deviceToken });
   await t.get('/api/v1/me', { authorization: `Bearer ${sessionToken}` });
   await t.post('/api/v1/auth/logout', undefined, { authorization: `Bearer ${sessionToken}` });
+  for (const secret of secrets) expect(secret, 'every secret of the walk is a real value').toMatch(/\S{6,}/);
   return secrets;
 }
 

@@ -3,6 +3,8 @@
  * code, the "Authenticator app" target at sign-in with no send step, one step of drift, no replay, and the
  * same attempt counting as sent codes. The secret is never stored or logged in plain text.
  */
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, call, staffSession, totpCode } from '../support/self-service';
 import {
@@ -39,7 +41,7 @@ async function enrolled(): Promise<string> {
 const verifyTotp = (id: string, code: string) => t.verify(id, code, { targetId: 'totp' });
 
 describe('enrolling an authenticator app', () => {
-  it('answers an otpauth URI, the base32 secret and a locally made PNG QR code', async () => {
+  it('answers an otpauth URI, the base32 secret and a locally made PNG QR code that reads as that URI', async () => {
     const response = await enroll();
     expect(response.status).toBe(200);
     const { otpauthUri, secret, qrCodeDataUrl, status } = response.body;
@@ -51,8 +53,10 @@ describe('enrolling an authenticator app', () => {
     expect(uri.searchParams.get('issuer')).toBe('WRSAuth');
     expect(decodeURIComponent(uri.pathname)).toContain('ckiplock');
     expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
-    const png = Buffer.from(qrCodeDataUrl.split(',')[1], 'base64');
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // What a phone's camera reads from the picture is the otpauth URI itself.
+    const png = PNG.sync.read(Buffer.from(qrCodeDataUrl.split(',')[1], 'base64'));
+    const read = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(read?.data).toBe(otpauthUri);
   });
 
   it('stores the secret sealed under the server key, never in plain text, and never logs it', async () => {

@@ -22,8 +22,17 @@ describe('code generation', () => {
 describe('code HMAC', () => {
   it('matches exactly the code it was made from, on the same challenge', () => {
     fc.assert(
-      fc.property(digits6, digits6, fc.uuid(), (code, guess, challengeId) => {
+      fc.property(digits6, fc.uuid(), (code, challengeId) => {
+        expect(keyring.codeMatches(challengeId, code, keyring.codeHmac(challengeId, code))).toBe(true);
+      }),
+    );
+    // Any other code fails, down to a code one digit away (a random guess is almost never near the code).
+    fc.assert(
+      fc.property(digits6, digits6, fc.nat(5), fc.uuid(), (code, guess, position, challengeId) => {
         const stored = keyring.codeHmac(challengeId, code);
+        const nextDigit = String((Number(code[position]) + 1) % 10);
+        const near = code.slice(0, position) + nextDigit + code.slice(position + 1);
+        expect(keyring.codeMatches(challengeId, near, stored)).toBe(false);
         expect(keyring.codeMatches(challengeId, guess, stored)).toBe(guess === code);
       }),
     );
