@@ -2,7 +2,8 @@
  * Migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
  * Only the append-only guard on the audit table needs each dialect's own trigger syntax.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -29,7 +29,10 @@ const fuses = require('@electron/fuses') as {
 // A fuse's byte on the wire: ASCII '0' off, '1' on.
 const OFF = '0'.charCodeAt(0);
 const ON = '1'.charCodeAt(0);
-const { SENTINEL } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string };
+// The wire's sentinel, from the library's own constants (not among the package's exports).
+const { SENTINEL } = require(path.join(path.dirname(require.resolve('@electron/fuses')), 'constants.js')) as {
+  SENTINEL: string;
+};
 
 // Electron's stock wire: RunAsNode on, cookie encryption off, NODE_OPTIONS on, --inspect on, asar
 // integrity off, only-from-asar off, V8 snapshot off, file:// privileges on.
