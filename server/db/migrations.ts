@@ -290,6 +290,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('users').addColumn('temporary_password_until', 'text').execute();
       },
     },
+    '0010_login_lockout': {
+      // The lockout without an oracle: consecutive failures are counted by the User ID as typed (its keyed
+      // hash, never the text), whether or not an account has it, so an unknown User ID locks exactly as a
+      // real one does; and a trusted workstation's failures are counted against its own token.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('login_failures')
+          .addColumn('account_key', 'text', (c) => c.primaryKey())
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .alterTable('trusted_devices')
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

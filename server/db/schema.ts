@@ -113,6 +113,16 @@ export interface TrustedDeviceTable {
   last_used_at: string | null;
   expires_at: string;
   revoked_at: string | null;
+  /** Consecutive failed sign-ins that carried this workstation's token; the tenth revokes it. */
+  failed_attempts: ColumnType<number, number | undefined, number>;
+}
+
+/** Consecutive failed sign-ins for a User ID that no account has, by its keyed hash (Keyring.accountKey). */
+export interface LoginFailureTable {
+  account_key: string;
+  failed_attempts: number;
+  locked_until: string | null;
+  updated_at: string;
 }
 
 export interface RateLimitTable {
@@ -245,6 +255,7 @@ export interface Database {
   sessions: SessionTable;
   trusted_devices: TrustedDeviceTable;
   rate_limits: RateLimitTable;
+  login_failures: LoginFailureTable;
   audit_events: AuditEventTable;
   outbox: OutboxTable;
   password_resets: PasswordResetTable;

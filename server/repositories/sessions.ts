@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/database';
 import type { SessionTable, TrustedDeviceTable } from '../db/schema';
 
@@ -28,7 +29,7 @@ export async function revokeSession(db: Db, id: string, now: Date): Promise<void
     .execute();
 }
 
-export async function insertTrustedDevice(db: Db, device: TrustedDeviceTable): Promise<void> {
+export async function insertTrustedDevice(db: Db, device: Insertable<TrustedDeviceTable>): Promise<void> {
   await db.insertInto('trusted_devices').values(device).execute();
 }
 

@@ -37,3 +37,39 @@ export async function revokeAllTrustedDevices(db: Db, now: Date): Promise<number
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * Counts one failed sign-in made with this workstation's token; the failure that reaches `threshold` revokes
+ * it, and answers true. Exactly one request can reach it: later ones find the token revoked.
+ */
+export async function recordDeviceFailure(
+  db: Db,
+  id: string,
+  threshold: number,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('trusted_devices')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('failed_attempts')
+    .executeTakeFirst();
+  if (row?.failed_attempts !== threshold) return false;
+  await db
+    .updateTable('trusted_devices')
+    .set({ revoked_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+  return true;
+}
+
+/** A right password with the token ends its run of failures. */
+export async function clearDeviceFailures(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('trusted_devices')
+    .set({ failed_attempts: 0 })
+    .where('id', '=', id)
+    .where('failed_attempts', '>', 0)
+    .execute();
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import type { UserRow, UserTable } from '../db/schema';
@@ -93,37 +93,30 @@ export function locationsOf(db: Db, userId: string): Promise<Location[]> {
 }
 
 /**
- * Counts one failed password or code, in one statement so parallel failures all count. The tenth consecutive
- * failure locks the account until `lockUntil`; failures during a lock do not extend it, and the first failure
- * after a lock has run out starts a fresh count.
+ * One more consecutive failure on a row with `failed_attempts` and `locked_until`, as SET expressions, so
+ * parallel failures all count in one statement. The tenth locks until `lockUntil`; failures during a lock do
+ * not extend it, and the first failure after a lock has run out starts a fresh count. So exactly one
+ * statement per lock answers a count of LOCKOUT_THRESHOLD: the one that locked. Columns are qualified with
+ * the table, as PostgreSQL's ON CONFLICT DO UPDATE needs.
  */
-export async function recordFailure(db: Db, userId: string, now: Date, lockUntil: Date) {
+export function nextFailure(table: 'users' | 'login_failures', now: Date, lockUntil: Date) {
   const at = now.toISOString();
+  const count = sql.ref(`${table}.failed_attempts`);
+  const until = sql.ref(`${table}.locked_until`);
+  const next = sql<number>`CASE WHEN ${until} IS NOT NULL AND ${until} <= ${at} THEN 1 ELSE ${count} + 1 END`;
+  return {
+    failed_attempts: next,
+    locked_until: sql<
+      string | null
+    >`CASE WHEN ${until} > ${at} THEN ${until} WHEN ${next} >= ${LOCKOUT_THRESHOLD} THEN ${lockUntil.toISOString()} ELSE NULL END`,
+  };
+}
+
+/** Counts one failed password or code on a user; answers the count and lock after it. */
+export function recordFailure(db: Db, userId: string, now: Date, lockUntil: Date) {
   return db
     .updateTable('users')
-    .set((eb) => {
-      const lockExpired = eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', at)]);
-      const stillLocked = eb('locked_until', '>', at);
-      const nextCount = eb
-        .case()
-        .when(lockExpired)
-        .then(1)
-        .when(stillLocked)
-        .then(eb.ref('failed_attempts'))
-        .else(eb('failed_attempts', '+', 1))
-        .end();
-      return {
-        failed_attempts: nextCount,
-        locked_until: eb
-          .case()
-          .when(stillLocked)
-          .then(eb.ref('locked_until'))
-          .when(nextCount, '>=', LOCKOUT_THRESHOLD)
-          .then(lockUntil.toISOString())
-          .else(null)
-          .end(),
-      };
-    })
+    .set(nextFailure('users', now, lockUntil))
     .where('id', '=', userId)
     .returning(['failed_attempts', 'locked_until'])
     .executeTakeFirst();

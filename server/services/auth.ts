@@ -38,18 +38,13 @@ import {
 } from '../repositories/challenges';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
-import {
-  clearFailures,
-  findUserByUsername,
-  findUserWithPolicy,
-  isLocked,
-  recordFailure,
-} from '../repositories/users';
+import { clearFailures, findUserByUsername, findUserWithPolicy, isLocked } from '../repositories/users';
 import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import type { GuidedRecoveryService } from './guided-recovery';
+import { accountLocked, type LoginLockout } from './lockout';
 import type { Notifier } from './notices';
 import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
@@ -57,7 +52,6 @@ import type { SessionService } from './sessions';
 import { TOTP_TARGET, type TotpService } from './totp';
 
 export const CHALLENGE_TTL_SECONDS = 15 * 60;
-export const LOCK_SECONDS = 15 * 60;
 
 export interface AuthServiceDeps {
   db: Db;
@@ -72,6 +66,7 @@ export interface AuthServiceDeps {
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
   notices: Notifier;
+  lockout: LoginLockout;
   /** One-time codes from guided recovery (`targetId: "bypass"`). */
   bypassCodes: Pick<GuidedRecoveryService, 'hasLiveBypass' | 'match' | 'spend' | 'used'>;
 }
@@ -88,14 +83,6 @@ interface Proof {
 /** Thrown inside the sign-in transaction to roll back a challenge whose factor was used meanwhile. */
 class FactorTaken extends Error {}
 
-const accountLocked = (lockedUntil: string, now: Date) =>
-  new AppError(
-    423,
-    ErrorCode.accountLocked,
-    'This account is locked after too many failed attempts. Try again later, or ask your account manager to unlock it.',
-    { retryAfter: secondsUntil(lockedUntil, now) },
-  );
-
 const malformedCode = (challenge: Pick<ChallengeRow, 'attempts_remaining'>) =>
   new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of your verification code.', {
     attemptsRemaining: challenge.attempts_remaining,
@@ -109,24 +96,46 @@ export class AuthService {
     // Refuse at once under overload, before any database work, the same way for every user.
     if (this.deps.hasher.saturated) throw serverBusy();
     await this.limitLoginsFrom(context);
+    const { lockout } = this.deps;
     const user = await findUserByUsername(db, request.username);
-    const passwordOk = await this.checkPassword(user, request.password);
     const now = clock.now();
+    // A live trusted-workstation token of this user gets past a lock that failures without it caused.
+    const device =
+      user && request.deviceToken
+        ? await this.deps.sessions.deviceFor(user.id, request.deviceToken)
+        : undefined;
+    const lock = device ? undefined : await lockout.lockFor(request.username, user);
+    if (lock) {
+      // The same answer whatever the password, which is not checked; the dummy hash makes it cost the same.
+      await this.checkPassword(undefined, request.password);
+      await audit.record(context, {
+        type: 'login_blocked_locked',
+        userId: user?.id,
+        username: user?.username,
+        ...(!user && { detail: { userIdHash: lockout.keyOf(request.username) } }),
+      });
+      throw accountLocked(lock, now);
+    }
+    const passwordOk = await this.checkPassword(user, request.password);
     if (!user || !passwordOk || !user.active) {
       const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
-      if (user && !passwordOk) await this.countFailure(user, context);
+      if (!user) await lockout.unknownFailed(request.username, context);
+      else if (!passwordOk && device) await lockout.deviceFailed(user, device, context);
+      else if (!passwordOk) await lockout.accountFailed(user, context);
       await audit.record(context, {
         type: 'login_failed',
         userId: user?.id,
-        username: user?.username ?? request.username,
-        detail: { reason },
+        username: user?.username,
+        detail: {
+          reason,
+          // What was typed is never kept: it may be a password typed into the User ID field.
+          ...(!user && { userIdHash: lockout.keyOf(request.username) }),
+          ...(device && { deviceId: device.id }),
+        },
       });
       throw invalidCredentials();
     }
-    if (isLocked(user, now)) {
-      await audit.record(context, { type: 'login_blocked_locked', userId: user.id, username: user.username });
-      throw accountLocked(user.locked_until as string, now);
-    }
+    if (device) await lockout.deviceSucceeded(device);
     if (user.temporary_password_until && user.temporary_password_until <= now.toISOString()) {
       await audit.record(context, {
         type: 'login_failed',
@@ -142,21 +151,18 @@ export class AuthService {
     }
 
     const practice = await findPractice(db, user.practice_id);
+    if (device) {
+      await this.deps.sessions.deviceUsed(device.id);
+      await audit.record(context, {
+        type: 'trusted_device_used',
+        userId: user.id,
+        username: user.username,
+        detail: { deviceId: device.id },
+      });
+      return this.signIn(user, practice, context, { method: 'trusted_device' });
+    }
     const mode = effectiveMode(practice, now);
     if (mode === 'off') return this.signIn(user, practice, context, { method: 'password' });
-
-    if (request.deviceToken) {
-      const device = await this.deps.sessions.recognizeDevice(user.id, request.deviceToken);
-      if (device) {
-        await audit.record(context, {
-          type: 'trusted_device_used',
-          userId: user.id,
-          username: user.username,
-          detail: { deviceId: device.id },
-        });
-        return this.signIn(user, practice, context, { method: 'trusted_device' });
-      }
-    }
 
     const allowed = allowedFactorsOf(practice);
     const targets: DeliveryTarget[] = targetsOf(user)
@@ -295,7 +301,7 @@ export class AuthService {
 
     const spent = await spendAttempt(db, challenge.id);
     if (!spent) throw tooManyAttempts();
-    await this.countFailure(user, context);
+    await this.deps.lockout.accountFailed(user, context);
     await audit.record(context, {
       type: spent.attempts_remaining === 0 ? 'challenge_exhausted' : 'code_invalid',
       ...who,
@@ -435,7 +441,8 @@ export class AuthService {
     tx?: AuditedTx,
   ): Promise<Authenticated> {
     const run = async (executor: AuditedTx): Promise<Authenticated> => {
-      await clearFailures(executor, user.id);
+      // A trusted workstation got past the count, so it leaves it alone: a lock an attacker caused stays.
+      if (detail.method !== 'trusted_device') await clearFailures(executor, user.id);
       const session = await this.deps.sessions.start(user, executor);
       await this.deps.audit.record(
         context,
@@ -462,19 +469,6 @@ export class AuthService {
     } catch (error) {
       if (error instanceof HasherBusyError) throw serverBusy();
       throw error;
-    }
-  }
-
-  private async countFailure(user: UserRow, context: RequestContext): Promise<void> {
-    const now = this.deps.clock.now();
-    const after = await recordFailure(this.deps.db, user.id, now, addSeconds(now, LOCK_SECONDS));
-    if (after?.locked_until && !isLocked(user, now) && isLocked(after, now)) {
-      await this.deps.audit.record(context, {
-        type: 'account_locked',
-        userId: user.id,
-        username: user.username,
-        detail: { failedAttempts: after.failed_attempts, until: after.locked_until },
-      });
     }
   }
 

@@ -18,6 +18,7 @@ import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { GuidedRecoveryService } from './guided-recovery';
 import { LocationService } from './locations';
+import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
@@ -70,6 +71,7 @@ export function createServices(options: ServiceOptions) {
   const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
   const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
   const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
+  const lockout = new LoginLockout(db, clock, keyring, audit, notices);
   const auth = new AuthService({
     db,
     clock,
@@ -83,6 +85,7 @@ export function createServices(options: ServiceOptions) {
     totp,
     recoveryCodes,
     notices,
+    lockout,
     bypassCodes: guidedRecovery,
   });
   const devices = new DeviceService(db, clock, audit);
@@ -111,7 +114,7 @@ export function createServices(options: ServiceOptions) {
     notices,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
-  const passwords = new PasswordCheck(db, clock, hasher, audit);
+  const passwords = new PasswordCheck(clock, hasher, audit, lockout);
   const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);
   const contacts = new ContactService({
     db,

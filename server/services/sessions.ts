@@ -88,10 +88,12 @@ export class SessionService {
   }
 
   /** The device behind a token, only if it is live and belongs to this same user. */
-  async recognizeDevice(userId: string, token: string) {
-    const now = this.clock.now();
-    const device = await findTrustedDevice(this.db, hashToken(token), userId, now);
-    if (device) await touchTrustedDevice(this.db, device.id, now);
-    return device;
+  deviceFor(userId: string, token: string) {
+    return findTrustedDevice(this.db, hashToken(token), userId, this.clock.now());
+  }
+
+  /** Marks a device as used by a sign-in it vouched for. */
+  deviceUsed(id: string): Promise<void> {
+    return touchTrustedDevice(this.db, id, this.clock.now());
   }
 }
