@@ -130,6 +130,14 @@ export class GuidedRecoveryService {
     if (!user.active) {
       throw new AppError(409, ErrorCode.conflict, 'This account is deactivated. Reactivate it first.');
     }
+    // A bypass code stands in for the second factor: nobody vouches for their own identity.
+    if (actor !== 'cli' && actor.id === user.id) {
+      throw new AppError(
+        409,
+        ErrorCode.conflict,
+        'You cannot issue a bypass code to yourself. Ask another account manager, or IT at the server.',
+      );
+    }
     let checks = 'cli';
     if (input.checked !== undefined) {
       const items = (await this.checklist()).items;

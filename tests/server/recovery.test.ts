@@ -223,6 +223,20 @@ describe('issuing a bypass code', () => {
   });
 });
 
+describe('a bypass code for oneself', () => {
+  it('is refused to an account manager on their own account (409 conflict), and no code is made', async () => {
+    const response = await api('POST', `/users/${await userId('manager')}/recovery`, {
+      checked: await allChecks(),
+      reason: 'Lost phone; verified by video call',
+      action: 'bypass_code',
+    });
+    expect(response).toMatchObject({ status: 409, body: { error: 'conflict' } });
+    expect(await auditOf('recovery_bypass_issued')).toEqual([]);
+    // Another account manager may: the rule is about vouching for oneself.
+    expect((await issue('deputy')).bypassCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  });
+});
+
 describe('signing in with a bypass code', () => {
   it('gives a user with no contact under a required policy a challenge (no targets) instead of 403', async () => {
     await requirePolicy();
