@@ -69,7 +69,9 @@ async function verify(challengeId: string, code: string): Promise<number> {
   return response.status;
 }
 
-describe('rotating WRSAUTH_SECRET', () => {
+// Each test runs the admin CLI and three server processes one after another: on a busy 2-core machine that
+// outlasts the suite's 30 s default.
+describe('rotating WRSAUTH_SECRET', { timeout: 120_000 }, () => {
   it('keeps a code sent under the old key valid when the old key is listed in WRSAUTH_SECRET_PREVIOUS', async () => {
     const { challengeId, code } = await codeSentUnderOldKey();
 

@@ -308,6 +308,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0012_session_second_factor': {
+      // The account manager console needs a session that passed a second factor, whatever the policy; a
+      // session from before this knows nothing of it and counts as a password-only one.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('second_factor', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

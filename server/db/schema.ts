@@ -102,6 +102,8 @@ export interface SessionTable {
   last_seen_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** 1 when the sign-in passed a second factor (a code, the app, a recovery or bypass code, a trusted workstation). */
+  second_factor: ColumnType<number, number | undefined, number>;
 }
 
 export interface TrustedDeviceTable {

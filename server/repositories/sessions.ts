@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../db/database';
 import type { SessionTable, TrustedDeviceTable } from '../db/schema';
 
-export async function insertSession(db: Db, session: SessionTable): Promise<void> {
+export async function insertSession(db: Db, session: Insertable<SessionTable>): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
 

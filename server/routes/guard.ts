@@ -70,13 +70,24 @@ export function requireSession(services: Services) {
   };
 }
 
-/** onRequest: a live session of an account manager (role admin); 401 without a session, 403 for staff. */
+/**
+ * onRequest: a live session of an account manager (role admin) that passed a second factor, whatever the
+ * practice's policy: the console issues bypass codes and temporary passwords. 401 without a session, 403
+ * forbidden for staff, 403 second_factor_required for a session that signed in on a password alone.
+ */
 export function requireAdmin(services: Services) {
   const session = requireSession(services);
   return async (request: FastifyRequest): Promise<void> => {
     await session(request);
     if (request.principal?.user.role !== 'admin') {
       throw new AppError(403, ErrorCode.forbidden, 'Only an account manager may do this.');
+    }
+    if (!request.principal.session.second_factor) {
+      throw new AppError(
+        403,
+        ErrorCode.secondFactorRequired,
+        'The account manager console needs a second factor. Add a cell phone, an email or an authenticator app in My settings, then sign in again with it.',
+      );
     }
   };
 }

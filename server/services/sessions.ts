@@ -27,7 +27,12 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  async start(user: UserRow, executor: Db = this.db): Promise<Omit<Authenticated, 'status'>> {
+  /** Starts a session; `secondFactor` says whether the sign-in passed one (the console needs it). */
+  async start(
+    user: UserRow,
+    executor: Db = this.db,
+    secondFactor = false,
+  ): Promise<Omit<Authenticated, 'status'>> {
     const now = this.clock.now();
     const { token, hash } = newToken();
     const expiresAt = addSeconds(now, SESSION_MAX_SECONDS).toISOString();
@@ -39,6 +44,7 @@ export class SessionService {
       last_seen_at: now.toISOString(),
       expires_at: expiresAt,
       revoked_at: null,
+      second_factor: secondFactor ? 1 : 0,
     });
     return { sessionToken: token, expiresAt, ...(await this.describe(user, executor)) };
   }

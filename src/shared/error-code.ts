@@ -23,6 +23,8 @@ export const ErrorCode = {
   passwordRule: 'password_rule',
   passwordExpired: 'password_expired',
   passwordChangeRequired: 'password_change_required',
+  /** The account manager console, from a session that signed in on a password alone. */
+  secondFactorRequired: 'second_factor_required',
   conflict: 'conflict',
   internal: 'internal_error',
 } as const;

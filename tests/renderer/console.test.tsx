@@ -7,7 +7,13 @@ import { type SignInState, signInFlow } from '../../src/renderer/src/flow/sign-i
 import { type Authenticated, ErrorCode } from '../../src/shared/api';
 import { AUDIT_EVENT_TYPES } from '../../src/shared/audit-events';
 import { CASEY, MAIN_OFFICE, RIGHT_CODE } from './support/fake-auth-server';
-import { ADMIN, type FakeConsole, installFakeConsole, NO_CONTACTS } from './support/fake-console';
+import {
+  ADMIN,
+  type FakeConsole,
+  installFakeConsole,
+  NO_CONTACTS,
+  SECOND_FACTOR_MESSAGE,
+} from './support/fake-console';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
 const api = setupFakeAuthServer();
@@ -54,6 +60,15 @@ describe('Account manager console: the way in', () => {
     );
     await user.click(screen.getByRole('button', { name: 'Back' }));
     await screen.findByRole('heading', { name: 'Signed in' });
+  });
+
+  it('says why it stays closed to a session signed in on a password alone, and leads to My settings', async () => {
+    fake.passwordAlone = true;
+    const user = await openConsole();
+    expect(await screen.findByRole('alert')).toHaveTextContent(SECOND_FACTOR_MESSAGE);
+    expect(screen.queryByRole('tab', { name: 'Policy' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Open My settings' }));
+    expect(await screen.findByRole('heading', { name: 'My settings' })).toBeVisible();
   });
 
   it('moves between tabs with the arrow keys, the selected tab alone in the Tab order', async () => {

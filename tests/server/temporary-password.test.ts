@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEMPORARY_PASSWORD_SECONDS } from '../../server/services/user-accounts';
-import { adminSession, bearer, call, userIdOf } from '../support/self-service';
+import { adminSession, bearer, call, secondFactorSession, userIdOf } from '../support/self-service';
 import {
   eventually,
   login,
@@ -56,7 +56,7 @@ describe('a temporary password from the console', () => {
     expect((await call(t, 'GET', '/api/v1/me', undefined, bearer(session))).status).toBe(200);
   });
 
-  it('keeps a new account manager out of the console until they choose their own password', async () => {
+  it('keeps a new account manager out of the console until they choose their own password, and then asks a second factor', async () => {
     const locations = await call(t, 'GET', '/api/v1/admin/locations', undefined, bearer(admin));
     const body = {
       username: 'newboss',
@@ -69,7 +69,9 @@ describe('a temporary password from the console', () => {
     const refused = await call(t, 'GET', '/api/v1/admin/users', undefined, bearer(session));
     expect(refused).toMatchObject({ status: 403, body: { error: 'password_change_required' } });
     expect((await changePassword(session, TEMPORARY, OWN)).status).toBe(200);
-    expect((await call(t, 'GET', '/api/v1/admin/users', undefined, bearer(session))).status).toBe(200);
+    // Their password is their own now, but it is still the only factor this session passed.
+    const passwordOnly = await call(t, 'GET', '/api/v1/admin/users', undefined, bearer(session));
+    expect(passwordOnly).toMatchObject({ status: 403, body: { error: 'second_factor_required' } });
   });
 
   it('cannot become the user’s own password: the same password is refused', async () => {
@@ -137,7 +139,7 @@ describe('a new temporary password from the console', () => {
   it('lets a user whose temporary password expired in again, only to choose their own; audited', async () => {
     t.clock.advance(TEMPORARY_PASSWORD_SECONDS);
     expect((await signIn()).body.error).toBe('password_expired');
-    admin = (await login(t, 'manager')).body.sessionToken; // the earlier session went idle meanwhile
+    admin = await secondFactorSession(t, 'manager'); // the earlier session went idle meanwhile
     const response = await setTemporary('newhire', { password: 'Again2026x', reason: 'First one expired' });
     expect(response.status).toBe(200);
     expect(response.body.temporaryPasswordUntil).toBe(

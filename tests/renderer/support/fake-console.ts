@@ -60,6 +60,10 @@ export function auditEvents(count: number): AuditEventView[] {
   }));
 }
 
+/** The real server's words (server/routes/guard.ts). */
+export const SECOND_FACTOR_MESSAGE =
+  'The account manager console needs a second factor. Add a cell phone, an email or an authenticator app in My settings, then sign in again with it.';
+
 export interface FakeConsole {
   policy: PolicyView;
   readiness: Readiness;
@@ -73,6 +77,8 @@ export interface FakeConsole {
   failPolicyUpdate(status: number, error: ApiError): void;
   /** The admin guard's answer (401 or 403), or undefined for a live admin session. */
   refused(request: Request): Response | undefined;
+  /** The session signed in on a password alone: every admin route answers 403 second_factor_required. */
+  passwordAlone: boolean;
 }
 
 export function installFakeConsole(server: FakeAuthServer): FakeConsole {
@@ -91,6 +97,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       failure = { status, error };
     },
     refused: (request) => refused(request),
+    passwordAlone: false,
   };
   let failure: { status: number; error: ApiError } | undefined;
 
@@ -108,6 +115,13 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       return server.reply(
         ApiError,
         { error: ErrorCode.forbidden, message: 'Only an account manager may do this.' },
+        403,
+      );
+    }
+    if (fake.passwordAlone) {
+      return server.reply(
+        ApiError,
+        { error: ErrorCode.secondFactorRequired, message: SECOND_FACTOR_MESSAGE },
         403,
       );
     }

@@ -30,10 +30,14 @@ interface ConsoleScreenProps {
   session: SignedInSession;
   onBack(): void;
   onSessionEnded(message: FlowMessage): void;
+  /** To My settings, where a second factor is added. */
+  onOpenSettings(): void;
 }
 
-export function ConsoleScreen({ session, onBack, onSessionEnded }: ConsoleScreenProps) {
+export function ConsoleScreen({ session, onBack, onSessionEnded, onOpenSettings }: ConsoleScreenProps) {
   const [tab, setTab] = useState<ConsoleTab>('policy');
+  // The server's reason, when this session signed in on a password alone: the console stays closed.
+  const [needsSecondFactor, setNeedsSecondFactor] = useState<string>();
   // The user a "Guided recovery…" button on the Users tab chose; the Recovery tab starts with them.
   const [recovering, setRecovering] = useState<AdminUser>();
   const select = (next: ConsoleTab) => {
@@ -41,7 +45,27 @@ export function ConsoleScreen({ session, onBack, onSessionEnded }: ConsoleScreen
     setTab(next);
   };
   const sessionToken = session.auth.sessionToken;
-  const consoleSession = useMemo(() => ({ sessionToken, onSessionEnded }), [sessionToken, onSessionEnded]);
+  const consoleSession = useMemo(
+    () => ({ sessionToken, onSessionEnded, onSecondFactorRequired: setNeedsSecondFactor }),
+    [sessionToken, onSessionEnded],
+  );
+  if (needsSecondFactor) {
+    return (
+      <Screen title="Account manager console" focusHeading>
+        <div className="stack">
+          <p role="alert">{needsSecondFactor}</p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onOpenSettings}>
+              Open My settings
+            </button>
+            <button type="button" onClick={onBack}>
+              Back
+            </button>
+          </div>
+        </div>
+      </Screen>
+    );
+  }
   return (
     <ConsoleSessionProvider value={consoleSession}>
       <Screen title="Account manager console" focusHeading>

@@ -8,6 +8,8 @@ interface ConsoleSession {
   sessionToken: string;
   /** The server no longer knows the session (revoked, idle too long): back to the login form. */
   onSessionEnded(message: FlowMessage): void;
+  /** The session signed in on a password alone, and the console needs a second factor: say why. */
+  onSecondFactorRequired(message: string): void;
 }
 
 const ConsoleSessionContext = createContext<ConsoleSession | null>(null);
@@ -22,11 +24,18 @@ export function useConsoleSession(): ConsoleSession {
   return session;
 }
 
-/** Leaves the console for the login form when any of these failures says the session has ended. */
+/**
+ * Leaves the console for the login form when any of these failures says the session has ended, and says why
+ * the console is closed when one says it needs a second factor.
+ */
 export function useEndsSession(...failures: Array<ApiFailure | null | undefined>): void {
-  const { onSessionEnded } = useConsoleSession();
+  const { onSessionEnded, onSecondFactorRequired } = useConsoleSession();
   const ended = failures.find((failure) => failure?.error === ErrorCode.unauthorized)?.message;
+  const needsFactor = failures.find((failure) => failure?.error === ErrorCode.secondFactorRequired)?.message;
   useEffect(() => {
     if (ended) onSessionEnded({ kind: 'error', text: ended });
   }, [ended, onSessionEnded]);
+  useEffect(() => {
+    if (needsFactor) onSecondFactorRequired(needsFactor);
+  }, [needsFactor, onSecondFactorRequired]);
 }

@@ -175,6 +175,7 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
             onSignOut={signOut}
             onSessionEnded={restart}
             onOpenConsole={() => dispatch({ type: 'openConsole' })}
+            startInSettings={state.settingsOpen}
           />
         );
       case 'console':
@@ -182,6 +183,7 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
           <ConsoleScreen
             session={state.session}
             onBack={() => dispatch({ type: 'closeConsole' })}
+            onOpenSettings={() => dispatch({ type: 'closeConsole', toSettings: true })}
             onSessionEnded={restart}
           />
         );

@@ -48,7 +48,7 @@ export type SignInState =
   /** Signed in with a temporary password from the account manager: the user chooses their own first. */
   | { step: 'ownPassword'; session: SignedInSession; resumeLocationId?: string }
   | { step: 'location'; session: SignedInSession }
-  | { step: 'signedIn'; session: SignedInSession; location: Location | null }
+  | { step: 'signedIn'; session: SignedInSession; location: Location | null; settingsOpen?: true }
   /** The account-manager console (role admin), over a signed-in session. */
   | { step: 'console'; session: SignedInSession; location: Location | null }
   | { step: 'locked'; session: SignedInSession; location: Location | null };
@@ -64,7 +64,7 @@ export type SignInEvent =
   | { type: 'locationChosen'; location: Location }
   | { type: 'lock' }
   | { type: 'openConsole' }
-  | { type: 'closeConsole' }
+  | { type: 'closeConsole'; toSettings?: true }
   | { type: 'restart'; message?: FlowMessage }
   | { type: 'signedOut' }
   | { type: 'forgotPassword'; username: string }
@@ -172,7 +172,12 @@ export function signInFlow(state: SignInState, event: SignInEvent): SignInState 
       return { step: 'console', session: state.session, location: state.location };
     case 'closeConsole':
       if (state.step !== 'console') return state;
-      return { step: 'signedIn', session: state.session, location: state.location };
+      return {
+        step: 'signedIn',
+        session: state.session,
+        location: state.location,
+        ...(event.toSettings && { settingsOpen: true as const }),
+      };
     case 'restart':
       return {
         step: 'login',

@@ -18,6 +18,8 @@ interface SignedInScreenProps {
   onSessionEnded(message: FlowMessage): void;
   /** Opens the account-manager console; offered to role admin only. */
   onOpenConsole(): void;
+  /** Opens on My settings (the console sent the user there to add a second factor). */
+  startInSettings?: boolean;
 }
 
 export function SignedInScreen({
@@ -28,9 +30,10 @@ export function SignedInScreen({
   onSignOut,
   onSessionEnded,
   onOpenConsole,
+  startInSettings,
 }: SignedInScreenProps) {
   const me = useMe(session.auth.sessionToken);
-  const [page, setPage] = useState<'home' | 'settings'>('home');
+  const [page, setPage] = useState<'home' | 'settings'>(startInSettings ? 'settings' : 'home');
   const user = me.data ?? session.auth.user;
   const sessionGone = me.error?.error === ErrorCode.unauthorized;
   const endedMessage = me.error?.message;
