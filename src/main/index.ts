@@ -9,8 +9,10 @@ import type { ServerInfo } from '../shared/ipc';
 import type { ManagedSettingsInfo } from '../shared/managed-settings';
 import { createAppProtocolHandler } from './app-protocol';
 import { type EmbeddedServer, startEmbeddedServer } from './embedded-server';
+import * as appInfoChannel from './ipc/app-info';
 import * as deviceChannel from './ipc/device';
 import * as dialogChannel from './ipc/dialog';
+import { IpcRefused } from './ipc/handle';
 import * as keychainChannel from './ipc/keychain';
 import * as managedSettingsChannel from './ipc/managed-settings';
 import * as serverInfoChannel from './ipc/server-info';
@@ -63,8 +65,9 @@ let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
 let serverInfo: ServerInfo | undefined;
 
-// IT's settings (Group Policy, configuration profile, root-owned file), reread while the app runs.
-const managedInputs = { platform: process.platform, env: process.env };
+// IT's settings (Group Policy, configuration profile, root-owned file), reread while the app runs. Their
+// places are fixed per OS: nothing about them comes from the environment.
+const managedInputs = { platform: process.platform };
 const managedSettings = new ManagedSettingsStore({
   sources: platformSources(managedInputs),
   watchFolders: watchedFolders(managedInputs),
@@ -91,15 +94,18 @@ const updates = new UpdateController({
   },
 });
 
-/** The server for these managed settings: the environment, IT's serverUrl, the user's, or the embedded one. */
+/**
+ * The server for these managed settings (server-selection.ts): the environment (development runs only),
+ * IT's serverUrl, the user's, the embedded one, or the reason there is none.
+ */
 async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> {
   const choice = selectServer({
     env: process.env,
-    platform: process.platform,
+    isPackaged: app.isPackaged,
     userSettingsFile: path.join(app.getPath('userData'), USER_SETTINGS_FILE_NAME),
-    managed: { serverUrl: managed.values.serverUrl, label: managed.sources.serverUrl ?? 'managed settings' },
+    managed,
   });
-  if (choice.source !== 'embedded') return choice;
+  if ('problem' in choice || choice.source !== 'embedded') return choice;
   embedded ??= await startEmbeddedServer({
     ...serverEntry(),
     userData: app.getPath('userData'),
@@ -108,15 +114,24 @@ async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> 
   return { url: embedded.url, source: 'embedded' };
 }
 
-/** IT changed the managed settings: a new server reloads the window onto it (signing in again). */
-async function onManagedChange(next: ManagedSettingsInfo, previous: ManagedSettingsInfo): Promise<void> {
+/**
+ * IT changed the managed settings: a new server, or none, reloads the window onto it (signing in again, or
+ * the "ask IT" screen). Any change may matter: serverUrl, allowEmbeddedServer, a source now (un)readable.
+ */
+async function onManagedChange(next: ManagedSettingsInfo): Promise<void> {
   await updates.apply(next.values);
-  if (next.values.serverUrl === previous.values.serverUrl) return;
   const server = await resolveServer(next);
-  if (server.url === serverInfo?.url) return;
-  console.warn(`[managed] the server changed to ${server.url}; reloading the window`);
+  if (JSON.stringify(server) === JSON.stringify(serverInfo)) return;
+  console.warn(
+    `[managed] the server changed to ${'problem' in server ? `none (${server.problem.error})` : server.url}; reloading the window`,
+  );
   serverInfo = server;
   mainWindow?.webContents.reload();
+}
+
+/** The server's URL, or undefined when there is none (the "ask IT" screen). */
+function serverUrlOf(server: ServerInfo): string | undefined {
+  return 'problem' in server ? undefined : server.url;
 }
 
 async function start(): Promise<void> {
@@ -129,15 +144,23 @@ async function start(): Promise<void> {
     APP_SCHEME,
     createAppProtocolHandler({
       root: RENDERER_ROOT,
-      contentSecurityPolicy: () => buildContentSecurityPolicy(currentServer().url),
+      contentSecurityPolicy: () => buildContentSecurityPolicy(serverUrlOf(currentServer())),
     }),
   );
 
   serverInfoChannel.initialize(currentServer);
+  appInfoChannel.initialize({ version: app.getVersion(), installed: app.isPackaged });
   keychainChannel.initialize({
     vault: await openTokenVault(),
-    serverUrl: () => currentServer().url,
-    allowRemember: () => managedSettings.current.values.allowRememberWorkstation !== false,
+    serverUrl: () => {
+      const url = serverUrlOf(currentServer());
+      if (url === undefined) throw new IpcRefused('refused: no sign-in server is set up');
+      return url;
+    },
+    // Settings that could not be read might forbid it: then nothing is remembered.
+    allowRemember: () =>
+      managedSettings.current.unreadable.length === 0 &&
+      managedSettings.current.values.allowRememberWorkstation !== false,
   });
   managedSettingsChannel.initialize(() => managedSettings.current);
   deviceChannel.initialize();
@@ -150,9 +173,9 @@ async function start(): Promise<void> {
 
   // One change at a time, in order: two quick edits must not start two embedded servers.
   let applying = Promise.resolve();
-  managedSettings.onChange((next, previous) => {
+  managedSettings.onChange((next) => {
     applying = applying
-      .then(() => onManagedChange(next, previous))
+      .then(() => onManagedChange(next))
       .catch((error: unknown) =>
         console.error(
           `[managed] could not apply a change: ${error instanceof Error ? error.message : error}`,

@@ -83,14 +83,17 @@ function serverOrigin(serverUrl: string): string {
   return url.origin;
 }
 
-/** The page may load only its own files and talk only to itself and the verification server. */
-export function buildContentSecurityPolicy(serverUrl: string): string {
+/**
+ * The page may load only its own files and talk only to itself and the verification server; with no server
+ * (the "ask IT" screen), only to itself.
+ */
+export function buildContentSecurityPolicy(serverUrl: string | undefined): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self' ${serverOrigin(serverUrl)}`,
+    serverUrl === undefined ? "connect-src 'self'" : `connect-src 'self' ${serverOrigin(serverUrl)}`,
     "frame-ancestors 'none'",
     "object-src 'none'",
     "base-uri 'none'",

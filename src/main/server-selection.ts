@@ -1,59 +1,39 @@
 /**
- * Which verification server the client talks to. The first source that is set wins:
- *   1. WRSAUTH_SERVER_URL;
- *   2. the managed settings file IT deploys (on Linux and macOS only if root-owned, not a symlink, and not
- *      writable by group or others: otherwise any local user could point the front desk at their server);
- *   3. the user's own settings file in userData;
- *   4. the embedded server the app starts itself.
- * A source that is set but unusable is refused with a log line saying why, and the next one is tried.
+ * Which verification server the client talks to:
+ *   1. WRSAUTH_SERVER_URL, in an unpackaged development run only: an installed build ignores the
+ *      environment, which any user can set (`setx`);
+ *   2. IT's managed settings (src/main/managed). If a source could not be read, no server is chosen: the
+ *      client says so rather than guess. If IT manages this computer at all, the server comes from IT or
+ *      nowhere: its serverUrl, else the built-in server when allowEmbeddedServer is true, else the "ask IT"
+ *      screen. Never the user's settings, never the built-in demo server by default;
+ *   3. the user's own settings file in userData (an unmanaged computer only);
+ *   4. the built-in server the app starts itself: by default only in a development run; an installed build
+ *      needs IT's allowEmbeddedServer, so it never falls back to it by mistake.
+ * A source that is set but unusable is logged with the reason; what follows depends on the rules above.
  */
-import nodeFs from 'node:fs';
-import path from 'node:path';
 import { normalizeServerUrl } from '../shared/api';
-import type { ServerSource } from '../shared/ipc';
+import type { ServerProblem, ServerSource } from '../shared/ipc';
+import type { ManagedSettingsInfo } from '../shared/managed-settings';
+import { type Read, readUserFile, type SettingsFs } from './managed/file';
 
 export type ServerChoice =
   | { source: Exclude<ServerSource, 'embedded'>; url: string }
-  | { source: 'embedded' };
-
-/** The parts of node:fs the selection reads with; tests may pass their own. */
-export interface SelectionFs {
-  lstatSync(file: string): nodeFs.Stats;
-  openSync(file: string, flags: number): number;
-  fstatSync(fd: number): nodeFs.Stats;
-  readFileSync(fd: number, encoding: 'utf8'): string;
-  closeSync(fd: number): void;
-  constants: { O_RDONLY: number; O_NOFOLLOW?: number };
-}
+  | { source: 'embedded' }
+  | { problem: ServerProblem };
 
 export interface SelectionInputs {
   env: Record<string, string | undefined>;
-  platform: NodeJS.Platform;
+  /** Electron's app.isPackaged: true in an installed build, false in a development run. */
+  isPackaged: boolean;
   /** Absolute path of the user's settings.json (in app.getPath('userData')). */
   userSettingsFile: string;
-  /** Defaults to the platform's managed settings path. */
-  managedSettingsFile?: string;
-  /**
-   * The managed settings already read from every IT source (src/main/managed): when given, its serverUrl is
-   * used instead of reading managedSettingsFile here.
-   */
-  managed?: { serverUrl: string | undefined; label: string };
-  fs?: SelectionFs;
+  /** IT's settings as read from every source of this OS (src/main/managed/settings.ts). */
+  managed: ManagedSettingsInfo;
+  fs?: SettingsFs;
   log?: (line: string) => void;
 }
 
 export const USER_SETTINGS_FILE_NAME = 'settings.json';
-
-export function managedSettingsPath(
-  platform: NodeJS.Platform,
-  env: Record<string, string | undefined>,
-): string {
-  if (platform === 'win32') {
-    return path.win32.join(env.ProgramData || 'C:\\ProgramData', 'WRSAuth', 'managed-settings.json');
-  }
-  if (platform === 'darwin') return '/Library/Application Support/WRSAuth/managed-settings.json';
-  return '/etc/wrsauth/managed-settings.json';
-}
 
 /** A usable server URL (http or https, no credentials), normalised; otherwise the reason it is not. */
 export function parseServerUrl(raw: unknown): { ok: true; url: string } | { ok: false; reason: string } {
@@ -74,77 +54,6 @@ export function parseServerUrl(raw: unknown): { ok: true; url: string } | { ok: 
   return { ok: true, url: normalizeServerUrl(url) };
 }
 
-/** Why a managed settings file may not be trusted, or undefined when it may. */
-export function managedFileProblem(stats: nodeFs.Stats, platform: NodeJS.Platform): string | undefined {
-  if (stats.isSymbolicLink()) return 'it is a symbolic link';
-  if (!stats.isFile()) return 'it is not a regular file';
-  // Windows protects %ProgramData% with ACLs, which Node's stat does not show; only POSIX owners are checked.
-  if (platform === 'win32') return undefined;
-  if (stats.uid !== 0) return `it is owned by uid ${stats.uid}, not root`;
-  if ((stats.mode & 0o022) !== 0) {
-    return `it is writable by group or others (mode ${(stats.mode & 0o777).toString(8).padStart(3, '0')})`;
-  }
-  return undefined;
-}
-
-export type Read =
-  | { state: 'absent' }
-  | { state: 'refused'; reason: string }
-  | { state: 'ok'; value: unknown };
-
-/**
- * A managed settings file's JSON, read only when it may be trusted (managedFileProblem, checked before the
- * open and again on the descriptor actually read).
- */
-export function readManaged(file: string, platform: NodeJS.Platform, fs: SelectionFs = nodeFs): Read {
-  let linkStats: nodeFs.Stats;
-  try {
-    linkStats = fs.lstatSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
-    return { state: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code})` };
-  }
-  const before = managedFileProblem(linkStats, platform);
-  if (before) return { state: 'refused', reason: before };
-  let fd: number;
-  try {
-    // O_NOFOLLOW and fstat check the file actually read, not one swapped in after the lstat.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
-  } catch (error) {
-    return { state: 'refused', reason: `it cannot be opened (${(error as NodeJS.ErrnoException).code})` };
-  }
-  try {
-    const problem = managedFileProblem(fs.fstatSync(fd), platform);
-    if (problem) return { state: 'refused', reason: problem };
-    return parseJson(fs.readFileSync(fd, 'utf8'));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function readUser(file: string, fs: SelectionFs): Read {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
-    return { state: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code})` };
-  }
-  try {
-    return parseJson(fs.readFileSync(fd, 'utf8'));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function parseJson(text: string): Read {
-  try {
-    return { state: 'ok', value: JSON.parse(text) };
-  } catch {
-    return { state: 'refused', reason: 'it is not valid JSON' };
-  }
-}
-
 /** The serverUrl a settings file sets: absent when the file or key is missing. */
 function serverUrlFrom(read: Read): Read {
   if (read.state !== 'ok') return read;
@@ -156,56 +65,103 @@ function serverUrlFrom(read: Read): Read {
   return serverUrl === undefined ? { state: 'absent' } : { state: 'ok', value: serverUrl };
 }
 
-export function selectServer(inputs: SelectionInputs): ServerChoice {
-  const fs = inputs.fs ?? nodeFs;
-  const log = inputs.log ?? ((line: string) => console.warn(line));
-  const managedFile = inputs.managedSettingsFile ?? managedSettingsPath(inputs.platform, inputs.env);
+const HOW_TO_SET =
+  'Set serverUrl by Group Policy (Windows), a configuration profile (macOS) or the managed settings file ' +
+  '(macOS, Linux); see docs/it-deployment.md.';
 
-  const candidates: Array<{ source: Exclude<ServerSource, 'embedded'>; label: string; read: () => Read }> = [
+/** Why IT's settings name no usable server, for IT (the screen words it for staff). */
+function managedProblem(managed: ManagedSettingsInfo): ServerProblem {
+  const rejected = managed.ignored.find((problem) => problem.setting === 'serverUrl');
+  if (rejected) {
+    return {
+      error: 'managed_server_invalid',
+      message: `serverUrl from ${rejected.source} was ignored: ${rejected.reason}.`.slice(0, 1000),
+    };
+  }
+  return {
+    error: 'managed_server_missing',
+    message:
+      'This computer has managed settings, but none sets serverUrl, and allowEmbeddedServer is not on. ' +
+      HOW_TO_SET,
+  };
+}
+
+export function selectServer(inputs: SelectionInputs): ServerChoice {
+  const log = inputs.log ?? ((line: string) => console.warn(line));
+  const { managed } = inputs;
+  const choose = (choice: ServerChoice, from: string): ServerChoice => {
+    if ('problem' in choice) log(`[server] no server: ${choice.problem.error}: ${choice.problem.message}`);
+    else if (choice.source === 'embedded') log(`[server] starting the built-in server (${from})`);
+    else log(`[server] using ${choice.url} from ${from}`);
+    return choice;
+  };
+
+  const fromEnv = inputs.env.WRSAUTH_SERVER_URL;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (inputs.isPackaged) {
+      log('[server] ignoring WRSAUTH_SERVER_URL: an installed WRSAuth takes no setting from the environment');
+    } else {
+      const parsed = parseServerUrl(fromEnv);
+      if (parsed.ok) return choose({ source: 'environment', url: parsed.url }, 'WRSAUTH_SERVER_URL');
+      log(`[server] ignoring WRSAUTH_SERVER_URL: ${parsed.reason}`);
+    }
+  }
+
+  if (managed.unreadable.length > 0) {
+    const which = managed.unreadable.map((problem) => `${problem.source}: ${problem.reason}`).join('; ');
+    return choose(
+      {
+        problem: {
+          error: 'managed_settings_unreadable',
+          message: `IT's settings could not be read, so no server is chosen. ${which}`.slice(0, 1000),
+        },
+      },
+      'managed settings',
+    );
+  }
+
+  if (managed.values.serverUrl !== undefined) {
+    const label = managed.sources.serverUrl ?? 'managed settings';
+    const parsed = parseServerUrl(managed.values.serverUrl);
+    if (parsed.ok) return choose({ source: 'managed', url: parsed.url }, label);
+    // The schema already checked it; should the two rules ever differ, the stricter one wins.
+    return choose(
+      { problem: { error: 'managed_server_invalid', message: `serverUrl from ${label}: ${parsed.reason}.` } },
+      label,
+    );
+  }
+  if (managed.managed) {
+    if (managed.values.allowEmbeddedServer === true) {
+      return choose(
+        { source: 'embedded' },
+        `allowEmbeddedServer from ${managed.sources.allowEmbeddedServer}`,
+      );
+    }
+    return choose({ problem: managedProblem(managed) }, 'managed settings');
+  }
+
+  const userFile = inputs.userSettingsFile;
+  const fromUser = serverUrlFrom(readUserFile(userFile, inputs.fs));
+  if (fromUser.state === 'ok') {
+    const parsed = parseServerUrl(fromUser.value);
+    if (parsed.ok) return choose({ source: 'user', url: parsed.url }, `user settings ${userFile}`);
+    log(`[server] ignoring user settings ${userFile}: ${parsed.reason}`);
+  } else if (fromUser.state !== 'absent') {
+    log(`[server] ignoring user settings ${userFile}: ${fromUser.reason}`);
+  }
+
+  if (!inputs.isPackaged) return choose({ source: 'embedded' }, 'a development run with no server set');
+  // On an unmanaged computer a whole ignored source can only be one never trusted (Windows' file): say so.
+  const windowsFile = managed.ignored.find((problem) => problem.setting === undefined);
+  return choose(
     {
-      source: 'environment',
-      label: 'WRSAUTH_SERVER_URL',
-      read: () => {
-        const raw = inputs.env.WRSAUTH_SERVER_URL;
-        return raw === undefined || raw === '' ? { state: 'absent' } : { state: 'ok', value: raw };
+      problem: {
+        error: 'no_server_configured',
+        message: `No server is set for this computer. ${HOW_TO_SET}${
+          windowsFile ? ` Ignored: ${windowsFile.source}: ${windowsFile.reason}.` : ''
+        }`.slice(0, 1000),
       },
     },
-    inputs.managed
-      ? {
-          source: 'managed',
-          label: inputs.managed.label,
-          read: () =>
-            inputs.managed?.serverUrl === undefined
-              ? { state: 'absent' }
-              : { state: 'ok', value: inputs.managed.serverUrl },
-        }
-      : {
-          source: 'managed',
-          label: `managed settings ${managedFile}`,
-          read: () => serverUrlFrom(readManaged(managedFile, inputs.platform, fs)),
-        },
-    {
-      source: 'user',
-      label: `user settings ${inputs.userSettingsFile}`,
-      read: () => serverUrlFrom(readUser(inputs.userSettingsFile, fs)),
-    },
-  ];
-
-  for (const candidate of candidates) {
-    const read = candidate.read();
-    if (read.state === 'absent') continue;
-    if (read.state === 'refused') {
-      log(`[server] ignoring ${candidate.label}: ${read.reason}`);
-      continue;
-    }
-    const parsed = parseServerUrl(read.value);
-    if (!parsed.ok) {
-      log(`[server] ignoring ${candidate.label}: ${parsed.reason}`);
-      continue;
-    }
-    log(`[server] using ${parsed.url} from ${candidate.label}`);
-    return { source: candidate.source, url: parsed.url };
-  }
-  log('[server] no server configured; starting the embedded server');
-  return { source: 'embedded' };
+    'no source',
+  );
 }

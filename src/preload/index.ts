@@ -10,6 +10,7 @@ import type { DesktopApi, IpcContract, IpcName } from '../shared/ipc';
 /** Must name every contract entry with its exact channel: a missing, extra or wrong one fails to compile. */
 export const channels: { readonly [K in IpcName]: IpcContract[K]['channel'] } = {
   getServerInfo: 'server:info',
+  getAppInfo: 'app:info',
   getKeychainStatus: 'keychain:status',
   loadDeviceToken: 'keychain:load',
   saveDeviceToken: 'keychain:save',

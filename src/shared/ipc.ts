@@ -12,8 +12,35 @@ export const APP_ORIGIN = 'app://wrsauth';
 export const ServerSource = z.enum(['environment', 'managed', 'user', 'embedded']);
 export type ServerSource = z.infer<typeof ServerSource>;
 
-export const ServerInfo = z.object({ url: z.string().url(), source: ServerSource });
+/** The verification server the client talks to, and where that choice came from. */
+export const ServerInUse = z.object({ url: z.string().url(), source: ServerSource });
+export type ServerInUse = z.infer<typeof ServerInUse>;
+
+/**
+ * Why there is no server to talk to. The renderer then shows the "ask IT" screen instead of the sign-in.
+ *   managed_settings_unreadable  IT's settings are there but could not be read: the client will not guess;
+ *   managed_server_missing       IT manages this computer but sets no serverUrl (and no built-in server);
+ *   managed_server_invalid       IT's serverUrl was ignored as not valid;
+ *   no_server_configured         an installed client with no server set anywhere (and no built-in server).
+ */
+export const ServerProblemCode = z.enum([
+  'managed_settings_unreadable',
+  'managed_server_missing',
+  'managed_server_invalid',
+  'no_server_configured',
+]);
+export type ServerProblemCode = z.infer<typeof ServerProblemCode>;
+
+/** `message` is for IT (which source, which setting, why); the screen words it for staff from `error`. */
+export const ServerProblem = z.object({ error: ServerProblemCode, message: z.string().max(1000) });
+export type ServerProblem = z.infer<typeof ServerProblem>;
+
+export const ServerInfo = z.union([ServerInUse, z.object({ problem: ServerProblem })]);
 export type ServerInfo = z.infer<typeof ServerInfo>;
+
+/** For the About panel: this build's version, and whether it is installed (packaged) or a development run. */
+export const AppInfo = z.object({ version: z.string().min(1).max(64), installed: z.boolean() });
+export type AppInfo = z.infer<typeof AppInfo>;
 
 export const KeychainStatus = z.object({
   available: z.boolean(),
@@ -29,6 +56,7 @@ export const DeviceName = z.string().trim().min(1).max(100);
 
 export const ipcContract = {
   getServerInfo: { channel: 'server:info', input: z.void(), output: ServerInfo },
+  getAppInfo: { channel: 'app:info', input: z.void(), output: AppInfo },
   getKeychainStatus: { channel: 'keychain:status', input: z.void(), output: KeychainStatus },
   loadDeviceToken: {
     channel: 'keychain:load',

@@ -42,9 +42,18 @@ export const ManagedSettings = z
     idleLockMinutes: z.number().int().min(1).max(60).optional(),
     /** Who to call, shown where a user is locked out, e.g. "IT help desk, ext. 4410". */
     supportContact: z.string().trim().min(1).max(200).optional(),
+    /**
+     * true lets the app start its own built-in server when no serverUrl is set, for a practice that really
+     * runs the server inside the desktop app. Off by default in installed builds; a managed client without
+     * it and without a serverUrl asks the user to contact IT instead.
+     */
+    allowEmbeddedServer: z.boolean().optional(),
   })
   .strict();
 export type ManagedSettings = z.infer<typeof ManagedSettings>;
+
+/** How many ignored sources and settings are kept for the About panel (the log has every one). */
+export const MAX_IGNORED = 20;
 
 export const MANAGED_SETTING_KEYS = Object.keys(ManagedSettings.shape) as Array<keyof ManagedSettings>;
 export const ManagedSettingKey = z.enum(
@@ -52,11 +61,35 @@ export const ManagedSettingKey = z.enum(
 );
 export type ManagedSettingKey = keyof ManagedSettings;
 
+/** The yes/no settings: Group Policy stores them as DWORD 0 or 1. */
+export const BOOLEAN_SETTING_KEYS: readonly ManagedSettingKey[] = MANAGED_SETTING_KEYS.filter(
+  (key) => ManagedSettings.shape[key].unwrap() instanceof z.ZodBoolean,
+);
+
+/** Something IT set that the app could not use: a whole source, or one setting of it, and why. */
+export const ManagedProblem = z.object({
+  /** Where it was, e.g. "Group Policy (HKLM\SOFTWARE\Policies\WRSAuth)" or a file's path. */
+  source: z.string().max(300),
+  /** The setting's name as found there (it may be one this version does not know); absent for a whole source. */
+  setting: z.string().max(100).optional(),
+  /** Why, in one line; never the value, which could be anything. */
+  reason: z.string().max(300),
+});
+export type ManagedProblem = z.infer<typeof ManagedProblem>;
+
 /** What the About panel shows: each managed value and the source it came from (e.g. a registry key). */
 export const ManagedSettingsInfo = z.object({
   values: ManagedSettings,
   sources: z.partialRecord(ManagedSettingKey, z.string().max(300)),
-  /** Sources that are there but were ignored, each with its one-line reason. */
-  ignored: z.array(z.string().max(500)).max(10),
+  /**
+   * IT manages this computer: at least one of its sources is there, even one whose every setting was
+   * ignored. A managed client takes its server from IT only: never from the user's own settings, and the
+   * built-in server only when IT's allowEmbeddedServer says so.
+   */
+  managed: z.boolean(),
+  /** Sources that are there but could not be read: the client then refuses to guess which server to use. */
+  unreadable: z.array(ManagedProblem).max(10),
+  /** Whole sources, or single settings, that are there but were ignored, each with its reason. */
+  ignored: z.array(ManagedProblem).max(MAX_IGNORED),
 });
 export type ManagedSettingsInfo = z.infer<typeof ManagedSettingsInfo>;

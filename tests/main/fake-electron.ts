@@ -91,6 +91,7 @@ class FakeApp extends EventEmitter {
   readonly exit = vi.fn();
   readonly getPath = vi.fn((_name: string) => '/nonexistent/wrsauth-user-data');
   readonly getAppPath = vi.fn(() => process.cwd());
+  readonly getVersion = vi.fn(() => '0.1.0');
   whenReady() {
     return this.ready;
   }

@@ -1,22 +1,28 @@
 /**
- * Managed settings (IT preconfiguration): each platform's sources and their order, the file trust checks on
- * real files (owner, mode, links), validation that ignores a bad source with one reason and never throws,
- * and changes picked up while the app runs.
+ * Managed settings (IT preconfiguration): each platform's sources and their order; Windows reading Group
+ * Policy's HKLM key only (reg.exe faked at its boundary, RunReg) and telling "no key" from every failure;
+ * the file trust checks on real files (owner, mode, links); each setting validated on its own; and changes
+ * picked up while the app runs.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadManagedSettings } from '../../src/main/managed/settings';
+import { loadManagedSettings, UNKNOWN_SETTING } from '../../src/main/managed/settings';
 import {
   fileSource,
+  ignoredFileSource,
   type ManagedSource,
   parseRegQuery,
   platformSources,
-  type RegistryQuery,
+  profileSource,
+  type RunReg,
   registrySource,
+  WINDOWS_FILE_IGNORED,
+  watchedFolders,
 } from '../../src/main/managed/sources';
 import { ManagedSettingsStore } from '../../src/main/managed/store';
+import { MAX_IGNORED } from '../../src/shared/managed-settings';
 
 if (process.getuid?.() !== 0) {
   throw new Error('tests/main/managed-settings.test.ts must run as root (it creates root-owned files)');
@@ -34,18 +40,50 @@ function write(target: string, content: unknown, mode = 0o644, uid = 0) {
   fs.chownSync(target, uid, 0);
 }
 
+const HKLM = 'HKLM\\SOFTWARE\\Policies\\WRSAuth';
+const POLICY = `Group Policy (${HKLM})`;
+const NOT_FOUND = 'ERROR: The system was unable to find the specified registry key or value.';
+
 /** `reg query` as Windows prints it, for a key holding these values. */
 function regOutput(key: string, values: Array<[string, string, string]>) {
   const lines = values.map(([name, type, data]) => `    ${name}    ${type}    ${data}`);
-  return ['', key, ...lines, '', ''].join('\r\n');
+  return ['', key.replace(/^HKLM/, 'HKEY_LOCAL_MACHINE'), ...lines, '', ''].join('\r\n');
 }
 
-function fakeRegistry(keys: Record<string, string>): RegistryQuery {
-  return async (key) => keys[key] ?? null;
+/** `reg query HKLM\SOFTWARE\Policies`: the key's subkeys, one per line. */
+function policiesListing(subkeys: string[]) {
+  const base = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies';
+  return ['', ...subkeys.map((name) => `${base}\\${name}`), ''].join('\r\n');
 }
 
-const HKLM = 'HKLM\\SOFTWARE\\Policies\\WRSAuth';
-const HKCU = 'HKCU\\SOFTWARE\\Policies\\WRSAuth';
+/**
+ * reg.exe, faked at its boundary: each key maps to what `reg query <key>` answers. A key not in the map
+ * fails as reg.exe fails for a missing key (exit status 1). Every call is recorded.
+ */
+function fakeRegExe(keys: Record<string, { status: number; stdout?: string; stderr?: string }>) {
+  const calls: string[][] = [];
+  const run: RunReg = async (args) => {
+    calls.push([...args]);
+    const answer = keys[args[1] ?? ''] ?? { status: 1, stderr: NOT_FOUND };
+    return { status: answer.status, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '' };
+  };
+  return { run, calls };
+}
+
+/** A Windows with no WRSAuth policy: the Policies key lists other vendors' keys only. */
+const noPolicy = () =>
+  fakeRegExe({ 'HKLM\\SOFTWARE\\Policies': { status: 0, stdout: policiesListing(['Microsoft']) } });
+
+/** A Windows whose WRSAuth policy key holds these values. */
+function withPolicy(values: Array<[string, string, string]>) {
+  return fakeRegExe({
+    [HKLM]: { status: 0, stdout: regOutput(HKLM, values) },
+    'HKLM\\SOFTWARE\\Policies': { status: 0, stdout: policiesListing(['Microsoft', 'WRSAuth']) },
+  });
+}
+
+const windows = (run: RunReg, settingsFile = file) =>
+  platformSources({ platform: 'win32', registry: run, file: settingsFile });
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-managed-'));
@@ -54,82 +92,284 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('Windows: Group Policy in the registry', () => {
-  it('parses reg query output: strings as strings, DWORDs as numbers', () => {
-    const output = regOutput(`HKEY_LOCAL_MACHINE\\${HKLM.slice(5)}`, [
+describe('Windows reads managed settings only from the HKLM policy key', () => {
+  it('parses reg query output: strings as strings, DWORDs as numbers, other types by name only', () => {
+    const output = regOutput(HKLM, [
       ['serverUrl', 'REG_SZ', 'https://auth.practice.example'],
       ['supportContact', 'REG_SZ', 'IT help desk, ext. 4410'],
       ['idleLockMinutes', 'REG_DWORD', '0x5'],
       ['allowRememberWorkstation', 'REG_DWORD', '0x0'],
+      ['updateUrl', 'REG_MULTI_SZ', 'https://a.example\\0https://b.example'],
     ]);
     expect(parseRegQuery(output)).toEqual({
       serverUrl: 'https://auth.practice.example',
       supportContact: 'IT help desk, ext. 4410',
       idleLockMinutes: 5,
       allowRememberWorkstation: 0,
+      updateUrl: { unsupported: 'REG_MULTI_SZ' },
     });
   });
 
-  it('takes HKLM over HKCU over %ProgramData%, key by key, and says where each came from', async () => {
-    write(file, { serverUrl: 'https://file.example', supportContact: 'from the file', updates: 'manual' });
-    const registry = fakeRegistry({
-      [HKLM]: regOutput(HKLM, [
-        ['serverUrl', 'REG_SZ', 'https://hklm.example'],
-        ['allowRememberWorkstation', 'REG_DWORD', '0x0'],
-      ]),
-      [HKCU]: regOutput(HKCU, [
-        ['serverUrl', 'REG_SZ', 'https://hkcu.example'],
-        ['idleLockMinutes', 'REG_DWORD', '0xa'],
-        ['supportContact', 'REG_SZ', 'from HKCU'],
-      ]),
-    });
-    const sources = platformSources({ platform: 'win32', env: {}, registry, file });
-    const info = await loadManagedSettings(sources, log);
+  it('reads HKLM\\SOFTWARE\\Policies\\WRSAuth with reg.exe and never asks HKCU', async () => {
+    const registry = withPolicy([
+      ['serverUrl', 'REG_SZ', 'https://hklm.example'],
+      ['allowRememberWorkstation', 'REG_DWORD', '0x0'],
+      ['allowEmbeddedServer', 'REG_DWORD', '0x1'],
+    ]);
+    const info = await loadManagedSettings(windows(registry.run), log);
     expect(info.values).toEqual({
       serverUrl: 'https://hklm.example',
       allowRememberWorkstation: false,
-      idleLockMinutes: 10,
-      supportContact: 'from HKCU',
-      updates: 'manual',
+      allowEmbeddedServer: true,
     });
     expect(info.sources).toEqual({
-      serverUrl: `Group Policy (${HKLM})`,
-      allowRememberWorkstation: `Group Policy (${HKLM})`,
-      idleLockMinutes: `Group Policy (${HKCU})`,
-      supportContact: `Group Policy (${HKCU})`,
-      updates: file,
+      serverUrl: POLICY,
+      allowRememberWorkstation: POLICY,
+      allowEmbeddedServer: POLICY,
     });
+    expect(info.managed).toBe(true);
+    expect(registry.calls).toEqual([['query', HKLM]]);
     expect(logs).toEqual([]);
   });
 
-  it('reads the %ProgramData% file when no policy key exists', async () => {
-    write(file, { serverUrl: 'https://file.example' });
-    const sources = platformSources({ platform: 'win32', env: {}, registry: fakeRegistry({}), file });
-    expect((await loadManagedSettings(sources, log)).values).toEqual({ serverUrl: 'https://file.example' });
+  it('ignores a %ProgramData% managed-settings.json, even beside a policy, and reports it for About', async () => {
+    // Root-owned, mode 0644, valid: still never read on Windows, where a standard user can write it.
+    write(file, { serverUrl: 'https://file.example', supportContact: 'from the file', updates: 'manual' });
+    const registry = withPolicy([['idleLockMinutes', 'REG_DWORD', '0xa']]);
+    const info = await loadManagedSettings(windows(registry.run), log);
+    expect(info.values).toEqual({ idleLockMinutes: 10 });
+    expect(info.ignored).toEqual([{ source: file, reason: WINDOWS_FILE_IGNORED }]);
+    expect(logs).toEqual([`[managed] ignoring ${file}: ${WINDOWS_FILE_IGNORED}`]);
   });
 
-  it('puts the default file under %ProgramData%\\WRSAuth', () => {
-    const sources = platformSources({
-      platform: 'win32',
-      env: { ProgramData: 'D:\\PD' },
-      registry: fakeRegistry({}),
+  it('a %ProgramData% file alone sets nothing and does not make the computer managed', async () => {
+    write(file, { serverUrl: 'https://attacker.example' }, 0o666, NOBODY);
+    const info = await loadManagedSettings(windows(noPolicy().run), log);
+    expect(info).toEqual({
+      values: {},
+      sources: {},
+      managed: false,
+      unreadable: [],
+      ignored: [{ source: file, reason: WINDOWS_FILE_IGNORED }],
     });
-    expect(sources.map((source) => source.label)).toEqual([
-      `Group Policy (${HKLM})`,
-      `Group Policy (${HKCU})`,
-      'D:\\PD\\WRSAuth\\managed-settings.json',
+  });
+
+  it("takes no path from the user's environment: %ProgramData% is not consulted", () => {
+    const saved = process.env.ProgramData;
+    process.env.ProgramData = 'D:\\UserChosen';
+    try {
+      expect(platformSources({ platform: 'win32' }).map((source) => source.label)).toEqual([
+        POLICY,
+        'C:\\ProgramData\\WRSAuth\\managed-settings.json',
+      ]);
+      expect(watchedFolders({ platform: 'win32' })).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.ProgramData;
+      else process.env.ProgramData = saved;
+    }
+  });
+
+  it('the ignored file is only looked at, never opened', async () => {
+    const opened: string[] = [];
+    const spy = {
+      lstatSync: (target: string) => {
+        opened.push(target);
+        return fs.lstatSync(target);
+      },
+    };
+    write(file, { serverUrl: 'https://file.example' });
+    const read = await ignoredFileSource(file, spy).read();
+    expect(read).toEqual({ state: 'refused', reason: WINDOWS_FILE_IGNORED });
+    expect(opened).toEqual([file]);
+  });
+});
+
+describe('a registry that cannot be read is an error, not "no policy"', () => {
+  it('is absent only when reg.exe lists the Policies key without WRSAuth in it', async () => {
+    const registry = fakeRegExe({
+      'HKLM\\SOFTWARE\\Policies': { status: 0, stdout: policiesListing(['Google', 'Microsoft']) },
+    });
+    const info = await loadManagedSettings([registrySource(registry.run)], log);
+    expect(info).toMatchObject({ values: {}, managed: false, unreadable: [] });
+    expect(registry.calls).toEqual([
+      ['query', HKLM],
+      ['query', 'HKLM\\SOFTWARE\\Policies'],
     ]);
   });
 
-  it('ignores a registry that cannot be read, with a reason, and falls back to the weaker sources', async () => {
-    write(file, { supportContact: 'ext. 4410' });
-    const failing: RegistryQuery = async () => {
-      throw new Error('Access is denied.');
+  it('exit status 1 for a key that is there (access denied) is unreadable, and the reason is kept', async () => {
+    const registry = fakeRegExe({
+      [HKLM]: { status: 1, stderr: 'ERROR: Access is denied.' },
+      'HKLM\\SOFTWARE\\Policies': { status: 0, stdout: policiesListing(['Microsoft', 'WRSAuth']) },
+    });
+    const info = await loadManagedSettings([registrySource(registry.run)], log);
+    expect(info.managed).toBe(true);
+    expect(info.unreadable).toEqual([
+      { source: POLICY, reason: 'reg.exe could not read it (exit status 1: ERROR: Access is denied.)' },
+    ]);
+    expect(logs).toEqual([
+      `[managed] cannot read ${POLICY}: reg.exe could not read it (exit status 1: ERROR: Access is denied.)`,
+    ]);
+  });
+
+  it('does not trust "unable to find" when the Policies key cannot be listed to confirm it', async () => {
+    const registry = fakeRegExe({
+      'HKLM\\SOFTWARE\\Policies': { status: 1, stderr: 'ERROR: Access is denied.' },
+    });
+    const info = await loadManagedSettings([registrySource(registry.run)], log);
+    expect(info.unreadable).toHaveLength(1);
+    expect(info.unreadable[0]?.reason).toContain('unable to find');
+  });
+
+  it('is unreadable when reg.exe cannot run or times out', async () => {
+    const missing: RunReg = async () => {
+      throw Object.assign(new Error('spawn C:\\Windows\\System32\\reg.exe ENOENT'), { code: 'ENOENT' });
     };
-    const sources = [registrySource('HKLM', failing), fileSource(file, 'win32')];
-    const info = await loadManagedSettings(sources, log);
+    const info = await loadManagedSettings([registrySource(missing)], log);
+    expect(info.unreadable).toEqual([
+      { source: POLICY, reason: 'reg.exe could not run (spawn C:\\Windows\\System32\\reg.exe ENOENT)' },
+    ]);
+  });
+
+  it('an empty policy key (Group Policy removed every setting) is no policy', async () => {
+    const registry = fakeRegExe({ [HKLM]: { status: 0, stdout: regOutput(HKLM, []) } });
+    const info = await loadManagedSettings([registrySource(registry.run)], log);
+    expect(info).toMatchObject({ managed: false, unreadable: [] });
+  });
+});
+
+describe('each managed key is validated on its own', () => {
+  it('a typo in one Group Policy value drops that value only: allowRememberWorkstation=false stays', async () => {
+    const registry = withPolicy([
+      ['serverUrl', 'REG_SZ', 'htps//auth.practice.example'],
+      ['allowRememberWorkstation', 'REG_DWORD', '0x0'],
+      ['idleLockMinutes', 'REG_DWORD', '0x5'],
+    ]);
+    const info = await loadManagedSettings(windows(registry.run), log);
+    expect(info.values).toEqual({ allowRememberWorkstation: false, idleLockMinutes: 5 });
+    expect(info.ignored).toEqual([
+      {
+        source: POLICY,
+        setting: 'serverUrl',
+        reason: 'must be an http:// or https:// URL without a user, password, query or fragment',
+      },
+    ]);
+    expect(logs).toEqual([
+      `[managed] ignoring serverUrl from ${POLICY}: must be an http:// or https:// URL without a user, password, query or fragment`,
+    ]);
+  });
+
+  it('a policy from a newer ADMX is dropped with a reason, and the rest applies', async () => {
+    const registry = withPolicy([
+      ['supportContact', 'REG_SZ', 'ext. 4410'],
+      ['requireSmartCard', 'REG_DWORD', '0x1'],
+    ]);
+    const info = await loadManagedSettings(windows(registry.run), log);
     expect(info.values).toEqual({ supportContact: 'ext. 4410' });
-    expect(logs).toEqual([`[managed] ignoring Group Policy (${HKLM}): reg query failed (Access is denied.)`]);
+    expect(info.ignored).toEqual([{ source: POLICY, setting: 'requireSmartCard', reason: UNKNOWN_SETTING }]);
+    expect(logs).toEqual([`[managed] ignoring requireSmartCard from ${POLICY}: ${UNKNOWN_SETTING}`]);
+  });
+
+  it('a registry type WRSAuth does not read, or a yes/no DWORD other than 0 or 1, drops that value only', async () => {
+    const registry = withPolicy([
+      ['supportContact', 'REG_MULTI_SZ', 'ext. 4410\\0ext. 4411'],
+      ['allowRememberWorkstation', 'REG_DWORD', '0x2'],
+      ['updates', 'REG_SZ', 'off'],
+    ]);
+    const info = await loadManagedSettings(windows(registry.run), log);
+    expect(info.values).toEqual({ updates: 'off' });
+    expect(info.ignored.map((problem) => [problem.setting, problem.reason])).toEqual([
+      ['supportContact', 'it is a REG_MULTI_SZ value, which WRSAuth does not read'],
+      ['allowRememberWorkstation', expect.stringContaining('expected boolean')],
+    ]);
+  });
+
+  it('reads registry value names without regard to case, as Windows does', async () => {
+    const registry = withPolicy([['ServerUrl', 'REG_SZ', 'https://auth.practice.example']]);
+    const info = await loadManagedSettings(windows(registry.run), log);
+    expect(info.values).toEqual({ serverUrl: 'https://auth.practice.example' });
+  });
+
+  const cases: Array<[string, Record<string, unknown>, string, string]> = [
+    ['an unknown key (a typo)', { serverURL: 'https://a.example' }, 'serverURL', UNKNOWN_SETTING],
+    ['an idle lock over an hour', { idleLockMinutes: 90 }, 'idleLockMinutes', 'Too big'],
+    ['an update policy that does not exist', { updates: 'always' }, 'updates', 'Invalid option'],
+    ['a server URL with credentials', { serverUrl: 'https://u:p@a.example' }, 'serverUrl', 'must be an http'],
+    ['a file: server URL', { serverUrl: 'file:///etc/passwd' }, 'serverUrl', 'must be an http'],
+    [
+      'a yes/no setting given as text',
+      { allowEmbeddedServer: 'yes' },
+      'allowEmbeddedServer',
+      'expected boolean',
+    ],
+    ['a null', { supportContact: null }, 'supportContact', 'expected string'],
+  ];
+  for (const [what, bad, setting, reason] of cases) {
+    it(`drops ${what} from a file and keeps the file's other settings`, async () => {
+      write(file, { allowRememberWorkstation: false, supportContact: 'ext. 4410', ...bad });
+      const info = await loadManagedSettings([fileSource(file)], log);
+      const kept = { allowRememberWorkstation: false, supportContact: 'ext. 4410' };
+      if (setting === 'supportContact') delete (kept as Partial<typeof kept>).supportContact;
+      expect(info.values).toEqual(kept);
+      expect(info.ignored).toEqual([{ source: file, setting, reason: expect.stringContaining(reason) }]);
+      expect(logs).toHaveLength(1);
+      expect(logs[0]?.startsWith(`[managed] ignoring ${setting} from ${file}: `)).toBe(true);
+      expect(logs[0]).toContain(reason);
+    });
+  }
+
+  it('a bad value in a strong source leaves a weaker source free to set that key', async () => {
+    const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
+    write(plist, 'binary plist stand-in');
+    write(file, { idleLockMinutes: 5 });
+    const profile = profileSource(
+      async () => JSON.stringify({ idleLockMinutes: 1000, updates: 'auto' }),
+      plist,
+    );
+    const info = await loadManagedSettings([profile, fileSource(file)], log);
+    expect(info.values).toEqual({ idleLockMinutes: 5, updates: 'auto' });
+    expect(info.sources.idleLockMinutes).toBe(file);
+  });
+
+  it('a whole file that is not JSON, or not an object, is ignored with its reason', async () => {
+    for (const [content, reason] of [
+      ['{"serverUrl": ', 'it is not valid JSON'],
+      ['["https://a.example"]', 'it is not a JSON object'],
+    ]) {
+      write(file, content);
+      const info = await loadManagedSettings([fileSource(file)], log);
+      expect(info).toMatchObject({ values: {}, managed: true, ignored: [{ source: file, reason }] });
+    }
+  });
+
+  it('does not log the values of a bad file', async () => {
+    write(file, '{"serverUrl":"https://user:hunter2secret@a.example","supportContact":""}');
+    const info = await loadManagedSettings([fileSource(file)], log);
+    expect(logs).toHaveLength(2);
+    expect(JSON.stringify([logs, info])).not.toContain('hunter2secret');
+  });
+
+  it(`keeps at most ${MAX_IGNORED} problems for About and logs how many more there were`, async () => {
+    write(file, Object.fromEntries(Array.from({ length: MAX_IGNORED + 5 }, (_, i) => [`future${i}`, 1])));
+    const info = await loadManagedSettings([fileSource(file)], log);
+    expect(info.ignored).toHaveLength(MAX_IGNORED);
+    expect(logs.at(-1)).toBe('[managed] ignoring 5 more settings, not listed one by one');
+  });
+
+  it('a source whose reader throws is unreadable, never taken as "nothing managed"', async () => {
+    const throwing: ManagedSource = {
+      label: 'broken source',
+      read: async () => {
+        throw new Error('boom');
+      },
+    };
+    await expect(loadManagedSettings([throwing], log)).resolves.toEqual({
+      values: {},
+      sources: {},
+      managed: true,
+      unreadable: [{ source: 'broken source', reason: 'it could not be read (boom)' }],
+      ignored: [],
+    });
   });
 });
 
@@ -138,9 +378,8 @@ describe('macOS: configuration profile over the file', () => {
     const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
     write(plist, 'binary plist stand-in');
     write(file, { serverUrl: 'https://file.example', supportContact: 'ext. 4410' });
-    const [profile, settingsFile] = platformSources({ platform: 'darwin', env: {}, file });
+    const [profile, settingsFile] = platformSources({ platform: 'darwin', file });
     expect(profile?.label).toBe('configuration profile (com.wrshealth.wrsauth)');
-    const { profileSource } = await import('../../src/main/managed/sources');
     const toJson = async (target: string) => {
       expect(target).toBe(plist);
       return JSON.stringify({ serverUrl: 'https://profile.example', updates: 'auto' });
@@ -158,8 +397,7 @@ describe('macOS: configuration profile over the file', () => {
     expect(info.sources.supportContact).toBe(file);
   });
 
-  it("ignores the profile's own Payload* bookkeeping keys rather than the whole profile", async () => {
-    const { profileSource } = await import('../../src/main/managed/sources');
+  it("ignores the profile's own Payload* bookkeeping keys rather than reporting them", async () => {
     const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
     write(plist, 'binary plist stand-in');
     const toJson = async () =>
@@ -170,7 +408,6 @@ describe('macOS: configuration profile over the file', () => {
   });
 
   it('refuses a profile plist that a user could have written', async () => {
-    const { profileSource } = await import('../../src/main/managed/sources');
     const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
     write(plist, 'x', 0o644, NOBODY);
     const info = await loadManagedSettings(
@@ -180,13 +417,25 @@ describe('macOS: configuration profile over the file', () => {
     expect(info.values).toEqual({});
     expect(logs[0]).toContain('owned by uid 65534, not root');
   });
+
+  it('a profile plutil cannot read is unreadable, not "no profile"', async () => {
+    const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');
+    write(plist, 'x');
+    const failing = async () => {
+      throw new Error('plutil: exit 1');
+    };
+    const info = await loadManagedSettings([profileSource(failing, plist)], log);
+    expect(info.unreadable).toEqual([
+      { source: 'configuration profile (com.wrshealth.wrsauth)', reason: 'plutil could not read it' },
+    ]);
+  });
 });
 
 describe('Linux: /etc/wrsauth/managed-settings.json, trusted only when root-owned and not writable by others', () => {
-  const linux = () => platformSources({ platform: 'linux', env: {}, file });
+  const linux = () => platformSources({ platform: 'linux', file });
 
   it('reads /etc/wrsauth/managed-settings.json by default', () => {
-    expect(platformSources({ platform: 'linux', env: {} }).map((s) => s.label)).toEqual([
+    expect(platformSources({ platform: 'linux' }).map((s) => s.label)).toEqual([
       '/etc/wrsauth/managed-settings.json',
     ]);
   });
@@ -206,17 +455,23 @@ describe('Linux: /etc/wrsauth/managed-settings.json, trusted only when root-owne
     expect(logs).toEqual([]);
   });
 
-  it('ignores a file owned by another user', async () => {
+  it('ignores a file owned by another user, but the computer still counts as managed', async () => {
     write(file, { serverUrl: 'https://evil.example' }, 0o644, NOBODY);
     const info = await loadManagedSettings(linux(), log);
     expect(info.values).toEqual({});
+    expect(info.managed).toBe(true);
     expect(logs).toEqual([`[managed] ignoring ${file}: it is owned by uid 65534, not root`]);
   });
 
   it('ignores a file writable by group or others', async () => {
-    write(file, { serverUrl: 'https://evil.example' }, 0o666);
-    expect((await loadManagedSettings(linux(), log)).values).toEqual({});
-    expect(logs).toEqual([`[managed] ignoring ${file}: it is writable by group or others (mode 666)`]);
+    for (const mode of [0o666, 0o664]) {
+      logs = [];
+      write(file, { serverUrl: 'https://evil.example' }, mode);
+      expect((await loadManagedSettings(linux(), log)).values).toEqual({});
+      expect(logs).toEqual([
+        `[managed] ignoring ${file}: it is writable by group or others (mode ${mode.toString(8)})`,
+      ]);
+    }
   });
 
   it('refuses a symbolic link, even to a good root-owned file', async () => {
@@ -226,58 +481,29 @@ describe('Linux: /etc/wrsauth/managed-settings.json, trusted only when root-owne
     expect((await loadManagedSettings(linux(), log)).values).toEqual({});
     expect(logs).toEqual([`[managed] ignoring ${file}: it is a symbolic link`]);
   });
-});
 
-describe('a bad source is ignored with one clear reason, never a crash', () => {
-  const cases: Array<[string, string, string]> = [
-    ['broken JSON', '{"serverUrl": ', 'it is not valid JSON'],
-    ['not an object', '["https://a.example"]', 'it is not a JSON object'],
-    ['an unknown key (a typo)', '{"serverURL":"https://a.example"}', 'unknown setting serverURL'],
-    ['an idle lock over an hour', '{"idleLockMinutes":90}', 'idleLockMinutes: '],
-    ['an update policy that does not exist', '{"updates":"always"}', 'updates: '],
-    ['a server URL with credentials', '{"serverUrl":"https://u:p@a.example"}', 'serverUrl: must be an http'],
-    ['a file: server URL', '{"serverUrl":"file:///etc/passwd"}', 'serverUrl: must be an http'],
-  ];
-  for (const [what, content, reason] of cases) {
-    it(`ignores ${what}`, async () => {
-      write(file, content);
-      const info = await loadManagedSettings([fileSource(file, 'linux')], log);
-      expect(info.values).toEqual({});
-      expect(logs).toHaveLength(1);
-      expect(logs[0]).toContain(`[managed] ignoring ${file}: ${reason}`);
-      expect(info.ignored).toHaveLength(1);
-    });
-  }
-
-  it('does not log the values of a bad file', async () => {
-    write(file, '{"serverUrl":"https://user:hunter2secret@a.example","supportContact":""}');
-    await loadManagedSettings([fileSource(file, 'linux')], log);
-    expect(logs.join('\n')).not.toContain('hunter2secret');
+  it('refuses a directory in its place', async () => {
+    fs.mkdirSync(file);
+    expect((await loadManagedSettings(linux(), log)).values).toEqual({});
+    expect(logs).toEqual([`[managed] ignoring ${file}: it is not a regular file`]);
   });
 
-  it('a bad strong source does not hide a good weaker one', async () => {
-    write(file, { supportContact: 'ext. 4410' });
-    const registry = fakeRegistry({ [HKLM]: regOutput(HKLM, [['idleLockMinutes', 'REG_DWORD', '0x3e8']]) });
-    const info = await loadManagedSettings(
-      platformSources({ platform: 'win32', env: {}, registry, file }),
-      log,
-    );
-    expect(info.values).toEqual({ supportContact: 'ext. 4410' });
-    expect(logs).toHaveLength(1);
+  it('refuses a file that passes lstat but fails the fstat of what is opened', async () => {
+    write(file, { serverUrl: 'https://attacker.example' });
+    const swapped = { ...fs, fstatSync: (fd: number) => Object.assign(fs.fstatSync(fd), { uid: NOBODY }) };
+    expect((await loadManagedSettings([fileSource(file, swapped)], log)).values).toEqual({});
+    expect(logs).toEqual([`[managed] ignoring ${file}: it is owned by uid ${NOBODY}, not root`]);
   });
 
-  it('a source whose reader throws is ignored too', async () => {
-    const throwing: ManagedSource = {
-      label: 'broken source',
-      read: async () => {
-        throw new Error('boom');
+  it('a file that is there but cannot be read is unreadable', async () => {
+    const denied = {
+      ...fs,
+      lstatSync: () => {
+        throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
       },
     };
-    await expect(loadManagedSettings([throwing], log)).resolves.toEqual({
-      values: {},
-      sources: {},
-      ignored: ['ignoring broken source: it could not be read (boom)'],
-    });
+    const info = await loadManagedSettings([fileSource(file, denied)], log);
+    expect(info.unreadable).toEqual([{ source: file, reason: 'it cannot be read (EACCES)' }]);
   });
 });
 
@@ -295,7 +521,7 @@ describe('changes are picked up without a restart', () => {
   }
 
   it('polling notices a new, changed and removed file', async () => {
-    store = new ManagedSettingsStore({ sources: [fileSource(file, 'linux')], pollMs: 20, log });
+    store = new ManagedSettingsStore({ sources: [fileSource(file)], pollMs: 20, log });
     expect((await store.start()).values).toEqual({});
     let change = nextChange(store);
     write(file, { idleLockMinutes: 5 });
@@ -311,7 +537,7 @@ describe('changes are picked up without a restart', () => {
 
   it('a watched folder is reread at once, long before the next poll', async () => {
     store = new ManagedSettingsStore({
-      sources: [fileSource(file, 'linux')],
+      sources: [fileSource(file)],
       pollMs: 3_600_000,
       watchFolders: [dir],
       log,
@@ -324,7 +550,7 @@ describe('changes are picked up without a restart', () => {
 
   it('logs a bad file once, not on every poll, and again once it changes', async () => {
     write(file, '{"serverUrl": ');
-    store = new ManagedSettingsStore({ sources: [fileSource(file, 'linux')], pollMs: 10, log });
+    store = new ManagedSettingsStore({ sources: [fileSource(file)], pollMs: 10, log });
     await store.start();
     for (let i = 0; i < 5; i++) await store.refresh();
     expect(logs).toHaveLength(1);
@@ -335,7 +561,7 @@ describe('changes are picked up without a restart', () => {
 
   it('tells listeners only about real changes', async () => {
     write(file, { updates: 'manual' });
-    store = new ManagedSettingsStore({ sources: [fileSource(file, 'linux')], pollMs: 3_600_000, log });
+    store = new ManagedSettingsStore({ sources: [fileSource(file)], pollMs: 3_600_000, log });
     await store.start();
     let calls = 0;
     store.onChange(() => calls++);

@@ -1,153 +1,237 @@
+/**
+ * Which server the client talks to: the environment only in development runs; IT's settings, when there,
+ * decide alone (their serverUrl, the built-in server if IT allows it, or the "ask IT" screen); the user's
+ * settings only on an unmanaged computer; the built-in server by default only in development runs. The
+ * managed settings themselves are read and validated in tests/main/managed-settings.test.ts.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  managedSettingsPath,
-  parseServerUrl,
-  type SelectionInputs,
-  selectServer,
-} from '../../src/main/server-selection';
+import { NO_MANAGED_SETTINGS } from '../../src/main/managed/settings';
+import { parseServerUrl, type SelectionInputs, selectServer } from '../../src/main/server-selection';
 import { apiBaseUrl } from '../../src/shared/api';
+import type { ManagedSettingsInfo } from '../../src/shared/managed-settings';
 
-// The owner checks need real root-owned files; CI runs as root.
-if (process.getuid?.() !== 0) {
-  throw new Error('tests/main/server-selection.test.ts must run as root (it creates root-owned files)');
-}
-
-const NOBODY = 65534;
+const POLICY = 'Group Policy (HKLM\\SOFTWARE\\Policies\\WRSAuth)';
 let dir: string;
-let managed: string;
 let user: string;
 let logs: string[];
 
-function write(file: string, content: unknown, mode = 0o644, uid = 0) {
-  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  fs.chmodSync(file, mode);
-  fs.chownSync(file, uid, 0);
+function writeUser(content: unknown) {
+  fs.writeFileSync(user, typeof content === 'string' ? content : JSON.stringify(content));
+}
+
+/** IT's settings as src/main/managed would hand them over. */
+function managed(overrides: Partial<ManagedSettingsInfo> = {}): ManagedSettingsInfo {
+  return { ...NO_MANAGED_SETTINGS, managed: true, ...overrides };
 }
 
 function select(overrides: Partial<SelectionInputs> = {}) {
   return selectServer({
     env: {},
-    platform: 'linux',
-    managedSettingsFile: managed,
+    isPackaged: true,
     userSettingsFile: user,
+    managed: NO_MANAGED_SETTINGS,
     log: (line) => logs.push(line),
     ...overrides,
   });
 }
 
+const problemOf = (choice: ReturnType<typeof select>) =>
+  'problem' in choice ? choice.problem.error : undefined;
+
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-selection-'));
-  managed = path.join(dir, 'managed-settings.json');
   user = path.join(dir, 'settings.json');
   logs = [];
 });
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('server selection order: the first source that is set wins', () => {
-  it('1. WRSAUTH_SERVER_URL beats the managed and user settings', () => {
-    write(managed, { serverUrl: 'https://managed.example.org' });
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select({ env: { WRSAUTH_SERVER_URL: 'https://env.example.org/' } })).toEqual({
-      source: 'environment',
-      url: 'https://env.example.org',
+describe('installed builds ignore WRSAUTH_SERVER_URL; development runs keep it', () => {
+  const itsServer = managed({
+    values: { serverUrl: 'https://managed.example.org' },
+    sources: { serverUrl: POLICY },
+  });
+
+  it("an installed build uses IT's serverUrl, not the environment, and logs that it ignored it", () => {
+    expect(select({ env: { WRSAUTH_SERVER_URL: 'https://stranger.example' }, managed: itsServer })).toEqual({
+      source: 'managed',
+      url: 'https://managed.example.org',
     });
+    expect(logs).toContain(
+      '[server] ignoring WRSAUTH_SERVER_URL: an installed WRSAuth takes no setting from the environment',
+    );
   });
 
-  it('2. the managed settings file beats the user settings', () => {
-    write(managed, { serverUrl: 'https://managed.example.org' });
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select()).toEqual({ source: 'managed', url: 'https://managed.example.org' });
+  it('an installed build with nothing else set does not take the environment either', () => {
+    const choice = select({ env: { WRSAUTH_SERVER_URL: 'https://stranger.example' } });
+    expect(problemOf(choice)).toBe('no_server_configured');
+    expect(JSON.stringify(choice)).not.toContain('stranger.example');
   });
 
-  it('3. the user settings apply when nothing above is set', () => {
-    write(user, { serverUrl: 'http://10.0.0.5:4580' });
-    expect(select()).toEqual({ source: 'user', url: 'http://10.0.0.5:4580' });
+  it('a development run takes WRSAUTH_SERVER_URL first, before IT and the user', () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    expect(
+      select({
+        isPackaged: false,
+        env: { WRSAUTH_SERVER_URL: 'https://env.example.org/' },
+        managed: itsServer,
+      }),
+    ).toEqual({ source: 'environment', url: 'https://env.example.org' });
   });
 
-  it('4. the embedded server when nothing is set', () => {
-    expect(select()).toEqual({ source: 'embedded' });
-  });
-
-  it('an empty WRSAUTH_SERVER_URL or settings without serverUrl count as not set, silently', () => {
-    write(managed, { otherSetting: true });
-    write(user, {});
-    expect(select({ env: { WRSAUTH_SERVER_URL: '' } })).toEqual({ source: 'embedded' });
+  it('an empty WRSAUTH_SERVER_URL counts as not set, silently', () => {
+    expect(select({ isPackaged: false, env: { WRSAUTH_SERVER_URL: '' } })).toEqual({ source: 'embedded' });
     expect(logs.filter((line) => line.includes('ignoring'))).toEqual([]);
   });
 });
 
-describe('the managed settings file is trusted only when only root can change it', () => {
-  it('is used when root-owned with mode 0644', () => {
-    write(managed, { serverUrl: 'https://managed.example.org' }, 0o644);
-    expect(select().source).toBe('managed');
+describe("IT's settings decide alone where they exist", () => {
+  it("IT's serverUrl beats the user's settings, and the log names its source", () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    const choice = select({
+      managed: managed({
+        values: { serverUrl: 'https://policy.example.org/' },
+        sources: { serverUrl: POLICY },
+      }),
+    });
+    expect(choice).toEqual({ source: 'managed', url: 'https://policy.example.org' });
+    expect(logs).toContain(`[server] using https://policy.example.org from ${POLICY}`);
   });
 
-  it('is refused when owned by another user', () => {
-    write(managed, { serverUrl: 'https://attacker.example' }, 0o644, NOBODY);
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select()).toEqual({ source: 'user', url: 'https://user.example.org' });
-    expect(logs).toContain(
-      `[server] ignoring managed settings ${managed}: it is owned by uid ${NOBODY}, not root`,
-    );
+  it("a managed computer without serverUrl asks IT: never the user's server, never the built-in one", () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    for (const isPackaged of [true, false]) {
+      const choice = select({
+        isPackaged,
+        managed: managed({ values: { supportContact: 'ext. 4410' }, sources: { supportContact: POLICY } }),
+      });
+      expect(choice).toEqual({
+        problem: { error: 'managed_server_missing', message: expect.stringContaining('none sets serverUrl') },
+      });
+    }
   });
 
-  it('is refused when writable by others', () => {
-    write(managed, { serverUrl: 'https://attacker.example' }, 0o646);
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs).toContain(
-      `[server] ignoring managed settings ${managed}: it is writable by group or others (mode 646)`,
-    );
+  it('an invalid serverUrl from IT asks IT, saying which source and why (never the value)', () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    const choice = select({
+      managed: managed({
+        values: { allowRememberWorkstation: false },
+        ignored: [{ source: POLICY, setting: 'serverUrl', reason: 'must be an http:// or https:// URL' }],
+      }),
+    });
+    expect(choice).toEqual({
+      problem: {
+        error: 'managed_server_invalid',
+        message: `serverUrl from ${POLICY} was ignored: must be an http:// or https:// URL.`,
+      },
+    });
   });
 
-  it('is refused when writable by its group', () => {
-    write(managed, { serverUrl: 'https://attacker.example' }, 0o664);
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs.some((line) => line.includes('writable by group or others (mode 664)'))).toBe(true);
+  it('a managed source that could not be read refuses to guess, even with a user setting and the built-in server allowed', () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    const choice = select({
+      isPackaged: false,
+      managed: managed({
+        values: { allowEmbeddedServer: true },
+        sources: { allowEmbeddedServer: '/etc/wrsauth/managed-settings.json' },
+        unreadable: [
+          { source: POLICY, reason: 'reg.exe could not read it (exit status 1: Access is denied.)' },
+        ],
+      }),
+    });
+    expect(choice).toEqual({
+      problem: {
+        error: 'managed_settings_unreadable',
+        message: expect.stringContaining(`${POLICY}: reg.exe could not read it`),
+      },
+    });
   });
 
-  it('is refused when it is a symlink, even to a root-owned 0644 file', () => {
-    const target = path.join(dir, 'real-settings.json');
-    write(target, { serverUrl: 'https://attacker.example' }, 0o644);
-    fs.symlinkSync(target, managed);
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs).toContain(`[server] ignoring managed settings ${managed}: it is a symbolic link`);
+  it('a computer whose only IT source was wholly ignored still counts as managed', () => {
+    writeUser({ serverUrl: 'https://user.example.org' });
+    const choice = select({
+      managed: managed({
+        ignored: [{ source: '/etc/wrsauth/managed-settings.json', reason: 'it is a symbolic link' }],
+      }),
+    });
+    expect(problemOf(choice)).toBe('managed_server_missing');
+  });
+});
+
+describe('AllowEmbeddedServer: the built-in server only where IT allows it (or a development run)', () => {
+  it('an installed build never falls back to the built-in server on its own', () => {
+    expect(problemOf(select())).toBe('no_server_configured');
+    expect(logs).toEqual([expect.stringMatching(/^\[server\] no server: no_server_configured: /)]);
   });
 
-  it('is refused when it is a directory', () => {
-    fs.mkdirSync(managed);
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs).toContain(`[server] ignoring managed settings ${managed}: it is not a regular file`);
+  it('an installed, managed build starts it when IT sets allowEmbeddedServer', () => {
+    const choice = select({
+      managed: managed({ values: { allowEmbeddedServer: true }, sources: { allowEmbeddedServer: POLICY } }),
+    });
+    expect(choice).toEqual({ source: 'embedded' });
   });
 
-  it('is refused when it is not valid JSON or not an object', () => {
-    write(managed, '{ serverUrl: nope');
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs).toContain(`[server] ignoring managed settings ${managed}: it is not valid JSON`);
-    write(managed, '["https://managed.example.org"]');
-    select();
-    expect(logs).toContain(`[server] ignoring managed settings ${managed}: it is not a JSON object`);
+  it("IT's serverUrl wins over allowEmbeddedServer", () => {
+    const choice = select({
+      managed: managed({
+        values: { serverUrl: 'https://auth.practice.example', allowEmbeddedServer: true },
+        sources: { serverUrl: POLICY, allowEmbeddedServer: POLICY },
+      }),
+    });
+    expect(choice).toEqual({ source: 'managed', url: 'https://auth.practice.example' });
   });
 
-  it('on Windows the owner and mode are not checked (ProgramData is protected by ACLs)', () => {
-    write(managed, { serverUrl: 'https://managed.example.org' }, 0o666, NOBODY);
-    expect(select({ platform: 'win32' })).toEqual({ source: 'managed', url: 'https://managed.example.org' });
+  it('allowEmbeddedServer=false keeps a development run from it too', () => {
+    const choice = select({
+      isPackaged: false,
+      managed: managed({ values: { allowEmbeddedServer: false }, sources: { allowEmbeddedServer: POLICY } }),
+    });
+    expect(problemOf(choice)).toBe('managed_server_missing');
   });
 
-  it('a file that passes lstat but fails the fstat of what is opened is refused', () => {
-    write(managed, { serverUrl: 'https://attacker.example' }, 0o644);
-    const real = fs.fstatSync;
-    const swapped: NonNullable<SelectionInputs['fs']> = {
-      ...fs,
-      fstatSync: (fd: number) => Object.assign(real(fd), { uid: NOBODY }),
-    };
-    expect(select({ fs: swapped })).toEqual({ source: 'embedded' });
-    expect(logs).toContain(
-      `[server] ignoring managed settings ${managed}: it is owned by uid ${NOBODY}, not root`,
-    );
+  it('an unmanaged development run with nothing set starts it', () => {
+    expect(select({ isPackaged: false })).toEqual({ source: 'embedded' });
+  });
+
+  it('tells IT about the ignored Windows file when nothing else sets a server', () => {
+    const windowsFile = 'C:\\ProgramData\\WRSAuth\\managed-settings.json';
+    const choice = select({
+      managed: { ...NO_MANAGED_SETTINGS, ignored: [{ source: windowsFile, reason: 'it is ignored' }] },
+    });
+    expect(choice).toEqual({
+      problem: {
+        error: 'no_server_configured',
+        message: expect.stringContaining(`Ignored: ${windowsFile}: it is ignored.`),
+      },
+    });
+  });
+});
+
+describe("the user's own settings, on an unmanaged computer", () => {
+  it('apply in an installed build when IT manages nothing', () => {
+    writeUser({ serverUrl: 'http://10.0.0.5:4580' });
+    expect(select()).toEqual({ source: 'user', url: 'http://10.0.0.5:4580' });
+  });
+
+  it('settings without serverUrl count as not set, silently', () => {
+    writeUser({});
+    expect(select({ isPackaged: false })).toEqual({ source: 'embedded' });
+    expect(logs.filter((line) => line.includes('ignoring'))).toEqual([]);
+  });
+
+  it('are refused when not valid JSON, not an object, or serverUrl is not a string', () => {
+    for (const [content, reason] of [
+      ['{ serverUrl: nope', 'it is not valid JSON'],
+      ['["https://user.example.org"]', 'it is not a JSON object'],
+      [{ serverUrl: 4580 }, 'serverUrl is not a string'],
+    ] as const) {
+      writeUser(content);
+      expect(problemOf(select())).toBe('no_server_configured');
+      expect(logs).toContain(`[server] ignoring user settings ${user}: ${reason}`);
+    }
   });
 });
 
@@ -160,24 +244,12 @@ describe('server URLs are validated wherever they come from', () => {
     ['https://user:pw@auth.example.org', 'serverUrl must not contain a user or password'],
     ['https://auth.example.org/?next=evil', 'serverUrl must not have a query or fragment'],
   ])('refuses %s and falls through to the next source', (bad, reason) => {
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select({ env: { WRSAUTH_SERVER_URL: bad } })).toEqual({
+    writeUser({ serverUrl: 'https://user.example.org' });
+    expect(select({ isPackaged: false, env: { WRSAUTH_SERVER_URL: bad } })).toEqual({
       source: 'user',
       url: 'https://user.example.org',
     });
     expect(logs).toContain(`[server] ignoring WRSAUTH_SERVER_URL: ${reason}`);
-  });
-
-  it('refuses a serverUrl that is not a string in a settings file', () => {
-    write(user, { serverUrl: 4580 });
-    expect(select()).toEqual({ source: 'embedded' });
-    expect(logs).toContain(`[server] ignoring user settings ${user}: serverUrl is not a string`);
-  });
-
-  it('refuses a bad URL in the managed file and uses the user settings', () => {
-    write(managed, { serverUrl: 'gopher://old.example' });
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select()).toEqual({ source: 'user', url: 'https://user.example.org' });
   });
 
   it('keeps a path but drops the trailing slash', () => {
@@ -190,8 +262,12 @@ describe('server URLs are validated wherever they come from', () => {
 
 describe('a server behind a path', () => {
   it('keeps its path from any source, so the API is found under it', () => {
-    write(managed, { serverUrl: 'https://auth.example.org/wrsauth/' });
-    const choice = select();
+    const choice = select({
+      managed: managed({
+        values: { serverUrl: 'https://auth.example.org/wrsauth/' },
+        sources: { serverUrl: POLICY },
+      }),
+    });
     expect(choice).toEqual({ source: 'managed', url: 'https://auth.example.org/wrsauth' });
     expect(apiBaseUrl((choice as { url: string }).url)).toBe('https://auth.example.org/wrsauth/api/v1');
   });
@@ -207,44 +283,6 @@ describe('a server behind a path', () => {
     expect(parseServerUrl('https://auth.example.org/?')).toEqual({
       ok: true,
       url: 'https://auth.example.org',
-    });
-  });
-});
-
-describe('managed settings paths', () => {
-  it('are the documented per-platform locations', () => {
-    expect(managedSettingsPath('win32', { ProgramData: 'D:\\ProgramData' })).toBe(
-      'D:\\ProgramData\\WRSAuth\\managed-settings.json',
-    );
-    expect(managedSettingsPath('win32', {})).toBe('C:\\ProgramData\\WRSAuth\\managed-settings.json');
-    expect(managedSettingsPath('darwin', {})).toBe(
-      '/Library/Application Support/WRSAuth/managed-settings.json',
-    );
-    expect(managedSettingsPath('linux', {})).toBe('/etc/wrsauth/managed-settings.json');
-  });
-});
-
-describe('server selection with managed settings read from every IT source (src/main/managed)', () => {
-  it('uses the managed serverUrl and its label instead of reading the file itself', () => {
-    write(managed, { serverUrl: 'https://file.example.org' });
-    const choice = select({
-      managed: {
-        serverUrl: 'https://policy.example.org/',
-        label: 'Group Policy (HKLM\\SOFTWARE\\Policies\\WRSAuth)',
-      },
-    });
-    expect(choice).toEqual({ source: 'managed', url: 'https://policy.example.org' });
-    expect(logs).toContain(
-      '[server] using https://policy.example.org from Group Policy (HKLM\\SOFTWARE\\Policies\\WRSAuth)',
-    );
-  });
-
-  it('falls through to the user settings when no managed source sets serverUrl', () => {
-    write(managed, { serverUrl: 'https://file.example.org' });
-    write(user, { serverUrl: 'https://user.example.org' });
-    expect(select({ managed: { serverUrl: undefined, label: 'managed settings' } })).toEqual({
-      source: 'user',
-      url: 'https://user.example.org',
     });
   });
 });

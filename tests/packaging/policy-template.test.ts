@@ -1,12 +1,12 @@
 /**
  * build/policies: the Group Policy template (ADMX + en-US ADML) sets exactly the managed settings the client
- * reads, under the key it reads, with value types it accepts.
+ * reads, under the key it reads (HKLM only), with value types it accepts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManagedSettings } from '../../src/main/managed/settings';
-import { POLICY_KEY, registrySource } from '../../src/main/managed/sources';
+import { HKLM_POLICY_KEY, POLICY_KEY, registrySource } from '../../src/main/managed/sources';
 import { MANAGED_SETTING_KEYS } from '../../src/shared/managed-settings';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -65,9 +65,9 @@ describe('the Group Policy template', () => {
     ).toEqual([...MANAGED_SETTING_KEYS].sort());
   });
 
-  it('applies to computers and users (HKLM and HKCU)', () => {
+  it('applies to computers only (HKLM), the one place the client reads on Windows', () => {
     const classes = [...admx.matchAll(/<policy [^>]*class="([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(classes)).toEqual(new Set(['Both']));
+    expect(new Set(classes)).toEqual(new Set(['Machine']));
   });
 
   it('names every string and presentation it uses in the en-US ADML', () => {
@@ -93,7 +93,12 @@ describe('the Group Policy template', () => {
     }
     const output = ['', `HKEY_LOCAL_MACHINE\\${POLICY_KEY}`, ...lines, ''].join('\r\n');
     const logs: string[] = [];
-    const info = await loadManagedSettings([registrySource('HKLM', async () => output)], (l) => logs.push(l));
+    // reg.exe faked at its boundary: the policy key holds what the template writes.
+    const runReg = async (args: readonly string[]) =>
+      args[1] === HKLM_POLICY_KEY
+        ? { status: 0, stdout: output, stderr: '' }
+        : { status: 1, stdout: '', stderr: '' };
+    const info = await loadManagedSettings([registrySource(runReg)], (l) => logs.push(l));
     expect(logs).toEqual([]);
     expect(info.values).toEqual({
       serverUrl: 'https://auth.practice.example',
@@ -102,6 +107,7 @@ describe('the Group Policy template', () => {
       allowRememberWorkstation: false,
       idleLockMinutes: 5,
       supportContact: 'IT help desk, ext. 4410',
+      allowEmbeddedServer: false,
     });
   });
 

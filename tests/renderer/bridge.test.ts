@@ -8,6 +8,7 @@ import { EMAIL_TARGET, SMS_TARGET } from './support/fake-auth-server';
 function fakeDesktopApi(): DesktopApi {
   return {
     getServerInfo: vi.fn(async () => ({ url: 'http://127.0.0.1:4580', source: 'embedded' as const })),
+    getAppInfo: vi.fn(async () => ({ version: '0.1.0', installed: true })),
     getKeychainStatus: vi.fn(async () => ({ available: true })),
     loadDeviceToken: vi.fn(async () => 'device-token'),
     saveDeviceToken: vi.fn(async () => undefined),
@@ -17,6 +18,8 @@ function fakeDesktopApi(): DesktopApi {
     getManagedSettings: vi.fn(async () => ({
       values: { supportContact: 'ext. 4410' },
       sources: { supportContact: '/etc/wrsauth/managed-settings.json' },
+      managed: true,
+      unreadable: [],
       ignored: [],
     })),
   };
@@ -48,7 +51,7 @@ describe('ClientBridge', () => {
       });
     }
     const root = { location: new URL('http://127.0.0.1:4580/') } as unknown as Window;
-    expect((await createBridge(root).serverInfo()).url).toBe('http://127.0.0.1:4580');
+    expect(await createBridge(root).serverInfo()).toEqual({ url: 'http://127.0.0.1:4580', source: 'origin' });
   });
 
   it('picks the Electron bridge when the preload exposed window.wrsauth, and passes named inputs', async () => {
@@ -67,5 +70,6 @@ describe('ClientBridge', () => {
     expect(desktop.chooseTarget).toHaveBeenCalledWith({ targets: [SMS_TARGET, EMAIL_TARGET] });
     expect(await bridge.managedSettings?.()).toMatchObject({ values: { supportContact: 'ext. 4410' } });
     expect(desktop.getManagedSettings).toHaveBeenCalledWith();
+    expect(await bridge.appInfo?.()).toEqual({ version: '0.1.0', installed: true });
   });
 });

@@ -1,92 +1,89 @@
 /**
  * Where IT's settings come from on each OS, strongest first:
- *   Windows  Group Policy HKLM\SOFTWARE\Policies\WRSAuth, then the same key under HKCU, then
- *            %ProgramData%\WRSAuth\managed-settings.json;
+ *   Windows  Group Policy, HKLM\SOFTWARE\Policies\WRSAuth only (the ADMX, Computer Configuration). Not
+ *            HKCU: these are the computer's settings, not each user's. Not a
+ *            %ProgramData%\WRSAuth\managed-settings.json file: a standard user may create files there on
+ *            a default Windows, and Node cannot see its ACLs; when there, it is only reported as ignored.
  *   macOS    the configuration profile's domain (com.wrshealth.wrsauth, in /Library/Managed Preferences),
  *            then /Library/Application Support/WRSAuth/managed-settings.json;
  *   Linux    /etc/wrsauth/managed-settings.json.
- * A file must be root-owned, not writable by group or others, and not a link (server-selection.ts): any
- * local user could otherwise point the front desk at their own server. The registry and the OS are
- * injected, so each platform's logic is tested on any machine.
+ * Every path is fixed: none comes from the environment, which the user controls. A file must be root-owned,
+ * not writable by group or others, and not a link (file.ts). reg.exe and plutil are injected, so each
+ * platform's logic is tested on any machine.
  */
 import { execFile } from 'node:child_process';
 import nodeFs from 'node:fs';
 import path from 'node:path';
-import { managedFileProblem, managedSettingsPath, type Read, readManaged } from '../server-selection';
+import { managedFileProblem, type Read, readManagedFile, type SettingsFs } from './file';
+import {
+  HKLM_POLICY_KEY,
+  parseRegQuery,
+  queryRegistryKey,
+  type RunReg,
+  settingsFromRegistry,
+} from './registry';
 
+export { HKLM_POLICY_KEY, POLICY_KEY, parseRegQuery, type RunReg } from './registry';
 export type { Read };
 
 export interface ManagedSource {
   /** Shown in logs and the About panel, e.g. "Group Policy (HKLM\SOFTWARE\Policies\WRSAuth)". */
   readonly label: string;
+  /**
+   * A place IT may have used before but that is never trusted (Windows' %ProgramData% file): when there, it
+   * is reported as ignored, and it neither sets anything nor makes the computer count as managed.
+   */
+  readonly reportOnly?: boolean;
   read(): Promise<Read>;
 }
 
-export const POLICY_KEY = 'SOFTWARE\\Policies\\WRSAuth';
 export const PROFILE_DOMAIN = 'com.wrshealth.wrsauth';
 export const PROFILE_PLIST = `/Library/Managed Preferences/${PROFILE_DOMAIN}.plist`;
+export const MAC_SETTINGS_FILE = '/Library/Application Support/WRSAuth/managed-settings.json';
+export const LINUX_SETTINGS_FILE = '/etc/wrsauth/managed-settings.json';
+/** Only ever reported as ignored; the fixed default path, since %ProgramData% is the user's to change. */
+export const WINDOWS_IGNORED_FILE = 'C:\\ProgramData\\WRSAuth\\managed-settings.json';
 
-export function fileSource(
-  file: string,
-  platform: NodeJS.Platform,
-  fs: Parameters<typeof readManaged>[2] = nodeFs,
+export const WINDOWS_FILE_IGNORED =
+  `WRSAuth on Windows reads managed settings only from Group Policy (${HKLM_POLICY_KEY}); ` +
+  'a user can write this file, so it is ignored';
+
+/** IT's managed settings file on macOS or Linux, trusted only when root-owned (file.ts). */
+export function fileSource(file: string, fs: SettingsFs = nodeFs): ManagedSource {
+  return { label: file, read: async () => readManagedFile(file, fs) };
+}
+
+/** Windows' %ProgramData% file: reported as ignored when it is there, never read. */
+export function ignoredFileSource(
+  file: string = WINDOWS_IGNORED_FILE,
+  fs: Pick<SettingsFs, 'lstatSync'> = nodeFs,
 ): ManagedSource {
-  return { label: file, read: async () => readManaged(file, platform, fs) };
-}
-
-/** `reg query <key>`: its output, or null when the key does not exist. */
-export type RegistryQuery = (key: string) => Promise<string | null>;
-
-/** Runs reg.exe; a missing key (exit status 1) is null, not an error. */
-export const queryRegistry: RegistryQuery = (key) =>
-  new Promise((resolve, reject) => {
-    execFile('reg', ['query', key], { windowsHide: true, timeout: 5000 }, (error, stdout) => {
-      if (!error) resolve(stdout);
-      else if ((error as { code?: unknown }).code === 1) resolve(null);
-      else reject(error);
-    });
-  });
-
-/**
- * The values of one key from `reg query` output: REG_SZ and REG_EXPAND_SZ as strings, REG_DWORD and
- * REG_QWORD as numbers. Lines look like `    serverUrl    REG_SZ    https://auth.example.org`.
- */
-export function parseRegQuery(output: string): Record<string, string | number> {
-  const values: Record<string, string | number> = {};
-  for (const line of output.split(/\r?\n/)) {
-    const match = /^\s+(\S+)\s+(REG_[A-Z_]+)\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const [, name, type, data = ''] = match as unknown as [string, string, string, string];
-    if (type === 'REG_DWORD' || type === 'REG_QWORD') values[name] = Number.parseInt(data.trim(), 16);
-    else if (type === 'REG_SZ' || type === 'REG_EXPAND_SZ') values[name] = data.trimEnd();
-  }
-  return values;
-}
-
-/** Group Policy writes booleans as DWORD 0/1; everything else is taken as written. */
-function fromRegistry(values: Record<string, string | number>): Record<string, unknown> {
-  const settings: Record<string, unknown> = { ...values };
-  const remember = values.allowRememberWorkstation;
-  if (remember === 0 || remember === 1) settings.allowRememberWorkstation = remember === 1;
-  return settings;
-}
-
-export function registrySource(hive: 'HKLM' | 'HKCU', query: RegistryQuery): ManagedSource {
-  const key = `${hive}\\${POLICY_KEY}`;
   return {
-    label: `Group Policy (${key})`,
+    label: file,
+    reportOnly: true,
     read: async () => {
-      let output: string | null;
       try {
-        output = await query(key);
-      } catch (error) {
-        return { state: 'refused', reason: `reg query failed (${(error as Error).message.split('\n')[0]})` };
+        fs.lstatSync(file);
+      } catch {
+        return { state: 'absent' };
       }
-      if (output === null) return { state: 'absent' };
-      const values = parseRegQuery(output);
-      return Object.keys(values).length === 0
-        ? { state: 'absent' }
-        : { state: 'ok', value: fromRegistry(values) };
+      return { state: 'refused', reason: WINDOWS_FILE_IGNORED };
+    },
+  };
+}
+
+/** Group Policy's HKLM key (registry.ts): a key that cannot be read is unreadable, never "no policy". */
+export function registrySource(runReg?: RunReg): ManagedSource {
+  return {
+    label: `Group Policy (${HKLM_POLICY_KEY})`,
+    read: async () => {
+      const read = await queryRegistryKey(HKLM_POLICY_KEY, runReg);
+      if (read.state === 'absent') return read;
+      if (read.state === 'error') return { state: 'unreadable', reason: read.reason };
+      const values = parseRegQuery(read.output);
+      // Group Policy may leave the key behind, empty, once its policies are removed: nothing is managed.
+      if (Object.keys(values).length === 0) return { state: 'absent' };
+      return { state: 'ok', ...settingsFromRegistry(values) };
     },
   };
 }
@@ -96,7 +93,7 @@ export type PlistToJson = (file: string) => Promise<string>;
 
 export const plutilToJson: PlistToJson = (file) =>
   new Promise((resolve, reject) => {
-    execFile('plutil', ['-convert', 'json', '-o', '-', file], { timeout: 5000 }, (error, stdout) =>
+    execFile('/usr/bin/plutil', ['-convert', 'json', '-o', '-', file], { timeout: 5000 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     );
   });
@@ -111,7 +108,7 @@ function withoutPayloadKeys(value: unknown): unknown {
 export function profileSource(
   toJson: PlistToJson,
   file: string = PROFILE_PLIST,
-  fs: Pick<typeof nodeFs, 'lstatSync'> = nodeFs,
+  fs: Pick<SettingsFs, 'lstatSync'> = nodeFs,
 ): ManagedSource {
   return {
     label: `configuration profile (${PROFILE_DOMAIN})`,
@@ -120,50 +117,61 @@ export function profileSource(
       try {
         stats = fs.lstatSync(file);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
-        return { state: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code})` };
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return { state: 'absent' };
+        return { state: 'unreadable', reason: `it cannot be read (${code})` };
       }
-      const problem = managedFileProblem(stats, 'darwin');
+      const problem = managedFileProblem(stats);
       if (problem) return { state: 'refused', reason: problem };
-      let value: unknown;
+      let text: string;
       try {
-        value = JSON.parse(await toJson(file));
+        text = await toJson(file);
       } catch {
-        return { state: 'refused', reason: 'plutil could not convert it to JSON' };
+        return { state: 'unreadable', reason: 'plutil could not read it' };
       }
-      return { state: 'ok', value: withoutPayloadKeys(value) };
+      try {
+        return { state: 'ok', value: withoutPayloadKeys(JSON.parse(text)) };
+      } catch {
+        return { state: 'refused', reason: 'plutil did not turn it into JSON' };
+      }
     },
   };
 }
 
 export interface PlatformSourceOptions {
   platform: NodeJS.Platform;
-  env: Record<string, string | undefined>;
-  registry?: RegistryQuery;
+  /** Runs reg.exe (Windows); tests pass a fake. */
+  registry?: RunReg;
   plist?: PlistToJson;
-  /** Overrides the managed settings file (tests). */
+  /** Overrides the macOS or Linux managed settings file, or Windows' ignored one (tests). */
   file?: string;
-  fs?: Parameters<typeof readManaged>[2] & Pick<typeof nodeFs, 'lstatSync'>;
+  fs?: SettingsFs;
+}
+
+function settingsFile(platform: NodeJS.Platform): string {
+  if (platform === 'win32') return WINDOWS_IGNORED_FILE;
+  return platform === 'darwin' ? MAC_SETTINGS_FILE : LINUX_SETTINGS_FILE;
 }
 
 /** This OS's sources, strongest first. */
 export function platformSources(options: PlatformSourceOptions): ManagedSource[] {
-  const file = options.file ?? managedSettingsPath(options.platform, options.env);
+  const file = options.file ?? settingsFile(options.platform);
   const fs = options.fs ?? nodeFs;
-  const settingsFile = fileSource(file, options.platform, fs);
   if (options.platform === 'win32') {
-    const registry = options.registry ?? queryRegistry;
-    return [registrySource('HKLM', registry), registrySource('HKCU', registry), settingsFile];
+    return [registrySource(options.registry), ignoredFileSource(file, fs)];
   }
   if (options.platform === 'darwin') {
-    return [profileSource(options.plist ?? plutilToJson, PROFILE_PLIST, fs), settingsFile];
+    return [profileSource(options.plist ?? plutilToJson, PROFILE_PLIST, fs), fileSource(file, fs)];
   }
-  return [settingsFile];
+  return [fileSource(file, fs)];
 }
 
-/** The folders whose changes mean a file source may have changed (watched to notice edits sooner). */
-export function watchedFolders(options: Pick<PlatformSourceOptions, 'platform' | 'env' | 'file'>): string[] {
-  const file = options.file ?? managedSettingsPath(options.platform, options.env);
-  const dir = options.platform === 'win32' ? path.win32.dirname(file) : path.dirname(file);
+/**
+ * The folders whose changes mean a file source may have changed (watched to notice edits sooner). Windows
+ * has none: its registry is polled.
+ */
+export function watchedFolders(options: Pick<PlatformSourceOptions, 'platform' | 'file'>): string[] {
+  if (options.platform === 'win32') return [];
+  const dir = path.dirname(options.file ?? settingsFile(options.platform));
   return options.platform === 'darwin' ? [dir, path.dirname(PROFILE_PLIST)] : [dir];
 }

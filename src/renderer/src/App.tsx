@@ -8,6 +8,7 @@ import type { ClientBridge, ClientServerInfo, ClientServerSource } from './bridg
 import { SignInFlow } from './flow/SignInFlow';
 import { REMEMBER_TURNED_OFF, useManagedSettings } from './managed/managed-settings';
 import { AboutPanel } from './screens/AboutPanel';
+import { AskItScreen } from './screens/AskItScreen';
 
 export interface AppProps {
   /**
@@ -57,9 +58,13 @@ export const hostQuery = (bridge: ClientBridge) =>
     staleTime: Number.POSITIVE_INFINITY,
   });
 
-/** Asks the host which server to use and whether a keychain is there, then runs the sign-in flow. */
+/**
+ * Asks the host which server to use and whether a keychain is there, then runs the sign-in flow; or, when
+ * the host has no server it may use, says so and asks the user to contact IT.
+ */
 export function App({ idleLockMs }: AppProps) {
-  const host = useQuery(hostQuery(useBridge()));
+  const bridge = useBridge();
+  const host = useQuery(hostQuery(bridge));
 
   if (host.isPending) {
     return (
@@ -77,11 +82,22 @@ export function App({ idleLockMs }: AppProps) {
       </main>
     );
   }
-  return <ConnectedApp server={host.data.server} keychain={host.data.keychain} idleLockMs={idleLockMs} />;
+  const { server } = host.data;
+  if ('problem' in server) {
+    return (
+      <>
+        <main className="app">
+          <AskItScreen problem={server.problem} />
+        </main>
+        {bridge.kind === 'electron' && <AboutPanel server={server} />}
+      </>
+    );
+  }
+  return <ConnectedApp server={server} keychain={host.data.keychain} idleLockMs={idleLockMs} />;
 }
 
 const SOURCE_WORDS: Record<ClientServerSource, string> = {
-  environment: 'set by WRSAUTH_SERVER_URL',
+  environment: 'set by WRSAUTH_SERVER_URL (development run)',
   managed: 'set by your IT department',
   user: 'from your settings',
   embedded: 'built in to this computer',

@@ -1,21 +1,28 @@
 /** A ClientBridge for tests: a plain object that records every call. */
 
-import type { ClientBridge, ClientServerInfo } from '../../../src/renderer/src/bridge/client-bridge';
+import type {
+  ClientBridge,
+  ClientServerInfo,
+  NoServer,
+} from '../../../src/renderer/src/bridge/client-bridge';
 import type { DeliveryTarget } from '../../../src/shared/api';
-import type { KeychainStatus } from '../../../src/shared/ipc';
+import type { AppInfo, KeychainStatus } from '../../../src/shared/ipc';
 import type { ManagedSettingsInfo } from '../../../src/shared/managed-settings';
 import { SERVER_URL } from './fake-auth-server';
 
 export interface FakeBridgeOptions {
   kind?: 'web' | 'electron';
   keychain?: KeychainStatus;
-  server?: ClientServerInfo;
+  /** The server in use, or (Electron) why there is none. */
+  server?: ClientServerInfo | NoServer;
   /** Electron only: this workstation's name, as the main process would answer it. */
   deviceName?: string;
   /** Electron only: what the native dialog answers (a target id, or null for Cancel). */
   choose?: (targets: DeliveryTarget[]) => string | null;
   /** Electron only: IT's managed settings, as the main process would answer them (asked at every call). */
   managed?: () => ManagedSettingsInfo;
+  /** Electron only: this build's version and whether it is installed. */
+  app?: AppInfo;
 }
 
 export interface FakeBridge extends ClientBridge {
@@ -73,6 +80,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     };
     const managed = options.managed;
     if (managed) bridge.managedSettings = async () => managed();
+    const app = options.app;
+    if (app) bridge.appInfo = async () => app;
   }
   return bridge;
 }

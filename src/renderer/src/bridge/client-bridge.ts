@@ -3,7 +3,7 @@
  * Screens never touch `window.wrsauth` directly; they ask for the bridge from context.
  */
 import type { DeliveryTarget } from '../../../shared/api';
-import type { KeychainStatus, ServerSource } from '../../../shared/ipc';
+import type { AppInfo, KeychainStatus, ServerProblem, ServerSource } from '../../../shared/ipc';
 import type { ManagedSettingsInfo } from '../../../shared/managed-settings';
 
 /**
@@ -17,9 +17,14 @@ export interface ClientServerInfo {
   source: ClientServerSource;
 }
 
+/** No server to talk to, and why: the desktop client's main process decided (the "ask IT" screen). */
+export interface NoServer {
+  problem: ServerProblem;
+}
+
 export interface ClientBridge {
   readonly kind: 'electron' | 'web';
-  serverInfo(): Promise<ClientServerInfo>;
+  serverInfo(): Promise<ClientServerInfo | NoServer>;
   keychainStatus(): Promise<KeychainStatus>;
   /** The remembered-workstation token for this user, or null. */
   loadDeviceToken(username: string): Promise<string | null>;
@@ -37,4 +42,6 @@ export interface ClientBridge {
   chooseTarget?: (targets: DeliveryTarget[]) => Promise<string | null>;
   /** IT's managed settings and where each came from. Absent where nothing is managed (the web client). */
   managedSettings?: () => Promise<ManagedSettingsInfo>;
+  /** This build's version and whether it is installed, for the About panel. Absent in the web client. */
+  appInfo?: () => Promise<AppInfo>;
 }

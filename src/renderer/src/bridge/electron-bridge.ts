@@ -20,5 +20,6 @@ export function createElectronBridge(desktop: DesktopApi): ClientBridge {
     deviceName: () => desktop.getDeviceName(),
     chooseTarget: (targets) => desktop.chooseTarget({ targets }),
     managedSettings: () => desktop.getManagedSettings(),
+    appInfo: () => desktop.getAppInfo(),
   };
 }

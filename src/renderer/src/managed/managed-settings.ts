@@ -7,7 +7,13 @@ import type { ManagedSettingsInfo } from '../../../shared/managed-settings';
 import { useBridge } from '../bridge/bridge-context';
 import type { ClientBridge } from '../bridge/client-bridge';
 
-export const NO_MANAGED_SETTINGS: ManagedSettingsInfo = { values: {}, sources: {}, ignored: [] };
+export const NO_MANAGED_SETTINGS: ManagedSettingsInfo = {
+  values: {},
+  sources: {},
+  managed: false,
+  unreadable: [],
+  ignored: [],
+};
 
 /** How often the renderer asks again; the main process itself rereads its sources on its own timer. */
 export const MANAGED_REFRESH_MS = 15_000;
