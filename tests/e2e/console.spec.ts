@@ -68,6 +68,9 @@ test.describe('Account manager console', () => {
   });
 
   test('guided recovery with a bypass code', async ({ page, browser }) => {
+    // Two browser contexts and three sign-ins: on a busy 2-core machine this outlasts the 60 s default, and a
+    // timeout would also skip the `finally` that puts the policy back for the specs after it.
+    test.slow();
     const admin = E2E_USERS.recoveryAdmin;
     const locked = E2E_USERS.recovery;
     const sessionToken = await signIn(page, admin);
