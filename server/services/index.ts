@@ -67,8 +67,9 @@ export function createServices(options: ServiceOptions) {
     retry: options.retry,
   });
   const totp = new TotpService(db, clock, keyring, audit);
-  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
   const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
+  const passwords = new PasswordCheck(db, clock, hasher, audit);
+  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit, notices, passwords);
   const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const auth = new AuthService({
     db,
@@ -111,7 +112,6 @@ export function createServices(options: ServiceOptions) {
     notices,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
-  const passwords = new PasswordCheck(db, clock, hasher, audit);
   const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);
   const contacts = new ContactService({
     db,
