@@ -87,7 +87,7 @@ export function createServices(options: ServiceOptions) {
     bypassCodes: guidedRecovery,
   });
   const devices = new DeviceService(db, clock, audit);
-  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices);
+  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
     db,
@@ -110,6 +110,7 @@ export function createServices(options: ServiceOptions) {
     audit,
     codes,
     notices,
+    recoveryCodes,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
   const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);

@@ -1,10 +1,12 @@
 /**
  * /api/v1/me/recovery-codes: 10 single-use codes, made only after the current password (a missing or wrong
  * one counted like a failed sign-in), told to the user's contacts, shown once, stored as HMACs, replaced
- * when regenerated; accepted at verify, each use audited and told to the user's contacts by text and email.
+ * when regenerated; accepted at verify, each use audited and told to the user's contacts by text and email;
+ * voided by every recovery action (reset 2FA, a password reset, a temporary password, deactivation).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, call, staffSession, userIdOf } from '../support/self-service';
+import { CLI_CONTEXT } from '../../server/services/audit-log';
+import { adminSession, bearer, call, staffSession, userIdOf } from '../support/self-service';
 import {
   challenge,
   EMAIL,
@@ -235,5 +237,115 @@ describe('signing in with a recovery code', () => {
       .where('event_type', '=', 'recovery_codes_generated')
       .execute();
     expect(generated).toHaveLength(2);
+  });
+});
+
+describe('every recovery action voids the codes made before', () => {
+  let manager: string;
+  beforeEach(async () => {
+    manager = await adminSession(t);
+  });
+  const asManager = (method: string, path: string, body?: unknown) =>
+    call(t, method, `/api/v1/admin${path}`, body, bearer(manager));
+
+  /** None of `codes` signs in any more (with `password`, the user's password by then), and none is stored. */
+  async function expectVoided(codes: string[], password = PASSWORD) {
+    expect(await storedCodesOf('ckiplock')).toEqual([]);
+    for (const code of codes.slice(0, 2)) {
+      const id = (await login(t, 'ckiplock', password)).body.challengeId;
+      expect(await t.verify(id, code)).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+    }
+  }
+
+  it('reset 2FA voids them: a code made before no longer signs in; the audit holds the count, never a code', async () => {
+    const codes = await madeCodes();
+    const id = await userIdOf(t, 'ckiplock');
+    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    await expectVoided(codes);
+    const [event] = await auditOf('two_factor_reset');
+    expect(event?.detail).toMatchObject({ voidedRecoveryCodes: 10, by: 'manager', reason: 'Lost phone' });
+    for (const code of codes) expect(JSON.stringify(event)).not.toContain(code);
+  });
+
+  it("reset 2FA ends the user's open sessions: GET /api/v1/me with an old token answers 401", async () => {
+    expect((await t.get('/api/v1/me', bearer(session))).status).toBe(200);
+    const id = await userIdOf(t, 'ckiplock');
+    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    expect((await t.get('/api/v1/me', bearer(session))).status).toBe(401);
+    expect((await status()).status).toBe(401);
+    const [event] = await auditOf('two_factor_reset');
+    expect(event?.detail).toMatchObject({ revokedSessions: 1 });
+    await t.server.services.notices.settled();
+    expect(t.smtp.mails.at(-1)?.raw).toMatch(/sessions and remembered workstations were signed out/);
+  });
+
+  it("voids only that user's codes: another user's still sign in", async () => {
+    await t.server.services.admin.createUser({
+      username: 'other',
+      password: PASSWORD,
+      phone: '+12025550188',
+    });
+    const [othersCode] = await madeCodes(await staffSession(t, 'other'));
+    await madeCodes();
+    const id = await userIdOf(t, 'ckiplock');
+    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    expect(await storedCodesOf('ckiplock')).toEqual([]);
+    expect(await storedCodesOf('other')).toHaveLength(10);
+    const otherSignIn = (await login(t, 'other')).body.challengeId;
+    expect((await t.verify(otherSignIn, othersCode ?? '')).status).toBe(200);
+  });
+
+  it('a password reset voids them', async () => {
+    const codes = await madeCodes();
+    const reset = '/api/v1/auth/password-reset';
+    const resetId = (await t.post(reset, { username: 'ckiplock' })).body.resetId;
+    expect((await t.post(`${reset}/${resetId}/send`, { targetId: 'sms' })).status).toBe(200);
+    expect((await t.post(`${reset}/${resetId}/verify`, { code: t.lastSmsCode() })).status).toBe(200);
+    expect((await t.post(`${reset}/${resetId}/password`, { password: 'newDesk2027' })).status).toBe(204);
+    await expectVoided(codes, 'newDesk2027');
+    const [event] = await auditOf('password_reset_completed');
+    expect(event?.detail).toMatchObject({ voidedRecoveryCodes: 10, revokedSessions: 1 });
+  });
+
+  it('a temporary password from the console voids them', async () => {
+    const codes = await madeCodes();
+    const id = await userIdOf(t, 'ckiplock');
+    const body = { password: 'Again2026x', reason: 'Forgot password' };
+    expect((await asManager('POST', `/users/${id}/temporary-password`, body)).status).toBe(200);
+    await expectVoided(codes, 'Again2026x');
+    const [event] = await auditOf('temporary_password_set');
+    expect(event?.detail).toMatchObject({ voidedRecoveryCodes: 10, by: 'manager' });
+  });
+
+  it('deactivation voids them, and reactivating does not bring them back', async () => {
+    const codes = await madeCodes();
+    const id = await userIdOf(t, 'ckiplock');
+    const off = await asManager('PATCH', `/users/${id}`, { active: false, reason: 'Left the practice' });
+    expect(off.status).toBe(200);
+    const on = await asManager('PATCH', `/users/${id}`, { active: true, reason: 'Came back' });
+    expect(on.status).toBe(200);
+    await expectVoided(codes);
+    const [event] = await auditOf('user_deactivated');
+    expect(event?.detail).toMatchObject({ voidedRecoveryCodes: 10, by: 'manager' });
+  });
+
+  it("the CLI's reset-2fa, deactivate and temporary-password void them too", async () => {
+    const { admin, userAccounts } = t.server.services;
+    await madeCodes();
+    await admin.resetTwoFactor('ckiplock', 'Lost phone');
+    expect(await storedCodesOf('ckiplock')).toEqual([]);
+
+    session = await staffSession(t);
+    await madeCodes();
+    await admin.deactivate('ckiplock', 'Left the practice');
+    expect(await storedCodesOf('ckiplock')).toEqual([]);
+    await userAccounts.update('cli', await userIdOf(t, 'ckiplock'), { active: true }, CLI_CONTEXT);
+
+    session = await staffSession(t);
+    await madeCodes();
+    await admin.setTemporaryPassword('ckiplock', 'Again2026x', 'Forgot password');
+    expect(await storedCodesOf('ckiplock')).toEqual([]);
+    const events = await auditOf('temporary_password_set');
+    expect(events.map((e) => e.detail.voidedRecoveryCodes)).toEqual([10]);
   });
 });
