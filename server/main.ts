@@ -21,12 +21,14 @@ const USAGE = `Usage: npm run server -- [command] [options]
   set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any]
   unlock --username U
   reset-2fa --username U [--reason R]
-                                  clear locks, revoke trusted workstations, remove the authenticator app
+                                  clear locks, end sessions, revoke trusted workstations, remove the
+                                  authenticator app, void recovery codes
   recover --username U --reason R print a one-time bypass code (15 min, one sign-in) for a locked-out user
   temporary-password --username U --password P --reason R
-                                  a new temporary password (a week, only to choose one's own); user told
+                                  a new temporary password (a week, only to choose one's own); sessions,
+                                  workstations and recovery codes end; user told
   deactivate --username U [--reason R]
-                                  sessions, workstations and bypass codes revoked; sign-in refused
+                                  sessions, workstations, bypass and recovery codes revoked; sign-in refused
   revoke-devices (--username U | --all) [--reason R]
                                   revoke one user's trusted workstations, or every user's
   audit [--username U] [--limit N]
@@ -169,7 +171,7 @@ const commands: Record<string, Handler> = {
     );
     const app = result.removedAuthenticator ? ', authenticator app removed' : '';
     console.log(
-      `reset 2FA for "${result.user.username}": locks cleared, ${result.revokedDevices} trusted workstation(s) revoked${app}`,
+      `reset 2FA for "${result.user.username}": locks cleared, sessions ended, ${result.revokedDevices} trusted workstation(s) revoked${app}, recovery codes voided`,
     );
   },
 
@@ -198,7 +200,7 @@ const commands: Record<string, Handler> = {
       s.admin.setTemporaryPassword(username, password, reason.trim()),
     );
     console.log(
-      `"${user.username}" has a temporary password until ${user.temporaryPasswordUntil}: it signs in only to choose their own; sessions and trusted workstations ended, the user told`,
+      `"${user.username}" has a temporary password until ${user.temporaryPasswordUntil}: it signs in only to choose their own; sessions, trusted workstations and recovery codes ended, the user told`,
     );
   },
 
@@ -207,7 +209,9 @@ const commands: Record<string, Handler> = {
     const user = await withServices(config, (s) =>
       s.admin.deactivate(required(o.username, '--username'), o.reason),
     );
-    console.log(`deactivated "${user.username}": sessions, trusted workstations and bypass codes revoked`);
+    console.log(
+      `deactivated "${user.username}": sessions, trusted workstations, bypass codes and recovery codes revoked`,
+    );
   },
 
   'revoke-devices': async (config, args) => {

@@ -327,7 +327,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       expect.stringMatching(/^DEV sms to \+12025553816: .*reset two-factor sign-in/),
     ]);
     expect(result.stdout.trim()).toBe(
-      'reset 2FA for "CKiplock": locks cleared, 2 trusted workstation(s) revoked',
+      'reset 2FA for "CKiplock": locks cleared, sessions ended, 2 trusted workstation(s) revoked, recovery codes voided',
     );
     const devices = readDb(dataDir, (db) =>
       db.prepare('SELECT id, revoked_at FROM trusted_devices ORDER BY id').all(),
@@ -341,8 +341,10 @@ describe('admin CLI commands on one data dir (in order)', () => {
     const events = auditEvents(dataDir, 'two_factor_reset');
     expect(events).toMatchObject([{ username: 'CKiplock', user_agent: 'wrsauth-cli' }]);
     expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({
+      revokedSessions: 0,
       revokedDevices: 2,
       removedAuthenticator: false,
+      voidedRecoveryCodes: 0,
       by: '(cli)',
     });
   });
@@ -354,7 +356,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2,"removedAuthenticator":false,"by":"\(cli\)"\}$/,
+      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedSessions":0,"revokedDevices":2,"removedAuthenticator":false,"voidedRecoveryCodes":0,"by":"\(cli\)"\}$/,
     );
     expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{"by":"\(cli\)"\}$/);
   });
@@ -374,12 +376,14 @@ describe('admin CLI commands on one data dir (in order)', () => {
 
     expect(expectSuccessWithDevNotices(result).join('\n')).toMatch(/authenticator app was removed/);
     expect(result.stdout.trim()).toBe(
-      'reset 2FA for "CKiplock": locks cleared, 0 trusted workstation(s) revoked, authenticator app removed',
+      'reset 2FA for "CKiplock": locks cleared, sessions ended, 0 trusted workstation(s) revoked, authenticator app removed, recovery codes voided',
     );
     expect(readDb(dataDir, (db) => db.prepare('SELECT count(*) FROM totp_factors').pluck().get())).toBe(0);
     expect(JSON.parse(auditEvents(dataDir, 'two_factor_reset').at(-1)?.detail ?? '{}')).toEqual({
+      revokedSessions: 0,
       revokedDevices: 0,
       removedAuthenticator: true,
+      voidedRecoveryCodes: 0,
       by: '(cli)',
       reason: 'Lost phone',
     });
@@ -481,7 +485,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(notices.join('\n')).toMatch(/set a temporary password on your WRSAuth account/);
     const user = userNamed(dataDir, 'CKiplock');
     expect(result.stdout).toBe(
-      `"CKiplock" has a temporary password until ${user?.temporary_password_until}: it signs in only to choose their own; sessions and trusted workstations ended, the user told\n`,
+      `"CKiplock" has a temporary password until ${user?.temporary_password_until}: it signs in only to choose their own; sessions, trusted workstations and recovery codes ended, the user told\n`,
     );
     expect(new Date(user?.temporary_password_until ?? '').getTime() - Date.now()).toBeGreaterThan(
       6.9 * 86_400_000,
@@ -744,7 +748,7 @@ describe('admin CLI while `npm run server` (serve) runs on the same data dir', (
     const result = await runAdmin(dataDir, ['deactivate', '--username', 'frontdesk', '--reason', 'Left']);
     expectSuccess(result);
     expect(result.stdout.trim()).toBe(
-      'deactivated "frontdesk": sessions, trusted workstations and bypass codes revoked',
+      'deactivated "frontdesk": sessions, trusted workstations, bypass codes and recovery codes revoked',
     );
     expect(await login(server?.url ?? '', 'frontdesk', 'Desk2024pw')).toMatchObject({
       status: 401,

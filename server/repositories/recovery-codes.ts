@@ -2,23 +2,43 @@
 import type { Db } from '../db/database';
 import { newSortableId } from '../secrets';
 
-/** Replaces every code of the user with new ones, in one transaction. */
-export async function replaceRecoveryCodes(db: Db, userId: string, hmacs: string[], now: Date) {
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx
-      .insertInto('recovery_codes')
-      .values(
-        hmacs.map((code_hmac) => ({
-          id: newSortableId(now),
-          user_id: userId,
-          code_hmac,
-          created_at: now.toISOString(),
-          used_at: null,
-        })),
-      )
-      .execute();
-  });
+/**
+ * Replaces every code of the user with new ones; answers how many unused codes the new ones voided. Run it
+ * inside a transaction, so that the user is never left with no codes, or with old and new ones at once.
+ */
+export async function replaceRecoveryCodes(
+  tx: Db,
+  userId: string,
+  hmacs: string[],
+  now: Date,
+): Promise<number> {
+  const voided = await voidRecoveryCodes(tx, userId);
+  await tx
+    .insertInto('recovery_codes')
+    .values(
+      hmacs.map((code_hmac) => ({
+        id: newSortableId(now),
+        user_id: userId,
+        code_hmac,
+        created_at: now.toISOString(),
+        used_at: null,
+      })),
+    )
+    .execute();
+  return voided;
+}
+
+/**
+ * Deletes every code of the user, used or not, in one statement, so none can sign in afterwards and My
+ * settings shows none; answers how many of them were still unused.
+ */
+export async function voidRecoveryCodes(db: Db, userId: string): Promise<number> {
+  const deleted = await db
+    .deleteFrom('recovery_codes')
+    .where('user_id', '=', userId)
+    .returning('used_at')
+    .execute();
+  return deleted.filter((row) => row.used_at === null).length;
 }
 
 export function findUnusedRecoveryCode(db: Db, userId: string, hmacs: string[]) {

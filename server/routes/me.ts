@@ -1,6 +1,7 @@
 /**
  * Self-service (`/api/v1/me/...`): the signed-in user's trusted workstations, authenticator app (set up and
- * removed only after the current password) and recovery codes. Every route needs a live session, checked in onRequest before any input is read.
+ * removed only after the current password) and recovery codes (made only after the current password). Every
+ * route needs a live session, checked in onRequest before any input is read.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -149,13 +150,23 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/recovery-codes',
       {
+        // A body with no usable password answers as a wrong password does (400 invalid_credentials, counted
+        // like a failed sign-in) rather than 400 bad_request: the old call without one is refused, and counted.
+        attachValidation: true,
         schema: {
           ...meta,
-          summary: 'Make 10 new single-use recovery codes, shown only now; the old ones stop working',
+          summary:
+            'Make 10 new single-use recovery codes (current password), shown only now; the old ones stop working and my contacts are told',
+          body: CurrentPasswordRequest,
           response: { 200: RecoveryCodes, ...errors },
         },
       },
-      (request) => services.recoveryCodes.generate(principalOf(request).user, requestContext(request)),
+      (request) =>
+        services.recoveryCodes.generate(
+          principalOf(request).user,
+          request.validationError ? undefined : request.body.currentPassword,
+          requestContext(request),
+        ),
     );
   };
 }

@@ -218,8 +218,9 @@ export class AdminService {
   }
 
   /**
-   * Clears locks, revokes every trusted workstation and removes the authenticator app: the next sign-in asks
-   * for a code again, and the user can set up a new app. The same reset as the console's, told to the user.
+   * Clears locks, ends the user's sessions, revokes every trusted workstation, removes the authenticator app
+   * and voids the recovery codes: the next sign-in asks for a code again, and the user can set up a new app.
+   * The same reset as the console's, told to the user.
    */
   async resetTwoFactor(username: string, reason?: string) {
     const user = await this.requireUser(username);
@@ -233,7 +234,10 @@ export class AdminService {
     return this.accounts.setTemporaryPassword('cli', user.id, { password, reason }, CLI_CONTEXT);
   }
 
-  /** Deactivates a user (sessions, workstations and bypass codes revoked); never the last active admin. */
+  /**
+   * Deactivates a user (sessions, workstations, bypass and recovery codes revoked); never the last active
+   * account manager.
+   */
   async deactivate(username: string, reason?: string) {
     const user = await this.requireUser(username);
     if (!user.active) throw new AdminInputError(`"${user.username}" is already deactivated`);

@@ -68,10 +68,11 @@ export function createServices(options: ServiceOptions) {
     retry: options.retry,
   });
   const totp = new TotpService(db, clock, keyring, audit);
-  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
   const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
-  const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const lockout = new LoginLockout(db, clock, keyring, audit, notices);
+  const passwords = new PasswordCheck(clock, hasher, audit, lockout);
+  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit, notices, passwords);
+  const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const auth = new AuthService({
     db,
     clock,
@@ -89,7 +90,7 @@ export function createServices(options: ServiceOptions) {
     bypassCodes: guidedRecovery,
   });
   const devices = new DeviceService(db, clock, audit);
-  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices);
+  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
     db,
@@ -112,9 +113,9 @@ export function createServices(options: ServiceOptions) {
     audit,
     codes,
     notices,
+    recoveryCodes,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
-  const passwords = new PasswordCheck(clock, hasher, audit, lockout);
   const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);
   const contacts = new ContactService({
     db,

@@ -9,8 +9,8 @@
  *   and no code ever matches.
  * - Guesses are bounded three ways: 5 per reset, a 30 s cooldown per contact between codes, and 10 wrong
  *   codes per User ID in 15 minutes, counted for decoys alike.
- * - Afterwards every session and trusted workstation of the user is revoked, the lock is lifted, and a
- *   notice goes to each contact.
+ * - Afterwards every session and trusted workstation of the user is revoked, their recovery codes are
+ *   voided, the lock is lifted, and a notice goes to each contact.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -45,6 +45,7 @@ import type { AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, RESEND_COOLDOWN_SECONDS, targetsOf } from './code-sender';
 import type { Notifier } from './notices';
 import { allowedFactorsOf } from './policy';
+import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 
 export const RESET_TTL_SECONDS = 15 * 60;
 /** Wrong reset codes one User ID may collect in a window, real account or decoy alike. */
@@ -62,6 +63,7 @@ export interface PasswordResetDeps {
   audit: AuditLog;
   codes: CodeSender;
   notices: Notifier;
+  recoveryCodes: RecoveryCodeService;
   /** Reset requests per client address per minute (the login limit). */
   limitPerMinute: number;
 }
@@ -203,8 +205,10 @@ export class PasswordResetService {
       throw error;
     }
     const userId = reset.user_id;
-    // One transaction: the reset is used up if and only if the password changed and every session ended.
-    const revoked = await db.transaction().execute(async (tx) => {
+    const user = await findUserWithPolicy(db, userId);
+    // One transaction: the reset is used up if and only if the password changed, every session ended, the
+    // recovery codes were voided and the event was written.
+    const revoked = await audit.transaction(async (tx) => {
       if (!(await useReset(tx, reset.id, now))) return undefined;
       await tx
         .updateTable('users')
@@ -217,24 +221,29 @@ export class PasswordResetService {
         })
         .where('id', '=', userId)
         .execute();
-      return {
-        sessions: await revokeSessionsOf(tx, userId, now),
-        devices: await revokeTrustedDevices(tx, userId, now),
+      const result = {
+        revokedSessions: await revokeSessionsOf(tx, userId, now),
+        revokedDevices: await revokeTrustedDevices(tx, userId, now),
+        voidedRecoveryCodes: await this.deps.recoveryCodes.voidAll(tx, userId),
       };
+      await audit.record(
+        context,
+        {
+          type: 'password_reset_completed',
+          userId,
+          username: user?.username ?? null,
+          detail: { resetId: reset.id, ...result },
+        },
+        tx,
+      );
+      return result;
     });
     if (!revoked) throw challengeExpired();
-    const user = await findUserWithPolicy(db, userId);
-    await audit.record(context, {
-      type: 'password_reset_completed',
-      userId,
-      username: user?.username ?? null,
-      detail: { resetId: reset.id, revokedSessions: revoked.sessions, revokedDevices: revoked.devices },
-    });
     if (user) {
       // In the background: a slow mail server must not hold up the person at the desk.
       this.deps.notices.notify(user, {
         subject: 'Your WRSAuth password was changed',
-        text: 'Your WRSAuth password was just changed with a code sent to you, and every session and remembered workstation was signed out. If this was not you, call your account manager at once.',
+        text: `Your WRSAuth password was just changed with a code sent to you, and every session and remembered workstation was signed out.${codesVoided(revoked.voidedRecoveryCodes)} If this was not you, call your account manager at once.`,
       });
     }
   }

@@ -1,6 +1,7 @@
 /**
  * The console's users: list, create, edit, deactivate, unlock and reset 2FA. Every change is audited with
- * the acting account manager; the practice always keeps at least one active account manager.
+ * the acting account manager; the practice always keeps at least one active account manager. Each recovery
+ * action (reset 2FA, a temporary password, deactivation) also voids the user's recovery codes.
  */
 import {
   type AdminUser,
@@ -32,6 +33,7 @@ import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
 import type { Notifier } from './notices';
+import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 
 /** How long a temporary password from the console signs in (only to choose one's own): a week. */
 export const TEMPORARY_PASSWORD_SECONDS = 7 * 24 * 60 * 60;
@@ -52,6 +54,7 @@ export class UserAccountService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly notices: Notifier,
+    private readonly recoveryCodes: RecoveryCodeService,
   ) {}
 
   /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
@@ -119,8 +122,9 @@ export class UserAccountService {
   }
 
   /**
-   * Edits names, role, active and locations. Deactivating revokes the user's sessions, trusted workstations
-   * and any bypass code (sign-in then answers invalid_credentials, as for a wrong password).
+   * Edits names, role, active and locations. Deactivating revokes the user's sessions, trusted workstations,
+   * any bypass code and their recovery codes (sign-in then answers invalid_credentials, as for a wrong
+   * password; a reactivated user starts with no recovery codes).
    */
   async update(
     actor: Actor,
@@ -167,12 +171,20 @@ export class UserAccountService {
         const revokedSessions = await revokeSessionsOf(tx, user.id, now);
         const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
         const voidedBypassCodes = await voidBypassCodes(tx, user.id);
+        const voidedRecoveryCodes = await this.recoveryCodes.voidAll(tx, user.id);
         await this.audit.record(
           context,
           {
             type: 'user_deactivated',
             ...who,
-            detail: { revokedSessions, revokedDevices, voidedBypassCodes, by, reason: input.reason },
+            detail: {
+              revokedSessions,
+              revokedDevices,
+              voidedBypassCodes,
+              voidedRecoveryCodes,
+              by,
+              reason: input.reason,
+            },
           },
           tx,
         );
@@ -204,7 +216,8 @@ export class UserAccountService {
   }
 
   /**
-   * Clears locks, revokes every trusted workstation and removes the authenticator app: the next sign-in asks
+   * Clears locks, ends the user's sessions, revokes every trusted workstation, removes the authenticator app
+   * and voids the recovery codes: whoever holds a lost phone or an old session is out, the next sign-in asks
    * for a code again, and the user can set up a new app. The user's contacts are told.
    */
   async resetTwoFactor(
@@ -215,42 +228,43 @@ export class UserAccountService {
   ): Promise<TwoFactorResetDone> {
     const user = await this.requireUser(id);
     const now = this.clock.now();
-    const { revokedDevices, removedAuthenticator } = await this.audit.transaction(async (tx) => {
+    const done = await this.audit.transaction(async (tx) => {
       await tx
         .updateTable('users')
         .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
         .where('id', '=', user.id)
         .execute();
-      const revoked = await revokeTrustedDevices(tx, user.id, now);
-      const removed = await deleteTotp(tx, user.id);
+      const result = {
+        revokedSessions: await revokeSessionsOf(tx, user.id, now),
+        revokedDevices: await revokeTrustedDevices(tx, user.id, now),
+        removedAuthenticator: await deleteTotp(tx, user.id),
+        voidedRecoveryCodes: await this.recoveryCodes.voidAll(tx, user.id),
+      };
       await this.audit.record(
         context,
         {
           type: 'two_factor_reset',
           userId: user.id,
           username: user.username,
-          detail: {
-            revokedDevices: revoked,
-            removedAuthenticator: removed,
-            by: actorName(actor),
-            reason,
-          },
+          detail: { ...result, by: actorName(actor), reason },
         },
         tx,
       );
-      return { revokedDevices: revoked, removedAuthenticator: removed };
+      return result;
     });
+    const app = done.removedAuthenticator ? ' and your authenticator app was removed' : '';
     this.notices.notify(user, {
       subject: 'Your WRSAuth two-factor sign-in was reset',
-      text: `Your account manager reset two-factor sign-in on your WRSAuth account (${user.username}): remembered workstations were signed out${removedAuthenticator ? ' and your authenticator app was removed' : ''}. If you did not ask for this, tell your practice now.`,
+      text: `Your account manager reset two-factor sign-in on your WRSAuth account (${user.username}): your sessions and remembered workstations were signed out${app}.${codesVoided(done.voidedRecoveryCodes)} If you did not ask for this, tell your practice now.`,
     });
+    const { revokedDevices, removedAuthenticator } = done;
     return { user: await this.get(id), revokedDevices, removedAuthenticator };
   }
 
   /**
    * Gives a user who cannot sign in a new temporary password: it works for a week and only to choose their
-   * own. The lock is lifted, and every session and trusted workstation of the user ends. The user's contacts
-   * are told; audited with who and why (never the password).
+   * own. The lock is lifted, every session and trusted workstation of the user ends and their recovery codes
+   * are voided. The user's contacts are told; audited with who and why (never the password).
    */
   async setTemporaryPassword(
     actor: Actor,
@@ -265,7 +279,7 @@ export class UserAccountService {
     }
     const passwordHash = await this.hashTemporary(input.password);
     const now = this.clock.now();
-    await this.audit.transaction(async (tx) => {
+    const voided = await this.audit.transaction(async (tx) => {
       await tx
         .updateTable('users')
         .set({
@@ -279,20 +293,28 @@ export class UserAccountService {
         .execute();
       const revokedSessions = await revokeSessionsOf(tx, user.id, now);
       const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
+      const voidedRecoveryCodes = await this.recoveryCodes.voidAll(tx, user.id);
       await this.audit.record(
         context,
         {
           type: 'temporary_password_set',
           userId: user.id,
           username: user.username,
-          detail: { by: actorName(actor), reason: input.reason, revokedSessions, revokedDevices },
+          detail: {
+            by: actorName(actor),
+            reason: input.reason,
+            revokedSessions,
+            revokedDevices,
+            voidedRecoveryCodes,
+          },
         },
         tx,
       );
+      return voidedRecoveryCodes;
     });
     this.notices.notify(user, {
       subject: 'Your account manager set a temporary WRSAuth password',
-      text: `Your account manager set a temporary password on your WRSAuth account (${user.username}) and signed out your sessions and remembered workstations. At your next sign-in you will choose your own. If you did not ask for this, tell your practice now.`,
+      text: `Your account manager set a temporary password on your WRSAuth account (${user.username}) and signed out your sessions and remembered workstations.${codesVoided(voided)} At your next sign-in you will choose your own. If you did not ask for this, tell your practice now.`,
     });
     return this.get(id);
   }

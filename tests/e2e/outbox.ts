@@ -39,6 +39,21 @@ export async function expectCodeTo(contact: Contact): Promise<() => Promise<stri
   };
 }
 
+/** Waits for a message to the contact that matches `text` (a security notice), and gives it. */
+export async function expectNoticeTo(contact: Contact, text: RegExp): Promise<string> {
+  let notice: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        notice = (await messagesTo(contact)).find((message) => text.test(message));
+        return notice !== undefined;
+      },
+      { message: `a notice ${text} to ${JSON.stringify(contact)}`, timeout: 15_000 },
+    )
+    .toBe(true);
+  return notice as string;
+}
+
 /** Six digits that are surely not the code: every digit moved by one. */
 export const wrongCodeFor = (code: string): string =>
   code.replace(/\d/g, (digit) => String((Number(digit) + 1) % 10));

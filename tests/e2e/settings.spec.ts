@@ -1,6 +1,16 @@
 import { expect, onScreen, test } from './fixtures';
-import { enterCode, LOGIN, openLogin, SIGNED_IN, sendCode, smsTarget, submitPassword, VERIFY } from './flows';
-import { expectCodeTo } from './outbox';
+import {
+  enterCode,
+  LOGIN,
+  openLogin,
+  SIGNED_IN,
+  sendCode,
+  signIn,
+  smsTarget,
+  submitPassword,
+  VERIFY,
+} from './flows';
+import { expectCodeTo, expectNoticeTo } from './outbox';
 import { E2E_NEW_PHONE, E2E_USERS } from './world';
 
 const MY_SETTINGS = 'My settings';
@@ -46,5 +56,43 @@ test.describe('My settings', () => {
     await expect(page.getByRole('radio', { name: smsTarget(E2E_NEW_PHONE), exact: true })).toBeVisible();
     await enterCode(page, await sendCode(page, { ...user, phone: E2E_NEW_PHONE }, 'sms'));
     await onScreen(page, SIGNED_IN);
+  });
+
+  test('recovery codes are made only after the current password, and the phone and email are told', async ({
+    page,
+    browserErrors,
+  }) => {
+    browserErrors.expectFailedResponse(400); // the wrong password, on purpose
+    const user = E2E_USERS.recoveryCodes;
+    await signIn(page, user);
+    await page.getByRole('button', { name: 'My settings' }).click();
+    await onScreen(page, MY_SETTINGS);
+
+    const recovery = page.getByRole('region', { name: 'Recovery codes' });
+    await recovery.getByRole('button', { name: 'Make recovery codes' }).click();
+    const password = recovery.getByLabel('Current password', { exact: true });
+    await expect(password).toBeFocused();
+    await page.keyboard.type('notMyPassword1');
+    await page.keyboard.press('Enter');
+    await expect(recovery.getByRole('alert')).toHaveText('Your current password is not right.');
+    await expect(password).toBeFocused();
+    await onScreen(page, MY_SETTINGS, 'my-settings-recovery-password');
+
+    await page.keyboard.type(user.password);
+    await page.keyboard.press('Enter');
+    const codes = recovery.getByRole('list', { name: 'Your new recovery codes' });
+    await expect(codes.getByRole('listitem')).toHaveCount(10);
+    await expect(codes).toBeFocused();
+    await onScreen(page, MY_SETTINGS, 'my-settings-recovery-codes');
+    const firstCode = ((await codes.getByRole('listitem').first().textContent()) ?? '').trim();
+    for (const contact of [
+      { channel: 'sms', phone: user.phone },
+      { channel: 'email', email: user.email },
+    ] as const) {
+      expect(await expectNoticeTo(contact, /New recovery codes were just made/)).not.toContain(firstCode);
+    }
+    await recovery.getByRole('button', { name: 'I have saved them' }).click();
+    await expect(recovery).toContainText('10 of 10 unused');
+    await expect(recovery.getByRole('button', { name: 'Make new codes' })).toBeFocused();
   });
 });

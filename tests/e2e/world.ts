@@ -143,6 +143,15 @@ export const E2E_USERS = {
     lastName: 'Grant',
     email: 'lgrant@wrshealth.com',
   },
+  /** Makes recovery codes in My settings (after the current password); their phone and email are told. */
+  recoveryCodes: {
+    username: 'eshaw',
+    password: 'frontDesk2026',
+    firstName: 'Emerson',
+    lastName: 'Shaw',
+    phone: '+12025550138',
+    email: 'eshaw@wrshealth.com',
+  },
   /** The account manager who runs the console specs. */
   consoleAdmin: {
     username: 'amorales',

@@ -120,7 +120,7 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
       expect.stringMatching(/"msg":"DEV sms to \+12025553816: Your account manager reset two-factor sign-in/),
     ]);
     expect(result.stdout.trim()).toBe(
-      'reset 2FA for "CKiplock": locks cleared, 2 trusted workstation(s) revoked',
+      'reset 2FA for "CKiplock": locks cleared, sessions ended, 2 trusted workstation(s) revoked, recovery codes voided',
     );
     expect(await rows("SELECT id FROM trusted_devices WHERE revoked_at > '2021'")).toHaveLength(2);
     expect(await rows('SELECT failed_attempts, locked_until FROM users WHERE id = $1', [user?.id])).toEqual([
@@ -135,7 +135,7 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedDevices":2,"removedAuthenticator":false,"by":"\(cli\)"\}$/,
+      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedSessions":0,"revokedDevices":2,"removedAuthenticator":false,"voidedRecoveryCodes":0,"by":"\(cli\)"\}$/,
     );
     expect(lines[1]).toMatch(/^\S+Z\s+user_created\s+CKiplock\s/);
   });

@@ -179,19 +179,66 @@ describe('trusted workstations, authenticator app and recovery codes', () => {
     expect(api.server.settings.calls.totp).toEqual(['enroll', `confirm:${RIGHT_CODE}`]);
   });
 
-  it('makes 10 recovery codes and shows them once, with a warning and copy and print', async () => {
+  it('makes 10 recovery codes after the current password, by keyboard alone, and shows them once with copy and print', async () => {
     const { user } = renderApp();
     await openSettings(user);
     const recovery = section('Recovery codes');
-    await user.click(await within(recovery).findByRole('button', { name: 'Make recovery codes' }));
+    const make = await within(recovery).findByRole('button', { name: 'Make recovery codes' });
+    make.focus();
+    await user.keyboard('{Enter}');
+    const password = within(recovery).getByLabelText('Current password');
+    await waitFor(() => expect(password).toHaveFocus());
+    await user.keyboard(`${PASSWORD}{Enter}`);
     const list = await within(recovery).findByRole('list', { name: 'Your new recovery codes' });
+    await waitFor(() => expect(list).toHaveFocus());
     expect(within(list).getAllByRole('listitem')).toHaveLength(10);
+    expect(api.server.settings.calls.recovery).toEqual([PASSWORD]);
     expect(within(recovery).getByRole('alert')).toHaveTextContent('shown only this once');
     expect(within(recovery).getByRole('button', { name: 'Copy codes' })).toBeInTheDocument();
     expect(within(recovery).getByRole('button', { name: 'Print' })).toBeInTheDocument();
     await user.click(within(recovery).getByRole('button', { name: 'I have saved them' }));
     expect(within(recovery).queryByRole('list')).not.toBeInTheDocument();
     expect(await within(recovery).findByText(/10 of 10 unused/)).toBeInTheDocument();
+    await waitFor(() =>
+      expect(within(recovery).getByRole('button', { name: 'Make new codes' })).toHaveFocus(),
+    );
+  });
+
+  it("makes no codes with a wrong current password, and shows the server's error in an alert", async () => {
+    const { user } = renderApp();
+    await openSettings(user);
+    const recovery = section('Recovery codes');
+    await user.click(await within(recovery).findByRole('button', { name: 'Make recovery codes' }));
+    await user.type(within(recovery).getByLabelText('Current password'), 'notMine1');
+    await user.click(within(recovery).getByRole('button', { name: 'Make codes' }));
+    expect(await within(recovery).findByRole('alert')).toHaveTextContent(
+      'Your current password is not right.',
+    );
+    expect(within(recovery).queryByRole('list')).not.toBeInTheDocument();
+    const password = within(recovery).getByLabelText('Current password');
+    expect(password).toHaveValue('');
+    expect(password).toHaveFocus();
+    await user.type(password, PASSWORD);
+    await user.click(within(recovery).getByRole('button', { name: 'Make codes' }));
+    expect(
+      await within(recovery).findByRole('list', { name: 'Your new recovery codes' }),
+    ).toBeInTheDocument();
+    expect(api.server.settings.calls.recovery).toEqual(['notMine1', PASSWORD]);
+  });
+
+  it('asks for the password before calling the server, and Cancel makes no codes', async () => {
+    const { user } = renderApp();
+    await openSettings(user);
+    const recovery = section('Recovery codes');
+    await user.click(await within(recovery).findByRole('button', { name: 'Make recovery codes' }));
+    await user.click(within(recovery).getByRole('button', { name: 'Make codes' }));
+    expect(await within(recovery).findByRole('alert')).toHaveTextContent('Enter your current password.');
+    await user.click(within(recovery).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(within(recovery).getByRole('button', { name: 'Make recovery codes' })).toHaveFocus(),
+    );
+    expect(within(recovery).queryByLabelText('Current password')).not.toBeInTheDocument();
+    expect(api.server.settings.calls.recovery).toEqual([]);
   });
 });
 

@@ -305,7 +305,14 @@ describe('unlock and reset 2FA', () => {
     expect(await auditOf('two_factor_reset')).toEqual([
       {
         username: 'ckiplock',
-        detail: { revokedDevices: 1, removedAuthenticator: true, by: 'manager', reason: 'Lost phone' },
+        detail: {
+          revokedSessions: 1,
+          revokedDevices: 1,
+          removedAuthenticator: true,
+          voidedRecoveryCodes: 0,
+          by: 'manager',
+          reason: 'Lost phone',
+        },
       },
     ]);
   });

@@ -227,6 +227,9 @@ describe('removing the authenticator app', () => {
     const response = await login(t);
     expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(400);
+    // The reset also ended the user's sessions: they sign in again to set up the new app.
+    expect((await enroll()).status).toBe(401);
+    session = await staffSession(t);
     expect((await enroll()).status).toBe(200);
   });
 

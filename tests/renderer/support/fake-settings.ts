@@ -48,6 +48,8 @@ export interface FakeSettings {
     remove: string[];
     revoked: string[];
     totp: string[];
+    /** The current password sent with each request for new recovery codes. */
+    recovery: Array<string | undefined>;
     /** Bearer tokens of the banner's reads. */
     setup: string[];
   };
@@ -109,6 +111,7 @@ export function settingsHandlers(server: FakeAuthServer) {
       remove: [],
       revoked: [],
       totp: [],
+      recovery: [],
       setup: [],
     },
   };
@@ -304,8 +307,12 @@ export function settingsHandlers(server: FakeAuthServer) {
     http.get(apiUrl('/me/recovery-codes'), ({ request }) =>
       signedIn(request) ? server.reply(RecoveryCodeStatus, state.recovery) : unauthorized(),
     ),
-    http.post(apiUrl('/me/recovery-codes'), ({ request }) => {
+    http.post(apiUrl('/me/recovery-codes'), async ({ request }) => {
       if (!signedIn(request)) return unauthorized();
+      const body = await server.parseRequest(CurrentPasswordRequest, request);
+      state.calls.recovery.push(body?.currentPassword);
+      // As the real server: a missing password is refused like a wrong one.
+      if (body?.currentPassword !== PASSWORD) return wrongPassword();
       const generatedAt = new Date().toISOString();
       state.recovery = { remaining: 10, generatedAt };
       const codes = Array.from({ length: 10 }, (_, i) => `ABCDE-${String(10000 + i)}`);

@@ -107,7 +107,8 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
       onSuccess: ({ revokedDevices, removedAuthenticator }) => {
         setDone(
           `2FA reset for ${user.username}: ${revokedDevices} ${revokedDevices === 1 ? 'workstation' : 'workstations'} revoked` +
-            `${removedAuthenticator ? ', authenticator app removed' : ''}. Their contacts were told.`,
+            `${removedAuthenticator ? ', authenticator app removed' : ''}, signed out everywhere, recovery codes voided.` +
+            ' Their contacts were told.',
         );
         setReason('');
       },
@@ -118,7 +119,10 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
     <section className="console-section" aria-labelledby="reset-2fa">
       <h3 id="reset-2fa">Reset 2FA</h3>
       <form className="stack console-form" onSubmit={ask} noValidate>
-        <p className="note">Clears locks, revokes trusted workstations and removes the authenticator app.</p>
+        <p className="note">
+          Clears locks, signs them out everywhere, revokes trusted workstations, removes the authenticator app
+          and voids their recovery codes.
+        </p>
         <ReasonField
           id="reset-2fa-reason"
           label="Reason for resetting 2FA"
@@ -146,7 +150,8 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
           onCancel={() => setConfirming(false)}
         >
           <p>
-            Their trusted workstations and authenticator app are removed, and a notice goes to their contacts.
+            Their sessions end, their trusted workstations, authenticator app and recovery codes are removed,
+            and a notice goes to their contacts.
           </p>
         </ConfirmDialog>
       )}
@@ -182,7 +187,7 @@ function TemporaryPassword({ user }: { user: AdminUser }) {
       {
         onSuccess: () => {
           setDone(
-            `${user.username} has a new temporary password. Give it to them in person; their sessions and workstations were signed out, and their contacts were told.`,
+            `${user.username} has a new temporary password. Give it to them in person; their sessions and workstations were signed out, their recovery codes voided, and their contacts were told.`,
           );
           setPassword('');
           setReason('');

@@ -255,7 +255,8 @@ export function EditUserForm({ user }: { user: AdminUser }) {
       <LocationChoices chosen={locationIds} onChange={setLocationIds} />
       <label className="choice">
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.target.checked)} />
-        Active (untick to deactivate: their sessions and workstations end and they cannot sign in)
+        Active (untick to deactivate: their sessions, workstations and recovery codes end and they cannot sign
+        in)
       </label>
       <ErrorAlert>{problem ?? update.error?.message}</ErrorAlert>
       {saved && (

@@ -1,8 +1,8 @@
 /**
  * My authenticator app (set up by QR code and a confirming code, removed; both after the current password)
- * and my recovery codes (how many are left; new ones shown once).
+ * and my recovery codes (how many are left; new ones made after the current password and shown once).
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { RecoveryCodes, TotpEnrollment } from '../../../shared/api';
 import { CODE_LENGTH, CodeField } from '../components/CodeField';
 import { when } from '../components/DeviceTable';
@@ -191,21 +191,21 @@ function TotpScanStep({
   );
 }
 
+type RecoveryStep =
+  | { step: 'view'; back?: boolean }
+  | { step: 'password' }
+  | { step: 'shown'; codes: RecoveryCodes };
+
 export function RecoveryCodesSection({ token }: { token: string }) {
   const status = useRecoveryCodeStatus(token);
-  const generate = useGenerateRecoveryCodes(token);
-  const [shown, setShown] = useState<RecoveryCodes>();
-  const [copied, setCopied] = useState<string>();
+  const [state, setState] = useState<RecoveryStep>({ step: 'view' });
+  const make = useRef<HTMLButtonElement>(null);
   const remaining = status.data?.remaining ?? 0;
-
-  async function copy(codes: string[]) {
-    try {
-      await navigator.clipboard.writeText(codes.join('\n'));
-      setCopied('The codes were copied.');
-    } catch {
-      setCopied('Copying is not available here: write the codes down or print this page.');
-    }
-  }
+  const back = () => setState({ step: 'view', back: true });
+  // Back from the password or the codes, the keyboard carries on where it left: at the button.
+  useEffect(() => {
+    if (state.step === 'view' && state.back) make.current?.focus();
+  }, [state]);
 
   return (
     <section aria-labelledby="settings-recovery">
@@ -217,47 +217,118 @@ export function RecoveryCodesSection({ token }: { token: string }) {
             : 'None yet. Recovery codes let you sign in when your phone is not at hand.'}
         </p>
       )}
-      {shown ? (
-        <div>
-          <p className="banner" role="alert">
-            Save these codes now: they are shown only this once. Each works one time. Copy them, or print this
-            page and keep it somewhere safe.
-          </p>
-          <ol className="recovery-codes" aria-label="Your new recovery codes">
-            {shown.codes.map((code) => (
-              <li key={code}>
-                <code>{code}</code>
-              </li>
-            ))}
-          </ol>
-          {copied && <p role="status">{copied}</p>}
-          <div className="actions">
-            <button type="button" onClick={() => copy(shown.codes)}>
-              Copy codes
-            </button>
-            <button type="button" onClick={() => window.print()}>
-              Print
-            </button>
-            <button type="button" className="primary" onClick={() => setShown(undefined)}>
-              I have saved them
-            </button>
-          </div>
-        </div>
-      ) : (
+      {state.step === 'view' && (
         <>
-          <ErrorAlert>{generate.error?.message}</ErrorAlert>
           <div className="actions">
-            <button
-              type="button"
-              aria-busy={generate.isPending}
-              onClick={() => generate.mutate(undefined, { onSuccess: setShown })}
-            >
+            <button type="button" ref={make} onClick={() => setState({ step: 'password' })}>
               {status.data?.generatedAt ? 'Make new codes' : 'Make recovery codes'}
             </button>
           </div>
           {status.data?.generatedAt && <p className="hint">New codes replace the old ones.</p>}
         </>
       )}
+      {state.step === 'password' && (
+        <RecoveryPasswordStep
+          token={token}
+          onMade={(codes) => setState({ step: 'shown', codes })}
+          onCancel={back}
+        />
+      )}
+      {state.step === 'shown' && <RecoveryCodesShown codes={state.codes.codes} onSaved={back} />}
     </section>
+  );
+}
+
+/** The current password before new codes: someone at an unlocked workstation must not be able to make them. */
+function RecoveryPasswordStep({
+  token,
+  onMade,
+  onCancel,
+}: {
+  token: string;
+  onMade(codes: RecoveryCodes): void;
+  onCancel(): void;
+}) {
+  const generate = useGenerateRecoveryCodes(token);
+  const field = useFocusOnMount<HTMLInputElement>();
+  const [password, setPassword] = useState('');
+  const [failure, setFailure] = useState<string>();
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (generate.isPending) return;
+    if (!password) {
+      setFailure('Enter your current password.');
+      field.current?.focus();
+      return;
+    }
+    generate.mutate(password, {
+      onSuccess: onMade,
+      onError: (apiFailure) => {
+        setPassword('');
+        setFailure(apiFailure.message);
+        field.current?.focus();
+      },
+    });
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <p>Enter your current password to make new recovery codes. Any codes you have now stop working.</p>
+      <PasswordField
+        id="settings-recovery-password"
+        inputRef={field}
+        label="Current password"
+        value={password}
+        onChange={setPassword}
+      />
+      <ErrorAlert>{failure}</ErrorAlert>
+      <div className="actions">
+        <button type="submit" className="primary" aria-busy={generate.isPending}>
+          Make codes
+        </button>
+        <button type="button" className="link" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RecoveryCodesShown({ codes, onSaved }: { codes: string[]; onSaved(): void }) {
+  const list = useFocusOnMount<HTMLOListElement>();
+  const [copied, setCopied] = useState<string>();
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      setCopied('The codes were copied.');
+    } catch {
+      setCopied('Copying is not available here: write the codes down or print this page.');
+    }
+  }
+  return (
+    <div>
+      <p className="banner" role="alert">
+        Save these codes now: they are shown only this once. Each works one time. Copy them, or print this
+        page and keep it somewhere safe.
+      </p>
+      <ol className="recovery-codes" aria-label="Your new recovery codes" ref={list} tabIndex={-1}>
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ol>
+      {copied && <p role="status">{copied}</p>}
+      <div className="actions">
+        <button type="button" onClick={copy}>
+          Copy codes
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          Print
+        </button>
+        <button type="button" className="primary" onClick={onSaved}>
+          I have saved them
+        </button>
+      </div>
+    </div>
   );
 }

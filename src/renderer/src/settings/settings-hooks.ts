@@ -195,8 +195,9 @@ export function useRecoveryCodeStatus(token: string) {
 export function useGenerateRecoveryCodes(token: string) {
   const call = useSignedIn(token);
   const client = useQueryClient();
-  return useMutation<RecoveryCodes, ApiFailure, void>({
-    mutationFn: () => call.send(RecoveryCodes, 'POST', '/me/recovery-codes'),
+  return useMutation<RecoveryCodes, ApiFailure, string>({
+    mutationFn: (currentPassword) =>
+      call.send(RecoveryCodes, 'POST', '/me/recovery-codes', { currentPassword }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.recovery(token) }),
   });
 }
