@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call, staffSession, totpCode, userIdOf } from '../support/self-service';
 import {
+  auditEventsOf,
   createUser,
   EMAIL,
   login,
@@ -27,15 +28,7 @@ const api = (method: string, path: string, body?: unknown, token = admin) =>
 
 const userId = (username: string) => userIdOf(t, username);
 
-async function auditOf(type: string) {
-  const rows = await t.server.services.db
-    .selectFrom('audit_events')
-    .select(['username', 'detail'])
-    .where('event_type', '=', type)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
-}
+const auditOf = (type: string) => auditEventsOf(t, type);
 
 async function mainOffice(): Promise<string> {
   return (await api('GET', '/locations')).body.locations[0].id;

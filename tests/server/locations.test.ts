@@ -1,7 +1,7 @@
 /** /api/v1/admin/locations: create and rename locations, assign users to them, with user counts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call } from '../support/self-service';
-import { createUser, startWithUser, type TestServer } from '../support/test-server';
+import { auditEventsOf, createUser, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let admin: string;
@@ -20,14 +20,7 @@ const listed = async () =>
     l.userCount,
   ]);
 
-async function auditOf(type: string) {
-  const rows = await t.server.services.db
-    .selectFrom('audit_events')
-    .select(['username', 'detail'])
-    .where('event_type', '=', type)
-    .execute();
-  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
-}
+const auditOf = (type: string) => auditEventsOf(t, type);
 
 describe('locations', () => {
   it('lists locations by name with how many users each has', async () => {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { adminSession, bearer, call, staffSession, userIdOf } from '../support/self-service';
 import {
+  auditEventsOf,
   challenge,
   EMAIL,
   login,
@@ -47,15 +48,7 @@ async function failedAttempts(): Promise<number> {
   return row.failed_attempts;
 }
 
-async function auditOf(type: string) {
-  const rows = await t.server.services.db
-    .selectFrom('audit_events')
-    .select(['username', 'detail'])
-    .where('event_type', '=', type)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
-}
+const auditOf = (type: string) => auditEventsOf(t, type);
 
 /** The stored codes (HMACs) of a user, used or not. */
 async function storedCodesOf(username: string) {

@@ -5,7 +5,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call, userIdOf } from '../support/self-service';
-import { createUser, EMAIL, login, PHONE, startWithUser, type TestServer } from '../support/test-server';
+import {
+  auditEventsOf,
+  createUser,
+  EMAIL,
+  login,
+  PHONE,
+  startWithUser,
+  type TestServer,
+} from '../support/test-server';
 
 const DEPUTY_EMAIL = 'deputy@wrshealth.com';
 const MANAGER_EMAIL = 'manager@wrshealth.com';
@@ -56,15 +64,7 @@ async function challengeFor(username: string): Promise<string> {
   return response.body.challengeId;
 }
 
-async function auditOf(type: string) {
-  const rows = await t.server.services.db
-    .selectFrom('audit_events')
-    .select(['username', 'detail'])
-    .where('event_type', '=', type)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
-}
+const auditOf = (type: string) => auditEventsOf(t, type);
 
 const requirePolicy = () => t.server.services.admin.setPolicy({ mode: 'required' });
 

@@ -219,3 +219,14 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The audit events of one type, oldest first, with their detail parsed. */
+export async function auditEventsOf(t: TestServer, type: string) {
+  const rows = await t.server.services.db
+    .selectFrom('audit_events')
+    .select(['username', 'detail'])
+    .where('event_type', '=', type)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
+}
