@@ -5,7 +5,7 @@ import { buildApp } from './app';
 import type { Clock } from './clock';
 import { ConfigError, type ServerConfig } from './config';
 import { closeDatabase, openDatabase } from './db/database';
-import { createCouriers } from './delivery';
+import { createCouriers, requireProviders } from './delivery';
 import type { RetryOptions } from './delivery/courier';
 import { OutboxSweep } from './outbox-sweep';
 import { ensurePractice } from './repositories/practices';
@@ -75,11 +75,12 @@ function serverKey(config: ServerConfig): Buffer {
 }
 
 export async function startServer(config: ServerConfig, options: OpenOptions): Promise<RunningServer> {
+  requireProviders(config);
   const opened = await openServices(config, { ...options, backgroundCheckpoints: true });
   for (const channel of opened.delivery.devChannels) {
     options.log.warn(
       { channel, devOutbox: opened.delivery.devOutboxFile },
-      `DEV: no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox`,
+      `DEV (WRSAUTH_DEV_OUTBOX=1): no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox, never to a person`,
     );
   }
   const app = await buildApp({
