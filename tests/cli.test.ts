@@ -7,6 +7,7 @@ import path from 'node:path';
 import { verify } from '@node-rs/argon2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
+import { SECRET_FILE } from '../server/secrets';
 import {
   type CliResult,
   databaseBytes,
@@ -949,5 +950,39 @@ describe('`npm run server` (serve) with a channel that has no provider', () => {
         ),
       ],
     ]);
+  });
+});
+
+describe('`npm run server` on SQLite and where the server key sits', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  const keyWarnings = (server: ServerProcess) =>
+    server.jsonLogLines().filter((l) => /server key sits beside the database/.test(String(l.entry.msg)));
+
+  it('without WRSAUTH_SECRET, warns once at start that the key sits beside the database, naming the file and WRSAUTH_SECRET', async () => {
+    dataDir = makeDataDir();
+    const server = await ServerProcess.start(dataDir);
+    await server.stop();
+
+    const warnings = keyWarnings(server);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.entry.level).toBe(40);
+    const message = String(warnings[0]?.entry.msg);
+    expect(message).toContain(path.join(dataDir, SECRET_FILE));
+    expect(message).toContain('WRSAUTH_SECRET');
+    expect(message).toContain('docs/deploy-server.md');
+    expect(fs.existsSync(path.join(dataDir, SECRET_FILE))).toBe(true);
+  });
+
+  it('with WRSAUTH_SECRET, gives no such warning and writes no key file', async () => {
+    dataDir = makeDataDir();
+    const secret = Buffer.alloc(32, 7).toString('base64');
+    const server = await ServerProcess.start(dataDir, [], { WRSAUTH_SECRET: secret });
+    await server.stop();
+
+    expect(keyWarnings(server)).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, SECRET_FILE))).toBe(false);
+    expect(server.stdout + server.stderr).not.toContain(secret);
   });
 });
