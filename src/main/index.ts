@@ -26,7 +26,7 @@ import {
   trustDevRenderer,
 } from './security';
 import { selectServer, USER_SETTINGS_FILE_NAME } from './server-selection';
-import { openTokenVault } from './token-vault';
+import { openTokenVault, type TokenVault } from './token-vault';
 import { installKind, loadElectronUpdater, UpdateController } from './updates';
 import { createMainWindow } from './window';
 
@@ -62,6 +62,13 @@ trustDevRenderer(devRenderer);
 let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
 let serverInfo: ServerInfo | undefined;
+
+// One keychain vault: the workstation tokens and the embedded server's key.
+let vaultOpening: Promise<TokenVault> | undefined;
+const tokenVault = () => {
+  vaultOpening ??= openTokenVault();
+  return vaultOpening;
+};
 
 // IT's settings (Group Policy, configuration profile, root-owned file), reread while the app runs.
 const managedInputs = { platform: process.platform, env: process.env };
@@ -103,6 +110,7 @@ async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> 
   embedded ??= await startEmbeddedServer({
     ...serverEntry(),
     userData: app.getPath('userData'),
+    vault: await tokenVault(),
     output: lineWriter(serverLog),
   });
   return { url: embedded.url, source: 'embedded' };
@@ -135,7 +143,7 @@ async function start(): Promise<void> {
 
   serverInfoChannel.initialize(currentServer);
   keychainChannel.initialize({
-    vault: await openTokenVault(),
+    vault: await tokenVault(),
     serverUrl: () => currentServer().url,
     allowRemember: () => managedSettings.current.values.allowRememberWorkstation !== false,
   });

@@ -140,14 +140,18 @@ describe('the main process entry', () => {
     expect(electron.app.listenerCount('second-instance')).toBe(0);
   });
 
-  it('with no server configured, starts the embedded server under userData and stops it before quitting', async () => {
+  it('with no server configured, starts the embedded server under userData, with the keychain vault for its key, and stops it before quitting', async () => {
     delete process.env.WRSAUTH_SERVER_URL;
     startEmbeddedServer.mockClear();
     embeddedStop.mockClear();
     const electron = await launch();
     await ready(electron);
     expect(startEmbeddedServer).toHaveBeenCalledWith(
-      expect.objectContaining({ userData, entry: path.join(process.cwd(), 'server', 'main.ts') }),
+      expect.objectContaining({
+        userData,
+        entry: path.join(process.cwd(), 'server', 'main.ts'),
+        vault: expect.objectContaining({ status: expect.any(Function), get: expect.any(Function) }),
+      }),
     );
 
     const quitting = { preventDefault: vi.fn() };
