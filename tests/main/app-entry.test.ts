@@ -166,6 +166,19 @@ describe('the main process entry', () => {
     expect(again.preventDefault).not.toHaveBeenCalled();
   });
 
+  it('without a keychain for the embedded server key, says why in one dialog and exits, opening no window', async () => {
+    delete process.env.WRSAUTH_SERVER_URL;
+    const reason =
+      'The built-in server keeps its key only in the OS keychain, never on disk, so it cannot start without one. The OS keychain is not available (is GNOME Keyring or KWallet running?): Cannot autolaunch D-Bus without X11 $DISPLAY';
+    startEmbeddedServer.mockRejectedValueOnce(new Error(reason));
+    const electron = await launch();
+    electron.dialog.showErrorBox.mockClear();
+    electron.app.fireReady();
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(1));
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledExactlyOnceWith('WRSAuth could not start', reason);
+    expect(electron.BrowserWindow.instances).toHaveLength(0);
+  });
+
   describe('npm run dev: the renderer from the Vite dev server', () => {
     const DEV_URL = 'http://localhost:5173/';
     const navigates = (contents: InstanceType<FakeElectron['FakeWebContents']>, url: string) => {
