@@ -1,8 +1,8 @@
 /**
  * A real verification server in a child process over a throwaway SQLite data dir, for the scripts that
  * watch it from outside: the crash test kills and restarts it, the fuzzer checks it never dies. The process
- * itself is the tests' ServerProcess (no provider settings, so codes go to the dev outbox); this adds the
- * data dir, seeding through the service layer, and reading codes from the dev outbox.
+ * itself is the tests' ServerProcess (no provider settings and WRSAUTH_DEV_OUTBOX=1, so codes go to the dev
+ * outbox); this adds the data dir, seeding through the service layer, and reading codes from the dev outbox.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,11 @@ export class ScratchServer {
   ) {}
 
   static prepare(prefix: string, vars: Record<string, string> = {}): ScratchServer {
-    return new ScratchServer(fs.mkdtempSync(path.join(os.tmpdir(), `wrsauth-${prefix}-`)), vars);
+    // No providers: the codes the scripts read come from the dev outbox, which `serve` must be told to allow.
+    return new ScratchServer(fs.mkdtempSync(path.join(os.tmpdir(), `wrsauth-${prefix}-`)), {
+      WRSAUTH_DEV_OUTBOX: '1',
+      ...vars,
+    });
   }
 
   /** The settings the server process runs with, for opening the same database in this process. */

@@ -16,9 +16,12 @@ if (!built) process.exit(1);
 const host = process.env.WRSAUTH_HOST || '127.0.0.1';
 const port = process.env.WRSAUTH_PORT || '4580';
 const serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+// A trial: a channel with no provider configured writes its codes to the data dir's dev outbox, which
+// `serve` allows only when told so.
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve', '--demo'], {
   cwd: root,
   stdio: 'inherit',
+  env: { ...process.env, WRSAUTH_DEV_OUTBOX: '1' },
 });
 server.on('exit', (code) => process.exit(code ?? 1));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

@@ -40,6 +40,11 @@ export interface ServerConfig {
   previousSecrets: Buffer[];
   smtp?: SmtpConfig;
   twilio?: TwilioConfig;
+  /**
+   * WRSAUTH_DEV_OUTBOX=1: a channel with no provider may write its messages, codes included, to the data
+   * dir's dev outbox. Without it `serve` refuses to start with such a channel; for trials and tests only.
+   */
+  devOutbox: boolean;
   loginLimitPerMinute: number;
   hashConcurrency: number;
   hashQueueLimit: number;
@@ -154,6 +159,15 @@ function twilioFrom(env: Env): TwilioConfig | undefined {
   return { accountSid, authToken, from, messagingServiceSid, apiBase, statusCallbackUrl, lookupApiBase };
 }
 
+function devOutboxFrom(env: Env): boolean {
+  const raw = env.WRSAUTH_DEV_OUTBOX?.trim().toLowerCase();
+  if (!raw || ['0', 'false', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'on'].includes(raw)) return true;
+  throw new ConfigError(
+    'WRSAUTH_DEV_OUTBOX must be 1 (a channel with no provider writes its codes to the dev outbox: trials and tests only) or 0',
+  );
+}
+
 function baseUrl(raw: string, name: string): string {
   return httpUrl(raw.replace(/\/+$/, ''), name, 'https://api.twilio.com');
 }
@@ -233,6 +247,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       .map((entry) => parseSecret(entry, 'WRSAUTH_SECRET_PREVIOUS')),
     smtp: smtpFrom(env),
     twilio: twilioFrom(env),
+    devOutbox: devOutboxFrom(env),
     loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),
     hashConcurrency,
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),

@@ -13,6 +13,8 @@ export const REDACTED_KEYS = [
   'phone',
   'email',
   'to',
+  // A message's body: it may hold a code.
+  'text',
   'secret',
 ];
 

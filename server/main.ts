@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { requireProviders } from './delivery';
 import { AppError } from './errors';
 import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
@@ -73,6 +74,8 @@ async function withServices<T>(
 
 async function serve(config: ServerConfig, args: string[]): Promise<void> {
   const { demo } = options(args, { demo: { type: 'boolean' } });
+  // Before anything is seeded or opened: a server that cannot reach people does not start.
+  requireProviders(config);
   const log = createLogger(config.logLevel);
   if (demo) {
     const credentials = await withServices(config, (services) => seedDemoPractice(services));

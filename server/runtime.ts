@@ -1,15 +1,16 @@
 /** Starts and stops one verification server over a data dir: database, key, couriers, services, HTTP. */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app';
 import type { Clock } from './clock';
 import { ConfigError, type ServerConfig } from './config';
 import { closeDatabase, openDatabase } from './db/database';
-import { createCouriers } from './delivery';
+import { createCouriers, requireProviders } from './delivery';
 import type { RetryOptions } from './delivery/courier';
 import { OutboxSweep } from './outbox-sweep';
 import { ensurePractice } from './repositories/practices';
-import { loadServerKey } from './secrets';
+import { loadServerKey, SECRET_FILE } from './secrets';
 import { createServices, type Services } from './services';
 
 export interface RunningServer {
@@ -75,11 +76,19 @@ function serverKey(config: ServerConfig): Buffer {
 }
 
 export async function startServer(config: ServerConfig, options: OpenOptions): Promise<RunningServer> {
+  requireProviders(config);
   const opened = await openServices(config, { ...options, backgroundCheckpoints: true });
+  if (config.database.kind === 'sqlite' && !config.secret) {
+    const keyFile = path.join(config.dataDir, SECRET_FILE);
+    options.log.warn(
+      { keyFile },
+      `the server key sits beside the database, in ${keyFile}: a copy of the data dir is enough to test stored codes offline and open authenticator secrets; set WRSAUTH_SECRET instead (docs/deploy-server.md)`,
+    );
+  }
   for (const channel of opened.delivery.devChannels) {
     options.log.warn(
       { channel, devOutbox: opened.delivery.devOutboxFile },
-      `DEV: no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox`,
+      `DEV (WRSAUTH_DEV_OUTBOX=1): no ${channel === 'sms' ? 'Twilio' : 'SMTP'} provider configured; ${channel} codes go to the dev outbox, never to a person`,
     );
   }
   const app = await buildApp({

@@ -37,7 +37,7 @@ export async function seedDemoPractice(services: Services): Promise<string | und
     'WRSAuth demo practice created. These passwords are shown only this once:',
     `  account manager  User ID: ${admin.username.padEnd(10)} Password: ${admin.password}`,
     `  front desk       User ID: ${frontDesk.username.padEnd(10)} Password: ${frontDesk.password}`,
-    'Codes for the demo users go to the dev outbox (data dir, dev-outbox.jsonl) and the server log.',
+    'Codes for the demo users go to the dev outbox: dev-outbox.jsonl in the data dir (the log never shows them).',
     '',
   ].join('\n');
 }

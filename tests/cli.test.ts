@@ -5,15 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verify } from '@node-rs/argon2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
+import { SECRET_FILE } from '../server/secrets';
 import {
   type CliResult,
   databaseBytes,
+  freePort,
   login,
   makeDataDir,
   readDb,
   removeDataDir,
   runAdmin,
+  runCli,
   ServerProcess,
   SQLITE_FILE,
   writeDb,
@@ -107,18 +111,44 @@ function expectSuccess(result: CliResult): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
+interface DevOutboxEntry {
+  channel: string;
+  to: string;
+  text: string;
+}
+
+function devOutbox(dataDir: string): DevOutboxEntry[] {
+  const file = path.join(dataDir, DEV_OUTBOX_FILE);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DevOutboxEntry);
+}
+
 /**
  * Exit code 0, and on stderr only the dev outbox's DEV lines: without SMTP or Twilio configured, the security
- * notices a command sends (2FA reset, bypass code issued) are written to the dev outbox and logged so.
- * Answers those lines' messages.
+ * notices a command sends (2FA reset, bypass code issued) are written to the dev outbox, and each is logged
+ * as having gone there, to a masked target: the full phone number or address and the text stay in the file.
+ * Answers the notices the command wrote there, as "<channel> to <contact>: <text>", sorted.
  */
-function expectSuccessWithDevNotices(result: CliResult): string[] {
+function expectSuccessWithDevNotices(result: CliResult, dataDir: string): string[] {
   expect(result.code).toBe(0);
   const lines = result.stderr.split('\n').filter(Boolean);
   const messages = lines.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? '');
-  for (const message of messages) expect(message).toMatch(/^DEV (sms|email) to /);
-  // A notice goes to every contact at once, so the lines arrive in either order: sorted, email comes first.
-  return messages.sort();
+  for (const message of messages) {
+    expect(message).toMatch(
+      /^DEV (sms to ••• - ••• - \d{4}|email to [^@\s]+•••\S+): written to the dev outbox$/,
+    );
+  }
+  const written = devOutbox(dataDir).slice(-lines.length);
+  for (const entry of written) {
+    expect(result.stderr).not.toContain(entry.to);
+    expect(result.stderr).not.toContain(entry.text);
+  }
+  // A notice goes to every contact at once, so they arrive in either order: sorted, email comes first.
+  return written.map((entry) => `${entry.channel} to ${entry.to}: ${entry.text}`).sort();
 }
 
 /** Non-zero exit, nothing on stdout, and exactly one line on stderr giving the reason. */
@@ -322,9 +352,9 @@ describe('admin CLI commands on one data dir (in order)', () => {
 
     const result = await runAdmin(dataDir, ['reset-2fa', '--username', 'CKiplock']);
 
-    expect(expectSuccessWithDevNotices(result)).toEqual([
-      expect.stringMatching(/^DEV email to ckiplock@practice\.example: .*reset two-factor sign-in/),
-      expect.stringMatching(/^DEV sms to \+12025553816: .*reset two-factor sign-in/),
+    expect(expectSuccessWithDevNotices(result, dataDir)).toEqual([
+      expect.stringMatching(/^email to ckiplock@practice\.example: .*reset two-factor sign-in/),
+      expect.stringMatching(/^sms to \+12025553816: .*reset two-factor sign-in/),
     ]);
     expect(result.stdout.trim()).toBe(
       'reset 2FA for "CKiplock": locks cleared, sessions ended, 2 trusted workstation(s) revoked, recovery codes voided',
@@ -374,7 +404,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
 
     const result = await runAdmin(dataDir, ['reset-2fa', '--username', 'ckiplock', '--reason', 'Lost phone']);
 
-    expect(expectSuccessWithDevNotices(result).join('\n')).toMatch(/authenticator app was removed/);
+    expect(expectSuccessWithDevNotices(result, dataDir).join('\n')).toMatch(/authenticator app was removed/);
     expect(result.stdout.trim()).toBe(
       'reset 2FA for "CKiplock": locks cleared, sessions ended, 0 trusted workstation(s) revoked, authenticator app removed, recovery codes voided',
     );
@@ -445,7 +475,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       'Lost phone, ID checked in person',
     ]);
 
-    const notices = expectSuccessWithDevNotices(result);
+    const notices = expectSuccessWithDevNotices(result, dataDir);
     // The user's two contacts hear of it; avery, the only account manager, has no contact on file.
     expect(notices).toHaveLength(2);
     expect(notices.join('\n')).toMatch(/issued a one-time code to sign in/);
@@ -480,7 +510,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       '--reason',
       'Forgot password at the front desk',
     ]);
-    const notices = expectSuccessWithDevNotices(result);
+    const notices = expectSuccessWithDevNotices(result, dataDir);
     expect(notices).toHaveLength(2);
     expect(notices.join('\n')).toMatch(/set a temporary password on your WRSAuth account/);
     const user = userNamed(dataDir, 'CKiplock');
@@ -729,7 +759,7 @@ describe('admin CLI while `npm run server` (serve) runs on the same data dir', (
       '--reason',
       'Phone lost; called back on the number in the staff file',
     ]);
-    expectSuccessWithDevNotices(result);
+    expectSuccessWithDevNotices(result, dataDir);
     const code = result.stdout.match(/: (\S{4}-\S{4}-\S{4}) /)?.[1] ?? '';
     const verify = async () => {
       const { body } = await login(url, 'frontdesk', 'Desk2024pw');
@@ -828,5 +858,135 @@ describe('serve --demo (`npm start`)', () => {
     expect(server.stdout).not.toMatch(/Password|demo practice created/);
     expect(readDb(dataDir, (db) => db.prepare('SELECT * FROM users ORDER BY id').all())).toEqual(firstUsers);
     expect(auditEvents(dataDir, 'user_created')).toHaveLength(2);
+  });
+});
+
+describe('`npm run server` (serve) with a channel that has no provider', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  const TWILIO = {
+    TWILIO_ACCOUNT_SID: 'AC0123456789',
+    TWILIO_AUTH_TOKEN: 'twilio-auth-token',
+    TWILIO_FROM_NUMBER: '+12025550100',
+    TWILIO_API_BASE: 'http://127.0.0.1:9',
+  };
+  const SMTP = {
+    WRSAUTH_SMTP_URL: 'smtp://127.0.0.1:9',
+    WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@example.org>',
+  };
+
+  /** Runs serve on a new data dir; one that starts instead of refusing is killed after 20 s (code null). */
+  async function serve(args: string[], vars: Record<string, string>): Promise<CliResult> {
+    dataDir = makeDataDir();
+    const port = String(await freePort());
+    return runCli(args, { WRSAUTH_DATA_DIR: dataDir, WRSAUTH_PORT: port, ...vars }, 20_000);
+  }
+
+  it.each([
+    ['unset', {}],
+    ['0', { WRSAUTH_DEV_OUTBOX: '0' }],
+  ])(
+    'refuses to start with neither an SMS nor an email provider (WRSAUTH_DEV_OUTBOX %s), in one line naming both channels, the variables to set and WRSAUTH_DEV_OUTBOX=1, touching no data',
+    async (_, vars) => {
+      const result = await serve([], vars);
+
+      expectOneLineRefusal(result, /./);
+      expect(result.stderr.trimEnd()).toBe(
+        "wrsauth: no provider sends sms codes (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID) nor email codes (set WRSAUTH_SMTP_URL and WRSAUTH_MAIL_FROM); for a trial or tests only, WRSAUTH_DEV_OUTBOX=1 writes them to the data dir's dev outbox instead",
+      );
+      expect(fs.readdirSync(dataDir as string)).toEqual([]);
+    },
+  );
+
+  it('names only SMS when email has a provider', async () => {
+    const result = await serve([], SMTP);
+
+    expectOneLineRefusal(
+      result,
+      /^wrsauth: no provider sends sms codes \(set TWILIO_ACCOUNT_SID, .*WRSAUTH_DEV_OUTBOX=1/,
+    );
+    expect(result.stderr).not.toMatch(/email|SMTP/);
+  });
+
+  it('names only email when SMS has a provider', async () => {
+    const result = await serve([], TWILIO);
+
+    expectOneLineRefusal(
+      result,
+      /^wrsauth: no provider sends email codes \(set WRSAUTH_SMTP_URL and WRSAUTH_MAIL_FROM\); .*WRSAUTH_DEV_OUTBOX=1/,
+    );
+    expect(result.stderr).not.toMatch(/sms|TWILIO/);
+  });
+
+  it('serve --demo refuses the same way, before it seeds a user or prints a password', async () => {
+    const result = await serve(['serve', '--demo'], {});
+
+    expectOneLineRefusal(result, /^wrsauth: no provider sends sms codes .*WRSAUTH_DEV_OUTBOX=1/);
+    expect(fs.readdirSync(dataDir as string)).toEqual([]);
+  });
+
+  it('starts with both providers and no WRSAUTH_DEV_OUTBOX, and says nothing of a dev outbox', async () => {
+    dataDir = makeDataDir();
+    const server = await ServerProcess.start(dataDir, [], { ...TWILIO, ...SMTP, WRSAUTH_DEV_OUTBOX: '0' });
+    await server.stop();
+
+    expect(server.stdout + server.stderr).not.toMatch(/DEV|dev outbox/);
+  });
+
+  it('WRSAUTH_DEV_OUTBOX=1 lets it start, warning once per channel that its codes go to the dev outbox', async () => {
+    dataDir = makeDataDir();
+    const server = await ServerProcess.start(dataDir, [], { WRSAUTH_DEV_OUTBOX: '1' });
+    await server.stop();
+
+    const dev = server.jsonLogLines().filter((l) => String(l.entry.msg).startsWith('DEV'));
+    expect(dev.map((l) => [l.entry.level, l.entry.msg])).toEqual([
+      [
+        40,
+        expect.stringMatching(
+          /^DEV \(WRSAUTH_DEV_OUTBOX=1\): no Twilio provider configured; sms codes go to the dev outbox/,
+        ),
+      ],
+      [
+        40,
+        expect.stringMatching(
+          /^DEV \(WRSAUTH_DEV_OUTBOX=1\): no SMTP provider configured; email codes go to the dev outbox/,
+        ),
+      ],
+    ]);
+  });
+});
+
+describe('`npm run server` on SQLite and where the server key sits', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  const keyWarnings = (server: ServerProcess) =>
+    server.jsonLogLines().filter((l) => /server key sits beside the database/.test(String(l.entry.msg)));
+
+  it('without WRSAUTH_SECRET, warns once at start that the key sits beside the database, naming the file and WRSAUTH_SECRET', async () => {
+    dataDir = makeDataDir();
+    const server = await ServerProcess.start(dataDir);
+    await server.stop();
+
+    const warnings = keyWarnings(server);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.entry.level).toBe(40);
+    const message = String(warnings[0]?.entry.msg);
+    expect(message).toContain(path.join(dataDir, SECRET_FILE));
+    expect(message).toContain('WRSAUTH_SECRET');
+    expect(message).toContain('docs/deploy-server.md');
+    expect(fs.existsSync(path.join(dataDir, SECRET_FILE))).toBe(true);
+  });
+
+  it('with WRSAUTH_SECRET, gives no such warning and writes no key file', async () => {
+    dataDir = makeDataDir();
+    const secret = Buffer.alloc(32, 7).toString('base64');
+    const server = await ServerProcess.start(dataDir, [], { WRSAUTH_SECRET: secret });
+    await server.stop();
+
+    expect(keyWarnings(server)).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, SECRET_FILE))).toBe(false);
+    expect(server.stdout + server.stderr).not.toContain(secret);
   });
 });

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseSecret } from '../server/config';
+import { createLogger } from '../server/logger';
+import { startServer } from '../server/runtime';
 import { loadServerKey, SECRET_FILE } from '../server/secrets';
 import { freePort, makeDataDir, removeDataDir, runCli, SQLITE_FILE } from './cli-helpers/wrsauth-process';
 
@@ -173,6 +175,40 @@ describe('loadConfig', () => {
       messagingServiceSid: 'MG456',
       apiBase: 'http://127.0.0.1:9999',
     });
+  });
+});
+
+describe('WRSAUTH_DEV_OUTBOX', () => {
+  let dataDir: string | undefined;
+  afterEach(() => removeDataDir(dataDir));
+
+  it('is off unless set to 1 (or true, on), and refuses any other value in one line naming it', () => {
+    expect(loadConfig({}).devOutbox).toBe(false);
+    for (const off of ['', '0', 'false', 'off'])
+      expect(loadConfig({ WRSAUTH_DEV_OUTBOX: off }).devOutbox).toBe(false);
+    for (const on of ['1', 'true', 'ON']) expect(loadConfig({ WRSAUTH_DEV_OUTBOX: on }).devOutbox).toBe(true);
+    expect(configError({ WRSAUTH_DEV_OUTBOX: 'yes please' }).message).toMatch(
+      /^WRSAUTH_DEV_OUTBOX must be 1 /,
+    );
+  });
+
+  it('a server started by any caller refuses a channel with no provider unless it is set, before opening anything', async () => {
+    dataDir = makeDataDir();
+    const config = loadConfig({
+      WRSAUTH_DATA_DIR: dataDir,
+      WRSAUTH_PORT: '0',
+      WRSAUTH_SMTP_URL: 'smtp://127.0.0.1:9',
+    });
+    const log = createLogger('silent');
+
+    await expect(startServer(config, { log })).rejects.toThrow(ConfigError);
+    await expect(startServer(config, { log })).rejects.toThrow(
+      /^no provider sends sms codes \(set TWILIO_ACCOUNT_SID, .*\); .*WRSAUTH_DEV_OUTBOX=1/,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+
+    const server = await startServer({ ...config, devOutbox: true }, { log });
+    await server.close();
   });
 });
 

@@ -7,11 +7,17 @@
  * (`execArgv: ['--import', 'tsx']`); packaging decides the built entry later. Note that the server's
  * better-sqlite3 must be built for Electron's Node ABI to load in a utility process, so in development
  * `npm start` runs the server with the system's node and passes WRSAUTH_SERVER_URL instead.
+ *
+ * It is the desktop's demo: with no SMS or email provider its codes go to the dev outbox in its data dir
+ * (WRSAUTH_DEV_OUTBOX=1). Its key comes from the OS keychain (embedded-server-key.ts) and reaches it as
+ * WRSAUTH_SECRET in its environment: never in argv, where other local users can read it, nor in the data dir.
  */
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { utilityProcess } from 'electron';
+import { embeddedServerKey } from './embedded-server-key';
+import type { TokenVault } from './token-vault';
 
 /** What is used of Electron's UtilityProcess. */
 export interface ServerProcess {
@@ -41,6 +47,8 @@ export interface EmbeddedServerOptions {
   execArgv?: string[];
   /** app.getPath('userData'); the server keeps its data in <userData>/server. */
   userData: string;
+  /** The keychain vault of the workstation tokens, which also keeps the server's key. */
+  vault: TokenVault;
   env?: Record<string, string | undefined>;
   fork?: ForkServer;
   readyTimeoutMs?: number;
@@ -69,10 +77,16 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+/** Where the embedded server keeps its database and dev outbox. */
+export function serverDataDir(userData: string): string {
+  return path.join(userData, 'server');
+}
+
 export function serverEnvironment(
   base: Record<string, string | undefined>,
   port: number,
   userData: string,
+  serverKey: string,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
@@ -81,16 +95,20 @@ export function serverEnvironment(
   }
   env.WRSAUTH_HOST = '127.0.0.1';
   env.WRSAUTH_PORT = String(port);
-  env.WRSAUTH_DATA_DIR = path.join(userData, 'server');
+  env.WRSAUTH_DATA_DIR = serverDataDir(userData);
+  env.WRSAUTH_SECRET = serverKey;
+  env.WRSAUTH_DEV_OUTBOX = '1';
   return env;
 }
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  // First: without a keychain for the key nothing is started, and nothing is written.
+  const serverKey = await embeddedServerKey(options.vault, serverDataDir(options.userData));
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const fork = options.fork ?? defaultFork;
   const child = fork(options.entry, options.args ?? ['serve', '--demo'], {
-    env: serverEnvironment(options.env ?? process.env, port, options.userData),
+    env: serverEnvironment(options.env ?? process.env, port, options.userData, serverKey),
     execArgv: options.execArgv,
     serviceName: 'WRSAuth verification server',
     stdio: options.output ? 'pipe' : 'inherit',

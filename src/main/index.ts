@@ -28,7 +28,7 @@ import {
   trustDevRenderer,
 } from './security';
 import { selectServer, USER_SETTINGS_FILE_NAME } from './server-selection';
-import { openTokenVault } from './token-vault';
+import { openTokenVault, type TokenVault } from './token-vault';
 import { installKind, loadElectronUpdater, UpdateController } from './updates';
 import { createMainWindow } from './window';
 
@@ -64,6 +64,13 @@ trustDevRenderer(devRenderer);
 let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
 let serverInfo: ServerInfo | undefined;
+
+// One keychain vault: the workstation tokens and the embedded server's key.
+let vaultOpening: Promise<TokenVault> | undefined;
+const tokenVault = () => {
+  vaultOpening ??= openTokenVault();
+  return vaultOpening;
+};
 
 // IT's settings (Group Policy, configuration profile, root-owned file), reread while the app runs. Their
 // places are fixed per OS: nothing about them comes from the environment.
@@ -109,6 +116,7 @@ async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> 
   embedded ??= await startEmbeddedServer({
     ...serverEntry(),
     userData: app.getPath('userData'),
+    vault: await tokenVault(),
     output: lineWriter(serverLog),
   });
   return { url: embedded.url, source: 'embedded' };
@@ -151,7 +159,7 @@ async function start(): Promise<void> {
   serverInfoChannel.initialize(currentServer);
   appInfoChannel.initialize({ version: app.getVersion(), installed: app.isPackaged });
   keychainChannel.initialize({
-    vault: await openTokenVault(),
+    vault: await tokenVault(),
     serverUrl: () => {
       const url = serverUrlOf(currentServer());
       if (url === undefined) throw new IpcRefused('refused: no sign-in server is set up');

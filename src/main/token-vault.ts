@@ -133,8 +133,9 @@ export async function openTokenVault(load: () => Promise<KeytarLike> = loadKeyta
   } catch (error) {
     const cause = oneLine((error as Error)?.message ?? String(error));
     console.warn(`[keychain] unavailable: ${cause}`);
+    // Said of the keychain, not of one use of it: the code entry screen and the embedded server both show it.
     return new UnavailableVault(
-      'This workstation cannot be remembered: the keychain module (keytar) is not installed or did not load.',
+      'The OS keychain cannot be used: its module (keytar) is not installed or did not load',
     );
   }
 }

@@ -43,10 +43,14 @@ function spawnMain(args: string[], vars: Record<string, string>): ChildProcess {
   });
 }
 
-/** One CLI run to completion. */
-export function runCli(args: string[], vars: Record<string, string>): Promise<CliResult> {
+/**
+ * One CLI run to completion. With `timeoutMs`, a run still going by then is killed (SIGKILL, so its code is
+ * null): for a command that must exit, such as a `serve` that has to refuse to start.
+ */
+export function runCli(args: string[], vars: Record<string, string>, timeoutMs?: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnMain(args, vars);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -56,11 +60,17 @@ export function runCli(args: string[], vars: Record<string, string>): Promise<Cl
       stderr += chunk.toString('utf8');
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
-/** Runs the CLI against a data dir. */
+/**
+ * Runs the CLI against a data dir, with no provider and without WRSAUTH_DEV_OUTBOX: admin commands send no
+ * code, so they must work without either.
+ */
 export function runAdmin(dataDir: string, args: string[]): Promise<CliResult> {
   return runCli(args, { WRSAUTH_DATA_DIR: dataDir });
 }
@@ -105,7 +115,9 @@ export class ServerProcess {
 
   /**
    * Starts the server and waits until GET /healthz answers 200; else stops it and throws with its output.
-   * `vars` adds settings (a database URL, a secret, providers) to the data dir, host and port.
+   * `vars` adds settings (a database URL, a secret, providers) to the data dir, host and port. With no
+   * providers, codes go to the dev outbox, which `serve` allows only under WRSAUTH_DEV_OUTBOX=1: set here
+   * unless `vars` says otherwise.
    */
   static async start(
     dataDir: string,
@@ -114,6 +126,7 @@ export class ServerProcess {
   ): Promise<ServerProcess> {
     const port = await freePort();
     const child = spawnMain(args, {
+      WRSAUTH_DEV_OUTBOX: '1',
       ...vars,
       WRSAUTH_DATA_DIR: dataDir,
       WRSAUTH_HOST: '127.0.0.1',

@@ -140,14 +140,18 @@ describe('the main process entry', () => {
     expect(electron.app.listenerCount('second-instance')).toBe(0);
   });
 
-  it('with no server configured, starts the embedded server under userData and stops it before quitting', async () => {
+  it('with no server configured, starts the embedded server under userData, with the keychain vault for its key, and stops it before quitting', async () => {
     delete process.env.WRSAUTH_SERVER_URL;
     startEmbeddedServer.mockClear();
     embeddedStop.mockClear();
     const electron = await launch();
     await ready(electron);
     expect(startEmbeddedServer).toHaveBeenCalledWith(
-      expect.objectContaining({ userData, entry: path.join(process.cwd(), 'server', 'main.ts') }),
+      expect.objectContaining({
+        userData,
+        entry: path.join(process.cwd(), 'server', 'main.ts'),
+        vault: expect.objectContaining({ status: expect.any(Function), get: expect.any(Function) }),
+      }),
     );
 
     const quitting = { preventDefault: vi.fn() };
@@ -160,6 +164,19 @@ describe('the main process entry', () => {
     const again = { preventDefault: vi.fn() };
     electron.app.emit('before-quit', again);
     expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('without a keychain for the embedded server key, says why in one dialog and exits, opening no window', async () => {
+    delete process.env.WRSAUTH_SERVER_URL;
+    const reason =
+      'The built-in server keeps its key only in the OS keychain, never on disk, so it cannot start without one. The OS keychain is not available (is GNOME Keyring or KWallet running?): Cannot autolaunch D-Bus without X11 $DISPLAY';
+    startEmbeddedServer.mockRejectedValueOnce(new Error(reason));
+    const electron = await launch();
+    electron.dialog.showErrorBox.mockClear();
+    electron.app.fireReady();
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(1));
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledExactlyOnceWith('WRSAuth could not start', reason);
+    expect(electron.BrowserWindow.instances).toHaveLength(0);
   });
 
   describe('npm run dev: the renderer from the Vite dev server', () => {

@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedServer } from '../../src/main/embedded-server';
 import { LogFile, lineWriter, redactSecrets, teeConsole } from '../../src/main/log-file';
+import { memoryVault } from './memory-vault';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -116,6 +117,7 @@ describe('what goes into the logs', () => {
     const starting = startEmbeddedServer({
       entry: 'server/main.js',
       userData: dir,
+      vault: memoryVault(),
       fork,
       readyTimeoutMs: 300,
       output: lineWriter(new LogFile(file)),

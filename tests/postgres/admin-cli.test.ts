@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_OUTBOX_FILE } from '../../server/delivery/dev-outbox';
 import { SECRET_FILE } from '../../server/secrets';
 import { type CliResult, makeDataDir, removeDataDir, runCli } from '../cli-helpers/wrsauth-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -114,11 +115,19 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
 
     const result = await admin(['reset-2fa', '--username', 'CKIPLOCK']);
 
-    // The user is told: with no SMS provider configured, through the dev outbox, logged as a DEV line.
+    // The user is told: with no SMS provider configured, through the dev outbox, whose DEV log line holds
+    // the masked number only; the number and the text stay in the file.
     expect(result.code).toBe(0);
     expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/"msg":"DEV sms to \+12025553816: Your account manager reset two-factor sign-in/),
+      expect.stringMatching(/"msg":"DEV sms to ••• - ••• - 3816: written to the dev outbox"/),
     ]);
+    expect(result.stderr).not.toContain('2025553816');
+    const outbox = fs.readFileSync(path.join(dataDir, DEV_OUTBOX_FILE), 'utf8').trim().split('\n');
+    expect(JSON.parse(outbox.at(-1) ?? '{}')).toMatchObject({
+      channel: 'sms',
+      to: '+12025553816',
+      text: expect.stringMatching(/^Your account manager reset two-factor sign-in/),
+    });
     expect(result.stdout.trim()).toBe(
       'reset 2FA for "CKiplock": locks cleared, sessions ended, 2 trusted workstation(s) revoked, recovery codes voided',
     );

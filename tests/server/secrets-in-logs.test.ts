@@ -1,4 +1,7 @@
-/** No code, password, token or full contact in logs or the audit trail when real providers are configured. */
+/**
+ * No code, password, token or full contact in logs or the audit trail, with real providers and with the dev
+ * outbox alike: the dev outbox file is the one place a code is ever written.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
 import {
@@ -56,12 +59,19 @@ describe('secrets stay out of records', () => {
   it('redacts secrets passed to the logger by key, wherever they sit', () => {
     const log = t.server.app.log;
     log.info(
-      { password: 'hunter22a', nested: { code: '123456', deviceToken: 'tok' }, phone: PHONE },
+      {
+        password: 'hunter22a',
+        nested: { code: '123456', deviceToken: 'tok' },
+        phone: PHONE,
+        message: { to: EMAIL, text: 'Your WRSAuth verification code is 654321.' },
+      },
       'probe',
     );
     const line = t.logLines.find((l) => l.includes('"probe"')) ?? '';
     expect(line).toContain('[redacted]');
-    for (const secret of ['hunter22a', '123456', '"tok"', PHONE]) expect(line).not.toContain(secret);
+    for (const secret of ['hunter22a', '123456', '"tok"', PHONE, EMAIL, '654321']) {
+      expect(line).not.toContain(secret);
+    }
   });
 
   it('keeps no code, password, token or full contact in the audit trail', async () => {
@@ -107,21 +117,54 @@ describe('secrets stay out of records', () => {
   });
 });
 
-describe('dev outbox', () => {
-  it('with no provider configured, puts the message in the data dir outbox and one DEV log line', async () => {
+describe('dev outbox (WRSAUTH_DEV_OUTBOX=1, no provider)', () => {
+  const outboxEntries = async (dataDir: string) => {
+    const fs = await import('node:fs');
+    return fs
+      .readFileSync(`${dataDir}/dev-outbox.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { channel: string; to: string; text: string });
+  };
+
+  it('puts the code and the full contact in the dev outbox file (mode 0600), and the code verifies', async () => {
     await t.close();
     t = await startTestServer({ withProviders: false });
     await createUser(t);
     const id = await challenge(t);
     await t.send(id, 'sms');
     const fs = await import('node:fs');
-    const lines = fs.readFileSync(`${t.dataDir}/dev-outbox.jsonl`, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0] ?? '{}');
+    const [entry, ...more] = await outboxEntries(t.dataDir);
+    expect(more).toEqual([]);
     expect(entry).toMatchObject({ channel: 'sms', to: PHONE });
-    const code = codeIn(entry.text);
-    expect(t.logLines.filter((l) => l.includes('DEV') && l.includes(code))).toHaveLength(1);
     expect(fs.statSync(`${t.dataDir}/dev-outbox.jsonl`).mode & 0o777).toBe(0o600);
-    expect((await t.post(`/api/v1/auth/challenges/${id}/verify`, { code })).status).toBe(200);
+    expect(
+      (await t.post(`/api/v1/auth/challenges/${id}/verify`, { code: codeIn(entry?.text ?? '') })).status,
+    ).toBe(200);
+  });
+
+  it('logs that a message went to the dev outbox with the masked target only: no code, full number or address in any log line', async () => {
+    await t.close();
+    t = await startTestServer({ withProviders: false });
+    await createUser(t);
+    await login(t, 'ckiplock', 'wrongPassword9');
+    const id = await challenge(t);
+    expect((await t.send(id, 'sms')).status).toBe(200);
+    t.clock.advance(31);
+    expect((await t.send(id, 'email')).status).toBe(200);
+    const [sms, email] = await outboxEntries(t.dataDir);
+    const codes = [codeIn(sms?.text ?? ''), codeIn(email?.text ?? '')];
+    expect((await t.verify(id, codes[1] as string)).status).toBe(200);
+
+    const dev = t.logLines.filter((line) => line.includes('written to the dev outbox'));
+    expect(dev.map((line) => JSON.parse(line).msg)).toEqual([
+      'DEV sms to ••• - ••• - 3816: written to the dev outbox',
+      'DEV email to cki•••wrshealth.com: written to the dev outbox',
+    ]);
+    const logs = t.logLines.join('\n');
+    for (const secret of [...codes, PHONE, EMAIL, sms?.text ?? '', email?.text ?? '']) {
+      expect(secret, 'each secret is a real value').toMatch(/\S{6,}/);
+      expect(logs).not.toContain(secret);
+    }
   });
 });

@@ -86,7 +86,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const smtp = await startSmtpCatcher();
   const twilio = await startTwilioEndpoint();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
-  const providers = options.withProviders === false ? {} : providerEnv(smtp, twilio);
+  // Without providers, codes go to the dev outbox, which a server starts with only when told so.
+  const providers = options.withProviders === false ? { WRSAUTH_DEV_OUTBOX: '1' } : providerEnv(smtp, twilio);
   const database: TestDatabase | undefined =
     TEST_BACKEND === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({
