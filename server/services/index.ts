@@ -68,8 +68,8 @@ export function createServices(options: ServiceOptions) {
     retry: options.retry,
   });
   const totp = new TotpService(db, clock, keyring, audit);
-  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit);
   const notices = new Notifier(db, clock, options.couriers, options.log, options.retry);
+  const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit, notices);
   const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const lockout = new LoginLockout(db, clock, keyring, audit, notices);
   const auth = new AuthService({
@@ -84,7 +84,6 @@ export function createServices(options: ServiceOptions) {
     loginLimitPerMinute: options.config.loginLimitPerMinute,
     totp,
     recoveryCodes,
-    notices,
     lockout,
     bypassCodes: guidedRecovery,
   });
@@ -112,6 +111,8 @@ export function createServices(options: ServiceOptions) {
     audit,
     codes,
     notices,
+    totp,
+    recoveryCodes,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
   const passwords = new PasswordCheck(clock, hasher, audit, lockout);

@@ -22,10 +22,19 @@ import {
 } from '../repositories/recovery-codes';
 import type { Keyring } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
+import type { Notifier } from './notices';
 
 export { looksLikeRecoveryCode, normalizeRecoveryCode };
 
 export const RECOVERY_CODE_COUNT = 10;
+
+/** What a recovery code was used for, as the user's notice says it. */
+export type RecoveryCodeUse = 'sign_in' | 'password_reset';
+
+const USE_WORDS: Record<RecoveryCodeUse, string> = {
+  sign_in: 'sign in to your WRSAuth account',
+  password_reset: 'prove it is you while resetting the password of your WRSAuth account',
+};
 
 function newRecoveryCode(): string {
   const chars = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]);
@@ -38,6 +47,7 @@ export class RecoveryCodeService {
     private readonly clock: Clock,
     private readonly keyring: Keyring,
     private readonly audit: AuditLog,
+    private readonly notices: Notifier,
   ) {}
 
   status(userId: string): Promise<RecoveryCodeStatus> {
@@ -65,8 +75,23 @@ export class RecoveryCodeService {
     return (await findUnusedRecoveryCode(this.db, userId, hmacs))?.id;
   }
 
-  /** Uses the code up inside the sign-in's transaction; false if another sign-in used it first. */
+  /** Uses the code up inside the caller's transaction; false if another request used it first. */
   spend(executor: Db, id: string): Promise<boolean> {
     return spendRecoveryCode(executor, id, this.clock.now());
+  }
+
+  /** After a code was spent: audits its use and tells the user's contacts, with how many codes are left. */
+  async used(user: UserRow, context: RequestContext, use: RecoveryCodeUse = 'sign_in'): Promise<void> {
+    const { remaining } = await this.status(user.id);
+    await this.audit.record(context, {
+      type: 'recovery_code_used',
+      userId: user.id,
+      username: user.username,
+      detail: { remaining, ...(use !== 'sign_in' && { use }) },
+    });
+    this.notices.notify(user, {
+      subject: 'A WRSAuth recovery code was used',
+      text: `A recovery code was just used to ${USE_WORDS[use]} (${user.username}). ${remaining} ${remaining === 1 ? 'code is' : 'codes are'} left. If this was not you, tell your account manager now.`,
+    });
   }
 }
