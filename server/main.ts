@@ -19,7 +19,10 @@ const USAGE = `Usage: npm run server -- [command] [options]
   serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]...
-  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any]
+  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any] [--self-service-reset two_factors|one_factor|off]
+  set-policy --self-service-reset two_factors|one_factor|off
+                                  "Forgot your password?" for a user with one factor: ask the account
+                                  manager (two_factors, the default), that factor is enough, or no reset
   unlock --username U
   reset-2fa --username U [--reason R]
                                   clear locks, end sessions, revoke trusted workstations, remove the
@@ -139,14 +142,19 @@ const commands: Record<string, Handler> = {
       'idle-lock-minutes': { type: 'string' },
       'sms-per-hour': { type: 'string' },
       'sms-countries': { type: 'string' },
+      'self-service-reset': { type: 'string' },
     });
-    const mode = required(o.mode, '--mode');
-    if (mode !== 'off' && mode !== 'optional' && mode !== 'required') {
+    const selfServiceReset = o['self-service-reset'];
+    // The self-service reset alone may change without naming the mode.
+    const mode =
+      selfServiceReset !== undefined && o.mode === undefined ? undefined : required(o.mode, '--mode');
+    if (mode !== undefined && mode !== 'off' && mode !== 'optional' && mode !== 'required') {
       throw new AdminInputError('--mode must be off, optional or required');
     }
     const policy = await withServices(config, (s) =>
       s.admin.setPolicy({
         mode,
+        selfServiceReset,
         enforceAfter: o['enforce-after'],
         codeTtlSeconds: wholeNumber(o['code-ttl'], '--code-ttl'),
         rememberDays: wholeNumber(o['remember-days'], '--remember-days'),
@@ -156,8 +164,13 @@ const commands: Record<string, Handler> = {
       }),
     );
     const after = policy.enforce_after ? `, required from ${policy.enforce_after}` : '';
+    // Said when asked for or when not the default, so the usual line stays as it was.
+    const reset =
+      selfServiceReset !== undefined || policy.self_service_reset !== 'two_factors'
+        ? `; self-service reset ${policy.self_service_reset}`
+        : '';
     console.log(
-      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min; texts ${policy.sms_per_hour}/h to ${policy.sms_countries ? `+${policy.sms_countries.split(',').join(', +')}` : 'any country'}`,
+      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min; texts ${policy.sms_per_hour}/h to ${policy.sms_countries ? `+${policy.sms_countries.split(',').join(', +')}` : 'any country'}${reset}`,
     );
   },
 

@@ -96,6 +96,12 @@ function practiceOf(dataDir: string): PracticeRow[] {
   ) as PracticeRow[];
 }
 
+function selfServiceResetOf(dataDir: string): string {
+  return readDb(dataDir, (db) =>
+    db.prepare('SELECT self_service_reset FROM practices').pluck().get(),
+  ) as string;
+}
+
 function auditEvents(dataDir: string, eventType: string): AuditRow[] {
   return readDb(dataDir, (db) =>
     db.prepare('SELECT * FROM audit_events WHERE event_type = ? ORDER BY at, id').all(eventType),
@@ -315,6 +321,30 @@ describe('admin CLI commands on one data dir (in order)', () => {
       sms_per_hour: 50,
       sms_countries: '1,44',
     });
+  });
+
+  it('set-policy --self-service-reset changes only how a forgotten password may be reset, says so, and audits it', async () => {
+    const result = await runAdmin(dataDir, ['set-policy', '--self-service-reset', 'one_factor']);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toBe(
+      'policy: required, required from 2030-02-28; code TTL 120s; remember workstations 14 days; idle lock 5 min; texts 50/h to +1, +44; self-service reset one_factor',
+    );
+    expect(selfServiceResetOf(dataDir)).toBe('one_factor');
+    // The mode and its date stay as they were.
+    expect(practiceOf(dataDir)).toEqual([
+      expect.objectContaining({ policy_mode: 'required', enforce_after: '2030-02-28' }),
+    ]);
+    const events = auditEvents(dataDir, 'policy_changed');
+    expect(events).toHaveLength(2);
+    expect(JSON.parse(events[1]?.detail ?? '{}')).toEqual({ self_service_reset: 'one_factor' });
+
+    expectSuccess(
+      await runAdmin(dataDir, ['set-policy', '--mode', 'required', '--self-service-reset', 'off']),
+    );
+    expect(selfServiceResetOf(dataDir)).toBe('off');
+    expectSuccess(await runAdmin(dataDir, ['set-policy', '--self-service-reset', 'two_factors']));
+    expect(selfServiceResetOf(dataDir)).toBe('two_factors');
   });
 
   it('unlock clears the lock and the failed-attempt count, and records account_unlocked', async () => {
@@ -584,6 +614,16 @@ describe('admin CLI commands on one data dir (in order)', () => {
         rule: 'set-policy refuses a --mode other than off, optional or required',
         args: ['set-policy', '--mode', 'sometimes'],
         reason: /--mode must be off, optional or required/,
+      },
+      {
+        rule: 'set-policy refuses a --self-service-reset other than two_factors, one_factor or off',
+        args: ['set-policy', '--self-service-reset', 'sometimes'],
+        reason: /--self-service-reset must be two_factors, one_factor or off/,
+      },
+      {
+        rule: 'set-policy refuses a misspelt --self-service-reset beside a good --mode',
+        args: ['set-policy', '--mode', 'optional', '--self-service-reset', 'one-factor'],
+        reason: /--self-service-reset must be two_factors, one_factor or off/,
       },
       {
         rule: 'set-policy refuses an --enforce-after that is not a real calendar date',

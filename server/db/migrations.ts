@@ -308,6 +308,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0011_self_service_reset': {
+      // "Forgot your password?" never lets one factor take an account that has two: the practice says what a
+      // user with one factor may do (two_factors: ask the account manager; one_factor; off: no self-service
+      // reset), and each reset keeps which target its code went to, which factor was proven first and which
+      // second, and the decoy targets it offered.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('practices')
+          .addColumn('self_service_reset', 'text', (c) => c.notNull().defaultTo(DEFAULT_SELF_SERVICE_RESET))
+          .execute();
+        for (const column of ['code_target', 'first_factor', 'second_factor', 'decoy_targets']) {
+          await db.schema.alterTable('password_resets').addColumn(column, 'text').execute();
+        }
+      },
+    },
     '0012_session_second_factor': {
       // The account manager console needs a session that passed a second factor, whatever the policy; a
       // session from before this knows nothing of it and counts as a password-only one.
@@ -320,6 +335,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
   };
 }
+
+/** A user with one factor cannot reset their password alone until an account manager says otherwise. */
+export const DEFAULT_SELF_SERVICE_RESET = 'two_factors';
 
 /** Every second factor, until an account manager narrows them. */
 export const DEFAULT_ALLOWED_FACTORS = 'sms,email,totp';

@@ -6,6 +6,8 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export type PolicyMode = 'off' | 'optional' | 'required';
 
+export type SelfServiceResetValue = 'two_factors' | 'one_factor' | 'off';
+
 export interface PracticeTable {
   id: string;
   name: string;
@@ -21,6 +23,15 @@ export interface PracticeTable {
   sms_countries: string | null;
   /** Second factors offered at sign-in, comma-separated from sms, email, totp (default: all three). */
   allowed_factors: ColumnType<string, string | undefined, string>;
+  /**
+   * "Forgot your password?" for a user with one factor on file: `two_factors` (ask the account manager),
+   * `one_factor` (that factor is enough) or `off` (no self-service reset for anyone).
+   */
+  self_service_reset: ColumnType<
+    SelfServiceResetValue,
+    SelfServiceResetValue | undefined,
+    SelfServiceResetValue
+  >;
   /** The guided-recovery identity checklist as JSON ({items, updatedAt}); null while the defaults apply. */
   recovery_checklist: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
@@ -169,18 +180,36 @@ export interface OutboxTable {
   updated_at: string;
 }
 
-/** A "Forgot your password?" flow: a code to a verified contact, then a new password. */
+/**
+ * A "Forgot your password?" flow: a code to a verified contact; for a user with two or more factors, a proof
+ * from another one; then a new password.
+ */
 export interface PasswordResetTable {
   id: string;
-  /** Null for a decoy: an unknown User ID, or a user with no verified contact, gets the same answers. */
+  /**
+   * Null for a decoy: an unknown User ID, an inactive user, a user with no factor to send a code to, or
+   * anyone while the practice has self-service reset off, gets the same answers.
+   */
   user_id: string | null;
   /** HMAC of the User ID as typed, so guesses at one account are counted across resets. */
   username_key: string;
-  status: 'pending' | 'verified' | 'used';
+  /**
+   * `pending` until the proofs it needs are in (`first_factor` says the first one is); `refused` when the
+   * first proof showed a user the practice sends to the account manager.
+   */
+  status: 'pending' | 'verified' | 'used' | 'refused';
   attempts_remaining: number;
   sends: number;
   code_hmac: string | null;
   code_expires_at: string | null;
+  /** The target id (`sms`, `email`) the code in `code_hmac` went to; null for a decoy's code. */
+  code_target: string | null;
+  /** The factor the first right code proved (`sms`, `email`); null before. */
+  first_factor: string | null;
+  /** The factor of the second proof (`sms`, `email`, `totp`, `recovery_code`); null before or when none was needed. */
+  second_factor: string | null;
+  /** JSON list of the DeliveryTargets offered that send nothing (see PasswordResetService.start). */
+  decoy_targets: string | null;
   verified_at: string | null;
   created_at: string;
   expires_at: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
 import { DEFAULT_SMS_PER_HOUR } from '../db/migrations';
-import type { PracticeRow, PracticeTable } from '../db/schema';
+import type { PracticeRow, PracticeTable, SelfServiceResetValue } from '../db/schema';
 
 export const DEFAULT_LOCATION = 'Main Office';
 
@@ -16,7 +16,7 @@ export type PolicyChange = Partial<
     | 'sms_per_hour'
     | 'sms_countries'
   >
-> & { allowed_factors?: string };
+> & { allowed_factors?: string; self_service_reset?: SelfServiceResetValue };
 
 /**
  * The id of the practice a new database gets. Fixed, so that two instances (or a CLI run and a server)

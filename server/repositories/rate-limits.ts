@@ -22,3 +22,13 @@ export async function hit(db: Db, key: string, windowStart: Date): Promise<numbe
     .executeTakeFirstOrThrow();
   return row.hits;
 }
+
+/** The hits on `key` in the window that starts at `windowStart`, without counting one. */
+export async function hitsSoFar(db: Db, key: string, windowStart: Date): Promise<number> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['hits', 'window_start'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.window_start === windowStart.toISOString() ? row.hits : 0;
+}

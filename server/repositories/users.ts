@@ -77,10 +77,38 @@ export function findUserWithPolicy(db: Db, id: string) {
       'practices.sms_per_hour',
       'practices.sms_countries',
       'practices.allowed_factors',
+      'practices.self_service_reset',
     ])
     .where('users.id', '=', id)
     .executeTakeFirst();
 }
+
+/**
+ * The domain most of the practice's active users' emails have ("wrshealth.com"), or undefined when none has
+ * an email: a decoy password reset's email target looks like one of the practice's.
+ */
+export async function commonEmailDomain(db: Db): Promise<string | undefined> {
+  const rows = await db
+    .selectFrom('users')
+    .select('email')
+    .where('email', 'is not', null)
+    .where('active', '=', 1)
+    .limit(COMMON_DOMAIN_SAMPLE)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const { email } of rows) {
+    const domain = email?.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  }
+  let common: [string, number] | undefined;
+  for (const entry of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!common || entry[1] > common[1]) common = entry;
+  }
+  return common?.[0];
+}
+
+/** Enough emails to tell a practice's usual domain; the read stays small in a large practice. */
+const COMMON_DOMAIN_SAMPLE = 500;
 
 export function locationsOf(db: Db, userId: string): Promise<Location[]> {
   return db

@@ -9,7 +9,7 @@ import {
   PasswordResetParams,
   PasswordResetRequest,
   PasswordResetStarted,
-  PasswordResetVerified,
+  PasswordResetVerifyResult,
   SendCodeRequest,
 } from '../../src/shared/api';
 import { serverBusy } from '../errors';
@@ -44,7 +44,8 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
       '/auth/password-reset/:id/send',
       {
         schema: {
-          summary: 'Send a reset code to one of the targets',
+          summary:
+            'Send a reset code to one of the targets; for the second proof, to another factor than the first (409 conflict for that one)',
           tags,
           params: PasswordResetParams,
           body: SendCodeRequest,
@@ -58,14 +59,15 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
       '/auth/password-reset/:id/verify',
       {
         schema: {
-          summary: 'Check the reset code; once right, a new password may be set',
+          summary:
+            'Check a reset code: a user with two or more factors then needs a second proof from another one (second_factor_required); a user with one, what the practice allows (verified, or account_manager_required)',
           tags,
           params: PasswordResetParams,
           body: PasswordResetCode,
-          response: { 200: PasswordResetVerified, ...errors },
+          response: { 200: PasswordResetVerifyResult, ...errors },
         },
       },
-      (request) => passwordReset.verify(request.params.id, request.body.code, requestContext(request)),
+      (request) => passwordReset.verify(request.params.id, request.body, requestContext(request)),
     );
 
     app.post(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
-import type { PolicyMode } from '../db/schema';
+import type { PolicyMode, SelfServiceResetValue } from '../db/schema';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
 import type { PasswordHasher } from '../password-hasher';
 import { listAuditEvents } from '../repositories/audit';
@@ -64,7 +64,8 @@ export interface NewUser {
 }
 
 export interface PolicyInput {
-  mode: PolicyMode;
+  /** Absent: the mode and its enforce-after date stay as they are (to change only the self-service reset). */
+  mode?: PolicyMode;
   enforceAfter?: string;
   codeTtlSeconds?: number;
   rememberDays?: number;
@@ -72,6 +73,16 @@ export interface PolicyInput {
   smsPerHour?: number;
   /** Country calling codes for texts, e.g. "1,44"; "any" allows every country. */
   smsCountries?: string;
+  /** "Forgot your password?" for a user with one factor: two_factors, one_factor or off. */
+  selfServiceReset?: string;
+}
+
+const SELF_SERVICE_RESET_VALUES: readonly SelfServiceResetValue[] = ['two_factors', 'one_factor', 'off'];
+
+function selfServiceResetOf(raw: string): SelfServiceResetValue {
+  const value = SELF_SERVICE_RESET_VALUES.find((candidate) => candidate === raw);
+  if (!value) throw new AdminInputError('--self-service-reset must be two_factors, one_factor or off');
+  return value;
 }
 
 /** "any" → null (every country); else 1-3 digit calling codes, comma-separated, normalised. */
@@ -162,8 +173,14 @@ export class AdminService {
   }
 
   async setPolicy(input: PolicyInput) {
-    if (!['off', 'optional', 'required'].includes(input.mode)) {
+    if (input.mode === undefined && input.selfServiceReset === undefined) {
+      throw new AdminInputError('--mode is required');
+    }
+    if (input.mode !== undefined && !['off', 'optional', 'required'].includes(input.mode)) {
       throw new AdminInputError('--mode must be off, optional or required');
+    }
+    if (input.mode === undefined && input.enforceAfter !== undefined) {
+      throw new AdminInputError('--enforce-after needs --mode');
     }
     if (input.enforceAfter !== undefined && !isCalendarDate(input.enforceAfter)) {
       throw new AdminInputError('--enforce-after must be a date as YYYY-MM-DD');
@@ -193,17 +210,22 @@ export class AdminService {
       );
     }
     const countries = input.smsCountries === undefined ? undefined : smsCountriesOf(input.smsCountries);
+    const selfServiceReset =
+      input.selfServiceReset === undefined ? undefined : selfServiceResetOf(input.selfServiceReset);
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const change = {
-      policy_mode: input.mode,
-      // A new mode without a date clears an old date, so "optional" never turns required by surprise.
-      enforce_after: input.enforceAfter ?? null,
+      ...(input.mode !== undefined && {
+        policy_mode: input.mode,
+        // A new mode without a date clears an old date, so "optional" never turns required by surprise.
+        enforce_after: input.enforceAfter ?? null,
+      }),
       ...(ttl !== undefined && { code_ttl_seconds: ttl }),
       ...(days !== undefined && { remember_days: days }),
       ...(idle !== undefined && { idle_lock_minutes: idle }),
       ...(perHour !== undefined && { sms_per_hour: perHour }),
       ...(countries !== undefined && { sms_countries: countries }),
+      ...(selfServiceReset !== undefined && { self_service_reset: selfServiceReset }),
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(CLI_CONTEXT, { type: 'policy_changed', detail: change });

@@ -16,6 +16,12 @@ export interface RequestContext {
 
 export const CLI_CONTEXT: RequestContext = { ip: null, userAgent: 'wrsauth-cli' };
 
+/**
+ * A password reset's id as the audit trail and the logs may hold it: its first 8 characters. The whole id
+ * lets whoever holds it go on with the reset, so it never leaves the reset's own row and the client.
+ */
+export const resetIdPrefix = (resetId: string) => resetId.slice(0, 8);
+
 export interface AuditEntry {
   type: AuditEventType;
   userId?: string | null;

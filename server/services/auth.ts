@@ -45,7 +45,6 @@ import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import type { GuidedRecoveryService } from './guided-recovery';
 import { accountLocked, type LoginLockout } from './lockout';
-import type { Notifier } from './notices';
 import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
 import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
 import type { SessionService } from './sessions';
@@ -65,7 +64,6 @@ export interface AuthServiceDeps {
   loginLimitPerMinute: number;
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
-  notices: Notifier;
   lockout: LoginLockout;
   /** One-time codes from guided recovery (`targetId: "bypass"`). */
   bypassCodes: Pick<GuidedRecoveryService, 'hasLiveBypass' | 'match' | 'spend' | 'used'>;
@@ -289,7 +287,7 @@ export class AuthService {
           throw error;
         });
       if (authenticated && authenticated !== 'factor_taken') {
-        if (proof.method === 'recovery_code') await this.recoveryCodeUsed(user, context);
+        if (proof.method === 'recovery_code') await this.deps.recoveryCodes.used(user, context);
         if (proof.method === 'bypass_code') await this.deps.bypassCodes.used(user, context);
         return authenticated;
       }
@@ -373,7 +371,7 @@ export class AuthService {
     if (request.targetId === TOTP_TARGET.id) {
       if (!isWellFormedCode(code)) throw malformedCode(challenge);
       if (!allowedFactorsOf(user).includes('totp')) return undefined;
-      const step = await this.deps.totp.matchForSignIn(user.id, code);
+      const step = await this.deps.totp.matchUnusedCode(user.id, code);
       if (step === undefined) return undefined;
       return {
         method: 'totp',
@@ -400,21 +398,6 @@ export class AuthService {
     const storedHmac = challenge.code_hmac;
     if (!storedHmac || !keyring.codeMatches(challengeId, code, storedHmac)) return undefined;
     return { method: 'code', consume: (tx) => consumeChallenge(tx, challengeId, storedHmac) };
-  }
-
-  /** Audits a recovery code's use and tells the user's contacts, with how many codes are left. */
-  private async recoveryCodeUsed(user: UserRow, context: RequestContext): Promise<void> {
-    const { remaining } = await this.deps.recoveryCodes.status(user.id);
-    await this.deps.audit.record(context, {
-      type: 'recovery_code_used',
-      userId: user.id,
-      username: user.username,
-      detail: { remaining },
-    });
-    this.deps.notices.notify(user, {
-      subject: 'A WRSAuth recovery code was used',
-      text: `A recovery code was just used to sign in to your WRSAuth account (${user.username}). ${remaining} ${remaining === 1 ? 'code is' : 'codes are'} left. If this was not you, tell your account manager now.`,
-    });
   }
 
   /** A pending, unexpired challenge with attempts left, and its active user. */

@@ -16,7 +16,7 @@ import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/coo
 import { advance, enqueue } from '../repositories/outbox';
 import { hit } from '../repositories/rate-limits';
 import { generateCode, type Keyring } from '../secrets';
-import type { AuditLog, RequestContext } from './audit-log';
+import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
 
 export const RESEND_COOLDOWN_SECONDS = 30;
 
@@ -213,7 +213,11 @@ export class CodeSender {
       type: 'code_sent',
       userId: user.id,
       username: user.username,
-      detail: { [FLOW_ID_NAMES[flow.purpose]]: flow.id, channel: target.channel, masked: target.masked },
+      detail: {
+        [FLOW_ID_NAMES[flow.purpose]]: flow.purpose === 'password_reset' ? resetIdPrefix(flow.id) : flow.id,
+        channel: target.channel,
+        masked: target.masked,
+      },
     });
     return {
       channel: target.channel,

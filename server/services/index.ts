@@ -85,7 +85,6 @@ export function createServices(options: ServiceOptions) {
     loginLimitPerMinute: options.config.loginLimitPerMinute,
     totp,
     recoveryCodes,
-    notices,
     lockout,
     bypassCodes: guidedRecovery,
   });
@@ -113,6 +112,7 @@ export function createServices(options: ServiceOptions) {
     audit,
     codes,
     notices,
+    totp,
     recoveryCodes,
     limitPerMinute: options.config.loginLimitPerMinute,
   });

@@ -1,59 +1,55 @@
 /**
- * "Forgot your password?": User ID → the masked targets of verified contacts → a code → a new password.
+ * "Forgot your password?": User ID → the masked targets → a code → (a second proof) → a new password.
  *
- * - It never bypasses the second factor: a new password needs a code sent to a verified contact, whatever
- *   the policy, and only by a factor the practice allows. A user with no verified contact cannot reset alone; the account manager helps.
- * - It tells nobody who has an account: an unknown User ID (or one with no verified contact, or inactive)
- *   gets a decoy reset with the same answers. Its one target is a text to a number picked by the server key
- *   from the User ID, so asking twice shows the same digits; sending "works" (with a provider's usual pause)
- *   and no code ever matches.
- * - Guesses are bounded three ways: 5 per reset, a 30 s cooldown per contact between codes, and 10 wrong
+ * - One factor never takes an account that has two. A factor is what sign-in would offer: a phone or email
+ *   on file on a channel the practice allows, or a confirmed authenticator app the practice allows. With two
+ *   or more, the first right code answers `second_factor_required` and the password waits for a proof from
+ *   another one: a code sent to it, the app's code, or a recovery code. With one, the practice's
+ *   `self_service_reset` decides: `two_factors` sends the user to the account manager, `one_factor` lets the
+ *   code do; `off` makes every reset a decoy from the start.
+ * - It tells nobody who has an account, or how many factors, before a first right code: every reset offers
+ *   one target per channel the practice allows, real or decoy (see ResetDecoys), and a decoy walks the same
+ *   states with the same answers and pauses; no code ever matches it.
+ * - Guesses are bounded three ways: 5 per step, a 30 s cooldown per contact between codes, and 10 wrong
  *   codes per User ID in 15 minutes, counted for decoys alike.
  * - Afterwards every session and trusted workstation of the user is revoked, their recovery codes are
  *   voided, the lock is lifted, and a notice goes to each contact.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CodeSent,
   ErrorCode,
+  type PasswordResetCode,
   type PasswordResetStarted,
-  type PasswordResetVerified,
+  type PasswordResetVerifyResult,
 } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
-import type { PasswordResetRow, UserRow } from '../db/schema';
+import type { PasswordResetRow } from '../db/schema';
 import { AppError, challengeExpired, rateLimited, serverBusy, tooManyAttempts } from '../errors';
-import { maskPhone } from '../masking';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import { claimCooldown, cooldownEnd } from '../repositories/cooldowns';
 import {
   findReset,
   insertReset,
   MAX_RESET_ATTEMPTS,
-  markResetVerified,
-  spendResetAttempt,
   storeResetCode,
   takeResetSend,
   useReset,
 } from '../repositories/password-resets';
+import { ensurePractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions';
 import { findUserByUsername, findUserWithPolicy, usernameKey } from '../repositories/users';
-import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
+import { type Keyring, newSortableId } from '../secrets';
 import { AdminInputError, checkPasswordRule } from './admin';
-import type { AuditLog, RequestContext } from './audit-log';
-import { type CodeSender, publicTarget, RESEND_COOLDOWN_SECONDS, targetsOf } from './code-sender';
+import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
+import { type CodeSender, publicTarget } from './code-sender';
 import type { Notifier } from './notices';
-import { allowedFactorsOf } from './policy';
+import { decoyTargetsOf, invalidTarget, ResetDecoys } from './password-reset-decoys';
+import { activeResetUser, ResetProofs, sendableTargetsOf } from './password-reset-proofs';
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
+import { TOTP_TARGET, type TotpService } from './totp';
 
 export const RESET_TTL_SECONDS = 15 * 60;
-/** Wrong reset codes one User ID may collect in a window, real account or decoy alike. */
-export const RESET_FAILURES_PER_WINDOW = 10;
-const FAILURE_WINDOW_SECONDS = 15 * 60;
-/** A decoy's "send" takes as long as a provider usually does, so timing does not tell it apart. */
-const DECOY_SEND_MS: [number, number] = [150, 600];
-const DECOY_CODE_SECONDS = 600;
 
 export interface PasswordResetDeps {
   db: Db;
@@ -63,35 +59,60 @@ export interface PasswordResetDeps {
   audit: AuditLog;
   codes: CodeSender;
   notices: Notifier;
+  totp: TotpService;
   recoveryCodes: RecoveryCodeService;
   /** Reset requests per client address per minute (the login limit). */
   limitPerMinute: number;
 }
 
+const ASK_ACCOUNT_MANAGER = 'Ask your account manager to reset your password.';
+
 const notVerifiedYet = () =>
   new AppError(400, ErrorCode.badRequest, 'Enter the code we sent you before choosing a new password.');
 
 export class PasswordResetService {
-  constructor(private readonly deps: PasswordResetDeps) {}
+  private readonly decoys: ResetDecoys;
+  private readonly proofs: ResetProofs;
+
+  constructor(private readonly deps: PasswordResetDeps) {
+    this.decoys = new ResetDecoys(deps.db, deps.clock, deps.keyring);
+    this.proofs = new ResetProofs(deps);
+  }
 
   async start(username: string, context: RequestContext): Promise<PasswordResetStarted> {
     const { db, clock, keyring, audit } = this.deps;
     await this.limitRequestsFrom(context);
     const now = clock.now();
+    const practice = await ensurePractice(db, now);
     const found = await findUserByUsername(db, username);
     const user = found && (await findUserWithPolicy(db, found.id));
-    const targets = user?.active ? this.targetsFor(user) : [];
-    const decoy = !user || targets.length === 0;
-    const key = usernameKey(username);
+    const usernameHmac = keyring.accountKey(usernameKey(username));
+    const decoys = await this.decoys.targetsFor(username, usernameHmac, practice);
+    const own = user?.active ? sendableTargetsOf(user).map(publicTarget) : [];
+    const decoy = !user
+      ? 'unknown_user'
+      : !user.active
+        ? 'inactive'
+        : practice.self_service_reset === 'off'
+          ? 'self_service_off'
+          : own.length === 0
+            ? 'no_contact'
+            : undefined;
+    // The user's own target where they have one; a decoy for each channel they lack.
+    const targets = decoy ? decoys : decoys.map((target) => own.find((o) => o.id === target.id) ?? target);
     const reset = {
       id: newSortableId(now),
-      user_id: decoy ? null : user.id,
-      username_key: keyring.accountKey(key),
+      user_id: decoy || !user ? null : user.id,
+      username_key: usernameHmac,
       status: 'pending' as const,
       attempts_remaining: MAX_RESET_ATTEMPTS,
       sends: 0,
       code_hmac: null,
       code_expires_at: null,
+      code_target: null,
+      first_factor: null,
+      second_factor: null,
+      decoy_targets: JSON.stringify(targets.filter((target) => !own.includes(target))),
       verified_at: null,
       created_at: now.toISOString(),
       expires_at: addSeconds(now, RESET_TTL_SECONDS).toISOString(),
@@ -101,27 +122,37 @@ export class PasswordResetService {
       type: 'password_reset_requested',
       userId: user?.id ?? null,
       username: user?.username ?? username,
-      detail: {
-        resetId: reset.id,
-        ...(decoy ? { decoy: !user ? 'unknown_user' : !user.active ? 'inactive' : 'no_contact' } : {}),
-      },
+      detail: { resetId: resetIdPrefix(reset.id), ...(decoy && { decoy }) },
     });
-    return {
-      resetId: reset.id,
-      targets: decoy ? [this.decoyTarget(reset)] : targets.map(publicTarget),
-      expiresAt: reset.expires_at,
-    };
+    return { resetId: reset.id, targets, expiresAt: reset.expires_at };
   }
 
   async send(resetId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
     const { db } = this.deps;
     const reset = await this.livePendingReset(resetId);
-    if (!reset.user_id) return this.decoySend(reset, targetId);
-    const user = await findUserWithPolicy(db, reset.user_id);
-    if (!user?.active) throw challengeExpired();
-    if (!this.targetsFor(user).some((target) => target.id === targetId)) {
-      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
+    const decoy = decoyTargetsOf(reset).find((target) => target.id === targetId);
+    if (!reset.user_id) {
+      if (!decoy) throw invalidTarget();
+      return this.decoys.send(reset, decoy);
     }
+    const user = await activeResetUser(db, reset.user_id);
+    const firstFactor = reset.first_factor;
+    if (firstFactor === null && decoy) return this.decoys.send(reset, decoy);
+    if (firstFactor !== null && targetId === firstFactor) {
+      throw new AppError(
+        409,
+        ErrorCode.conflict,
+        'Your first code already came from there. Choose another of your factors for the second.',
+      );
+    }
+    if (targetId === TOTP_TARGET.id && firstFactor !== null) {
+      throw new AppError(
+        400,
+        ErrorCode.invalidTarget,
+        'The authenticator app sends nothing: type the code it shows now.',
+      );
+    }
+    if (!sendableTargetsOf(user).some((target) => target.id === targetId)) throw invalidTarget();
     return this.deps.codes.send(
       {
         id: reset.id,
@@ -129,7 +160,8 @@ export class PasswordResetService {
         sends: reset.sends,
         expiresAt: reset.expires_at,
         takeSend: (now) => takeResetSend(db, reset.id, now),
-        storeCode: (hmac, expiresAt) => storeResetCode(db, reset.id, hmac, expiresAt),
+        storeCode: (codeHmac, expiresAt) =>
+          storeResetCode(db, reset.id, { codeHmac, expiresAt, target: targetId }, firstFactor),
       },
       user,
       targetId,
@@ -137,48 +169,15 @@ export class PasswordResetService {
     );
   }
 
-  async verify(resetId: string, rawCode: string, context: RequestContext): Promise<PasswordResetVerified> {
-    const { db, clock, keyring, audit } = this.deps;
+  async verify(
+    resetId: string,
+    request: PasswordResetCode,
+    context: RequestContext,
+  ): Promise<PasswordResetVerifyResult> {
     const reset = await this.livePendingReset(resetId);
-    const now = clock.now();
-    const code = rawCode.replace(/[\s-]/g, '');
-    if (!isWellFormedCode(code)) {
-      throw new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of the code we sent you.', {
-        attemptsRemaining: reset.attempts_remaining,
-      });
-    }
-    await this.refuseIfGuessedTooOften(reset, now, context);
-    if (reset.code_hmac && reset.code_expires_at && reset.code_expires_at <= now.toISOString()) {
-      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
-    }
-    const stored = reset.code_hmac;
-    if (stored && keyring.codeMatches(reset.id, code, stored) && reset.user_id) {
-      if (!(await markResetVerified(db, reset.id, stored, now))) throw challengeExpired();
-      await audit.record(context, {
-        type: 'password_reset_verified',
-        userId: reset.user_id,
-        detail: { resetId: reset.id },
-      });
-      return { status: 'verified', expiresAt: reset.expires_at };
-    }
-
-    const spent = await spendResetAttempt(db, reset.id);
-    if (!spent) throw tooManyAttempts();
-    await hit(db, this.failureKey(reset), this.failureWindow(now));
-    await audit.record(context, {
-      type: 'password_reset_code_invalid',
-      userId: reset.user_id,
-      detail: { resetId: reset.id, attemptsRemaining: spent.attempts_remaining },
-    });
-    const left = spent.attempts_remaining;
-    throw new AppError(
-      400,
-      ErrorCode.invalidCode,
-      left > 0
-        ? `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`
-        : 'That code is not right, and no attempts are left. Please start again.',
-      { attemptsRemaining: left },
-    );
+    return reset.first_factor === null
+      ? this.proofs.verifyFirst(reset, request, context)
+      : this.proofs.verifySecond(reset, request, context);
   }
 
   async setPassword(resetId: string, password: string, context: RequestContext): Promise<void> {
@@ -186,6 +185,7 @@ export class PasswordResetService {
     const reset = await findReset(db, resetId);
     const now = clock.now();
     if (!reset || reset.expires_at <= now.toISOString() || reset.status === 'used') throw challengeExpired();
+    if (reset.status === 'refused') throw new AppError(400, ErrorCode.badRequest, ASK_ACCOUNT_MANAGER);
     if (reset.status !== 'verified' || !reset.user_id) throw notVerifiedYet();
     try {
       checkPasswordRule(password);
@@ -232,7 +232,12 @@ export class PasswordResetService {
           type: 'password_reset_completed',
           userId,
           username: user?.username ?? null,
-          detail: { resetId: reset.id, ...result },
+          detail: {
+            resetId: resetIdPrefix(reset.id),
+            firstFactor: reset.first_factor,
+            secondFactor: reset.second_factor,
+            ...result,
+          },
         },
         tx,
       );
@@ -248,12 +253,6 @@ export class PasswordResetService {
     }
   }
 
-  /** The verified contacts a code may go to: only the factors the practice allows, as at sign-in. */
-  private targetsFor(user: UserRow & { allowed_factors: string }) {
-    const allowed = allowedFactorsOf(user);
-    return targetsOf(user).filter((target) => allowed.includes(target.channel));
-  }
-
   /** A pending, unexpired reset with attempts left. */
   private async livePendingReset(resetId: string): Promise<PasswordResetRow> {
     const reset = await findReset(this.deps.db, resetId);
@@ -262,80 +261,6 @@ export class PasswordResetService {
     }
     if (reset.attempts_remaining <= 0) throw tooManyAttempts();
     return reset;
-  }
-
-  /** The decoy's one target: a text to "•••-•••-NNNN", the digits fixed by the server key and User ID. */
-  private decoyTarget(reset: Pick<PasswordResetRow, 'username_key'>) {
-    const digits = Buffer.from(this.deps.keyring.accountKey(`decoy\0${reset.username_key}`), 'base64url')
-      .readUInt32BE(0)
-      .toString()
-      .slice(-4)
-      .padStart(4, '0');
-    return { id: 'sms', channel: 'sms' as const, masked: maskPhone(`+1202555${digits}`) };
-  }
-
-  /** Answers like a real send: the same checks, the same cooldown, a provider's pause, and no message. */
-  private async decoySend(reset: PasswordResetRow, targetId: string): Promise<CodeSent> {
-    const { db, clock } = this.deps;
-    const target = this.decoyTarget(reset);
-    if (targetId !== target.id) {
-      throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
-    }
-    const now = clock.now();
-    const contactKey = `decoy:${reset.username_key}`;
-    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
-    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
-      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
-      throw rateLimited(
-        retryAfter,
-        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
-      );
-    }
-    if (!(await takeResetSend(db, reset.id, now))) {
-      throw rateLimited(
-        secondsUntil(reset.expires_at, now),
-        'No more codes can be sent for this password reset. Use a code you received, or start again later.',
-      );
-    }
-    const [low, high] = DECOY_SEND_MS;
-    await sleep(low + Math.random() * (high - low));
-    const expiresAt = Math.min(addSeconds(now, DECOY_CODE_SECONDS).getTime(), Date.parse(reset.expires_at));
-    return {
-      channel: target.channel,
-      masked: target.masked,
-      expiresAt: new Date(expiresAt).toISOString(),
-      resendAfter: RESEND_COOLDOWN_SECONDS,
-    };
-  }
-
-  private failureKey(reset: Pick<PasswordResetRow, 'username_key'>): string {
-    return `reset-fail:${reset.username_key}`;
-  }
-
-  private failureWindow(now: Date): Date {
-    const windowMs = FAILURE_WINDOW_SECONDS * 1000;
-    return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  }
-
-  /** Past 10 wrong codes for one User ID in the window, no code is checked until it ends. */
-  private async refuseIfGuessedTooOften(reset: PasswordResetRow, now: Date, context: RequestContext) {
-    const windowStart = this.failureWindow(now);
-    const row = await this.deps.db
-      .selectFrom('rate_limits')
-      .select(['hits', 'window_start'])
-      .where('key', '=', this.failureKey(reset))
-      .executeTakeFirst();
-    if (!row || row.window_start !== windowStart.toISOString() || row.hits < RESET_FAILURES_PER_WINDOW)
-      return;
-    await this.deps.audit.record(context, {
-      type: 'password_reset_rate_limited',
-      userId: reset.user_id,
-      detail: { resetId: reset.id },
-    });
-    throw rateLimited(
-      secondsUntil(addSeconds(windowStart, FAILURE_WINDOW_SECONDS), now),
-      'Too many wrong codes for this User ID. Please wait and try again, or ask your account manager.',
-    );
   }
 
   private async limitRequestsFrom(context: RequestContext): Promise<void> {

@@ -31,6 +31,8 @@ export class PracticePolicyService {
       remember_days: input.rememberDays,
       idle_lock_minutes: input.idleLockMinutes,
       allowed_factors: [...new Set(input.allowedFactors)].join(','),
+      // Left out by a console older than it: the practice's setting stays.
+      self_service_reset: input.selfServiceReset ?? practice.self_service_reset,
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(context, {
@@ -51,6 +53,7 @@ export class PracticePolicyService {
       rememberDays: practice.remember_days,
       idleLockMinutes: practice.idle_lock_minutes,
       allowedFactors: allowedFactorsOf(practice),
+      selfServiceReset: practice.self_service_reset,
       updatedAt: practice.updated_at,
     };
   }

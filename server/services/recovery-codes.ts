@@ -35,6 +35,14 @@ export const RECOVERY_CODE_COUNT = 10;
 /** What a notice of a recovery action adds when it voided codes: nothing when the user had none left. */
 export const codesVoided = (count: number) => (count > 0 ? ' Your recovery codes no longer work.' : '');
 
+/** What a recovery code was used for, as the user's notice says it. */
+export type RecoveryCodeUse = 'sign_in' | 'password_reset';
+
+const USE_WORDS: Record<RecoveryCodeUse, string> = {
+  sign_in: 'sign in to your WRSAuth account',
+  password_reset: 'prove it is you while resetting the password of your WRSAuth account',
+};
+
 function newRecoveryCode(): string {
   const chars = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]);
   return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
@@ -105,8 +113,23 @@ export class RecoveryCodeService {
     return (await findUnusedRecoveryCode(this.db, userId, hmacs))?.id;
   }
 
-  /** Uses the code up inside the sign-in's transaction; false if another sign-in used it first. */
+  /** Uses the code up inside the caller's transaction; false if another request used it first. */
   spend(executor: Db, id: string): Promise<boolean> {
     return spendRecoveryCode(executor, id, this.clock.now());
+  }
+
+  /** After a code was spent: audits its use and tells the user's contacts, with how many codes are left. */
+  async used(user: UserRow, context: RequestContext, use: RecoveryCodeUse = 'sign_in'): Promise<void> {
+    const { remaining } = await this.status(user.id);
+    await this.audit.record(context, {
+      type: 'recovery_code_used',
+      userId: user.id,
+      username: user.username,
+      detail: { remaining, ...(use !== 'sign_in' && { use }) },
+    });
+    this.notices.notify(user, {
+      subject: 'A WRSAuth recovery code was used',
+      text: `A recovery code was just used to ${USE_WORDS[use]} (${user.username}). ${remaining} ${remaining === 1 ? 'code is' : 'codes are'} left. If this was not you, tell your account manager now.`,
+    });
   }
 }

@@ -102,16 +102,17 @@ export class TotpService {
   }
 
   /**
-   * At sign-in: the time step of a right code from the user's confirmed app that is newer than any code
-   * used before; undefined for a wrong, replayed or badly formed code, or when no app is confirmed.
+   * At sign-in or a password reset's second proof: the time step of a right code from the user's confirmed
+   * app that is newer than any code used before; undefined for a wrong, replayed or badly formed code, or
+   * when no app is confirmed.
    */
-  async matchForSignIn(userId: string, code: string): Promise<number | undefined> {
+  async matchUnusedCode(userId: string, code: string): Promise<number | undefined> {
     const factor = await findTotpFactor(this.db, userId);
     if (!factor?.confirmed_at) return undefined;
     return this.timeStepOf(userId, factor.secret_sealed, code, factor.last_time_step);
   }
 
-  /** Uses up the time step inside the sign-in's transaction; false if another sign-in took it first. */
+  /** Uses up the time step inside the caller's transaction; false if another request took it first. */
   claim(executor: Db, userId: string, timeStep: number): Promise<boolean> {
     return claimTimeStep(executor, userId, timeStep);
   }

@@ -41,6 +41,14 @@ export const PolicyModeValue = z.enum(['off', 'optional', 'required']);
 export const Factor = z.enum(['sms', 'email', 'totp']);
 export type Factor = z.infer<typeof Factor>;
 
+/**
+ * "Forgot your password?" for a user with only one factor on file (a user with two always proves two):
+ * `two_factors` sends them to the account manager, `one_factor` lets that factor do, `off` turns self-service
+ * reset off for everyone (every reset then answers as for an unknown User ID).
+ */
+export const SelfServiceReset = z.enum(['two_factors', 'one_factor', 'off']);
+export type SelfServiceReset = z.infer<typeof SelfServiceReset>;
+
 /** The practice's 2FA policy as the console edits it. Bounds as the admin CLI's. */
 export const PracticePolicy = z.object({
   mode: PolicyModeValue,
@@ -55,6 +63,7 @@ export const PracticePolicy = z.object({
     .array(Factor)
     .min(1)
     .refine((factors) => new Set(factors).size === factors.length, 'names a factor twice'),
+  selfServiceReset: SelfServiceReset,
 });
 export type PracticePolicy = z.infer<typeof PracticePolicy>;
 
@@ -65,8 +74,14 @@ export const PolicyView = PracticePolicy.extend({
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 
-/** A policy change, with the account manager's reason for the audit trail. */
-export const PolicyUpdate = PracticePolicy.extend({ reason: z.string().trim().min(3).max(500) });
+/**
+ * A policy change, with the account manager's reason for the audit trail. `selfServiceReset` left out (a
+ * console older than it) leaves the practice's setting as it is.
+ */
+export const PolicyUpdate = PracticePolicy.extend({
+  selfServiceReset: SelfServiceReset.optional(),
+  reason: z.string().trim().min(3).max(500),
+});
 export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
 
 const CalendarDate = z.iso.date().describe('YYYY-MM-DD (UTC)');

@@ -171,12 +171,41 @@ export type PasswordResetStarted = z.infer<typeof PasswordResetStarted>;
 
 export const PasswordResetParams = z.object({ id: z.string().min(1).max(64) });
 
-export const PasswordResetCode = z.object({ code: z.string().trim().max(32) });
+export const PasswordResetCode = z.object({
+  /** The 6-digit code; for the second proof also a recovery code (XXXXX-XXXXX). */
+  code: z.string().trim().max(32),
+  /** `totp` for a code from the authenticator app (second proof only); absent for the code that was sent. */
+  targetId: z.string().min(1).max(64).optional(),
+});
 export type PasswordResetCode = z.infer<typeof PasswordResetCode>;
 
-/** The code was right: a new password may be set until `expiresAt`. */
+/** Every proof the reset needs is in: a new password may be set until `expiresAt`. */
 export const PasswordResetVerified = z.object({ status: z.literal('verified'), expiresAt: IsoTime });
 export type PasswordResetVerified = z.infer<typeof PasswordResetVerified>;
+
+/**
+ * The first code was right and the user has another factor: a second proof must come from one of `targets`
+ * (the user's other factors; the authenticator app as `totp`), or be a recovery code.
+ */
+export const PasswordResetSecondFactorRequired = z.object({
+  status: z.literal('second_factor_required'),
+  targets: z.array(DeliveryTarget),
+});
+export type PasswordResetSecondFactorRequired = z.infer<typeof PasswordResetSecondFactorRequired>;
+
+/** The first code was right, but the practice does not let this user reset alone: the password stays. */
+export const PasswordResetAccountManagerRequired = z.object({
+  status: z.literal('account_manager_required'),
+});
+export type PasswordResetAccountManagerRequired = z.infer<typeof PasswordResetAccountManagerRequired>;
+
+/** What a right code leads to. */
+export const PasswordResetVerifyResult = z.discriminatedUnion('status', [
+  PasswordResetVerified,
+  PasswordResetSecondFactorRequired,
+  PasswordResetAccountManagerRequired,
+]);
+export type PasswordResetVerifyResult = z.infer<typeof PasswordResetVerifyResult>;
 
 export const NewPassword = z.object({ password: Password });
 export type NewPassword = z.infer<typeof NewPassword>;

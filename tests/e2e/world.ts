@@ -135,6 +135,14 @@ export const E2E_USERS = {
     phone: '+12025550174',
     email: 'jwalsh@wrshealth.com',
   },
+  /** Has only a cell phone: a forgotten password is the account manager's to reset (two_factors). */
+  passwordResetOneFactor: {
+    username: 'bkeller',
+    password: 'frontDesk2026',
+    firstName: 'Blair',
+    lastName: 'Keller',
+    phone: '+12025550107',
+  },
   /** Has only an email: adds a cell phone in My settings, then signs in with it. */
   settings: {
     username: 'lgrant',

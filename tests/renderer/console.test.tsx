@@ -135,11 +135,38 @@ describe('Account manager console: Policy', () => {
         rememberDays: 30,
         idleLockMinutes: 15,
         allowedFactors: ['sms', 'totp'],
+        selfServiceReset: 'two_factors',
         reason: 'Mandate from the practice owner',
       },
     ]);
     // A fresh form for the next change: the reason is not carried over.
     expect(screen.getByLabelText('Reason for this change')).toHaveValue('');
+  });
+
+  it('offers the self-service password reset in plain words, and saves the choice with the policy', async () => {
+    const user = await openConsole();
+    const group = await screen.findByRole('group', { name: 'Forgot your password? (self-service reset)' });
+    const choices = within(group).getAllByRole('radio');
+    expect(choices.map((choice) => choice.closest('label')?.textContent)).toEqual([
+      'Two factors needed: a user with only one asks the account manager (recommended)',
+      'One factor is enough for a user who has only one',
+      'No self-service reset: every user asks the account manager',
+    ]);
+    expect(within(group).getByRole('radio', { name: /^Two factors needed/ })).toBeChecked();
+    expect(group).toHaveAccessibleDescription(/always proves two/);
+
+    await user.click(within(group).getByRole('radio', { name: /^No self-service reset/ }));
+    await user.type(screen.getByLabelText('Reason for this change'), 'Resets only at the front office');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    await screen.findByText('Policy saved.', { exact: false });
+    expect(fake.calls.policyUpdates[0]).toMatchObject({ selfServiceReset: 'off' });
+    // The fresh form after the save shows what was saved.
+    expect(
+      within(screen.getByRole('group', { name: 'Forgot your password? (self-service reset)' })).getByRole(
+        'radio',
+        { name: /^No self-service reset/ },
+      ),
+    ).toBeChecked();
   });
 
   it('sends an enforce-after date with Optional, and says from when it will be required', async () => {

@@ -1,14 +1,21 @@
 // @vitest-environment happy-dom
-/** "Forgot your password?" in the client: User ID → where → code → new password → back to login. */
+/**
+ * "Forgot your password?" in the client: User ID → where → code → (a second factor) → new password → back to
+ * login; or "Ask your account manager to reset your password".
+ */
 import { screen, waitFor } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { RIGHT_CODE } from './support/fake-auth-server';
+import type { DeliveryTarget } from '../../src/shared/api';
+import { EMAIL_TARGET, RIGHT_CODE, SMS_TARGET } from './support/fake-auth-server';
+import { RIGHT_RECOVERY_CODE } from './support/fake-password-reset';
 import { renderApp, setupFakeAuthServer } from './support/render-app';
 
 const api = setupFakeAuthServer();
 
 const NEW_PASSWORD = 'newDesk2027';
+const APP_TARGET: DeliveryTarget = { id: 'totp', channel: 'totp', masked: 'Authenticator app' };
+const ASK = 'Ask your account manager to reset your password.';
 
 async function openReset(user: UserEvent, username = '') {
   if (username) await user.type(await screen.findByLabelText('User ID'), username);
@@ -16,14 +23,25 @@ async function openReset(user: UserEvent, username = '') {
   await screen.findByRole('heading', { name: 'Reset your password' });
 }
 
-/** Through to "Choose a new password" with the right code, texted. */
-async function reachNewPassword(user: UserEvent) {
+/** Through the first code, texted: the screen that comes next is the caller's to check. */
+async function passFirstCode(user: UserEvent) {
   await openReset(user, 'ckiplock');
   await user.click(screen.getByRole('button', { name: 'Continue' }));
   await screen.findByRole('heading', { name: 'Where should we send your code?' });
   await user.click(screen.getByRole('radio', { name: /^Text message to/ }));
   await user.click(screen.getByRole('button', { name: 'Send Code' }));
   await user.type(await screen.findByLabelText('Reset code'), RIGHT_CODE);
+  await user.click(screen.getByRole('button', { name: 'Verify Code' }));
+}
+
+/** Through to "Choose a new password": the texted code, then the emailed one as the second factor. */
+async function reachNewPassword(user: UserEvent) {
+  await passFirstCode(user);
+  await screen.findByRole('heading', { name: 'Confirm with a second factor' });
+  await user.click(screen.getByRole('radio', { name: /^Email to/ }));
+  await user.click(screen.getByRole('button', { name: 'Continue' }));
+  await screen.findByRole('heading', { name: 'Enter your second code' });
+  await user.type(screen.getByLabelText('Reset code'), RIGHT_CODE);
   await user.click(screen.getByRole('button', { name: 'Verify Code' }));
   await screen.findByRole('heading', { name: 'Choose a new password' });
 }
@@ -45,7 +63,7 @@ describe('Forgot your password?', () => {
     expect(api.server.calls.resetStart).toEqual([]);
   });
 
-  it('walks through code and new password, then back to login saying the password changed', async () => {
+  it('walks through two codes and a new password, then back to login saying the password changed', async () => {
     const { user } = renderApp();
     await reachNewPassword(user);
     await user.type(screen.getByLabelText('New password'), NEW_PASSWORD);
@@ -54,7 +72,7 @@ describe('Forgot your password?', () => {
     await screen.findByRole('heading', { name: 'Practice Secure Login' });
     expect(screen.getByRole('status')).toHaveTextContent('Your password was changed');
     expect(screen.getByLabelText('User ID')).toHaveValue('ckiplock');
-    expect(api.server.calls.resetSend).toEqual(['sms']);
+    expect(api.server.calls.resetSend).toEqual(['sms', 'email']);
     expect(api.server.calls.resetPassword).toEqual([NEW_PASSWORD]);
   });
 
@@ -108,5 +126,94 @@ describe('Forgot your password?', () => {
     await user.click(screen.getByRole('button', { name: 'Back to login' }));
     await screen.findByRole('heading', { name: 'Practice Secure Login' });
     expect(screen.getByLabelText('User ID')).toHaveValue('ckiplock');
+  });
+});
+
+describe('Forgot your password? with two or more factors', () => {
+  it('asks for a second factor after the first code, offering only the others, with the heading focused', async () => {
+    const { user } = renderApp();
+    await passFirstCode(user);
+    const heading = await screen.findByRole('heading', { name: 'Confirm with a second factor' });
+    await waitFor(() => expect(heading).toHaveFocus());
+    const offered = screen.getAllByRole('radio').map((radio) => radio.closest('label')?.textContent);
+    expect(offered).toEqual([`Email to ${EMAIL_TARGET.masked}`]);
+    expect(screen.getByRole('button', { name: 'Use a recovery code' })).toBeVisible();
+    expect(api.server.calls.resetPassword).toEqual([]);
+  });
+
+  it("takes the authenticator app's code as the second proof, sending nothing to it", async () => {
+    api.practice({ targets: [SMS_TARGET, EMAIL_TARGET, APP_TARGET] });
+    const { user } = renderApp();
+    await passFirstCode(user);
+    await screen.findByRole('heading', { name: 'Confirm with a second factor' });
+    await user.click(screen.getByRole('radio', { name: 'Authenticator app' }));
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Enter your authenticator code' });
+    await user.type(screen.getByLabelText('Authenticator code'), RIGHT_CODE);
+    await user.click(screen.getByRole('button', { name: 'Verify Code' }));
+    await screen.findByRole('heading', { name: 'Choose a new password' });
+    expect(api.server.calls.resetSend).toEqual(['sms']);
+    expect(api.server.calls.resetVerify.at(-1)).toEqual({ code: RIGHT_CODE, targetId: 'totp' });
+  });
+
+  it('takes a recovery code as the second proof, in its groups as typed', async () => {
+    const { user } = renderApp();
+    await passFirstCode(user);
+    await user.click(await screen.findByRole('button', { name: 'Use a recovery code' }));
+    await screen.findByRole('heading', { name: 'Enter a recovery code' });
+    const field = screen.getByLabelText('Recovery code');
+    await waitFor(() => expect(field).toHaveFocus());
+    await user.click(screen.getByRole('button', { name: 'Verify Code' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter the 10 letters and digits');
+    await user.type(field, RIGHT_RECOVERY_CODE.replace('-', ' ').toLowerCase());
+    expect(field).toHaveValue(RIGHT_RECOVERY_CODE);
+    await user.click(screen.getByRole('button', { name: 'Verify Code' }));
+    await screen.findByRole('heading', { name: 'Choose a new password' });
+    expect(api.server.calls.resetVerify.at(-1)).toEqual({ code: RIGHT_RECOVERY_CODE });
+  });
+
+  it('goes back from the second code to the choice of factor, not to the first', async () => {
+    const { user } = renderApp();
+    await passFirstCode(user);
+    await screen.findByRole('heading', { name: 'Confirm with a second factor' });
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Enter your second code' });
+    await user.click(screen.getByRole('button', { name: 'Request another code' }));
+    await screen.findByRole('heading', { name: 'Confirm with a second factor' });
+  });
+});
+
+describe('Forgot your password? when the account manager must help', () => {
+  it('says "Ask your account manager to reset your password" after the first code of a one-factor user, and changes nothing', async () => {
+    api.practice({ targets: [SMS_TARGET] });
+    const { user } = renderApp();
+    await passFirstCode(user);
+    const heading = await screen.findByRole('heading', { name: 'Ask your account manager' });
+    await waitFor(() => expect(heading).toHaveFocus());
+    expect(screen.getByRole('status')).toHaveTextContent(ASK);
+    expect(screen.queryByLabelText('New password')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Back to login' }));
+    await screen.findByRole('heading', { name: 'Practice Secure Login' });
+    expect(api.server.calls.resetPassword).toEqual([]);
+  });
+
+  it('says where to turn on the code step, for a code that never comes (self-service reset off, or no account)', async () => {
+    api.practice({ selfServiceReset: 'off' });
+    const { user } = renderApp();
+    await openReset(user, 'ckiplock');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await user.click(await screen.findByRole('button', { name: 'Send Code' }));
+    await screen.findByRole('heading', { name: 'Enter your reset code' });
+    expect(screen.getByText(/If none arrives/)).toHaveTextContent(ASK);
+  });
+
+  it('shows the account manager message at once when there is nowhere to send a code', async () => {
+    api.practice({ targets: [APP_TARGET] });
+    const { user } = renderApp();
+    await openReset(user, 'ckiplock');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Ask your account manager' });
+    expect(screen.getByRole('status')).toHaveTextContent(ASK);
+    expect(api.server.calls.resetSend).toEqual([]);
   });
 });

@@ -36,6 +36,7 @@ describe('reading and changing the policy', () => {
       rememberDays: 30,
       idleLockMinutes: 15,
       allowedFactors: ['sms', 'email', 'totp'],
+      selfServiceReset: 'two_factors',
       updatedAt: expect.any(String),
     });
   });
@@ -82,6 +83,7 @@ describe('reading and changing the policy', () => {
     ['a factor named twice', { allowedFactors: ['sms', 'sms'] }],
     ['an impossible date', { enforceAfter: '2026-02-30' }],
     ['an unknown mode', { mode: 'sometimes' }],
+    ['an unknown self-service reset', { selfServiceReset: 'sometimes' }],
   ])('refuses %s with 400 and changes nothing', async (_label, change) => {
     const response = await put({ ...POLICY, ...change, reason: 'testing the bounds' });
     expect(response.status).toBe(400);
@@ -119,5 +121,45 @@ describe('allowed factors', () => {
     expect(readiness.body.wouldBeLockedOut.map((u: { username: string }) => u.username)).toContain(
       'ckiplock',
     );
+  });
+});
+
+describe('self-service password reset', () => {
+  const get = () => call(t, 'GET', '/api/v1/admin/policy', undefined, bearer(admin));
+
+  it('saves it with the policy and audits it with who and why, like the rest', async () => {
+    const response = await put({
+      ...POLICY,
+      selfServiceReset: 'one_factor',
+      reason: 'Staff without a 2nd factor',
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.selfServiceReset).toBe('one_factor');
+    expect((await get()).body.selfServiceReset).toBe('one_factor');
+    const [event] = await t.server.services.db
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('event_type', '=', 'policy_changed')
+      .execute();
+    expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({
+      self_service_reset: 'one_factor',
+      reason: 'Staff without a 2nd factor',
+      by: 'manager',
+    });
+  });
+
+  it('keeps it when a change leaves it out, as a console older than it does', async () => {
+    await put({ ...POLICY, selfServiceReset: 'off', reason: 'No self-service reset' });
+    const response = await put({ ...POLICY, codeTtlSeconds: 120, reason: 'Shorter codes' });
+    expect(response.body).toMatchObject({ codeTtlSeconds: 120, selfServiceReset: 'off' });
+  });
+
+  it('turns every reset into a decoy when off', async () => {
+    await put({ ...POLICY, selfServiceReset: 'off', reason: 'No self-service reset' });
+    const started = await t.post('/api/v1/auth/password-reset', { username: 'ckiplock' });
+    expect(
+      (await t.post(`/api/v1/auth/password-reset/${started.body.resetId}/send`, { targetId: 'sms' })).status,
+    ).toBe(200);
+    expect(t.twilio.messages).toHaveLength(0);
   });
 });

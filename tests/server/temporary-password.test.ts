@@ -109,11 +109,18 @@ describe('a temporary password from the console', () => {
 
   it('is replaced by a forgotten-password reset too', async () => {
     const db = t.server.services.db;
-    await db.updateTable('users').set({ phone: '+12025553817' }).where('username', '=', 'newhire').execute();
+    await db
+      .updateTable('users')
+      .set({ phone: '+12025553817', email: 'newhire@wrshealth.com' })
+      .where('username', '=', 'newhire')
+      .execute();
     const reset = '/api/v1/auth/password-reset';
     const id = (await t.post(reset, { username: 'newhire' })).body.resetId as string;
+    // Two factors on file: a code from each.
     expect((await t.post(`${reset}/${id}/send`, { targetId: 'sms' })).status).toBe(200);
     expect((await t.post(`${reset}/${id}/verify`, { code: t.lastSmsCode() })).status).toBe(200);
+    expect((await t.post(`${reset}/${id}/send`, { targetId: 'email' })).status).toBe(200);
+    expect((await t.post(`${reset}/${id}/verify`, { code: t.lastMailCode() })).body.status).toBe('verified');
     expect((await t.post(`${reset}/${id}/password`, { password: OWN })).status).toBe(204);
     const fresh = await signIn(OWN);
     expect(fresh.body.status).toBe('challenge');

@@ -20,6 +20,8 @@ import {
   LoginRequest,
   LoginResponse,
   Me,
+  type PasswordResetCode,
+  type SelfServiceReset,
   SendCodeRequest,
   type User,
   VerifyCodeRequest,
@@ -60,6 +62,8 @@ export interface PracticeSetup {
   rememberDays: number;
   /** The practice's idle lock, on every authenticated answer. */
   idleLockMinutes: number;
+  /** "Forgot your password?" for a user with one factor (every reset is a decoy when `off`). */
+  selfServiceReset: SelfServiceReset;
 }
 
 interface Recorded {
@@ -71,7 +75,7 @@ interface Recorded {
   delivery: string[];
   resetStart: string[];
   resetSend: string[];
-  resetVerify: string[];
+  resetVerify: PasswordResetCode[];
   resetPassword: string[];
 }
 
@@ -127,6 +131,7 @@ export class FakeAuthServer {
       sessionMs: 12 * 60 * 60 * 1000,
       rememberDays: 30,
       idleLockMinutes: 15,
+      selfServiceReset: 'two_factors',
       ...practice,
     };
     const resets = passwordResetHandlers(this);

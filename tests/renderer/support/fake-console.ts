@@ -42,6 +42,7 @@ export const INITIAL_POLICY: PolicyView = {
   rememberDays: 30,
   idleLockMinutes: 15,
   allowedFactors: ['sms', 'email', 'totp'],
+  selfServiceReset: 'two_factors',
   effectiveMode: 'optional',
   updatedAt: '2026-11-01T09:00:00.000Z',
 };
@@ -167,7 +168,13 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
         policy.mode === 'optional' && policy.enforceAfter && policy.enforceAfter <= '2026-11-28'
           ? 'required'
           : policy.mode;
-      fake.policy = { ...policy, effectiveMode, updatedAt: new Date().toISOString() };
+      fake.policy = {
+        ...policy,
+        // As the server: left out, the practice's setting stays.
+        selfServiceReset: policy.selfServiceReset ?? fake.policy.selfServiceReset,
+        effectiveMode,
+        updatedAt: new Date().toISOString(),
+      };
       fake.readiness = {
         ...fake.readiness,
         policy: { mode: policy.mode, enforceAfter: policy.enforceAfter },

@@ -13,7 +13,7 @@ import type {
   LoginResponse,
   Me,
   PasswordResetStarted,
-  PasswordResetVerified,
+  PasswordResetVerifyResult,
   VerifyCodeRequest,
 } from '../../../shared/api';
 import { networkFailure } from './api-failure';
@@ -40,7 +40,8 @@ export interface ApiClient {
   logout(sessionToken: string): Promise<void>;
   startPasswordReset(username: string): Promise<PasswordResetStarted>;
   sendResetCode(resetId: string, targetId: string): Promise<CodeSent>;
-  verifyResetCode(resetId: string, code: string): Promise<PasswordResetVerified>;
+  /** `targetId: "totp"` for the authenticator app's code (the second proof only). */
+  verifyResetCode(resetId: string, code: string, targetId?: string): Promise<PasswordResetVerifyResult>;
   setNewPassword(resetId: string, password: string): Promise<void>;
   /** Any signed-in call, its answer parsed with `schema` (use z.null() for 204). */
   request<S extends z.ZodType>(schema: S, request: ApiRequest): Promise<z.output<S>>;
@@ -86,7 +87,8 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
     logout: async (sessionToken) => (await http()).logout(sessionToken),
     startPasswordReset: async (username) => (await http()).startPasswordReset(username),
     sendResetCode: async (resetId, targetId) => (await http()).sendResetCode(resetId, targetId),
-    verifyResetCode: async (resetId, code) => (await http()).verifyResetCode(resetId, code),
+    verifyResetCode: async (resetId, code, targetId) =>
+      (await http()).verifyResetCode(resetId, code, targetId),
     setNewPassword: async (resetId, password) => (await http()).setNewPassword(resetId, password),
     request: async (schema, request) => (await http()).request(schema, request),
   };

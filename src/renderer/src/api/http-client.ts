@@ -14,7 +14,7 @@ import {
   LoginResponse,
   Me,
   PasswordResetStarted,
-  PasswordResetVerified,
+  PasswordResetVerifyResult,
 } from '../../../shared/api';
 import { ApiFailure, badResponse, ClientErrorCode, networkFailure, unexpectedFailure } from './api-failure';
 import type { ApiClient, ApiClientOptions } from './client';
@@ -99,8 +99,11 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
       call(PasswordResetStarted, http.post('/auth/password-reset', { username })),
     sendResetCode: (resetId, targetId) =>
       call(CodeSent, http.post(`/auth/password-reset/${encode(resetId)}/send`, { targetId })),
-    verifyResetCode: (resetId, code) =>
-      call(PasswordResetVerified, http.post(`/auth/password-reset/${encode(resetId)}/verify`, { code })),
+    verifyResetCode: (resetId, code, targetId) =>
+      call(
+        PasswordResetVerifyResult,
+        http.post(`/auth/password-reset/${encode(resetId)}/verify`, { code, ...(targetId && { targetId }) }),
+      ),
     setNewPassword: async (resetId, password) => {
       try {
         await http.post(`/auth/password-reset/${encode(resetId)}/password`, { password });

@@ -1,6 +1,6 @@
 /** The "Forgot your password?" calls, one react-query mutation each. */
 import { useMutation } from '@tanstack/react-query';
-import type { CodeSent, PasswordResetStarted, PasswordResetVerified } from '../../../shared/api';
+import type { CodeSent, PasswordResetStarted, PasswordResetVerifyResult } from '../../../shared/api';
 import { useApiClient } from './api-context';
 import type { ApiFailure } from './api-failure';
 
@@ -20,8 +20,12 @@ export function useSendResetCode() {
 
 export function useVerifyResetCode() {
   const api = useApiClient();
-  return useMutation<PasswordResetVerified, ApiFailure, { resetId: string; code: string }>({
-    mutationFn: ({ resetId, code }) => api.verifyResetCode(resetId, code),
+  return useMutation<
+    PasswordResetVerifyResult,
+    ApiFailure,
+    { resetId: string; code: string; targetId?: string }
+  >({
+    mutationFn: ({ resetId, code, targetId }) => api.verifyResetCode(resetId, code, targetId),
   });
 }
 

@@ -1,17 +1,18 @@
 /**
- * The practice's 2FA policy: mode, enforce-after date, code lifetime, remember-days, idle lock and the
- * factors offered at sign-in, saved with a reason for the audit trail.
+ * The practice's 2FA policy: mode, enforce-after date, code lifetime, remember-days, idle lock, the factors
+ * offered at sign-in and how a forgotten password may be reset, saved with a reason for the audit trail.
  */
 import { type FormEvent, useState } from 'react';
-import { type Factor, PolicyUpdate, type PolicyView } from '../../../shared/api-admin';
+import { type Factor, PolicyUpdate, type PolicyView, type SelfServiceReset } from '../../../shared/api-admin';
 import { ErrorAlert } from '../components/Messages';
 import { usePolicy, useUpdatePolicy } from './console-hooks';
 import { useConsoleSession, useEndsSession } from './console-session';
 import { ReasonField } from './ReasonField';
-import { calendarDate, FACTOR_WORDS, MODE_WORDS, type PolicyMode } from './words';
+import { calendarDate, FACTOR_WORDS, MODE_WORDS, type PolicyMode, SELF_SERVICE_RESET_WORDS } from './words';
 
 const MODES: PolicyMode[] = ['off', 'optional', 'required'];
 const FACTORS: Factor[] = ['sms', 'email', 'totp'];
+const SELF_SERVICE_RESETS: SelfServiceReset[] = ['two_factors', 'one_factor', 'off'];
 
 export function PolicyPanel() {
   const { sessionToken } = useConsoleSession();
@@ -55,6 +56,7 @@ interface FormValues {
   rememberDays: string;
   idleLockMinutes: string;
   allowedFactors: Factor[];
+  selfServiceReset: SelfServiceReset;
   reason: string;
 }
 
@@ -80,6 +82,7 @@ function checkForm(values: FormValues, original: PolicyView): string | PolicyUpd
     rememberDays,
     idleLockMinutes,
     allowedFactors: FACTORS.filter((factor) => values.allowedFactors.includes(factor)),
+    selfServiceReset: values.selfServiceReset,
     reason: values.reason.trim(),
   });
   return update.success ? update.data : 'Check the enforce-after date and the reason.';
@@ -97,6 +100,7 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
     rememberDays: String(policy.rememberDays),
     idleLockMinutes: String(policy.idleLockMinutes),
     allowedFactors: policy.allowedFactors,
+    selfServiceReset: policy.selfServiceReset,
     reason: '',
   });
   const [problem, setProblem] = useState<string>();
@@ -189,6 +193,25 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
               onChange={(event) => toggleFactor(factor, event.target.checked)}
             />
             {FACTOR_WORDS[factor]}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset aria-describedby="policy-self-service-reset-note">
+        <legend>Forgot your password? (self-service reset)</legend>
+        <p id="policy-self-service-reset-note" className="note">
+          A user with two or more factors always proves two of them. This decides what a user with only one
+          may do.
+        </p>
+        {SELF_SERVICE_RESETS.map((value) => (
+          <label key={value} className="choice">
+            <input
+              type="radio"
+              name="self-service-reset"
+              value={value}
+              checked={values.selfServiceReset === value}
+              onChange={() => set('selfServiceReset', value)}
+            />
+            {SELF_SERVICE_RESET_WORDS[value]}
           </label>
         ))}
       </fieldset>

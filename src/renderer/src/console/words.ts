@@ -1,5 +1,5 @@
 /** The console's words for the policy's values, as an account manager reads them. */
-import type { Factor } from '../../../shared/api-admin';
+import type { Factor, SelfServiceReset } from '../../../shared/api-admin';
 
 export type PolicyMode = 'off' | 'optional' | 'required';
 
@@ -13,6 +13,13 @@ export const FACTOR_WORDS: Record<Factor, string> = {
   sms: 'Text message',
   email: 'Email',
   totp: 'Authenticator app',
+};
+
+/** "Forgot your password?" for a user with only one factor, as the Policy tab offers it. */
+export const SELF_SERVICE_RESET_WORDS: Record<SelfServiceReset, string> = {
+  two_factors: 'Two factors needed: a user with only one asks the account manager (recommended)',
+  one_factor: 'One factor is enough for a user who has only one',
+  off: 'No self-service reset: every user asks the account manager',
 };
 
 /** "Friday, 28 November 2026" for a YYYY-MM-DD calendar date, read as UTC (as the server means it). */

@@ -44,6 +44,11 @@ interface BackupCode {
   targetId?: string;
 }
 
+/** What a recovery code is, and what to type, wherever one is asked for (sign-in, password reset). */
+export const RECOVERY_CODE_HINT =
+  'One of the 10 recovery codes you saved from My settings, 10 letters and digits. Each works once; your contacts are told when one is used.';
+export const RECOVERY_CODE_TOO_SHORT = 'Enter the 10 letters and digits of one of your recovery codes.';
+
 const BACKUP_CODES: Record<BackupCodeKind, BackupCode> = {
   bypass: {
     title: 'Enter the code from your account manager',
@@ -60,8 +65,8 @@ const BACKUP_CODES: Record<BackupCodeKind, BackupCode> = {
   recovery: {
     title: 'Enter a recovery code',
     label: 'Recovery code',
-    hint: 'One of the 10 recovery codes you saved from My settings, 10 letters and digits. Each works once; your contacts are told when one is used.',
-    tooShort: 'Enter the 10 letters and digits of one of your recovery codes.',
+    hint: RECOVERY_CODE_HINT,
+    tooShort: RECOVERY_CODE_TOO_SHORT,
     alphabet: RECOVERY_CODE_ALPHABET,
     length: RECOVERY_CODE_LENGTH,
     group: 5,
