@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcContract } from '../../src/shared/ipc';
 import { ipcMain } from './fake-electron';
+import { memoryVault } from './memory-vault';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -9,7 +10,6 @@ const deviceChannel = await import('../../src/main/ipc/device');
 const keychainChannel = await import('../../src/main/ipc/keychain');
 const serverInfoChannel = await import('../../src/main/ipc/server-info');
 const { UnavailableVault } = await import('../../src/main/token-vault');
-type TokenVault = import('../../src/main/token-vault').TokenVault;
 
 const fromApp = { senderFrame: { url: 'app://wrsauth/index.html' }, sender: {} };
 
@@ -17,18 +17,6 @@ function invoke(channel: string, event: unknown, input?: unknown) {
   const listener = ipcMain.handlers.get(channel);
   if (!listener) throw new Error(`no handler for ${channel}`);
   return Promise.resolve(listener(event, input));
-}
-
-/** A vault that remembers in memory what the handlers asked of it. */
-function memoryVault(): TokenVault & { tokens: Map<string, string> } {
-  const tokens = new Map<string, string>();
-  return {
-    tokens,
-    status: async () => ({ available: true }),
-    get: async (account) => tokens.get(account) ?? null,
-    set: async (account, token) => void tokens.set(account, token),
-    delete: async (account) => tokens.delete(account),
-  };
 }
 
 vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ManagedSettingsInfo } from '../../src/shared/managed-settings';
 import { ipcMain } from './fake-electron';
+import { memoryVault } from './memory-vault';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -42,7 +43,6 @@ vi.mock('../../src/main/embedded-server', () => ({ startEmbeddedServer }));
 const managedSettingsChannel = await import('../../src/main/ipc/managed-settings');
 const appInfoChannel = await import('../../src/main/ipc/app-info');
 const keychainChannel = await import('../../src/main/ipc/keychain');
-type TokenVault = import('../../src/main/token-vault').TokenVault;
 type FakeElectron = typeof import('./fake-electron');
 
 const fromApp = { senderFrame: { url: 'app://wrsauth/index.html' }, sender: {} };
@@ -115,17 +115,6 @@ describe('the managed settings IPC call (About panel)', () => {
 });
 
 describe('allowRememberWorkstation=false', () => {
-  function memoryVault(): TokenVault & { tokens: Map<string, string> } {
-    const tokens = new Map<string, string>();
-    return {
-      tokens,
-      status: async () => ({ available: true }),
-      get: async (account) => tokens.get(account) ?? null,
-      set: async (account, token) => void tokens.set(account, token),
-      delete: async (account) => tokens.delete(account),
-    };
-  }
-
   it('reports no keychain (so no remember option), offers no token and keeps none, as soon as IT says so', async () => {
     const vault = memoryVault();
     let allowed = true;
