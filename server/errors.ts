@@ -32,6 +32,17 @@ export const challengeExpired = () =>
     'This sign-in has expired or was already used. Please sign in again.',
   );
 
+/** A wrong code, saying how many tries are left, or what to do when none are ("Please sign in again."). */
+export const wrongCode = (attemptsRemaining: number, whenNoneLeft: string) =>
+  new AppError(
+    400,
+    ErrorCode.invalidCode,
+    attemptsRemaining > 0
+      ? `That code is not right. ${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`
+      : `That code is not right, and no attempts are left. ${whenNoneLeft}`,
+    { attemptsRemaining },
+  );
+
 export const tooManyAttempts = () =>
   new AppError(
     429,

@@ -25,6 +25,7 @@ import {
   rateLimited,
   serverBusy,
   tooManyAttempts,
+  wrongCode,
 } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
 import {
@@ -308,15 +309,7 @@ export class AuthService {
       ...who,
       detail: { challengeId, attemptsRemaining: spent.attempts_remaining },
     });
-    const attemptsRemaining = spent.attempts_remaining;
-    throw new AppError(
-      400,
-      ErrorCode.invalidCode,
-      attemptsRemaining > 0
-        ? `That code is not right. ${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`
-        : 'That code is not right, and no attempts are left. Please sign in again.',
-      { attemptsRemaining },
-    );
+    throw wrongCode(spent.attempts_remaining, 'Please sign in again.');
   }
 
   /**

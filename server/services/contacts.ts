@@ -20,7 +20,7 @@ import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { ContactChangeRow, UserRow } from '../db/schema';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
-import { AppError, rateLimited, tooManyAttempts } from '../errors';
+import { AppError, rateLimited, tooManyAttempts, wrongCode } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import { MAX_ATTEMPTS } from '../repositories/challenges';
 import {
@@ -174,15 +174,7 @@ export class ContactService {
       userId: change.user_id,
       detail: { changeId: change.id, attemptsRemaining: spent.attempts_remaining },
     });
-    const left = spent.attempts_remaining;
-    throw new AppError(
-      400,
-      ErrorCode.invalidCode,
-      left > 0
-        ? `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`
-        : 'That code is not right, and no attempts are left. Please start again.',
-      { attemptsRemaining: left },
-    );
+    throw wrongCode(spent.attempts_remaining, 'Please start again.');
   }
 
   /** An account manager puts the contact on file at once, marked set by admin; new and old contacts hear of it. */

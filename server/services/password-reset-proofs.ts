@@ -14,7 +14,7 @@ import {
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { PasswordResetRow, UserRow } from '../db/schema';
-import { AppError, challengeExpired, rateLimited, tooManyAttempts } from '../errors';
+import { AppError, challengeExpired, rateLimited, tooManyAttempts, wrongCode } from '../errors';
 import {
   findReset,
   markFirstProof,
@@ -267,15 +267,7 @@ export class ResetProofs {
       userId: reset.user_id,
       detail: { resetId: resetIdPrefix(reset.id), attemptsRemaining: spent.attempts_remaining },
     });
-    const left = spent.attempts_remaining;
-    throw new AppError(
-      400,
-      ErrorCode.invalidCode,
-      left > 0
-        ? `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`
-        : 'That code is not right, and no attempts are left. Please start again.',
-      { attemptsRemaining: left },
-    );
+    throw wrongCode(spent.attempts_remaining, 'Please start again.');
   }
 
   /** A sent code (or a decoy's "sent" one) past its lifetime. */
