@@ -17,7 +17,7 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
 
 const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
@@ -112,10 +112,11 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/users/:id/recovery',
       {
+        preHandler: reconfirmPassword(services),
         schema: {
           ...meta,
           summary:
-            'Guided recovery: with every checklist item confirmed and a reason, a one-time bypass code (≤15 min, single use); unlocks the account and tells the user and the other admins',
+            'Guided recovery: with every checklist item confirmed and a reason, a one-time bypass code (≤15 min, single use); unlocks the account and tells the user and the other admins (current password)',
           params: UserParams,
           body: RecoveryRequest,
           response: { 200: BypassIssued, ...errors },

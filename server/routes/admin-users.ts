@@ -21,7 +21,7 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
 
 const errors = { '4xx': ApiError, '5xx': ApiError };
 const noContent = z.null().describe('Done');
@@ -116,10 +116,11 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/users/:id/reset-2fa',
       {
+        preHandler: reconfirmPassword(services),
         schema: {
           ...meta,
           summary:
-            'Reset 2FA: clear locks, revoke trusted workstations, remove the authenticator app; the user is told',
+            'Reset 2FA: clear locks, revoke trusted workstations, remove the authenticator app; the user is told (current password)',
           params: UserParams,
           body: ReasonRequest,
           response: { 200: TwoFactorResetDone, ...errors },
@@ -137,10 +138,11 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/users/:id/temporary-password',
       {
+        preHandler: reconfirmPassword(services),
         schema: {
           ...meta,
           summary:
-            'Give a user a new temporary password (a week, only to choose their own): the lock is lifted, their sessions and workstations end, they are told',
+            'Give a user a new temporary password (a week, only to choose their own): the lock is lifted, their sessions and workstations end, they are told (current password)',
           params: UserParams,
           body: TemporaryPasswordRequest,
           response: { 200: AdminUser, ...errors },
@@ -196,9 +198,10 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
     app.delete(
       '/devices',
       {
+        preHandler: reconfirmPassword(services),
         schema: {
           ...meta,
-          summary: 'Revoke every trusted workstation of every user, practice-wide',
+          summary: 'Revoke every trusted workstation of every user, practice-wide (current password)',
           body: ReasonRequest,
           response: { 200: DevicesRevoked, ...errors },
         },

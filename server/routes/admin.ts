@@ -16,7 +16,7 @@ import {
 import type { Services } from '../services';
 import { readinessCsv } from '../services/readiness';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
 
 const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
@@ -73,9 +73,11 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
     app.put(
       '/policy',
       {
+        preHandler: reconfirmPassword(services),
         schema: {
           ...meta,
-          summary: 'Replace the practice policy; audited with who changed it and the reason given',
+          summary:
+            'Replace the practice policy; audited with who changed it and the reason given (current password)',
           body: PolicyUpdate,
           response: { 200: PolicyView, ...errors },
         },

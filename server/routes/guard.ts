@@ -9,6 +9,7 @@ import type { SessionRow, UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import type { Services } from '../services';
 import { bearerToken, holdsNul } from './auth';
+import { requestContext } from './context';
 
 export interface Principal {
   session: SessionRow;
@@ -89,6 +90,21 @@ export function requireAdmin(services: Services) {
         'The account manager console needs a second factor. Add a cell phone, an email or an authenticator app in My settings, then sign in again with it.',
       );
     }
+  };
+}
+
+/**
+ * preHandler of the console actions that hand out or take away access (a policy change, a bypass code, a
+ * temporary password, reset 2FA, revoking every workstation): the acting account manager's current password
+ * again, from `currentPassword` in the body. Missing or wrong answers 400 invalid_credentials and counts as
+ * a failed sign-in of theirs, so a console left open on a shared workstation cannot be used, nor used to
+ * guess. Runs after validation and before the handler: nothing is done, nor looked up, without it.
+ */
+export function reconfirmPassword(services: Services) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const { user } = principalOf(request);
+    const body = request.body as { currentPassword?: string } | undefined;
+    await services.passwords.confirm(user, body?.currentPassword ?? '', requestContext(request));
   };
 }
 

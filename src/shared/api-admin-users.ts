@@ -3,28 +3,32 @@
  * locations, a user's trusted workstations, and guided recovery with a one-time bypass code. Re-exported
  * from api.ts; kept apart so the sign-in screens need not load it.
  *
- * Routes (all 401 without a session, 403 for staff, before any input is read):
+ * Routes (all 401 without a session, 403 for staff, 403 second_factor_required for a session that signed in
+ * on a password alone, before any input is read; † also asks the acting account manager's currentPassword,
+ * 400 invalid_credentials when it is missing or wrong):
  *   GET    /admin/users?q=                     → AdminUserList
  *   POST   /admin/users          AdminUserCreate → 201 AdminUser   (409 conflict: username taken)
  *   GET    /admin/users/:id                    → AdminUser
  *   PATCH  /admin/users/:id      AdminUserUpdate → AdminUser       (409 conflict: last active admin)
  *   POST   /admin/users/:id/unlock             → AdminUser
- *   POST   /admin/users/:id/reset-2fa  ReasonRequest → TwoFactorResetDone
+ *   POST   /admin/users/:id/reset-2fa  ReasonRequest → TwoFactorResetDone †
+ *   POST   /admin/users/:id/temporary-password  TemporaryPasswordRequest → AdminUser †
  *   GET    /admin/users/:id/devices            → TrustedDeviceList (api-me.ts)
  *   DELETE /admin/users/:id/devices/:deviceId  → 204
- *   DELETE /admin/devices        ReasonRequest → DevicesRevoked (api-me.ts), every workstation practice-wide
+ *   DELETE /admin/devices        ReasonRequest → DevicesRevoked (api-me.ts), every workstation practice-wide †
  *   GET    /admin/locations                    → AdminLocationList
  *   POST   /admin/locations      LocationName  → 201 AdminLocation (409 conflict: name taken)
  *   PATCH  /admin/locations/:id  LocationName  → AdminLocation     (409 conflict: name taken)
  *   GET    /admin/recovery-checklist           → RecoveryChecklist
  *   PUT    /admin/recovery-checklist  RecoveryChecklistUpdate → RecoveryChecklist
- *   POST   /admin/users/:id/recovery  RecoveryRequest → BypassIssued
+ *   POST   /admin/users/:id/recovery  RecoveryRequest → BypassIssued † (409 conflict: one's own id)
  *
  * Sign-in with a bypass code: POST /auth/challenges/:id/verify with `targetId: "bypass"` (BYPASS_TARGET_ID)
  * and the code. A user refused as enrollment_required (no contact) who holds a live bypass code gets a
  * challenge with `targets: []` instead.
  */
 import { z } from 'zod';
+import { ActingPassword } from './api-admin';
 
 const IsoTime = z.string().describe('ISO 8601 UTC time');
 const Count = z.number().int().nonnegative();
@@ -124,7 +128,8 @@ export const AdminUserUpdate = z
   );
 export type AdminUserUpdate = z.infer<typeof AdminUserUpdate>;
 
-export const ReasonRequest = z.object({ reason: AdminReason });
+/** Reset 2FA and revoking every workstation: why, and the acting account manager's password again. */
+export const ReasonRequest = z.object({ reason: AdminReason, currentPassword: ActingPassword });
 export type ReasonRequest = z.infer<typeof ReasonRequest>;
 
 /** A new temporary password for a user who cannot sign in (forgotten, or the last one expired). */
@@ -132,6 +137,8 @@ export const TemporaryPasswordRequest = z.object({
   /** The rule: 8 characters or longer, with letters and digits (400 password_rule). */
   password: z.string().min(1).max(1024),
   reason: AdminReason,
+  /** The acting account manager's own password, not the user's new one. */
+  currentPassword: ActingPassword,
 });
 export type TemporaryPasswordRequest = z.infer<typeof TemporaryPasswordRequest>;
 
@@ -194,6 +201,7 @@ export const RecoveryRequest = z.object({
   checked: z.array(Id).max(20),
   reason: z.string().trim().min(RECOVERY_REASON_MIN).max(500),
   action: z.literal('bypass_code'),
+  currentPassword: ActingPassword,
 });
 export type RecoveryRequest = z.infer<typeof RecoveryRequest>;
 

@@ -75,12 +75,26 @@ export const PolicyView = PracticePolicy.extend({
 export type PolicyView = z.infer<typeof PolicyView>;
 
 /**
+ * The acting account manager's own password, asked again before a console action that hands out or takes
+ * away access: a policy change, a bypass code, a temporary password, reset 2FA, revoking every workstation.
+ * A session left open on a shared workstation is then not enough to do any of them. Missing or wrong: 400
+ * invalid_credentials, counted as a failed sign-in of the account manager (the tenth in a row locks it).
+ * Optional in the schema only so that a request without it gets that answer rather than bad_request.
+ */
+export const ActingPassword = z
+  .string()
+  .max(1024)
+  .optional()
+  .describe('The acting account manager’s current password (required: 400 invalid_credentials without it)');
+
+/**
  * A policy change, with the account manager's reason for the audit trail. `selfServiceReset` left out (a
  * console older than it) leaves the practice's setting as it is.
  */
 export const PolicyUpdate = PracticePolicy.extend({
   selfServiceReset: SelfServiceReset.optional(),
   reason: z.string().trim().min(3).max(500),
+  currentPassword: ActingPassword,
 });
 export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
 

@@ -21,11 +21,13 @@ export async function putPolicy(
   sessionToken: string,
   policy: Record<string, unknown>,
   reason: string,
+  /** The account manager's own password: every policy change asks it again. */
+  currentPassword: string,
 ): Promise<void> {
   const { effectiveMode: _mode, updatedAt: _at, ...rest } = policy;
   const answer = await page.request.put('/api/v1/admin/policy', {
     headers: { Authorization: `Bearer ${sessionToken}` },
-    data: { ...rest, reason },
+    data: { ...rest, reason, currentPassword },
   });
   expect(answer.status()).toBe(200);
 }

@@ -23,6 +23,7 @@ test.describe('Account manager console', () => {
       await expect(page.getByText('In force today:')).toContainText('Optional');
       await page.getByRole('radio', { name: 'Required', exact: true }).check();
       await page.getByLabel('Reason for this change').fill('Mandate: everyone has had the summer to enrol');
+      await page.getByLabel('Your password (to confirm it is you)').fill(admin.password);
       await page.getByRole('button', { name: 'Save policy' }).click();
       await expect(page.getByRole('status')).toContainText('Policy saved.');
       await expect(page.getByText('In force today:')).toContainText('Required');
@@ -63,7 +64,7 @@ test.describe('Account manager console', () => {
       await page.getByRole('button', { name: 'Back' }).click();
       await onScreen(page, 'Signed in');
     } finally {
-      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found', admin.password);
     }
   });
 
@@ -80,6 +81,7 @@ test.describe('Account manager console', () => {
       sessionToken,
       { ...before, mode: 'required', enforceAfter: null },
       'e2e: 2FA required',
+      admin.password,
     );
     // The locked-out user, at another workstation.
     const desk = await (await browser.newContext()).newPage();
@@ -111,6 +113,7 @@ test.describe('Account manager console', () => {
       await expect(checks).not.toHaveCount(0);
       for (const check of await checks.all()) await check.check();
       await page.getByLabel('Reason for this recovery').fill('Lost phone; photo ID seen at the front desk');
+      await page.getByLabel('Your password (to confirm it is you)').fill(admin.password);
       await consoleShot(page, 'recovery');
       await page.getByRole('button', { name: 'Issue one-time bypass code' }).click();
       await expect(
@@ -131,7 +134,7 @@ test.describe('Account manager console', () => {
       await signInWithBypass(desk, locked, bypassCode);
     } finally {
       await desk.context().close();
-      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found');
+      await putPolicy(page, sessionToken, before, 'e2e: put back the policy the spec found', admin.password);
     }
   });
 

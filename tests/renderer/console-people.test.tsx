@@ -3,8 +3,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RIGHT_CODE } from './support/fake-auth-server';
-import { ADMIN, installFakeConsole } from './support/fake-console';
+import { PASSWORD, RIGHT_CODE } from './support/fake-auth-server';
+import { ADMIN, installFakeConsole, WRONG_PASSWORD_MESSAGE } from './support/fake-console';
 import { BYPASS_CODE, type FakePeople, installFakePeople, LOCKED_OUT } from './support/fake-console-people';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
@@ -26,6 +26,12 @@ async function openTab(tab: 'Users' | 'Locations' | 'Guided recovery'): Promise<
   await user.click(await screen.findByRole('tab', { name: tab }));
   return user;
 }
+
+/** The account manager's own password field of the console section named `section`. */
+const yourPassword = (section: string) =>
+  within(screen.getByRole('region', { name: section })).getByLabelText(
+    'Your password (to confirm it is you)',
+  );
 
 async function manage(user: UserEvent, username: string) {
   await user.click(await screen.findByRole('button', { name: `Manage ${username}` }));
@@ -107,13 +113,17 @@ describe('Console: Users', () => {
     expect(screen.getByText('Active')).toBeVisible();
   });
 
-  it('resets 2FA only with a reason and after a confirm; Cancel sends nothing and returns focus', async () => {
+  it('resets 2FA only with a reason and the account manager’s password, after a confirm; Cancel sends nothing and returns focus', async () => {
     const user = await openTab('Users');
     await manage(user, 'ckiplock');
     const open = screen.getByRole('button', { name: 'Reset 2FA…' });
     await user.click(open);
     expect(screen.getByRole('alert')).toHaveTextContent('Give a reason for resetting 2FA');
     await user.type(screen.getByLabelText('Reason for resetting 2FA'), 'Lost phone');
+    await user.click(open);
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter your own password to confirm it is you.');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await user.type(yourPassword('Reset 2FA'), PASSWORD);
     await user.click(open);
     const dialog = screen.getByRole('alertdialog', { name: 'Reset 2FA for ckiplock?' });
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
@@ -126,6 +136,7 @@ describe('Console: Users', () => {
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Reset 2FA' }));
     expect(await screen.findByText(/2FA reset for ckiplock: 1 workstation revoked/)).toBeVisible();
     expect(people.calls.reset2fa).toEqual([{ id: 'user-1', reason: 'Lost phone' }]);
+    expect(yourPassword('Reset 2FA')).toHaveValue('');
   });
 
   it('gives a user a new temporary password with a reason, and shows it as temporary until a date', async () => {
@@ -144,9 +155,13 @@ describe('Console: Users', () => {
 
     await user.type(screen.getByLabelText('Reason for the new password'), 'Forgot password, ID seen');
     await user.click(set);
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter your own password to confirm it is you.');
+    expect(people.calls.temporaryPasswords).toEqual([]);
+    await user.type(yourPassword('Temporary password'), PASSWORD);
+    await user.click(set);
     expect(await screen.findByText(/ckiplock has a new temporary password/)).toBeVisible();
     expect(people.calls.temporaryPasswords).toEqual([
-      { id: 'user-1', password: 'Again2026x', reason: 'Forgot password, ID seen' },
+      { id: 'user-1', password: 'Again2026x', reason: 'Forgot password, ID seen', currentPassword: PASSWORD },
     ]);
     expect(await screen.findByText(/^Temporary, until /)).toBeVisible();
     expect(screen.getByLabelText('New temporary password')).toHaveValue('');
@@ -160,12 +175,25 @@ describe('Console: Users', () => {
     expect(people.calls.revokedDevice).toEqual([{ id: 'user-1', deviceId: 'dev-1' }]);
   });
 
-  it('revokes every workstation in the practice with a reason, after a confirm', async () => {
+  it('revokes every workstation in the practice with a reason and the account manager’s password, after a confirm', async () => {
     const user = await openTab('Users');
     await user.type(await screen.findByLabelText('Reason for revoking every workstation'), 'Laptop stolen');
+    await user.type(yourPassword('Every trusted workstation'), 'notMine2026');
     await user.click(screen.getByRole('button', { name: 'Revoke every workstation…' }));
-    const dialog = screen.getByRole('alertdialog', { name: 'Revoke every trusted workstation?' });
-    await user.click(within(dialog).getByRole('button', { name: 'Revoke every workstation' }));
+    const confirm = () =>
+      within(screen.getByRole('alertdialog', { name: 'Revoke every trusted workstation?' })).getByRole(
+        'button',
+        { name: 'Revoke every workstation' },
+      );
+    await user.click(confirm());
+    // A wrong password: the server's words, nothing revoked, the field emptied for another try.
+    expect(await screen.findByRole('alert')).toHaveTextContent(WRONG_PASSWORD_MESSAGE);
+    expect(people.calls.revokedAll).toEqual([]);
+    expect(yourPassword('Every trusted workstation')).toHaveValue('');
+
+    await user.type(yourPassword('Every trusted workstation'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Revoke every workstation…' }));
+    await user.click(confirm());
     expect(await screen.findByText(/Revoked 1 workstation\./)).toBeVisible();
     expect(people.calls.revokedAll).toEqual(['Laptop stolen']);
   });
@@ -258,6 +286,10 @@ describe('Console: Guided recovery', () => {
 
     await user.type(screen.getByLabelText('Reason for this recovery'), ' - lost phone');
     await user.click(screen.getByRole('button', { name: 'Issue one-time bypass code' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter your own password to confirm it is you.');
+    expect(people.calls.recoveries).toEqual([]);
+    await user.type(yourPassword('Recover Harper Quinn (hquinn)'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Issue one-time bypass code' }));
     const heading = await screen.findByRole('heading', { name: 'One-time bypass code for hquinn' });
     await waitFor(() => expect(heading).toHaveFocus());
     expect(screen.getByText(BYPASS_CODE)).toBeVisible();
@@ -270,6 +302,7 @@ describe('Console: Guided recovery', () => {
         checked: ['photo-id', 'call-back'],
         reason: 'too short - lost phone',
         action: 'bypass_code',
+        currentPassword: PASSWORD,
       },
     ]);
 

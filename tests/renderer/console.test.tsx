@@ -6,13 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SignInState, signInFlow } from '../../src/renderer/src/flow/sign-in-flow';
 import { type Authenticated, ErrorCode } from '../../src/shared/api';
 import { AUDIT_EVENT_TYPES } from '../../src/shared/audit-events';
-import { CASEY, MAIN_OFFICE, RIGHT_CODE } from './support/fake-auth-server';
+import { CASEY, MAIN_OFFICE, PASSWORD, RIGHT_CODE } from './support/fake-auth-server';
 import {
   ADMIN,
   type FakeConsole,
   installFakeConsole,
   NO_CONTACTS,
   SECOND_FACTOR_MESSAGE,
+  WRONG_PASSWORD_MESSAGE,
 } from './support/fake-console';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
@@ -123,6 +124,7 @@ describe('Account manager console: Policy', () => {
     await user.type(ttl, '3');
     await user.click(screen.getByRole('checkbox', { name: 'Email' }));
     await user.type(screen.getByLabelText('Reason for this change'), 'Mandate from the practice owner');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
 
     expect(await screen.findByRole('status')).toHaveTextContent('Policy saved.');
@@ -137,6 +139,7 @@ describe('Account manager console: Policy', () => {
         allowedFactors: ['sms', 'totp'],
         selfServiceReset: 'two_factors',
         reason: 'Mandate from the practice owner',
+        currentPassword: PASSWORD,
       },
     ]);
     // A fresh form for the next change: the reason is not carried over.
@@ -157,6 +160,7 @@ describe('Account manager console: Policy', () => {
 
     await user.click(within(group).getByRole('radio', { name: /^No self-service reset/ }));
     await user.type(screen.getByLabelText('Reason for this change'), 'Resets only at the front office');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
     await screen.findByText('Policy saved.', { exact: false });
     expect(fake.calls.policyUpdates[0]).toMatchObject({ selfServiceReset: 'off' });
@@ -174,6 +178,7 @@ describe('Account manager console: Policy', () => {
     const date = await screen.findByLabelText('Required from (enforce-after date)');
     await user.type(date, '2027-08-31');
     await user.type(screen.getByLabelText('Reason for this change'), 'End of summer mandate');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
     await screen.findByText('Policy saved.', { exact: false });
     expect(fake.calls.policyUpdates[0]).toMatchObject({ mode: 'optional', enforceAfter: '2027-08-31' });
@@ -218,10 +223,35 @@ describe('Account manager console: Policy', () => {
     });
     const user = await openConsole();
     await user.type(await screen.findByLabelText('Reason for this change'), 'Try it');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The enforce-after date is in the past.');
     expect(screen.getByLabelText('Reason for this change')).toHaveValue('Try it');
     expect(screen.queryByText('Policy saved.', { exact: false })).toBeNull();
+  });
+
+  it('asks the account manager’s own password again: none sends nothing; a wrong one is refused, saves nothing', async () => {
+    const user = await openConsole();
+    await user.type(await screen.findByLabelText('Reason for this change'), 'Shorter codes');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter your own password to confirm it is you.');
+    expect(fake.calls.policyUpdates).toEqual([]);
+
+    const password = screen.getByLabelText('Your password (to confirm it is you)');
+    expect(password).toHaveAttribute('type', 'password');
+    expect(password).toHaveAttribute('autocomplete', 'current-password');
+    await user.type(password, 'notMine2026');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(WRONG_PASSWORD_MESSAGE);
+    expect(fake.calls.policyUpdates).toEqual([]);
+    // The password is not kept once sent; the rest of the form is.
+    expect(password).toHaveValue('');
+    expect(screen.getByLabelText('Reason for this change')).toHaveValue('Shorter codes');
+
+    await user.type(password, PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Policy saved.');
+    expect(fake.calls.policyUpdates).toHaveLength(1);
   });
 });
 

@@ -280,7 +280,10 @@ describe('unlock and reset 2FA', () => {
     const mails = t.smtp.mails.length;
     const texts = t.twilio.messages.length;
 
-    const response = await api('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' });
+    const response = await api('POST', `/users/${id}/reset-2fa`, {
+      reason: 'Lost phone',
+      currentPassword: PASSWORD,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       revokedDevices: 1,
@@ -339,7 +342,10 @@ describe('trusted workstations', () => {
     const first = await rememberWorkstation();
     const second = await rememberWorkstation('other');
     expect((await api('DELETE', '/devices', {})).status).toBe(400);
-    const response = await api('DELETE', '/devices', { reason: 'Workstation stolen' });
+    const response = await api('DELETE', '/devices', {
+      reason: 'Workstation stolen',
+      currentPassword: PASSWORD,
+    });
     expect(response).toMatchObject({ status: 200, body: { revoked: 2 } });
     expect((await login(t, 'ckiplock', PASSWORD, { deviceToken: first.device })).body.status).toBe(
       'challenge',

@@ -1,7 +1,7 @@
 /** /api/v1/admin/audit: the trail filtered by user, event type and date, paged on the server, and as CSV. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call } from '../support/self-service';
-import { login, startWithUser, type TestServer } from '../support/test-server';
+import { login, PASSWORD, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let admin: string;
@@ -88,6 +88,7 @@ describe('the audit trail in the console', () => {
         idleLockMinutes: 15,
         allowedFactors: ['sms', 'email', 'totp'],
         reason: 'Board decision',
+        currentPassword: PASSWORD,
       },
       bearer(admin),
     );

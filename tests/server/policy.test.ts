@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminSession, bearer, call } from '../support/self-service';
-import { challenge, login, startWithUser, type TestServer } from '../support/test-server';
+import { challenge, login, PASSWORD, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let admin: string;
@@ -22,7 +22,8 @@ const POLICY = {
   idleLockMinutes: 10,
   allowedFactors: ['sms', 'email', 'totp'],
 };
-const put = (body: object) => call(t, 'PUT', '/api/v1/admin/policy', body, bearer(admin));
+const put = (body: object) =>
+  call(t, 'PUT', '/api/v1/admin/policy', { currentPassword: PASSWORD, ...body }, bearer(admin));
 
 describe('reading and changing the policy', () => {
   it('answers the default policy: optional, 600 s codes, 30 days, 15 min, every factor', async () => {

@@ -253,7 +253,10 @@ describe('every recovery action voids the codes made before', () => {
   it('reset 2FA voids them: a code made before no longer signs in; the audit holds the count, never a code', async () => {
     const codes = await madeCodes();
     const id = await userIdOf(t, 'ckiplock');
-    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    expect(
+      (await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone', currentPassword: PASSWORD }))
+        .status,
+    ).toBe(200);
     await expectVoided(codes);
     const [event] = await auditOf('two_factor_reset');
     expect(event?.detail).toMatchObject({ voidedRecoveryCodes: 10, by: 'manager', reason: 'Lost phone' });
@@ -263,7 +266,10 @@ describe('every recovery action voids the codes made before', () => {
   it("reset 2FA ends the user's open sessions: GET /api/v1/me with an old token answers 401", async () => {
     expect((await t.get('/api/v1/me', bearer(session))).status).toBe(200);
     const id = await userIdOf(t, 'ckiplock');
-    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    expect(
+      (await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone', currentPassword: PASSWORD }))
+        .status,
+    ).toBe(200);
     expect((await t.get('/api/v1/me', bearer(session))).status).toBe(401);
     expect((await status()).status).toBe(401);
     const [event] = await auditOf('two_factor_reset');
@@ -281,7 +287,10 @@ describe('every recovery action voids the codes made before', () => {
     const [othersCode] = await madeCodes(await staffSession(t, 'other'));
     await madeCodes();
     const id = await userIdOf(t, 'ckiplock');
-    expect((await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone' })).status).toBe(200);
+    expect(
+      (await asManager('POST', `/users/${id}/reset-2fa`, { reason: 'Lost phone', currentPassword: PASSWORD }))
+        .status,
+    ).toBe(200);
     expect(await storedCodesOf('ckiplock')).toEqual([]);
     expect(await storedCodesOf('other')).toHaveLength(10);
     const otherSignIn = (await login(t, 'other')).body.challengeId;
@@ -310,7 +319,7 @@ describe('every recovery action voids the codes made before', () => {
   it('a temporary password from the console voids them', async () => {
     const codes = await madeCodes();
     const id = await userIdOf(t, 'ckiplock');
-    const body = { password: 'Again2026x', reason: 'Forgot password' };
+    const body = { password: 'Again2026x', reason: 'Forgot password', currentPassword: PASSWORD };
     expect((await asManager('POST', `/users/${id}/temporary-password`, body)).status).toBe(200);
     await expectVoided(codes, 'Again2026x');
     const [event] = await auditOf('temporary_password_set');

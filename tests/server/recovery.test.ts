@@ -10,6 +10,7 @@ import {
   createUser,
   EMAIL,
   login,
+  PASSWORD,
   PHONE,
   startWithUser,
   type TestServer,
@@ -50,6 +51,7 @@ async function issue(username: string, reason = 'Lost phone; verified by video c
     checked: await allChecks(),
     reason,
     action: 'bypass_code',
+    currentPassword: PASSWORD,
   });
   if (response.status !== 200) throw new Error(`recovery failed: ${JSON.stringify(response.body)}`);
   return response.body as { bypassCode: string; expiresAt: string; notified: object };
@@ -125,7 +127,7 @@ describe('issuing a bypass code', () => {
       { checked: await allChecks(), reason, action: 'unlock_everything' },
     ];
     for (const body of cases) {
-      const response = await api('POST', `/users/${id}/recovery`, body);
+      const response = await api('POST', `/users/${id}/recovery`, { ...body, currentPassword: PASSWORD });
       expect(response, JSON.stringify(body)).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     }
     expect(await t.server.services.db.selectFrom('bypass_codes').selectAll().execute()).toEqual([]);
@@ -141,6 +143,7 @@ describe('issuing a bypass code', () => {
       checked: ['photo_id', 'call_back', 'known_answer'],
       reason: 'Lost phone; verified by video call',
       action: 'bypass_code',
+      currentPassword: PASSWORD,
     });
     expect(old.status).toBe(400);
     expect((await issue('nocontact')).bypassCode).toMatch(CODE_SHAPE);
@@ -215,6 +218,7 @@ describe('issuing a bypass code', () => {
       checked: await allChecks(),
       reason: 'Lost phone; verified by video call',
       action: 'bypass_code',
+      currentPassword: PASSWORD,
     });
     expect(response).toMatchObject({ status: 409, body: { error: 'conflict' } });
     await api('PATCH', `/users/${await userId('ckiplock')}`, { active: true });
@@ -229,6 +233,7 @@ describe('a bypass code for oneself', () => {
       checked: await allChecks(),
       reason: 'Lost phone; verified by video call',
       action: 'bypass_code',
+      currentPassword: PASSWORD,
     });
     expect(response).toMatchObject({ status: 409, body: { error: 'conflict' } });
     expect(await auditOf('recovery_bypass_issued')).toEqual([]);

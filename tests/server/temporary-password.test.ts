@@ -139,7 +139,7 @@ describe('a new temporary password from the console', () => {
       t,
       'POST',
       `/api/v1/admin/users/${await userIdOf(t, username)}/temporary-password`,
-      body,
+      { currentPassword: PASSWORD, ...body },
       bearer(admin),
     );
 

@@ -205,6 +205,8 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const user = find(params.id);
       if (!reason) return bad('Give a reason.');
       if (!user) return notFound();
+      const wrong = guard.wrongPassword(reason);
+      if (wrong) return wrong;
       fake.calls.reset2fa.push({ id: user.id, reason: reason.reason });
       const revokedDevices = fake.devices.get(user.id)?.length ?? 0;
       fake.devices.delete(user.id);
@@ -224,6 +226,8 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const user = find(params.id);
       if (!input) return bad('The request is not valid.');
       if (!user) return notFound();
+      const wrong = guard.wrongPassword(input);
+      if (wrong) return wrong;
       fake.calls.temporaryPasswords.push({ id: user.id, ...input });
       fake.devices.delete(user.id);
       const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -248,6 +252,8 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
     http.delete(apiUrl('/admin/devices'), async ({ request }) => {
       const reason = await body(ReasonRequest, request);
       if (!reason) return bad('Give a reason.');
+      const wrong = guard.wrongPassword(reason);
+      if (wrong) return wrong;
       fake.calls.revokedAll.push(reason.reason);
       const revoked = [...fake.devices.values()].reduce((sum, list) => sum + list.length, 0);
       fake.devices.clear();
@@ -360,6 +366,8 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const user = find(params.id);
       if (!recovery) return bad('The request is not valid.');
       if (!user) return notFound();
+      const wrong = guard.wrongPassword(recovery);
+      if (wrong) return wrong;
       fake.calls.recoveries.push({ id: user.id, ...recovery });
       if (fake.checklist.items.some((item) => !recovery.checked.includes(item.id))) {
         return bad('Confirm every item of the identity check.');

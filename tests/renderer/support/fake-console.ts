@@ -17,7 +17,7 @@ import {
   type ReadinessUser,
   type User,
 } from '../../../src/shared/api';
-import { apiUrl, bearerOf, type FakeAuthServer } from './fake-auth-server';
+import { apiUrl, bearerOf, type FakeAuthServer, PASSWORD } from './fake-auth-server';
 
 export const ADMIN: User = {
   id: 'user-admin',
@@ -61,6 +61,9 @@ export function auditEvents(count: number): AuditEventView[] {
   }));
 }
 
+/** The real server's words for a missing or wrong `currentPassword` (server/services/password-check.ts). */
+export const WRONG_PASSWORD_MESSAGE = 'Your current password is not right.';
+
 /** The real server's words (server/routes/guard.ts). */
 export const SECOND_FACTOR_MESSAGE =
   'The account manager console needs a second factor. Add a cell phone, an email or an authenticator app in My settings, then sign in again with it.';
@@ -80,6 +83,11 @@ export interface FakeConsole {
   refused(request: Request): Response | undefined;
   /** The session signed in on a password alone: every admin route answers 403 second_factor_required. */
   passwordAlone: boolean;
+  /**
+   * The real server's answer to an action that asks the account manager's password again, when the body's
+   * `currentPassword` is not the one they signed in with (400 invalid_credentials); undefined when it is.
+   */
+  wrongPassword(body: { currentPassword?: string | undefined }): Response | undefined;
 }
 
 export function installFakeConsole(server: FakeAuthServer): FakeConsole {
@@ -99,6 +107,14 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
     },
     refused: (request) => refused(request),
     passwordAlone: false,
+    wrongPassword: (body) =>
+      body.currentPassword === PASSWORD
+        ? undefined
+        : server.reply(
+            ApiError,
+            { error: ErrorCode.invalidCredentials, message: WRONG_PASSWORD_MESSAGE },
+            400,
+          ),
   };
   let failure: { status: number; error: ApiError } | undefined;
 
@@ -157,13 +173,15 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
           400,
         );
       }
+      const wrong = fake.wrongPassword(update);
+      if (wrong) return wrong;
       fake.calls.policyUpdates.push(update);
       if (failure) {
         const { status, error } = failure;
         failure = undefined;
         return server.reply(ApiError, error, status);
       }
-      const { reason: _reason, ...policy } = update;
+      const { reason: _reason, currentPassword: _password, ...policy } = update;
       const effectiveMode =
         policy.mode === 'optional' && policy.enforceAfter && policy.enforceAfter <= '2026-11-28'
           ? 'required'

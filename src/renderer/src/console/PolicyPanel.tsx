@@ -9,6 +9,7 @@ import { usePolicy, useUpdatePolicy } from './console-hooks';
 import { useConsoleSession, useEndsSession } from './console-session';
 import { ReasonField } from './ReasonField';
 import { calendarDate, FACTOR_WORDS, MODE_WORDS, type PolicyMode, SELF_SERVICE_RESET_WORDS } from './words';
+import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
 const MODES: PolicyMode[] = ['off', 'optional', 'required'];
 const FACTORS: Factor[] = ['sms', 'email', 'totp'];
@@ -58,6 +59,8 @@ interface FormValues {
   allowedFactors: Factor[];
   selfServiceReset: SelfServiceReset;
   reason: string;
+  /** The account manager's own password, asked again for every change. */
+  currentPassword: string;
 }
 
 /** The first thing wrong with the form, in words, or the update to send. */
@@ -75,6 +78,7 @@ function checkForm(values: FormValues, original: PolicyView): string | PolicyUpd
   if (!(idleLockMinutes >= 1 && idleLockMinutes <= 60)) return 'Idle lock must be 1 to 60 minutes.';
   if (values.allowedFactors.length === 0) return 'Allow at least one second factor.';
   if (values.reason.trim().length < 3) return 'Give a reason for this change (at least 3 characters).';
+  if (!values.currentPassword) return ENTER_YOUR_PASSWORD;
   const update = PolicyUpdate.safeParse({
     mode: values.mode,
     enforceAfter: values.enforceAfter || null,
@@ -84,6 +88,7 @@ function checkForm(values: FormValues, original: PolicyView): string | PolicyUpd
     allowedFactors: FACTORS.filter((factor) => values.allowedFactors.includes(factor)),
     selfServiceReset: values.selfServiceReset,
     reason: values.reason.trim(),
+    currentPassword: values.currentPassword,
   });
   return update.success ? update.data : 'Check the enforce-after date and the reason.';
 }
@@ -102,6 +107,7 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
     allowedFactors: policy.allowedFactors,
     selfServiceReset: policy.selfServiceReset,
     reason: '',
+    currentPassword: '',
   });
   const [problem, setProblem] = useState<string>();
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) =>
@@ -117,6 +123,8 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
     }
     setProblem(undefined);
     onSaved(false);
+    // The password is not kept once sent, right or wrong.
+    set('currentPassword', '');
     save.mutate(checked, { onSuccess: () => onSaved(true) });
   }
 
@@ -221,6 +229,11 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
         value={values.reason}
         onChange={(value) => set('reason', value)}
         required
+      />
+      <YourPasswordField
+        id="policy-current-password"
+        value={values.currentPassword}
+        onChange={(value) => set('currentPassword', value)}
       />
       <ErrorAlert>{problem ?? save.error?.message}</ErrorAlert>
       <div className="actions">

@@ -1,15 +1,20 @@
-/** Revoke every trusted workstation in the practice (a stolen laptop, a breach): a reason, then a confirm. */
+/**
+ * Revoke every trusted workstation in the practice (a stolen laptop, a breach): a reason and the account
+ * manager's own password, then a confirm.
+ */
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../components/Messages';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useEndsSession } from './console-session';
 import { useRevokeAllDevices } from './people-hooks';
 import { ReasonField } from './ReasonField';
+import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
 export function PracticeWorkstations() {
   const revoke = useRevokeAllDevices();
   useEndsSession(revoke.error);
   const [reason, setReason] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<string>();
@@ -21,19 +26,27 @@ export function PracticeWorkstations() {
       setProblem('Give a reason for revoking every workstation (at least 3 characters).');
       return;
     }
+    if (!currentPassword) {
+      setProblem(ENTER_YOUR_PASSWORD);
+      return;
+    }
     setProblem(undefined);
     setConfirming(true);
   }
   function confirm() {
-    revoke.mutate(reason.trim(), {
-      onSuccess: ({ revoked }) => {
-        setDone(
-          `Revoked ${revoked} ${revoked === 1 ? 'workstation' : 'workstations'}. Everyone gets a code at their next sign-in.`,
-        );
-        setReason('');
+    setCurrentPassword('');
+    revoke.mutate(
+      { reason: reason.trim(), currentPassword },
+      {
+        onSuccess: ({ revoked }) => {
+          setDone(
+            `Revoked ${revoked} ${revoked === 1 ? 'workstation' : 'workstations'}. Everyone gets a code at their next sign-in.`,
+          );
+          setReason('');
+        },
+        onSettled: () => setConfirming(false),
       },
-      onSettled: () => setConfirming(false),
-    });
+    );
   }
   return (
     <section className="console-section" aria-labelledby="practice-workstations">
@@ -48,6 +61,11 @@ export function PracticeWorkstations() {
           label="Reason for revoking every workstation"
           value={reason}
           onChange={setReason}
+        />
+        <YourPasswordField
+          id="revoke-all-current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
         />
         <ErrorAlert>{problem ?? revoke.error?.message}</ErrorAlert>
         {done && (

@@ -18,6 +18,7 @@ import { useEndsSession } from './console-session';
 import { useIssueBypass, useRecoveryChecklist, useUsers } from './people-hooks';
 import { ReasonField } from './ReasonField';
 import { fullName } from './user-words';
+import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
 export function RecoveryPanel({ initialUser }: { initialUser: AdminUser | undefined }) {
   const [user, setUser] = useState(initialUser);
@@ -93,6 +94,7 @@ function RecoveryCheck({ user, onChooseAnother }: { user: AdminUser; onChooseAno
   useEndsSession(checklist.error, issue.error);
   const [checked, setChecked] = useState<string[]>([]);
   const [reason, setReason] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [problem, setProblem] = useState<string>();
   const [issued, setIssued] = useState<BypassIssued>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -107,11 +109,19 @@ function RecoveryCheck({ user, onChooseAnother }: { user: AdminUser; onChooseAno
       ? 'Confirm every item of the identity check before issuing a code.'
       : reason.trim().length < RECOVERY_REASON_MIN
         ? `Give the reason for this recovery (at least ${RECOVERY_REASON_MIN} characters).`
-        : undefined;
+        : currentPassword
+          ? undefined
+          : ENTER_YOUR_PASSWORD;
     setProblem(missing);
     if (missing) return;
+    setCurrentPassword('');
     issue.mutate(
-      { checked: items.map((item) => item.id), reason: reason.trim(), action: 'bypass_code' },
+      {
+        checked: items.map((item) => item.id),
+        reason: reason.trim(),
+        action: 'bypass_code',
+        currentPassword,
+      },
       { onSuccess: setIssued },
     );
   }
@@ -152,6 +162,11 @@ function RecoveryCheck({ user, onChooseAnother }: { user: AdminUser; onChooseAno
             label="Reason for this recovery"
             value={reason}
             onChange={setReason}
+          />
+          <YourPasswordField
+            id="recovery-current-password"
+            value={currentPassword}
+            onChange={setCurrentPassword}
           />
           <ErrorAlert>{problem ?? issue.error?.message}</ErrorAlert>
           <div className="actions">

@@ -13,6 +13,7 @@ import { UserDevices } from './UserDevices';
 import { EditUserForm, TemporaryPasswordField } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
 import { localTime } from './words';
+import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
 interface UserDetailProps {
   user: AdminUser;
@@ -88,6 +89,7 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
   const reset = useResetTwoFactor(user.id);
   useEndsSession(reset.error);
   const [reason, setReason] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [problem, setProblem] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<string>();
@@ -99,21 +101,29 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
       setProblem('Give a reason for resetting 2FA (at least 3 characters).');
       return;
     }
+    if (!currentPassword) {
+      setProblem(ENTER_YOUR_PASSWORD);
+      return;
+    }
     setProblem(undefined);
     setConfirming(true);
   }
   function confirm() {
-    reset.mutate(reason.trim(), {
-      onSuccess: ({ revokedDevices, removedAuthenticator }) => {
-        setDone(
-          `2FA reset for ${user.username}: ${revokedDevices} ${revokedDevices === 1 ? 'workstation' : 'workstations'} revoked` +
-            `${removedAuthenticator ? ', authenticator app removed' : ''}, signed out everywhere, recovery codes voided.` +
-            ' Their contacts were told.',
-        );
-        setReason('');
+    setCurrentPassword('');
+    reset.mutate(
+      { reason: reason.trim(), currentPassword },
+      {
+        onSuccess: ({ revokedDevices, removedAuthenticator }) => {
+          setDone(
+            `2FA reset for ${user.username}: ${revokedDevices} ${revokedDevices === 1 ? 'workstation' : 'workstations'} revoked` +
+              `${removedAuthenticator ? ', authenticator app removed' : ''}, signed out everywhere, recovery codes voided.` +
+              ' Their contacts were told.',
+          );
+          setReason('');
+        },
+        onSettled: () => setConfirming(false),
       },
-      onSettled: () => setConfirming(false),
-    });
+    );
   }
   return (
     <section className="console-section" aria-labelledby="reset-2fa">
@@ -128,6 +138,11 @@ function ResetTwoFactor({ user }: { user: AdminUser }) {
           label="Reason for resetting 2FA"
           value={reason}
           onChange={setReason}
+        />
+        <YourPasswordField
+          id="reset-2fa-current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
         />
         <ErrorAlert>{problem ?? reset.error?.message}</ErrorAlert>
         {done && (
@@ -168,6 +183,7 @@ function TemporaryPassword({ user }: { user: AdminUser }) {
   useEndsSession(set.error);
   const [password, setPassword] = useState('');
   const [reason, setReason] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<string>();
 
@@ -179,11 +195,14 @@ function TemporaryPassword({ user }: { user: AdminUser }) {
       ? 'The temporary password needs 8 or more characters with both letters and digits.'
       : reason.trim().length < 3
         ? 'Give a reason for the new password (at least 3 characters).'
-        : undefined;
+        : currentPassword
+          ? undefined
+          : ENTER_YOUR_PASSWORD;
     setProblem(missing);
     if (missing) return;
+    setCurrentPassword('');
     set.mutate(
-      { password, reason: reason.trim() },
+      { password, reason: reason.trim(), currentPassword },
       {
         onSuccess: () => {
           setDone(
@@ -213,6 +232,11 @@ function TemporaryPassword({ user }: { user: AdminUser }) {
           label="Reason for the new password"
           value={reason}
           onChange={setReason}
+        />
+        <YourPasswordField
+          id="temporary-password-current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
         />
         <ErrorAlert>{problem ?? set.error?.message}</ErrorAlert>
         {done && (

@@ -31,6 +31,8 @@ export function useUpdatePolicy(sessionToken: string) {
   return useMutation<PolicyView, ApiFailure, PolicyUpdate>({
     mutationFn: (update) =>
       api.request(PolicyView, { method: 'PUT', path: '/admin/policy', sessionToken, body: update }),
+    // The account manager's password is in the variables: drop them once the form is gone.
+    gcTime: 0,
     onSuccess: (saved) => {
       queries.setQueryData(consoleKey(sessionToken, 'policy'), saved);
       // Readiness is measured against the policy, and the change itself is a new audit event.

@@ -13,6 +13,7 @@ import {
   AdminUserList,
   type AdminUserUpdate,
   BypassIssued,
+  type ReasonRequest,
   RecoveryChecklist,
   type RecoveryChecklistUpdate,
   type RecoveryRequest,
@@ -96,14 +97,16 @@ export function useUnlockUser(userId: string) {
 
 export function useResetTwoFactor(userId: string) {
   const { api, sessionToken, stale } = useCall();
-  return useMutation<TwoFactorResetDone, ApiFailure, string>({
-    mutationFn: (reason) =>
+  return useMutation<TwoFactorResetDone, ApiFailure, ReasonRequest>({
+    mutationFn: (body) =>
       api.request(TwoFactorResetDone, {
         method: 'POST',
         path: `/admin/users/${enc(userId)}/reset-2fa`,
         sessionToken,
-        body: { reason },
+        body,
       }),
+    // The account manager's password is in the variables: drop them once the form is gone.
+    gcTime: 0,
     onSuccess: () => stale('users', 'devices', 'readiness', 'audit'),
   });
 }
@@ -150,17 +153,19 @@ export function useRevokeUserDevice(userId: string) {
   });
 }
 
-/** Every trusted workstation in the practice, with a reason. */
+/** Every trusted workstation in the practice, with a reason and the account manager's password. */
 export function useRevokeAllDevices() {
   const { api, sessionToken, stale } = useCall();
-  return useMutation<DevicesRevoked, ApiFailure, string>({
-    mutationFn: (reason) =>
+  return useMutation<DevicesRevoked, ApiFailure, ReasonRequest>({
+    mutationFn: (body) =>
       api.request(DevicesRevoked, {
         method: 'DELETE',
         path: '/admin/devices',
         sessionToken,
-        body: { reason },
+        body,
       }),
+    // The account manager's password is in the variables: drop them once the form is gone.
+    gcTime: 0,
     onSuccess: () => stale('devices', 'audit'),
   });
 }
