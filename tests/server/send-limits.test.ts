@@ -102,6 +102,7 @@ describe('per client address: WRSAUTH_SEND_LIMIT_PER_HOUR', () => {
 
   it("counts password-reset sends, the second proof's included, and a decoy reset's exactly as a real one's, and refuses both alike past the limit", async () => {
     await serve({ WRSAUTH_SEND_LIMIT_PER_HOUR: '3' });
+    await staff(1);
     const desk = clientAt('203.0.113.20');
     const real = await desk.reset('ckiplock');
     expect((await desk.resetSend(real, 'sms')).status).toBe(200);
@@ -112,11 +113,13 @@ describe('per client address: WRSAUTH_SEND_LIMIT_PER_HOUR', () => {
     const decoy = await desk.reset('nobody');
     expect((await desk.resetSend(decoy, 'sms')).status).toBe(200);
 
-    const realRefused = await desk.resetSend(await desk.reset('ckiplock'), 'email');
+    const realRefused = await desk.resetSend(await desk.reset('staff0'), 'email');
     const decoyRefused = await desk.resetSend(await desk.reset('nobody'), 'email');
 
     expect(realRefused.status).toBe(429);
     expect(realRefused.body.error).toBe('rate_limited');
+    expect(realRefused.body.message).toMatch(/from this workstation/);
+    expect(t.smtp.mails).toHaveLength(1);
     expect(seen(decoyRefused)).toEqual(seen(realRefused));
   });
 });
@@ -238,6 +241,7 @@ describe("password-reset texts: at most a quarter of the practice's hourly budge
     const real = await desk.resetSend(await desk.reset('staff0'), 'sms');
     const decoy = await desk.resetSend(await desk.reset('someone'), 'sms');
     expect(real.status).toBe(429);
+    expect(real.body.message).toMatch(/password reset text messages/);
     expect(seen(decoy)).toEqual(seen(real));
 
     // Next hour, sign-in texts fill the whole cap: a real reset and a decoy are refused alike again.
