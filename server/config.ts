@@ -46,6 +46,8 @@ export interface ServerConfig {
    */
   devOutbox: boolean;
   loginLimitPerMinute: number;
+  /** Sign-in and password-reset code sends per client address per clock hour (WRSAUTH_SEND_LIMIT_PER_HOUR). */
+  sendLimitPerHour: number;
   hashConcurrency: number;
   hashQueueLimit: number;
   /**
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     twilio: twilioFrom(env),
     devOutbox: devOutboxFrom(env),
     loginLimitPerMinute: intFrom(env, 'WRSAUTH_LOGIN_LIMIT_PER_MINUTE', 100, 1, 1_000_000),
+    sendLimitPerHour: intFrom(env, 'WRSAUTH_SEND_LIMIT_PER_HOUR', 30, 1, 1_000_000),
     hashConcurrency,
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
     trustProxy: trustedProxiesFrom(env),

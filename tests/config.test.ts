@@ -71,6 +71,20 @@ describe('loadConfig', () => {
     },
   );
 
+  it('limits code sends to 30 per client address an hour unless WRSAUTH_SEND_LIMIT_PER_HOUR says otherwise', () => {
+    expect(loadConfig({}).sendLimitPerHour).toBe(30);
+    expect(loadConfig({ WRSAUTH_SEND_LIMIT_PER_HOUR: '120' }).sendLimitPerHour).toBe(120);
+  });
+
+  it.each(['abc', '0', '-5', '2.5', '1e3'])(
+    'refuses WRSAUTH_SEND_LIMIT_PER_HOUR=%j with a message naming it and its range',
+    (limit) => {
+      expect(configError({ WRSAUTH_SEND_LIMIT_PER_HOUR: limit }).message).toBe(
+        `WRSAUTH_SEND_LIMIT_PER_HOUR must be a whole number from 1 to 1000000, got "${limit}"`,
+      );
+    },
+  );
+
   it('accepts a WRSAUTH_SECRET of 32 random bytes in base64 and keeps exactly those bytes', () => {
     expect(loadConfig({ WRSAUTH_SECRET: KEY.toString('base64') }).secret?.equals(KEY)).toBe(true);
   });

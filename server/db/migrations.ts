@@ -333,6 +333,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_send_limits': {
+      // At most 10 codes to one phone number or address in any 24 hours, over every flow: one row per code
+      // sent, by the contact's keyed hash (never the contact), counted over a sliding window.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('contact_sends')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('contact_key', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('contact_sends_contact')
+          .on('contact_sends')
+          .columns(['contact_key', 'sent_at'])
+          .execute();
+      },
+    },
   };
 }
 

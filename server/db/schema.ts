@@ -138,6 +138,14 @@ export interface LoginFailureTable {
   updated_at: string;
 }
 
+/** One code sent to a contact, for the per-contact limit (see repositories/contact-sends). */
+export interface ContactSendTable {
+  id: string;
+  /** HMAC of channel + contact, as for the cooldown: the table holds no phone number or address. */
+  contact_key: string;
+  sent_at: string;
+}
+
 export interface RateLimitTable {
   key: string;
   window_start: string;
@@ -283,6 +291,7 @@ export interface Database {
   user_locations: UserLocationTable;
   challenges: ChallengeTable;
   contact_cooldowns: ContactCooldownTable;
+  contact_sends: ContactSendTable;
   sessions: SessionTable;
   trusted_devices: TrustedDeviceTable;
   rate_limits: RateLimitTable;

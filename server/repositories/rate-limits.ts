@@ -32,3 +32,17 @@ export async function hitsSoFar(db: Db, key: string, windowStart: Date): Promise
     .executeTakeFirst();
   return row?.window_start === windowStart.toISOString() ? row.hits : 0;
 }
+
+/**
+ * Gives back one hit counted by `hit` in the same window, when a later check refused what it was for; a hit
+ * whose window has turned meanwhile is gone anyway. One conditional UPDATE.
+ */
+export async function unhit(db: Db, key: string, windowStart: Date): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ hits: eb('hits', '-', 1) }))
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart.toISOString())
+    .where('hits', '>', 0)
+    .execute();
+}

@@ -1,7 +1,8 @@
 /**
- * Sending a one-time code to a user's verified contact, for a sign-in challenge or a password reset: the SMS
- * pumping guards, the per-contact cooldown, the flow's send budget, the outbox row, bounded retries, and
- * only then the code's HMAC. One path, so every code that leaves the server passes the same checks.
+ * Sending a one-time code to a user's verified contact, for a sign-in challenge or a password reset (or to a
+ * new contact, for a contact change): the SMS country guard, the budgets of SendGuards (cooldown, client
+ * address, contact, practice texts), the flow's send budget, the outbox row, bounded retries, and only then
+ * the code's HMAC. One path, so every code that leaves the server passes the same checks.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { type Channel, type CodeSent, type DeliveryTarget, ErrorCode } from '../../src/shared/api';
@@ -12,13 +13,12 @@ import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '.
 import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import { MAX_SENDS } from '../repositories/challenges';
-import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
 import { advance, enqueue } from '../repositories/outbox';
-import { hit } from '../repositories/rate-limits';
 import { generateCode, type Keyring } from '../secrets';
 import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
+import { type CodePurpose, claiming, RESEND_COOLDOWN_SECONDS, type SendGuards } from './send-guards';
 
-export const RESEND_COOLDOWN_SECONDS = 30;
+export { type CodePurpose, RESEND_COOLDOWN_SECONDS } from './send-guards';
 
 /** 429 for a text to a country the practice does not allow (SMS pumping guard). */
 export const SMS_COUNTRY_BLOCKED = 'sms_country_blocked';
@@ -47,8 +47,6 @@ export const publicTarget = ({ id, channel, masked }: ResolvedTarget): DeliveryT
 
 export const CHANNEL_WORDS: Record<Channel, string> = { sms: 'a text message', email: 'an email' };
 
-export type CodePurpose = 'sign_in' | 'password_reset' | 'contact_change';
-
 const FLOW_WORDS: Record<CodePurpose, string> = {
   sign_in: 'sign-in',
   password_reset: 'password reset',
@@ -76,6 +74,13 @@ export interface CodeFlow {
   takeSend(now: Date): Promise<boolean>;
   /** Keeps the new code's HMAC; earlier codes stop working. */
   storeCode(hmac: string, expiresAt: Date): Promise<void>;
+  /**
+   * Given by a flow that must not tell who has an account (a password reset): a refusal only a real contact
+   * can meet (its country is not allowed, or it has had its codes for the day) then answers as a decoy's send
+   * does, after the same budgets and pause, and this keeps a code that expires like one but that nothing
+   * matches. Without it, those refusals are 429s.
+   */
+  withhold?(expiresAt: Date): Promise<void>;
 }
 
 /** A user with the practice policy their codes follow (see findUserWithPolicy). */
@@ -87,6 +92,7 @@ export interface CodeSenderDeps {
   keyring: Keyring;
   couriers: Record<Channel, Courier>;
   audit: AuditLog;
+  guards: SendGuards;
   retry?: RetryOptions;
 }
 
@@ -112,8 +118,9 @@ export class CodeSender {
     target: ResolvedTarget,
     context: RequestContext,
   ): Promise<CodeSent> {
-    const { db, clock, keyring, audit } = this.deps;
+    const { db, clock, keyring, audit, guards } = this.deps;
     const now = clock.now();
+    const subject = { userId: user.id, username: user.username };
     const sendsExhausted = () =>
       rateLimited(
         secondsUntil(flow.expiresAt, now),
@@ -121,39 +128,61 @@ export class CodeSender {
       );
     if (flow.sends >= MAX_SENDS) throw sendsExhausted();
 
-    if (target.channel === 'sms') await this.refuseBlockedCountry(user, target, context);
-
-    const contactKey = keyring.contactKey(target.channel, target.contact);
-    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
-    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
-      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
+    let withheld = false;
+    if (target.channel === 'sms' && !this.countryAllowed(user, target)) {
       await audit.record(context, {
-        type: 'code_send_rate_limited',
-        userId: user.id,
-        username: user.username,
-        detail: { channel: target.channel, masked: target.masked, retryAfter },
+        type: 'sms_country_blocked',
+        ...subject,
+        detail: { masked: target.masked, ...(flow.withhold && { withheld: true }) },
       });
-      throw rateLimited(
-        retryAfter,
-        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
-      );
-    }
-    if (target.channel === 'sms') {
-      await this.countPracticeSms(user, context).catch(async (error: unknown) => {
-        await releaseCooldown(db, contactKey, cooldownUntil);
-        throw error;
-      });
-    }
-    if (!(await flow.takeSend(now))) {
-      await releaseCooldown(db, contactKey, cooldownUntil);
-      throw sendsExhausted();
+      if (!flow.withhold) {
+        throw new AppError(
+          429,
+          SMS_COUNTRY_BLOCKED,
+          `This practice does not send text messages to ${target.masked}. Choose email instead.`,
+        );
+      }
+      withheld = true;
     }
 
-    const code = generateCode();
+    // In this order, each given back when a later one refuses, so a refused send costs no budget.
+    const contactKey = keyring.contactKey(target.channel, target.contact);
+    const endCooldown = await claiming(async (claim) => {
+      // Sends a person asks for before they are signed in; a contact change comes from a signed-in session.
+      if (flow.purpose !== 'contact_change') claim(await guards.claimAddress(context, subject, target));
+      const cooldown = await guards.claimCooldown(contactKey, context, subject, target);
+      claim(cooldown);
+      if (!withheld) {
+        const contact = await guards.claimContact(contactKey, context, subject, target);
+        if ('release' in contact) claim(contact.release);
+        else if (flow.withhold) withheld = true;
+        else throw contact.refusal;
+      }
+      if (target.channel === 'sms') {
+        const practice = { id: user.practice_id, smsPerHour: user.sms_per_hour };
+        claim(await guards.claimPracticeSms(practice, flow.purpose, context, subject));
+      }
+      if (!(await flow.takeSend(now))) throw sendsExhausted();
+      return cooldown;
+    });
+
     const ttl = user.code_ttl_seconds;
     const codeExpiresAt = new Date(
       Math.min(addSeconds(now, ttl).getTime(), new Date(flow.expiresAt).getTime()),
     );
+    const sent: CodeSent = {
+      channel: target.channel,
+      masked: target.masked,
+      expiresAt: codeExpiresAt.toISOString(),
+      resendAfter: RESEND_COOLDOWN_SECONDS,
+    };
+    if (withheld && flow.withhold) {
+      await guards.imitateDelivery();
+      await flow.withhold(codeExpiresAt);
+      return sent;
+    }
+
+    const code = generateCode();
     const courier = this.deps.couriers[target.channel];
     const outboxId = await enqueue(
       db,
@@ -187,7 +216,8 @@ export class CodeSender {
     } catch (error) {
       const failure = error instanceof DeliveryError ? error : undefined;
       await advance(db, outboxId, { status: 'failed', errorCode: failure?.code ?? 'error' }, clock.now());
-      await releaseCooldown(db, contactKey, cooldownUntil);
+      // The cooldown only: the user may try again at once, but the text was attempted, so it still counts.
+      await endCooldown();
       const reason = failure?.message ?? 'delivery error';
       await audit.record(context, {
         type: 'code_delivery_failed',
@@ -219,61 +249,14 @@ export class CodeSender {
         masked: target.masked,
       },
     });
-    return {
-      channel: target.channel,
-      masked: target.masked,
-      expiresAt: codeExpiresAt.toISOString(),
-      resendAfter: RESEND_COOLDOWN_SECONDS,
-    };
+    return sent;
   }
 
   /** SMS pumping guard, part one: texts go only to the country calling codes the practice allows. */
-  private async refuseBlockedCountry(
-    user: UserRow & Pick<PracticeRow, 'sms_countries'>,
-    target: ResolvedTarget,
-    context: RequestContext,
-  ): Promise<void> {
+  private countryAllowed(user: Pick<PracticeRow, 'sms_countries'>, target: ResolvedTarget): boolean {
     const allowed = user.sms_countries?.split(',').map((code) => code.trim());
-    if (!allowed) return;
+    if (!allowed) return true;
     const country = parsePhoneNumberFromString(target.contact)?.countryCallingCode;
-    if (country && allowed.includes(country)) return;
-    await this.deps.audit.record(context, {
-      type: 'sms_country_blocked',
-      userId: user.id,
-      username: user.username,
-      detail: { masked: target.masked },
-    });
-    throw new AppError(
-      429,
-      SMS_COUNTRY_BLOCKED,
-      `This practice does not send text messages to ${target.masked}. Choose email instead.`,
-    );
-  }
-
-  /**
-   * SMS pumping guard, part two: at most `sms_per_hour` texts in a practice-wide clock hour, counted in the
-   * database so every instance shares the count. Only texts about to go out count.
-   */
-  private async countPracticeSms(
-    user: UserRow & Pick<PracticeRow, 'sms_per_hour'>,
-    context: RequestContext,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-    const sent = await hit(this.deps.db, `sms:${user.practice_id}`, hourStart);
-    if (sent <= user.sms_per_hour) return;
-    // One audit event for the hour that hits the cap, not one per refused text.
-    if (sent === user.sms_per_hour + 1) {
-      await this.deps.audit.record(context, {
-        type: 'sms_limit_reached',
-        userId: user.id,
-        username: user.username,
-        detail: { limit: user.sms_per_hour },
-      });
-    }
-    throw rateLimited(
-      secondsUntil(addSeconds(hourStart, 3600), now),
-      'This practice has sent too many text messages in the last hour. Choose email, or try again later.',
-    );
+    return country !== undefined && allowed.includes(country);
   }
 }

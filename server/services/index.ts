@@ -26,6 +26,7 @@ import { PracticePolicyService } from './practice-policy';
 import { ProfileService } from './profile';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
+import { SendGuards } from './send-guards';
 import { SessionService } from './sessions';
 import { TotpService } from './totp';
 import { UserAccountService } from './user-accounts';
@@ -35,7 +36,10 @@ export interface ServiceOptions {
   key: Buffer;
   /** Keys replaced by `key`, still accepted for codes sent before the change. */
   previousKeys?: Buffer[];
-  config: Pick<ServerConfig, 'loginLimitPerMinute' | 'hashConcurrency' | 'hashQueueLimit'>;
+  config: Pick<
+    ServerConfig,
+    'loginLimitPerMinute' | 'sendLimitPerHour' | 'hashConcurrency' | 'hashQueueLimit'
+  >;
   couriers: Record<Channel, Courier>;
   /** Whether Twilio reports back to a status callback, so a sent text may still turn failed. */
   smsReportsBack?: boolean;
@@ -59,12 +63,14 @@ export function createServices(options: ServiceOptions) {
   const sessions = new SessionService(db, clock);
   const delivery = new DeliveryTracker(db, clock, audit, options.smsReportsBack ?? false);
   const keyring = new Keyring(options.key, options.previousKeys);
+  const guards = new SendGuards({ db, clock, audit, sendLimitPerHour: options.config.sendLimitPerHour });
   const codes = new CodeSender({
     db,
     clock,
     keyring,
     couriers: options.couriers,
     audit,
+    guards,
     retry: options.retry,
   });
   const totp = new TotpService(db, clock, keyring, audit);
@@ -114,6 +120,7 @@ export function createServices(options: ServiceOptions) {
     notices,
     totp,
     recoveryCodes,
+    guards,
     limitPerMinute: options.config.loginLimitPerMinute,
   });
   const profile = new ProfileService(db, clock, hasher, audit, notices, passwords);

@@ -7,7 +7,6 @@
  * Either way the targets are one per channel the practice allows (text, then email), as a user with a phone
  * and an email would see them.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { type CodeSent, DeliveryTarget, ErrorCode } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
@@ -16,16 +15,14 @@ import type { PasswordResetRow, PracticeRow } from '../db/schema';
 import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import { MAX_SENDS } from '../repositories/challenges';
-import { claimCooldown, cooldownEnd } from '../repositories/cooldowns';
 import { storeResetCode, takeResetSend } from '../repositories/password-resets';
 import { ensurePractice } from '../repositories/practices';
 import { commonEmailDomain, usernameKey } from '../repositories/users';
 import type { Keyring } from '../secrets';
-import { RESEND_COOLDOWN_SECONDS } from './code-sender';
+import type { RequestContext } from './audit-log';
 import { allowedFactorsOf } from './policy';
+import { claiming, RESEND_COOLDOWN_SECONDS, type SendGuards } from './send-guards';
 
-/** A decoy's "send" takes as long as a provider usually does, so timing does not tell it apart. */
-const DECOY_SEND_MS: [number, number] = [150, 600];
 /** Where a decoy email seems to go when no user of the practice has an email to copy the domain of. */
 const FALLBACK_DOMAIN = 'gmail.com';
 
@@ -50,6 +47,7 @@ export class ResetDecoys {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly keyring: Keyring,
+    private readonly guards: SendGuards,
   ) {}
 
   /**
@@ -85,36 +83,37 @@ export class ResetDecoys {
   }
 
   /**
-   * Answers like a real send: the same checks in the same order, the same cooldown, the practice's code
-   * lifetime, a provider's pause, and no message. The reset then holds a code that expires like a real one
-   * but that nothing matches.
+   * Answers like a real send: the same checks and budgets in the same order (SendGuards: the client address,
+   * a cooldown, the practice's reset texts, as if the text went), the practice's code lifetime, a provider's
+   * pause, and no message. The reset then holds a code that expires like a real one but that nothing matches.
    */
-  async send(reset: PasswordResetRow, target: DeliveryTarget): Promise<CodeSent> {
-    const { db, clock } = this;
+  async send(reset: PasswordResetRow, target: DeliveryTarget, context: RequestContext): Promise<CodeSent> {
+    const { db, clock, guards } = this;
     const now = clock.now();
     const practice = await ensurePractice(db, now);
-    if (target.channel === 'totp' || !allowedFactorsOf(practice).includes(target.channel)) {
-      throw invalidTarget();
-    }
+    const channel = target.channel;
+    if (channel === 'totp' || !allowedFactorsOf(practice).includes(channel)) throw invalidTarget();
     if (reset.sends >= MAX_SENDS) throw sendsExhausted(reset.expires_at, now);
-    const contactKey = `decoy:${target.channel}:${reset.username_key}`;
-    const cooldownUntil = addSeconds(now, RESEND_COOLDOWN_SECONDS);
-    if (!(await claimCooldown(db, contactKey, now, cooldownUntil))) {
-      const retryAfter = secondsUntil((await cooldownEnd(db, contactKey)) ?? cooldownUntil, now);
-      throw rateLimited(
-        retryAfter,
-        `A code was just sent there. You can request another in ${retryAfter} seconds.`,
-      );
-    }
-    if (!(await takeResetSend(db, reset.id, now))) throw sendsExhausted(reset.expires_at, now);
-    const [low, high] = DECOY_SEND_MS;
-    await sleep(low + Math.random() * (high - low));
+    // Refusals are audited under nobody: what was typed as the User ID may be a password.
+    const subject = { userId: null, username: null };
+    const shown = { channel, masked: target.masked };
+    await claiming(async (claim) => {
+      claim(await guards.claimAddress(context, subject, shown));
+      const contactKey = `decoy:${channel}:${reset.username_key}`;
+      claim(await guards.claimCooldown(contactKey, context, subject, shown));
+      if (channel === 'sms') {
+        const budget = { id: practice.id, smsPerHour: practice.sms_per_hour };
+        claim(await guards.claimPracticeSms(budget, 'password_reset', context, subject));
+      }
+      if (!(await takeResetSend(db, reset.id, now))) throw sendsExhausted(reset.expires_at, now);
+    });
+    await guards.imitateDelivery();
     const expiresAt = new Date(
       Math.min(addSeconds(now, practice.code_ttl_seconds).getTime(), Date.parse(reset.expires_at)),
     );
     await storeResetCode(db, reset.id, { codeHmac: null, expiresAt, target: null }, reset.first_factor);
     return {
-      channel: target.channel,
+      channel,
       masked: target.masked,
       expiresAt: expiresAt.toISOString(),
       resendAfter: RESEND_COOLDOWN_SECONDS,

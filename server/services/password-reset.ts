@@ -47,6 +47,7 @@ import type { Notifier } from './notices';
 import { decoyTargetsOf, invalidTarget, ResetDecoys } from './password-reset-decoys';
 import { activeResetUser, ResetProofs, sendableTargetsOf } from './password-reset-proofs';
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
+import type { SendGuards } from './send-guards';
 import { TOTP_TARGET, type TotpService } from './totp';
 
 export const RESET_TTL_SECONDS = 15 * 60;
@@ -61,6 +62,7 @@ export interface PasswordResetDeps {
   notices: Notifier;
   totp: TotpService;
   recoveryCodes: RecoveryCodeService;
+  guards: SendGuards;
   /** Reset requests per client address per minute (the login limit). */
   limitPerMinute: number;
 }
@@ -75,7 +77,7 @@ export class PasswordResetService {
   private readonly proofs: ResetProofs;
 
   constructor(private readonly deps: PasswordResetDeps) {
-    this.decoys = new ResetDecoys(deps.db, deps.clock, deps.keyring);
+    this.decoys = new ResetDecoys(deps.db, deps.clock, deps.keyring, deps.guards);
     this.proofs = new ResetProofs(deps);
   }
 
@@ -133,11 +135,11 @@ export class PasswordResetService {
     const decoy = decoyTargetsOf(reset).find((target) => target.id === targetId);
     if (!reset.user_id) {
       if (!decoy) throw invalidTarget();
-      return this.decoys.send(reset, decoy);
+      return this.decoys.send(reset, decoy, context);
     }
     const user = await activeResetUser(db, reset.user_id);
     const firstFactor = reset.first_factor;
-    if (firstFactor === null && decoy) return this.decoys.send(reset, decoy);
+    if (firstFactor === null && decoy) return this.decoys.send(reset, decoy, context);
     if (firstFactor !== null && targetId === firstFactor) {
       throw new AppError(
         409,
@@ -162,6 +164,9 @@ export class PasswordResetService {
         takeSend: (now) => takeResetSend(db, reset.id, now),
         storeCode: (codeHmac, expiresAt) =>
           storeResetCode(db, reset.id, { codeHmac, expiresAt, target: targetId }, firstFactor),
+        // A code withheld (the phone's country, the contact's daily limit) answers as a decoy's send does.
+        withhold: (expiresAt) =>
+          storeResetCode(db, reset.id, { codeHmac: null, expiresAt, target: targetId }, firstFactor),
       },
       user,
       targetId,

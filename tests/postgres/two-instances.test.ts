@@ -17,6 +17,7 @@ import { PASSWORD, providerEnv, wrongCode } from '../support/test-server';
 import { startTwilioEndpoint, type TwilioEndpoint } from '../support/twilio-endpoint';
 
 const LOGIN_LIMIT = 20;
+const SEND_LIMIT = 4;
 
 /** One user per test, each with a phone of its own (cooldowns are per contact). */
 const USERS = {
@@ -25,6 +26,9 @@ const USERS = {
   charlie: '+12025550103',
   delta: '+12025550104',
   echo: '+12025550105',
+  foxtrot: '+12025550106',
+  golf: '+12025550107',
+  hotel: '+12025550108',
 } as const;
 type Username = keyof typeof USERS;
 
@@ -45,6 +49,7 @@ beforeAll(async () => {
     WRSAUTH_SECRET: randomBytes(32).toString('base64'),
     WRSAUTH_TRUST_PROXY: '127.0.0.1',
     WRSAUTH_LOGIN_LIMIT_PER_MINUTE: String(LOGIN_LIMIT),
+    WRSAUTH_SEND_LIMIT_PER_HOUR: String(SEND_LIMIT),
     WRSAUTH_LOG_LEVEL: 'warn',
     ...providerEnv(smtp, twilio),
   };
@@ -248,6 +253,33 @@ describe('two server instances on one PostgreSQL database', { timeout: 90_000 },
     });
     expect(unlocked.code).toBe(0);
     expect((await client.login(b, 'echo')).body.status).toBe('challenge');
+  });
+
+  it('counts the per-address send limit (WRSAUTH_SEND_LIMIT_PER_HOUR) across both: past it, either instance answers 429', async () => {
+    // The limit counts per wall-clock hour: start clear of its end so the window does not turn mid-test.
+    const intoHour = Date.now() % 3_600_000;
+    if (intoHour > 3_570_000) await new Promise((resolve) => setTimeout(resolve, 3_600_500 - intoHour));
+    const client = clientAt('198.51.100.8');
+    const foxtrot = await client.challenge(a, 'foxtrot');
+    const golf = await client.challenge(b, 'golf');
+    const sends = [
+      await client.send(a, foxtrot, 'sms'),
+      await client.send(b, foxtrot, 'email'),
+      await client.send(b, golf, 'sms'),
+      await client.send(a, golf, 'email'),
+    ];
+    expect(sends.map((answer) => answer.status)).toEqual(Array(SEND_LIMIT).fill(200));
+
+    const hotel = await client.challenge(a, 'hotel');
+    for (const server of [a, b]) {
+      const refused = await client.send(server, hotel, 'sms');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toBe('rate_limited');
+      expect(refused.body.message).toMatch(/from this workstation/);
+      expect(refused.headers.get('retry-after')).toBe(String(refused.body.retryAfter));
+    }
+    // Another workstation is not held back.
+    expect((await clientAt('198.51.100.9').send(b, hotel, 'sms')).status).toBe(200);
   });
 
   it('counts the per-IP login limit across both: past it, either instance answers 429', async () => {

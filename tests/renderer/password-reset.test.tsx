@@ -5,9 +5,10 @@
  */
 import { screen, waitFor } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryTarget } from '../../src/shared/api';
-import { EMAIL_TARGET, RIGHT_CODE, SMS_TARGET } from './support/fake-auth-server';
+import { type DeliveryTarget, ErrorCode } from '../../src/shared/api';
+import { apiUrl, EMAIL_TARGET, RIGHT_CODE, SMS_TARGET } from './support/fake-auth-server';
 import { RIGHT_RECOVERY_CODE } from './support/fake-password-reset';
 import { renderApp, setupFakeAuthServer } from './support/render-app';
 
@@ -205,6 +206,26 @@ describe('Forgot your password? when the account manager must help', () => {
     await user.click(await screen.findByRole('button', { name: 'Send Code' }));
     await screen.findByRole('heading', { name: 'Enter your reset code' });
     expect(screen.getByText(/If none arrives/)).toHaveTextContent(ASK);
+  });
+
+  it("shows a send refused by a limit (429 rate_limited) with the server's words and a countdown from its Retry-After", async () => {
+    const message =
+      'Too many codes were requested from this workstation in the last hour. You can request another in 45 minutes.';
+    api.server.use(
+      http.post(apiUrl('/auth/password-reset/:id/send'), () =>
+        HttpResponse.json({ error: ErrorCode.rateLimited, message, retryAfter: 2700 }, { status: 429 }),
+      ),
+    );
+    const { user } = renderApp();
+    await openReset(user, 'ckiplock');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Where should we send your code?' });
+    await user.click(screen.getByRole('button', { name: 'Send Code' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(message);
+    expect(
+      screen.getByText(/^You can request another code in (44 minutes 59 seconds|45 minutes)\.$/),
+    ).toHaveAttribute('aria-live', 'polite');
+    expect(screen.getByRole('heading', { name: 'Where should we send your code?' })).toBeInTheDocument();
   });
 
   it('shows the account manager message at once when there is nowhere to send a code', async () => {

@@ -81,6 +81,22 @@ describe("Verify it's you", () => {
     ).toHaveAttribute('aria-live', 'polite');
   });
 
+  it("counts down a contact's daily limit in hours and minutes, not thousands of minutes", async () => {
+    api.server.failNext('send', 429, {
+      error: ErrorCode.rateLimited,
+      message: '10 codes have been sent to ••• - ••• - 3816 in the last 24 hours, the most it may receive.',
+      retryAfter: 86_090,
+    });
+    const { user } = await reachVerify();
+    await user.click(screen.getByRole('button', { name: 'Send Code' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('in the last 24 hours');
+    expect(
+      screen.getByText(
+        /^You can request another code to Text message to ••• - ••• - 3816 in 23 hours 55 minutes\.$/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('goes back to login with the message when the challenge has expired', async () => {
     const message = 'This sign-in has expired or was already used. Please sign in again.';
     api.server.failNext('send', 410, { error: ErrorCode.challengeExpired, message });

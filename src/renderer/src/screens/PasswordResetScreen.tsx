@@ -33,17 +33,24 @@ export function PasswordResetScreen({ initialUsername, onDone, onCancel }: Passw
   const [username, setUsername] = useState(initialUsername);
   const [state, dispatch] = useReducer(passwordResetFlow, initialResetState);
   const [failure, setFailure] = useState<string>();
+  const [retryUntil, setRetryUntil] = useState<number>();
 
   const go = (event: ResetEvent) => {
     setFailure(undefined);
+    setRetryUntil(undefined);
     dispatch(event);
   };
   function fail(apiFailure: ApiFailure) {
     const ended = ENDS_RESET[apiFailure.error];
-    if (ended) go({ type: 'ended', message: ended });
-    else setFailure(apiFailure.message);
+    if (ended) {
+      go({ type: 'ended', message: ended });
+      return;
+    }
+    setFailure(apiFailure.message);
+    const limited = apiFailure.error === ErrorCode.rateLimited && apiFailure.retryAfter;
+    setRetryUntil(limited ? Date.now() + limited * 1000 : undefined);
   }
-  const step = { failure, onFailure: fail, onCancel: () => onCancel(username.trim()) };
+  const step = { failure, retryUntil, onFailure: fail, onCancel: () => onCancel(username.trim()) };
 
   // Each step is keyed by its name, so that a new step (first or second factor alike) starts afresh.
   switch (state.step) {

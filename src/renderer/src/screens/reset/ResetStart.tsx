@@ -6,6 +6,7 @@
 import { type FormEvent, useState } from 'react';
 import type { CodeSent, DeliveryTarget, PasswordResetStarted } from '../../../../shared/api';
 import { useSendResetCode, useStartPasswordReset } from '../../api/password-reset-hooks';
+import { Countdown } from '../../components/Countdown';
 import { useFocusOnMount } from '../../components/focus';
 import { ErrorAlert } from '../../components/Messages';
 import { Screen } from '../../components/Screen';
@@ -78,6 +79,7 @@ export function WhereStep({
   resetId,
   targets,
   failure,
+  retryUntil,
   onSent,
   onUseRecoveryCode,
   onFailure,
@@ -108,6 +110,9 @@ export function WhereStep({
       <p>{words.intro}</p>
       <TargetChooser targets={targets} selectedId={selectedId} onSelect={setSelectedId} native={false} />
       <ErrorAlert>{failure}</ErrorAlert>
+      <Countdown until={retryUntil} done={retryUntil ? 'You can request a code now.' : undefined}>
+        {(remaining) => `You can request another code in ${remaining}.`}
+      </Countdown>
       <div className="actions">
         <button type="button" className="primary" onClick={submit} aria-busy={send.isPending}>
           {words.action}

@@ -3,6 +3,8 @@ import type { ApiFailure } from '../../api/api-failure';
 
 export interface StepProps {
   failure: string | undefined;
+  /** When a send refused by a limit (429 with Retry-After) may be tried again, in epoch milliseconds. */
+  retryUntil?: number;
   onFailure(apiFailure: ApiFailure): void;
   onCancel(): void;
 }
