@@ -334,13 +334,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0013_send_limits': {
-      // At most 10 codes to one phone number or address in any 24 hours, over every flow: one row per code
-      // sent, by the contact's keyed hash (never the contact), counted over a sliding window.
+      // At most 10 codes to one phone number or address in any 24 hours, over every flow, of which password
+      // resets may take half: one row per code sent, by the contact's keyed hash (never the contact) and
+      // the flow it was for, counted over a sliding window.
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('contact_sends')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('contact_key', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
           .addColumn('sent_at', 'text', (c) => c.notNull())
           .execute();
         await db.schema

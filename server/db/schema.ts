@@ -143,6 +143,8 @@ export interface ContactSendTable {
   id: string;
   /** HMAC of channel + contact, as for the cooldown: the table holds no phone number or address. */
   contact_key: string;
+  /** The flow the code was for: sign_in, password_reset or contact_change. */
+  purpose: string;
   sent_at: string;
 }
 

@@ -6,17 +6,23 @@
  */
 import type { Db } from '../db/database';
 
+/** A send to a contact in the window: when, and for which flow. */
+export interface ContactSend {
+  sent_at: string;
+  purpose: string;
+}
+
 /**
- * Records one send to `contactKey` under `id` and answers the times of every send to it since `since`, this
+ * Records one send to `contactKey` for `purpose` under `id` and answers every send to it since `since`, this
  * one included, oldest first. Sends older than that are deleted on the way.
  */
 export async function recordContactSend(
   db: Db,
-  contactKey: string,
-  id: string,
+  send: { contactKey: string; purpose: string; id: string },
   now: Date,
   since: Date,
-): Promise<string[]> {
+): Promise<ContactSend[]> {
+  const { contactKey, purpose, id } = send;
   await db
     .deleteFrom('contact_sends')
     .where('contact_key', '=', contactKey)
@@ -24,17 +30,16 @@ export async function recordContactSend(
     .execute();
   await db
     .insertInto('contact_sends')
-    .values({ id, contact_key: contactKey, sent_at: now.toISOString() })
+    .values({ id, contact_key: contactKey, purpose, sent_at: now.toISOString() })
     .execute();
-  const rows = await db
+  return db
     .selectFrom('contact_sends')
-    .select('sent_at')
+    .select(['sent_at', 'purpose'])
     .where('contact_key', '=', contactKey)
     .where('sent_at', '>', since.toISOString())
     .orderBy('sent_at')
     .orderBy('id')
     .execute();
-  return rows.map((row) => row.sent_at);
 }
 
 /** Takes back a send recorded by recordContactSend: it was refused, or another check refused it later. */

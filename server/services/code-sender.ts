@@ -153,7 +153,7 @@ export class CodeSender {
       const cooldown = await guards.claimCooldown(contactKey, context, subject, target);
       claim(cooldown);
       if (!withheld) {
-        const contact = await guards.claimContact(contactKey, context, subject, target);
+        const contact = await guards.claimContact(contactKey, flow.purpose, context, subject, target);
         if ('release' in contact) claim(contact.release);
         else if (flow.withhold) withheld = true;
         else throw contact.refusal;

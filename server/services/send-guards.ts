@@ -4,7 +4,9 @@
  *
  * - the 30 s resend cooldown per contact;
  * - per client address, `WRSAUTH_SEND_LIMIT_PER_HOUR` sign-in and password-reset sends in a clock hour;
- * - per contact, at most 10 codes in any 24 hours, over every flow;
+ * - per contact, at most 10 codes in any 24 hours, over every flow, of which password resets may take half:
+ *   a reset needs only a User ID, so without that share anyone who knows one could use up the day's codes of
+ *   its owner's phone, and sign-in always keeps the other half;
  * - per practice, `sms_per_hour` texts in a clock hour, of which password resets may take a quarter: sign-in
  *   always keeps the rest.
  *
@@ -27,6 +29,8 @@ export const RESEND_COOLDOWN_SECONDS = 30;
 /** Codes one phone number or address may receive in any 24 hours, whatever the flow. */
 export const CODES_PER_CONTACT = 10;
 export const CONTACT_WINDOW_SECONDS = 24 * 3600;
+/** Of those, the codes password resets may send to one contact in the same 24 hours. */
+export const RESET_CODES_PER_CONTACT = CODES_PER_CONTACT / 2;
 /** Password-reset texts take at most this share of the practice's hourly budget. */
 export const RESET_SMS_SHARE = 4;
 
@@ -150,11 +154,13 @@ export class SendGuards {
   }
 
   /**
-   * At most 10 codes to one contact (by its key) in any 24 hours, over every flow. A refusal is audited and
-   * handed back, not thrown: a password reset answers it as a decoy would (see CodeFlow.withhold).
+   * At most 10 codes to one contact (by its key) in any 24 hours, over every flow, and at most 5 of them for
+   * password resets. A refusal is audited and handed back, not thrown: a password reset answers it as a
+   * decoy would (see CodeFlow.withhold).
    */
   async claimContact(
     contactKey: string,
+    purpose: CodePurpose,
     context: RequestContext,
     subject: SendSubject,
     target: SendTarget,
@@ -162,19 +168,28 @@ export class SendGuards {
     const { db, clock, audit } = this.deps;
     const now = clock.now();
     const id = newSortableId(now);
-    const sent = await recordContactSend(db, contactKey, id, now, addSeconds(now, -CONTACT_WINDOW_SECONDS));
-    if (sent.length <= CODES_PER_CONTACT) return { release: () => forgetContactSend(db, id) };
+    const since = addSeconds(now, -CONTACT_WINDOW_SECONDS);
+    const sent = await recordContactSend(db, { contactKey, purpose, id }, now, since);
+    const resets = sent.filter((send) => send.purpose === 'password_reset');
+    const overResets = purpose === 'password_reset' && resets.length > RESET_CODES_PER_CONTACT;
+    if (sent.length <= CODES_PER_CONTACT && !overResets) return { release: () => forgetContactSend(db, id) };
     await forgetContactSend(db, id);
-    // Another code may go once all but 9 of the others are 24 hours old.
-    const others = sent.length - 1;
-    const freedBy = sent[others - CODES_PER_CONTACT] ?? now.toISOString();
+    // Another code may go once enough of the others are 24 hours old: all but 9 of them, and for a reset
+    // all but 4 of the resets'.
+    const freedAt = (sends: typeof sent, limit: number) =>
+      sends.length > limit ? Date.parse(sends[sends.length - 1 - limit]?.sent_at ?? '') : 0;
+    const freedBy = Math.max(
+      freedAt(sent, CODES_PER_CONTACT),
+      overResets ? freedAt(resets, RESET_CODES_PER_CONTACT) : 0,
+    );
     const retryAfter = secondsUntil(addSeconds(new Date(freedBy), CONTACT_WINDOW_SECONDS), now);
+    const resetShare = overResets && sent.length <= CODES_PER_CONTACT;
     await audit.record(context, {
       type: 'code_send_rate_limited',
       ...subject,
       detail: {
-        limit: 'contact',
-        perDay: CODES_PER_CONTACT,
+        limit: resetShare ? 'contact_resets' : 'contact',
+        perDay: resetShare ? RESET_CODES_PER_CONTACT : CODES_PER_CONTACT,
         channel: target.channel,
         masked: target.masked,
         retryAfter,

@@ -201,6 +201,36 @@ describe('per contact: at most 10 codes in 24 hours, over every flow', () => {
   });
 });
 
+describe("password resets: at most half of a contact's 10 codes a day", () => {
+  it('withholds the sixth reset code to one phone in 24 hours (as a decoy answers), and sign-in still gets the other half', async () => {
+    await serve();
+    // Resets need only a User ID: from several addresses, so the address limit is not what stops them.
+    for (let i = 0; i < 5; i++) {
+      const desk = clientAt(`203.0.113.${40 + i}`);
+      expect((await desk.resetSend(await desk.reset('ckiplock'), 'sms')).status).toBe(200);
+      t.clock.advance(31);
+    }
+    expect(t.twilio.messages.filter((m) => m.to === PHONE)).toHaveLength(5);
+
+    const attacker = clientAt('203.0.113.50');
+    const sixth = await attacker.resetSend(await attacker.reset('ckiplock'), 'sms');
+    expect(sixth.status).toBe(200);
+    expect(t.twilio.messages.filter((m) => m.to === PHONE)).toHaveLength(5);
+    const [audited] = (await auditEventsOf(t, 'code_send_rate_limited')).filter(
+      (event) => event.detail.limit === 'contact_resets',
+    );
+    expect(audited?.detail).toMatchObject({ perDay: 5, channel: 'sms', masked: '••• - ••• - 3816' });
+
+    // The user at their own desk: sign-in's five codes are still there.
+    const desk = clientAt('203.0.113.60');
+    for (let i = 0; i < 5; i++) {
+      t.clock.advance(31);
+      expect((await desk.send(await desk.challenge(), 'sms')).status).toBe(200);
+    }
+    expect(t.twilio.messages.filter((m) => m.to === PHONE)).toHaveLength(10);
+  });
+});
+
 describe("password-reset texts: at most a quarter of the practice's hourly budget", () => {
   it('refuses the reset text past floor(sms_per_hour / 4) with 429 and Retry-After; sign-in texts still use the rest of the hour', async () => {
     await serve();
