@@ -204,7 +204,8 @@ export class AdminService {
         hasPhone: phone !== null,
         hasEmail: email !== null,
         locations: locations.length,
-        ...dates,
+        ...(dates.startDate && { startDate: dates.startDate }),
+        ...(dates.endDate && { endDate: dates.endDate }),
       },
     });
     const warning = phone && this.lookup ? await this.lookup.warningFor(phone) : undefined;

@@ -27,7 +27,8 @@ export class PracticePolicyService {
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const timeZone = input.timeZone === undefined ? practice.time_zone : timeZoneName(input.timeZone);
-    if (timeZone === undefined) throw new AppError(400, ErrorCode.badRequest, `timeZone: ${TIME_ZONE_PROBLEM}`);
+    if (timeZone === undefined)
+      throw new AppError(400, ErrorCode.badRequest, `timeZone: ${TIME_ZONE_PROBLEM}`);
     const change = {
       policy_mode: input.mode,
       enforce_after: input.enforceAfter,

@@ -30,11 +30,11 @@ import {
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
 import { findUserById, newUserRow } from '../repositories/users';
+import type { AccountEnds } from './account-ends';
 import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
 import type { Notifier } from './notices';
-import type { AccountEnds } from './account-ends';
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 
 /** How long a temporary password from the console signs in (only to choose one's own): a week. */
@@ -123,7 +123,13 @@ export class UserAccountService {
             type: 'user_created',
             userId: user.id,
             username,
-            detail: { role, locations: locationIds.length, by: admin.username, ...dates },
+            detail: {
+              role,
+              locations: locationIds.length,
+              by: admin.username,
+              ...(dates.startDate && { startDate: dates.startDate }),
+              ...(dates.endDate && { endDate: dates.endDate }),
+            },
           },
           tx,
         );

@@ -34,8 +34,7 @@ export function timeZoneName(raw: string): string | undefined {
 
 export const isTimeZoneName = (raw: string): boolean => timeZoneName(raw) !== undefined;
 
-export const TIME_ZONE_PROBLEM =
-  'Choose a time zone by its IANA name, such as America/New_York or UTC.';
+export const TIME_ZONE_PROBLEM = 'Choose a time zone by its IANA name, such as America/New_York or UTC.';
 
 /** Every IANA time zone the runtime knows, UTC first: the console's choices. */
 export function timeZoneChoices(current?: string): string[] {

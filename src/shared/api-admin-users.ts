@@ -106,7 +106,9 @@ const AccountDate = (which: 'start' | 'end') =>
 /** The end date, when both are given, is not before the start date. */
 const datesInOrder = {
   check: (u: { startDate?: string | null; endDate?: string | null }) =>
-    !u.startDate || !u.endDate || accountDatesProblem({ startDate: u.startDate, endDate: u.endDate }) === undefined,
+    !u.startDate ||
+    !u.endDate ||
+    accountDatesProblem({ startDate: u.startDate, endDate: u.endDate }) === undefined,
   params: { message: 'the end date is before the start date', path: ['endDate'] },
 };
 /** Every user belongs to at least one location. */
@@ -116,21 +118,23 @@ const LocationIds = z
   .max(100)
   .refine((ids) => new Set(ids).size === ids.length, 'names a location twice');
 
-export const AdminUserCreate = z.object({
-  username: z
-    .string()
-    .trim()
-    .regex(/^[\p{L}\p{N}._@-]{1,128}$/u, 'a User ID is 1-128 letters, digits or . _ @ -'),
-  /** Temporary password; the rule: 8 characters or longer, with letters and digits (400 password_rule). */
-  password: z.string().min(1).max(1024),
-  firstName: PersonName.default(''),
-  lastName: PersonName.default(''),
-  role: UserRoleValue.default('staff'),
-  locationIds: LocationIds,
-  resourceType: ResourceType.nullable().default(null),
-  startDate: AccountDate('start').default(null),
-  endDate: AccountDate('end').default(null),
-}).refine(datesInOrder.check, datesInOrder.params);
+export const AdminUserCreate = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .regex(/^[\p{L}\p{N}._@-]{1,128}$/u, 'a User ID is 1-128 letters, digits or . _ @ -'),
+    /** Temporary password; the rule: 8 characters or longer, with letters and digits (400 password_rule). */
+    password: z.string().min(1).max(1024),
+    firstName: PersonName.default(''),
+    lastName: PersonName.default(''),
+    role: UserRoleValue.default('staff'),
+    locationIds: LocationIds,
+    resourceType: ResourceType.nullable().default(null),
+    startDate: AccountDate('start').default(null),
+    endDate: AccountDate('end').default(null),
+  })
+  .refine(datesInOrder.check, datesInOrder.params);
 export type AdminUserCreate = z.input<typeof AdminUserCreate>;
 
 /**

@@ -350,7 +350,11 @@ describe('the sweep runs on its own in a running server', () => {
 
 describe('My settings shows the account fields, read-only', () => {
   it('answers them on /me/profile and ignores them in a profile update', async () => {
-    await setDates({ resourceType: 'Non-Healthcare Provider', startDate: '2026-01-05', endDate: '2026-12-31' });
+    await setDates({
+      resourceType: 'Non-Healthcare Provider',
+      startDate: '2026-01-05',
+      endDate: '2026-12-31',
+    });
     const session = await staffSession(t);
     const mine = (await profile(session)).body;
     expect(mine).toMatchObject({
@@ -358,8 +362,15 @@ describe('My settings shows the account fields, read-only', () => {
       startDate: '2026-01-05',
       endDate: '2026-12-31',
     });
-    const { phoneNational: _p, phoneSetBy: _ps, emailSetBy: _es, username: _u, phone: _ph, email: _e, ...names } =
-      mine;
+    const {
+      phoneNational: _p,
+      phoneSetBy: _ps,
+      emailSetBy: _es,
+      username: _u,
+      phone: _ph,
+      email: _e,
+      ...names
+    } = mine;
     const put = await call(
       t,
       'PUT',

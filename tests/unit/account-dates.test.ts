@@ -65,12 +65,12 @@ describe('within the account dates', () => {
   it('has no bound where a date is null', () => {
     const none = { startDate: null, endDate: null };
     expect(withinAccountDates(none, 'UTC', at('1970-01-01T00:00:00.000Z'))).toBe(true);
-    expect(withinAccountDates({ startDate: null, endDate: '2026-06-30' }, 'UTC', at('2000-01-01T00:00:00Z'))).toBe(
-      true,
-    );
-    expect(withinAccountDates({ startDate: '2026-06-01', endDate: null }, 'UTC', at('2099-01-01T00:00:00Z'))).toBe(
-      true,
-    );
+    expect(
+      withinAccountDates({ startDate: null, endDate: '2026-06-30' }, 'UTC', at('2000-01-01T00:00:00Z')),
+    ).toBe(true);
+    expect(
+      withinAccountDates({ startDate: '2026-06-01', endDate: null }, 'UTC', at('2099-01-01T00:00:00Z')),
+    ).toBe(true);
   });
 
   it('reads the dates in the practice zone, not in UTC', () => {
@@ -106,8 +106,12 @@ describe('checking dates and zones', () => {
   });
 
   it('names an impossible date and an end before the start', () => {
-    expect(accountDatesProblem({ startDate: '2026-02-30', endDate: null })).toMatch(/start date .* not a real date/);
-    expect(accountDatesProblem({ startDate: null, endDate: '2026-02-30' })).toMatch(/end date .* not a real date/);
+    expect(accountDatesProblem({ startDate: '2026-02-30', endDate: null })).toMatch(
+      /start date .* not a real date/,
+    );
+    expect(accountDatesProblem({ startDate: null, endDate: '2026-02-30' })).toMatch(
+      /end date .* not a real date/,
+    );
     expect(accountDatesProblem({ startDate: '2026-07-01', endDate: '2026-06-30' })).toBe(
       'The end date is before the start date.',
     );
