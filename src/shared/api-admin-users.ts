@@ -130,9 +130,9 @@ export const AdminUserCreate = z
     lastName: PersonName.default(''),
     role: UserRoleValue.default('staff'),
     locationIds: LocationIds,
-    resourceType: ResourceType.nullable().default(null),
-    startDate: AccountDate('start').default(null),
-    endDate: AccountDate('end').default(null),
+    resourceType: ResourceType.nullable().optional(),
+    startDate: AccountDate('start').optional(),
+    endDate: AccountDate('end').optional(),
   })
   .refine(datesInOrder.check, datesInOrder.params);
 export type AdminUserCreate = z.input<typeof AdminUserCreate>;
