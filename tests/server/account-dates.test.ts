@@ -259,6 +259,23 @@ describe('sign-in outside the account dates answers exactly as a wrong password 
   });
 });
 
+describe('a forgotten password outside the account dates', () => {
+  it('gets a decoy reset, as a deactivated user does: the same shape, and nothing is sent', async () => {
+    await setDates({ endDate: '2026-05-31' });
+    const started = await t.post('/api/v1/auth/password-reset', { username: 'ckiplock' });
+    expect(started.status).toBe(200);
+    expect(started.body.targets.map((target: { id: string }) => target.id)).toEqual(['sms', 'email']);
+    const texts = t.twilio.messages.length;
+    const sent = await t.post(`/api/v1/auth/password-reset/${started.body.resetId}/send`, {
+      targetId: 'sms',
+    });
+    expect(sent.status).toBe(200);
+    expect(t.twilio.messages).toHaveLength(texts);
+    const requested = (await auditEventsOf(t, 'password_reset_requested')).at(-1);
+    expect(requested?.detail).toMatchObject({ decoy: 'outside_account_dates' });
+  });
+});
+
 describe('when the end date passes', () => {
   it('refuses the user’s session on the next request, as an ended session, before any sweep', async () => {
     // Ten minutes before midnight on the last day, so the session is neither idle nor old at midnight.
