@@ -162,6 +162,7 @@ describe('Account manager console: Policy', () => {
 
     await user.selectOptions(zone, 'America/Chicago');
     await user.type(screen.getByLabelText('Reason for this change'), 'The practice is in Chicago');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
     await screen.findByText('Policy saved.', { exact: false });
     expect(fake.calls.policyUpdates[0]).toMatchObject({ timeZone: 'America/Chicago' });

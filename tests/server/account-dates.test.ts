@@ -44,7 +44,12 @@ async function setDates(fields: object, username = 'ckiplock') {
 async function setTimeZone(timeZone: string) {
   const policy = (await api('GET', '/policy')).body;
   const { effectiveMode: _e, updatedAt: _u, ...rest } = policy;
-  const response = await api('PUT', '/policy', { ...rest, timeZone, reason: 'Practice is in New York' });
+  const response = await api('PUT', '/policy', {
+    ...rest,
+    timeZone,
+    reason: 'Practice is in New York',
+    currentPassword: PASSWORD,
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
 }
 
@@ -193,7 +198,12 @@ describe('the practice time zone', () => {
   ])('refuses %s with 400 and a clear message, never a 500', async (_case, timeZone) => {
     const policy = (await api('GET', '/policy')).body;
     const { effectiveMode: _e, updatedAt: _u, ...rest } = policy;
-    const response = await api('PUT', '/policy', { ...rest, timeZone, reason: 'Wrong zone' });
+    const response = await api('PUT', '/policy', {
+      ...rest,
+      timeZone,
+      reason: 'Wrong zone',
+      currentPassword: PASSWORD,
+    });
     expect(response).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(response.body.message).toMatch(/timeZone: Choose a time zone by its IANA name/);
     expect((await api('GET', '/policy')).body.timeZone).toBe('UTC');
