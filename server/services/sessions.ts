@@ -65,7 +65,7 @@ export class SessionService {
     const session = await findLiveSession(this.db, hashToken(token), now);
     if (!session || addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) <= now)
       throw unauthorized();
-    const found = await findUserWithTimeZone(this.db, session.user_id);
+    const found = await findUserWithTimeZone(this.db, { id: session.user_id });
     if (!found?.user.active) throw unauthorized();
     const { user, timeZone } = found;
     if (!withinAccountDates({ startDate: user.start_date, endDate: user.end_date }, timeZone, now))
