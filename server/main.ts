@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { requireProviders } from './delivery';
 import { AppError } from './errors';
@@ -18,11 +19,16 @@ const USAGE = `Usage: npm run server -- [command] [options]
   (no command) | serve            run the verification server
   serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
-              [--role staff|admin] [--location NAME]...
-  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any] [--self-service-reset two_factors|one_factor|off]
+              [--role staff|admin] [--location NAME]... [--resource-type T]
+              [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
+                                  no sign-in before the start date or after the end date (the last day
+                                  the user may work), read in the practice's time zone
+  set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any] [--self-service-reset two_factors|one_factor|off] [--time-zone ZONE]
   set-policy --self-service-reset two_factors|one_factor|off
                                   "Forgot your password?" for a user with one factor: ask the account
                                   manager (two_factors, the default), that factor is enough, or no reset
+  set-policy --time-zone ZONE     the IANA time zone users' start and end dates are read in (default UTC),
+                                  e.g. America/New_York
   unlock --username U
   reset-2fa --username U [--reason R]
                                   clear locks, end sessions, revoke trusted workstations, remove the
@@ -114,6 +120,9 @@ const commands: Record<string, Handler> = {
       email: { type: 'string' },
       role: { type: 'string' },
       location: { type: 'string', multiple: true },
+      'resource-type': { type: 'string' },
+      'start-date': { type: 'string' },
+      'end-date': { type: 'string' },
     });
     const role = o.role ?? 'staff';
     if (role !== 'staff' && role !== 'admin') throw new AdminInputError('--role must be staff or admin');
@@ -127,9 +136,19 @@ const commands: Record<string, Handler> = {
         email: o.email,
         role,
         locations: o.location,
+        resourceType: o['resource-type'],
+        startDate: o['start-date'],
+        endDate: o['end-date'],
       }),
     );
-    console.log(`created ${role} "${user.username}" (id ${user.id}) at ${user.locations.join(', ')}`);
+    const dates = [
+      user.resourceType && `resource type ${user.resourceType}`,
+      user.startDate && `from ${user.startDate}`,
+      user.endDate && `until ${user.endDate}`,
+    ].filter(Boolean);
+    console.log(
+      `created ${role} "${user.username}" (id ${user.id}) at ${user.locations.join(', ')}${dates.length ? `; ${dates.join(', ')}` : ''}`,
+    );
     for (const warning of user.warnings) console.error(`warning: ${warning}`);
   },
 
@@ -143,11 +162,15 @@ const commands: Record<string, Handler> = {
       'sms-per-hour': { type: 'string' },
       'sms-countries': { type: 'string' },
       'self-service-reset': { type: 'string' },
+      'time-zone': { type: 'string' },
     });
     const selfServiceReset = o['self-service-reset'];
-    // The self-service reset alone may change without naming the mode.
+    const timeZone = o['time-zone'];
+    // The self-service reset or the time zone alone may change without naming the mode.
     const mode =
-      selfServiceReset !== undefined && o.mode === undefined ? undefined : required(o.mode, '--mode');
+      (selfServiceReset !== undefined || timeZone !== undefined) && o.mode === undefined
+        ? undefined
+        : required(o.mode, '--mode');
     if (mode !== undefined && mode !== 'off' && mode !== 'optional' && mode !== 'required') {
       throw new AdminInputError('--mode must be off, optional or required');
     }
@@ -155,6 +178,7 @@ const commands: Record<string, Handler> = {
       s.admin.setPolicy({
         mode,
         selfServiceReset,
+        timeZone,
         enforceAfter: o['enforce-after'],
         codeTtlSeconds: wholeNumber(o['code-ttl'], '--code-ttl'),
         rememberDays: wholeNumber(o['remember-days'], '--remember-days'),
@@ -169,8 +193,12 @@ const commands: Record<string, Handler> = {
       selfServiceReset !== undefined || policy.self_service_reset !== 'two_factors'
         ? `; self-service reset ${policy.self_service_reset}`
         : '';
+    const zone =
+      timeZone !== undefined || policy.time_zone !== DEFAULT_TIME_ZONE
+        ? `; account dates in ${policy.time_zone}`
+        : '';
     console.log(
-      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min; texts ${policy.sms_per_hour}/h to ${policy.sms_countries ? `+${policy.sms_countries.split(',').join(', +')}` : 'any country'}${reset}`,
+      `policy: ${policy.policy_mode}${after}; code TTL ${policy.code_ttl_seconds}s; remember workstations ${policy.remember_days} days; idle lock ${policy.idle_lock_minutes} min; texts ${policy.sms_per_hour}/h to ${policy.sms_countries ? `+${policy.sms_countries.split(',').join(', +')}` : 'any country'}${reset}${zone}`,
     );
   },
 

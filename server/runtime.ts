@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AccountEndSweep } from './account-end-sweep';
 import { buildApp } from './app';
 import type { Clock } from './clock';
 import { ConfigError, type ServerConfig } from './config';
@@ -26,6 +27,8 @@ export interface OpenOptions {
   backgroundCheckpoints?: boolean;
   clock?: Clock;
   retry?: RetryOptions;
+  /** How often the account end sweep runs (default once a minute); tests shorten it. */
+  accountEndSweepMs?: number;
 }
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
@@ -101,6 +104,8 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
   });
   const sweep = new OutboxSweep(opened.services, options.log);
   await sweep.start();
+  const accountEndSweep = new AccountEndSweep(opened.services, options.log, options.accountEndSweepMs);
+  await accountEndSweep.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -111,6 +116,7 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     url: `http://${host}:${port}`,
     async close() {
       sweep.stop();
+      accountEndSweep.stop();
       await app.close();
       await opened.close();
     },

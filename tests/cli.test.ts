@@ -558,6 +558,54 @@ describe('admin CLI commands on one data dir (in order)', () => {
     });
   });
 
+  it('create-user --resource-type, --start-date and --end-date store the account fields and say them', async () => {
+    const result = await runAdmin(dataDir, [
+      'create-user',
+      '--username',
+      'seasonal',
+      '--password',
+      'Season2026pw',
+      '--resource-type',
+      'Non-Healthcare Provider',
+      '--start-date',
+      '2026-06-01',
+      '--end-date',
+      '2026-08-31',
+    ]);
+
+    expectSuccess(result);
+    expect(result.stdout).toMatch(
+      /^created staff "seasonal" \(id [0-9a-f-]{36}\) at Main Office; resource type Non-Healthcare Provider, from 2026-06-01, until 2026-08-31\n$/,
+    );
+    expect(
+      readDb(dataDir, (db) =>
+        db
+          .prepare('SELECT resource_type, start_date, end_date FROM users WHERE username_key = ?')
+          .get('seasonal'),
+      ),
+    ).toEqual({ resource_type: 'Non-Healthcare Provider', start_date: '2026-06-01', end_date: '2026-08-31' });
+    const created = auditEvents(dataDir, 'user_created').at(-1);
+    expect(JSON.parse(created?.detail ?? '{}')).toMatchObject({
+      startDate: '2026-06-01',
+      endDate: '2026-08-31',
+    });
+  });
+
+  it('set-policy --time-zone alone sets the zone account dates are read in, says so, and audits it', async () => {
+    const timeZoneOf = () =>
+      readDb(dataDir, (db) => db.prepare('SELECT time_zone FROM practices').pluck().get());
+    expect(timeZoneOf()).toBe('UTC');
+
+    const result = await runAdmin(dataDir, ['set-policy', '--time-zone', 'America/New_York']);
+
+    expectSuccess(result);
+    expect(result.stdout.trim()).toMatch(/; account dates in America\/New_York$/);
+    expect(timeZoneOf()).toBe('America/New_York');
+    expect(JSON.parse(auditEvents(dataDir, 'policy_changed').at(-1)?.detail ?? '{}')).toEqual({
+      time_zone: 'America/New_York',
+    });
+  });
+
   describe('refuses bad input with a non-zero exit and a one-line reason, changing nothing', () => {
     /** Everything a refused command could have touched. */
     const snapshot = () =>
@@ -609,6 +657,31 @@ describe('admin CLI commands on one data dir (in order)', () => {
         rule: 'create-user refuses a duplicate username, compared without case',
         args: ['create-user', '--username', 'ckiplock', '--password', 'Another2024'],
         reason: /user "ckiplock" already exists/,
+      },
+      {
+        rule: 'create-user refuses an impossible --start-date (2026-02-30)',
+        args: newUser('--password', 'Newbie2024', '--start-date', '2026-02-30'),
+        reason: /--start-date "2026-02-30" is not a real date \(use YYYY-MM-DD\)/,
+      },
+      {
+        rule: 'create-user refuses an --end-date that is not a date',
+        args: newUser('--password', 'Newbie2024', '--end-date', '31/12/2026'),
+        reason: /--end-date "31\/12\/2026" is not a real date/,
+      },
+      {
+        rule: 'create-user refuses an --end-date before its --start-date',
+        args: newUser('--password', 'Newbie2024', '--start-date', '2026-07-01', '--end-date', '2026-06-30'),
+        reason: /--end-date 2026-06-30 is before --start-date 2026-07-01/,
+      },
+      {
+        rule: 'set-policy refuses a --time-zone that is not an IANA name',
+        args: ['set-policy', '--time-zone', 'Eastern Time'],
+        reason: /--time-zone "Eastern Time" is not an IANA time zone name/,
+      },
+      {
+        rule: 'set-policy refuses an offset given as --time-zone (a zone follows daylight saving)',
+        args: ['set-policy', '--mode', 'optional', '--time-zone=-05:00'],
+        reason: /--time-zone "-05:00" is not an IANA time zone name/,
       },
       {
         rule: 'set-policy refuses a --mode other than off, optional or required',
@@ -812,6 +885,26 @@ describe('admin CLI while `npm run server` (serve) runs on the same data dir', (
     };
     expect(await verify()).toMatchObject({ status: 200, body: { status: 'authenticated' } });
     expect(await verify()).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+  });
+
+  it('a user created with an end date already past cannot sign in: 401 as for a wrong password', async () => {
+    expectSuccess(
+      await runAdmin(dataDir, [
+        'create-user',
+        '--username',
+        'departed',
+        '--password',
+        'Gone2024pw',
+        '--start-date',
+        '2020-01-01',
+        '--end-date',
+        '2020-12-31',
+      ]),
+    );
+    const right = await login(server?.url ?? '', 'departed', 'Gone2024pw');
+    const wrong = await login(server?.url ?? '', 'departed', 'Wrong2024pw');
+    expect(right).toEqual(wrong);
+    expect(right).toMatchObject({ status: 401, body: { error: 'invalid_credentials' } });
   });
 
   it('deactivate from the CLI refuses the user’s next sign-in at once: 401 invalid_credentials', async () => {

@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { DEFAULT_TIME_ZONE } from '../../src/shared/account-dates';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -349,6 +350,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('contact_sends_contact')
           .on('contact_sends')
           .columns(['contact_key', 'sent_at'])
+          .execute();
+      },
+    },
+    '0014_account_dates': {
+      // The seed's Resource Setup: a resource type, and start and end dates read in the practice's time zone
+      // (IANA). `access_ended_at` says the end date's passing was carried out (sessions, workstations, bypass
+      // and recovery codes ended, audited once); a new end date clears it.
+      async up(db: Kysely<unknown>) {
+        for (const column of ['resource_type', 'start_date', 'end_date', 'access_ended_at']) {
+          await db.schema.alterTable('users').addColumn(column, 'text').execute();
+        }
+        await db.schema
+          .alterTable('practices')
+          .addColumn('time_zone', 'text', (c) => c.notNull().defaultTo(DEFAULT_TIME_ZONE))
           .execute();
       },
     },

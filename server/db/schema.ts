@@ -32,6 +32,8 @@ export interface PracticeTable {
     SelfServiceResetValue | undefined,
     SelfServiceResetValue
   >;
+  /** The IANA time zone users' start and end dates are read in (default UTC). */
+  time_zone: ColumnType<string, string | undefined, string>;
   /** The guided-recovery identity checklist as JSON ({items, updatedAt}); null while the defaults apply. */
   recovery_checklist: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
@@ -75,6 +77,17 @@ export interface UserTable {
    * and only to choose the user's own password. Null for a password the user chose.
    */
   temporary_password_until: ColumnType<string | null, string | null | undefined>;
+  /** The seed's RESOURCE TYPE ("Non-Healthcare Provider"), free text. */
+  resource_type: ColumnType<string | null, string | null | undefined>;
+  /** YYYY-MM-DD in the practice's time zone: no sign-in before this day. */
+  start_date: ColumnType<string | null, string | null | undefined>;
+  /** YYYY-MM-DD in the practice's time zone: the last day the user may sign in (inclusive). */
+  end_date: ColumnType<string | null, string | null | undefined>;
+  /**
+   * When the end date's passing was carried out (sessions, workstations, bypass and recovery codes ended,
+   * audited as account_ended); null while it has not been, and again after the end date changes.
+   */
+  access_ended_at: ColumnType<string | null, string | null | undefined>;
   created_at: string;
   updated_at: string;
 }

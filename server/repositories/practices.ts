@@ -16,7 +16,7 @@ export type PolicyChange = Partial<
     | 'sms_per_hour'
     | 'sms_countries'
   >
-> & { allowed_factors?: string; self_service_reset?: SelfServiceResetValue };
+> & { allowed_factors?: string; self_service_reset?: SelfServiceResetValue; time_zone?: string };
 
 /**
  * The id of the practice a new database gets. Fixed, so that two instances (or a CLI run and a server)

@@ -1,4 +1,5 @@
 /** What the console reads and writes about the practice's users (the sign-in path uses users.ts). */
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/database';
 import type { UserTable } from '../db/schema';
 
@@ -46,7 +47,18 @@ export async function lockPractice(db: Db, practiceId: string): Promise<void> {
 export async function updateUser(
   db: Db,
   userId: string,
-  change: Partial<Pick<UserTable, 'first_name' | 'last_name' | 'role' | 'active' | 'updated_at'>>,
+  change: Pick<
+    Updateable<UserTable>,
+    | 'first_name'
+    | 'last_name'
+    | 'role'
+    | 'active'
+    | 'updated_at'
+    | 'resource_type'
+    | 'start_date'
+    | 'end_date'
+    | 'access_ended_at'
+  >,
 ) {
   await db.updateTable('users').set(change).where('id', '=', userId).execute();
 }

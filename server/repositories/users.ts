@@ -64,6 +64,25 @@ export function findUserById(db: Db, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The user and the time zone their start and end dates are read in, in one query: by id (every request's
+ * session check) or by User ID (sign-in, which must not grow a query before its lock check).
+ */
+export async function findUserWithTimeZone(db: Db, by: { id: string } | { username: string }) {
+  const query = db
+    .selectFrom('users')
+    .innerJoin('practices', 'practices.id', 'users.practice_id')
+    .selectAll('users')
+    .select('practices.time_zone as practice_time_zone');
+  const row = await ('id' in by
+    ? query.where('users.id', '=', by.id)
+    : query.where('users.username_key', '=', usernameKey(by.username))
+  ).executeTakeFirst();
+  if (!row) return undefined;
+  const { practice_time_zone: timeZone, ...user } = row;
+  return { user: user as UserRow, timeZone };
+}
+
 /** The user with the practice policy that applies to their codes, in one query. */
 export function findUserWithPolicy(db: Db, id: string) {
   return db
@@ -78,6 +97,7 @@ export function findUserWithPolicy(db: Db, id: string) {
       'practices.sms_countries',
       'practices.allowed_factors',
       'practices.self_service_reset',
+      'practices.time_zone',
     ])
     .where('users.id', '=', id)
     .executeTakeFirst();

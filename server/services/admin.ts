@@ -1,6 +1,7 @@
 /** What an account manager does from the CLI: users, policy, unlocks, 2FA resets and the audit trail. */
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js';
 import { z } from 'zod';
+import { isCalendarDate, timeZoneName } from '../../src/shared/account-dates';
 import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -61,6 +62,12 @@ export interface NewUser {
   email?: string;
   role?: Role;
   locations?: string[];
+  /** The seed's RESOURCE TYPE, e.g. "Non-Healthcare Provider". */
+  resourceType?: string;
+  /** YYYY-MM-DD in the practice's time zone: no sign-in before it. */
+  startDate?: string;
+  /** YYYY-MM-DD in the practice's time zone: the last day the user may sign in. */
+  endDate?: string;
 }
 
 export interface PolicyInput {
@@ -75,6 +82,8 @@ export interface PolicyInput {
   smsCountries?: string;
   /** "Forgot your password?" for a user with one factor: two_factors, one_factor or off. */
   selfServiceReset?: string;
+  /** The IANA time zone users' start and end dates are read in, e.g. America/New_York. */
+  timeZone?: string;
 }
 
 const SELF_SERVICE_RESET_VALUES: readonly SelfServiceResetValue[] = ['two_factors', 'one_factor', 'off'];
@@ -83,6 +92,22 @@ function selfServiceResetOf(raw: string): SelfServiceResetValue {
   const value = SELF_SERVICE_RESET_VALUES.find((candidate) => candidate === raw);
   if (!value) throw new AdminInputError('--self-service-reset must be two_factors, one_factor or off');
   return value;
+}
+
+/** Start and end dates as the CLI takes them: real days, the end not before the start. */
+function accountDatesOf(input: Pick<NewUser, 'startDate' | 'endDate'>) {
+  const startDate = input.startDate?.trim() || null;
+  const endDate = input.endDate?.trim() || null;
+  if (startDate !== null && !isCalendarDate(startDate)) {
+    throw new AdminInputError(`--start-date "${startDate}" is not a real date (use YYYY-MM-DD)`);
+  }
+  if (endDate !== null && !isCalendarDate(endDate)) {
+    throw new AdminInputError(`--end-date "${endDate}" is not a real date (use YYYY-MM-DD)`);
+  }
+  if (startDate !== null && endDate !== null && endDate < startDate) {
+    throw new AdminInputError(`--end-date ${endDate} is before --start-date ${startDate}`);
+  }
+  return { startDate, endDate };
 }
 
 /** "any" → null (every country); else 1-3 digit calling codes, comma-separated, normalised. */
@@ -118,6 +143,11 @@ export class AdminService {
     const email = input.email ? normalizeEmail(input.email) : null;
     const role = input.role ?? 'staff';
     if (role !== 'staff' && role !== 'admin') throw new AdminInputError('role must be staff or admin');
+    const dates = accountDatesOf(input);
+    const resourceType = input.resourceType?.trim() || null;
+    if (resourceType !== null && resourceType.length > 100) {
+      throw new AdminInputError('--resource-type must be at most 100 characters');
+    }
     if (await findUserByUsername(this.db, username))
       throw new AdminInputError(`user "${username}" already exists`);
 
@@ -141,7 +171,15 @@ export class AdminService {
     let locations: Array<{ id: string; name: string }> = [];
     try {
       locations = await this.db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values(user).execute();
+        await tx
+          .insertInto('users')
+          .values({
+            ...user,
+            resource_type: resourceType,
+            start_date: dates.startDate,
+            end_date: dates.endDate,
+          })
+          .execute();
         const linked = [];
         for (const name of new Set(names))
           linked.push(await findOrCreateLocation(tx, practice.id, name, now));
@@ -161,19 +199,28 @@ export class AdminService {
       type: 'user_created',
       userId: user.id,
       username,
-      detail: { role, hasPhone: phone !== null, hasEmail: email !== null, locations: locations.length },
+      detail: {
+        role,
+        hasPhone: phone !== null,
+        hasEmail: email !== null,
+        locations: locations.length,
+        ...(dates.startDate && { startDate: dates.startDate }),
+        ...(dates.endDate && { endDate: dates.endDate }),
+      },
     });
     const warning = phone && this.lookup ? await this.lookup.warningFor(phone) : undefined;
     return {
       id: user.id,
       username,
+      resourceType,
+      ...dates,
       locations: locations.map((l) => l.name),
       warnings: warning ? [warning] : [],
     };
   }
 
   async setPolicy(input: PolicyInput) {
-    if (input.mode === undefined && input.selfServiceReset === undefined) {
+    if (input.mode === undefined && input.selfServiceReset === undefined && input.timeZone === undefined) {
       throw new AdminInputError('--mode is required');
     }
     if (input.mode !== undefined && !['off', 'optional', 'required'].includes(input.mode)) {
@@ -212,6 +259,12 @@ export class AdminService {
     const countries = input.smsCountries === undefined ? undefined : smsCountriesOf(input.smsCountries);
     const selfServiceReset =
       input.selfServiceReset === undefined ? undefined : selfServiceResetOf(input.selfServiceReset);
+    const timeZone = input.timeZone === undefined ? undefined : timeZoneName(input.timeZone);
+    if (input.timeZone !== undefined && timeZone === undefined) {
+      throw new AdminInputError(
+        `--time-zone "${input.timeZone}" is not an IANA time zone name (for example America/New_York or UTC)`,
+      );
+    }
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
     const change = {
@@ -226,6 +279,7 @@ export class AdminService {
       ...(perHour !== undefined && { sms_per_hour: perHour }),
       ...(countries !== undefined && { sms_countries: countries }),
       ...(selfServiceReset !== undefined && { self_service_reset: selfServiceReset }),
+      ...(timeZone !== undefined && { time_zone: timeZone }),
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(CLI_CONTEXT, { type: 'policy_changed', detail: change });
@@ -304,10 +358,4 @@ export class AdminService {
 
 function inBounds(value: number, bounds: { min: number; max: number }): boolean {
   return Number.isInteger(value) && value >= bounds.min && value <= bounds.max;
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

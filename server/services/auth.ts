@@ -39,8 +39,9 @@ import {
 } from '../repositories/challenges';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
-import { clearFailures, findUserByUsername, findUserWithPolicy, isLocked } from '../repositories/users';
+import { clearFailures, findUserWithPolicy, findUserWithTimeZone, isLocked } from '../repositories/users';
 import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
+import type { AccountEnds } from './account-ends';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
@@ -68,6 +69,8 @@ export interface AuthServiceDeps {
   lockout: LoginLockout;
   /** One-time codes from guided recovery (`targetId: "bypass"`). */
   bypassCodes: Pick<GuidedRecoveryService, 'hasLiveBypass' | 'match' | 'spend' | 'used'>;
+  /** Start and end dates: sign-in outside them answers as a wrong password does. */
+  accountEnds: Pick<AccountEnds, 'within'>;
 }
 
 /**
@@ -96,11 +99,16 @@ export class AuthService {
     if (this.deps.hasher.saturated) throw serverBusy();
     await this.limitLoginsFrom(context);
     const { lockout } = this.deps;
-    const user = await findUserByUsername(db, request.username);
+    // The user and their practice's time zone in one query, so sign-in does no more before its lock check.
+    const found = await findUserWithTimeZone(db, { username: request.username });
+    const user = found?.user;
     const now = clock.now();
+    // Before the start date or after the end date (in the practice's time zone) the account is as closed
+    // as to a wrong password, and its trusted workstations vouch for nothing.
+    const withinDates = !found || this.deps.accountEnds.within(found.user, found.timeZone);
     // A live trusted-workstation token of this user gets past a lock that failures without it caused.
     const device =
-      user && request.deviceToken
+      user && request.deviceToken && withinDates
         ? await this.deps.sessions.deviceFor(user.id, request.deviceToken)
         : undefined;
     const lock = device ? undefined : await lockout.lockFor(request.username, user);
@@ -116,11 +124,20 @@ export class AuthService {
       throw accountLocked(lock, now);
     }
     const passwordOk = await this.checkPassword(user, request.password);
-    if (!user || !passwordOk || !user.active) {
-      const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
+    if (!user || !passwordOk || !user.active || !withinDates) {
+      const reason = !user
+        ? 'unknown_user'
+        : !user.active
+          ? 'inactive'
+          : !passwordOk
+            ? 'wrong_password'
+            : 'outside_account_dates';
+      // Outside the dates a right password counts as a wrong one, so the lock that ten of them bring does
+      // not tell the two apart either.
+      const failed = !passwordOk || !withinDates;
       if (!user) await lockout.unknownFailed(request.username, context);
-      else if (!passwordOk && device) await lockout.deviceFailed(user, device, context);
-      else if (!passwordOk) await lockout.accountFailed(user, context);
+      else if (failed && device) await lockout.deviceFailed(user, device, context);
+      else if (failed) await lockout.accountFailed(user, context);
       await audit.record(context, {
         type: 'login_failed',
         userId: user?.id,
@@ -403,6 +420,8 @@ export class AuthService {
     if (challenge.attempts_remaining <= 0) throw tooManyAttempts();
     const user = await findUserWithPolicy(db, challenge.user_id);
     if (!user?.active) throw challengeExpired();
+    // An end date that passed while the challenge was open closes it, as a deactivation does.
+    if (!this.deps.accountEnds.within(user, user.time_zone)) throw challengeExpired();
     // A lock reached while a challenge is open (say, by password guessing elsewhere) stops codes too.
     if (isLocked(user, clock.now())) throw accountLocked(user.locked_until as string, clock.now());
     return { challenge, user };

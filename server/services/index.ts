@@ -8,6 +8,7 @@ import type { Courier, RetryOptions } from '../delivery/courier';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
 import { PasswordHasher } from '../password-hasher';
 import { Keyring } from '../secrets';
+import { AccountEnds } from './account-ends';
 import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
 import { AuditTrail } from './audit-trail';
@@ -78,6 +79,7 @@ export function createServices(options: ServiceOptions) {
   const lockout = new LoginLockout(db, clock, keyring, audit, notices);
   const passwords = new PasswordCheck(clock, hasher, audit, lockout);
   const recoveryCodes = new RecoveryCodeService(db, clock, keyring, audit, notices, passwords);
+  const accountEnds = new AccountEnds(db, clock, audit, recoveryCodes);
   const guidedRecovery = new GuidedRecoveryService(db, clock, keyring, audit, notices);
   const auth = new AuthService({
     db,
@@ -93,9 +95,10 @@ export function createServices(options: ServiceOptions) {
     recoveryCodes,
     lockout,
     bypassCodes: guidedRecovery,
+    accountEnds,
   });
   const devices = new DeviceService(db, clock, audit);
-  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes);
+  const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes, accountEnds);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
     db,
@@ -157,5 +160,6 @@ export function createServices(options: ServiceOptions) {
     userAccounts,
     locations,
     guidedRecovery,
+    accountEnds,
   };
 }

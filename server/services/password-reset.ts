@@ -15,6 +15,7 @@
  * - Afterwards every session and trusted workstation of the user is revoked, their recovery codes are
  *   voided, the lock is lifted, and a notice goes to each contact.
  */
+import { withinAccountDates } from '../../src/shared/account-dates';
 import {
   type CodeSent,
   ErrorCode,
@@ -90,16 +91,22 @@ export class PasswordResetService {
     const user = found && (await findUserWithPolicy(db, found.id));
     const usernameHmac = keyring.accountKey(usernameKey(username));
     const decoys = await this.decoys.targetsFor(username, usernameHmac, practice);
-    const own = user?.active ? sendableTargetsOf(user).map(publicTarget) : [];
+    // Outside their start and end dates the account is as closed as a deactivated one: nothing is sent.
+    const withinDates =
+      user !== undefined &&
+      withinAccountDates({ startDate: user.start_date, endDate: user.end_date }, user.time_zone, now);
+    const own = user?.active && withinDates ? sendableTargetsOf(user).map(publicTarget) : [];
     const decoy = !user
       ? 'unknown_user'
       : !user.active
         ? 'inactive'
-        : practice.self_service_reset === 'off'
-          ? 'self_service_off'
-          : own.length === 0
-            ? 'no_contact'
-            : undefined;
+        : !withinDates
+          ? 'outside_account_dates'
+          : practice.self_service_reset === 'off'
+            ? 'self_service_off'
+            : own.length === 0
+              ? 'no_contact'
+              : undefined;
     // The user's own target where they have one; a decoy for each channel they lack.
     const targets = decoy ? decoys : decoys.map((target) => own.find((o) => o.id === target.id) ?? target);
     const reset = {

@@ -2,10 +2,12 @@
  * The practice policy as the console reads and writes it. Every change is audited with who made it and
  * why; the admin CLI's set-policy remains for IT at a terminal.
  */
-import type { PolicyUpdate, PolicyView } from '../../src/shared/api';
+import { TIME_ZONE_PROBLEM, timeZoneName } from '../../src/shared/account-dates';
+import { ErrorCode, type PolicyUpdate, type PolicyView } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { PracticeRow, UserRow } from '../db/schema';
+import { AppError } from '../errors';
 import { ensurePractice, updatePolicy } from '../repositories/practices';
 import type { AuditLog, RequestContext } from './audit-log';
 import { allowedFactorsOf, effectiveMode } from './policy';
@@ -24,6 +26,9 @@ export class PracticePolicyService {
   async update(admin: UserRow, input: PolicyUpdate, context: RequestContext): Promise<PolicyView> {
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
+    const timeZone = input.timeZone === undefined ? practice.time_zone : timeZoneName(input.timeZone);
+    if (timeZone === undefined)
+      throw new AppError(400, ErrorCode.badRequest, `timeZone: ${TIME_ZONE_PROBLEM}`);
     const change = {
       policy_mode: input.mode,
       enforce_after: input.enforceAfter,
@@ -33,6 +38,7 @@ export class PracticePolicyService {
       allowed_factors: [...new Set(input.allowedFactors)].join(','),
       // Left out by a console older than it: the practice's setting stays.
       self_service_reset: input.selfServiceReset ?? practice.self_service_reset,
+      time_zone: timeZone,
     };
     await updatePolicy(this.db, practice.id, change, now);
     await this.audit.record(context, {
@@ -54,6 +60,7 @@ export class PracticePolicyService {
       idleLockMinutes: practice.idle_lock_minutes,
       allowedFactors: allowedFactorsOf(practice),
       selfServiceReset: practice.self_service_reset,
+      timeZone: practice.time_zone,
       updatedAt: practice.updated_at,
     };
   }

@@ -64,6 +64,9 @@ export class ProfileService {
       phoneSetBy: user.phone ? (user.phone_set_by ?? 'on_file') : null,
       email: user.email,
       emailSetBy: user.email ? (user.email_set_by ?? 'on_file') : null,
+      resourceType: user.resource_type,
+      startDate: user.start_date,
+      endDate: user.end_date,
     };
   }
 

@@ -1,4 +1,5 @@
 /** Sessions (AAL2: 30 min idle, 12 h in all) and trusted-device tokens. Only token hashes are stored. */
+import { withinAccountDates } from '../../src/shared/account-dates';
 import type { Authenticated } from '../../src/shared/api';
 import { addSeconds, type Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -13,7 +14,7 @@ import {
   touchSession,
   touchTrustedDevice,
 } from '../repositories/sessions';
-import { findUserById, locationsOf, toApiUser } from '../repositories/users';
+import { findUserWithTimeZone, locationsOf, toApiUser } from '../repositories/users';
 import { hashToken, newSortableId, newToken } from '../secrets';
 
 export const SESSION_IDLE_SECONDS = 30 * 60;
@@ -53,15 +54,22 @@ export class SessionService {
     return { user: toApiUser(user), locations: await locationsOf(executor, user.id) };
   }
 
-  /** The live session and its active user for a bearer token, or 401. */
+  /**
+   * The live session and its active user for a bearer token, or 401. A user outside their start and end
+   * dates (read in the practice's time zone, now) has no live session: an end date that passed at midnight
+   * ends it on the next request, before any sweep.
+   */
   async authenticate(token: string | undefined) {
     if (!token) throw unauthorized();
     const now = this.clock.now();
     const session = await findLiveSession(this.db, hashToken(token), now);
     if (!session || addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) <= now)
       throw unauthorized();
-    const user = await findUserById(this.db, session.user_id);
-    if (!user?.active) throw unauthorized();
+    const found = await findUserWithTimeZone(this.db, { id: session.user_id });
+    if (!found?.user.active) throw unauthorized();
+    const { user, timeZone } = found;
+    if (!withinAccountDates({ startDate: user.start_date, endDate: user.end_date }, timeZone, now))
+      throw unauthorized();
     if (addSeconds(new Date(session.last_seen_at), TOUCH_EVERY_SECONDS) <= now) {
       await touchSession(this.db, session.id, now);
     }

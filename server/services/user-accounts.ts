@@ -3,6 +3,7 @@
  * the acting account manager; the practice always keeps at least one active account manager. Each recovery
  * action (reset 2FA, a temporary password, deactivation) also voids the user's recovery codes.
  */
+import { accountDatesProblem } from '../../src/shared/account-dates';
 import {
   type AdminUser,
   type AdminUserCreate,
@@ -29,6 +30,7 @@ import {
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
 import { findUserById, newUserRow } from '../repositories/users';
+import type { AccountEnds } from './account-ends';
 import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
@@ -39,6 +41,14 @@ import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 export const TEMPORARY_PASSWORD_SECONDS = 7 * 24 * 60 * 60;
 
 const noSuchUser = () => new AppError(404, ErrorCode.notFound, 'There is no such user.');
+
+/** 400 with what is wrong with a pair of dates (an impossible date, an end before the start), if anything. */
+function checkDates(dates: { startDate: string | null; endDate: string | null }): void {
+  const problem = accountDatesProblem(dates);
+  if (problem) throw new AppError(400, ErrorCode.badRequest, problem);
+}
+
+const blankToNull = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
 
 const lastAdmin = () =>
   new AppError(
@@ -55,6 +65,7 @@ export class UserAccountService {
     private readonly audit: AuditLog,
     private readonly notices: Notifier,
     private readonly recoveryCodes: RecoveryCodeService,
+    private readonly accountEnds: Pick<AccountEnds, 'endIfPast'>,
   ) {}
 
   /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
@@ -83,6 +94,8 @@ export class UserAccountService {
     const locationIds = await this.checkLocations(practice.id, input.locationIds);
     const username = input.username.trim();
     const role = input.role ?? 'staff';
+    const dates = { startDate: input.startDate ?? null, endDate: input.endDate ?? null };
+    checkDates(dates);
     const user = {
       ...newUserRow({
         practiceId: practice.id,
@@ -96,6 +109,9 @@ export class UserAccountService {
         now,
       }),
       temporary_password_until: addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString(),
+      resource_type: blankToNull(input.resourceType),
+      start_date: dates.startDate,
+      end_date: dates.endDate,
     };
     try {
       await this.audit.transaction(async (tx) => {
@@ -107,7 +123,13 @@ export class UserAccountService {
             type: 'user_created',
             userId: user.id,
             username,
-            detail: { role, locations: locationIds.length, by: admin.username },
+            detail: {
+              role,
+              locations: locationIds.length,
+              by: admin.username,
+              ...(dates.startDate && { startDate: dates.startDate }),
+              ...(dates.endDate && { endDate: dates.endDate }),
+            },
           },
           tx,
         );
@@ -122,9 +144,11 @@ export class UserAccountService {
   }
 
   /**
-   * Edits names, role, active and locations. Deactivating revokes the user's sessions, trusted workstations,
-   * any bypass code and their recovery codes (sign-in then answers invalid_credentials, as for a wrong
-   * password; a reactivated user starts with no recovery codes).
+   * Edits names, role, active, locations, the resource type and the account's dates. Deactivating revokes
+   * the user's sessions, trusted workstations, any bypass code and their recovery codes (sign-in then answers
+   * invalid_credentials, as for a wrong password; a reactivated user starts with no recovery codes). An end
+   * date already past in the practice's time zone does the same at once (account_ended); a new end date
+   * lets a later one be carried out again.
    */
   async update(
     actor: Actor,
@@ -149,9 +173,19 @@ export class UserAccountService {
       const changed = Object.entries(input)
         .filter(([key, value]) => key !== 'reason' && value !== undefined)
         .map(([key]) => key);
+      const dates = {
+        startDate: input.startDate === undefined ? user.start_date : input.startDate,
+        endDate: input.endDate === undefined ? user.end_date : input.endDate,
+      };
+      checkDates(dates);
+      const newEndDate = dates.endDate !== user.end_date;
       await updateUser(tx, user.id, {
         ...(input.firstName !== undefined && { first_name: input.firstName }),
         ...(input.lastName !== undefined && { last_name: input.lastName }),
+        ...(input.resourceType !== undefined && { resource_type: blankToNull(input.resourceType) }),
+        start_date: dates.startDate,
+        end_date: dates.endDate,
+        ...(newEndDate && { access_ended_at: null }),
         role,
         active: active ? 1 : 0,
         updated_at: now.toISOString(),
@@ -163,10 +197,20 @@ export class UserAccountService {
         {
           type: 'user_updated',
           ...who,
-          detail: { changed: changed.join(','), role, active, by, reason: input.reason },
+          detail: {
+            changed: changed.join(','),
+            role,
+            active,
+            ...(input.startDate !== undefined && { startDate: input.startDate }),
+            ...(input.endDate !== undefined && { endDate: input.endDate }),
+            by,
+            reason: input.reason,
+          },
         },
         tx,
       );
+      // Past already: the account ends now, not at the next sweep.
+      if (newEndDate) await this.accountEnds.endIfPast(tx, user, context, by);
       if (user.active === 1 && !active) {
         const revokedSessions = await revokeSessionsOf(tx, user.id, now);
         const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
@@ -382,6 +426,9 @@ export class UserAccountService {
       },
       bypassCodeActive: bypass.has(row.id),
       temporaryPasswordUntil: row.temporary_password_until,
+      resourceType: row.resource_type,
+      startDate: row.start_date,
+      endDate: row.end_date,
       createdAt: row.created_at,
     }));
   }

@@ -28,6 +28,7 @@
  * challenge with `targets: []` instead.
  */
 import { z } from 'zod';
+import { accountDatesProblem } from './account-dates';
 import { ActingPassword } from './api-admin';
 
 const IsoTime = z.string().describe('ISO 8601 UTC time');
@@ -72,6 +73,15 @@ export const AdminUser = z.object({
    * the user's own. Null once they have.
    */
   temporaryPasswordUntil: IsoTime.nullable(),
+  /** The seed's RESOURCE TYPE, e.g. "Non-Healthcare Provider"; null when none is on file. */
+  resourceType: z.string().nullable(),
+  /** YYYY-MM-DD in the practice's time zone: no sign-in before it; null for none. */
+  startDate: z.string().nullable().describe('YYYY-MM-DD'),
+  /**
+   * YYYY-MM-DD in the practice's time zone: the last day the user may sign in. After it their sign-in
+   * answers as a wrong password does, and their sessions, workstations, bypass and recovery codes end.
+   */
+  endDate: z.string().nullable().describe('YYYY-MM-DD'),
   createdAt: IsoTime,
 });
 export type AdminUser = z.infer<typeof AdminUser>;
@@ -87,6 +97,20 @@ export const UserParams = z.object({ id: Id });
 export const UserDeviceParams = z.object({ id: Id, deviceId: Id });
 
 const PersonName = z.string().trim().max(100);
+/** Free text as the practice system has it; blank clears it. */
+export const ResourceType = z.string().trim().max(100, 'a resource type is at most 100 characters');
+/** A day that exists, as YYYY-MM-DD: 2026-02-30 is refused. */
+const AccountDate = (which: 'start' | 'end') =>
+  z.iso.date(`the ${which} date must be a real date as YYYY-MM-DD`).nullable();
+
+/** The end date, when both are given, is not before the start date. */
+const datesInOrder = {
+  check: (u: { startDate?: string | null; endDate?: string | null }) =>
+    !u.startDate ||
+    !u.endDate ||
+    accountDatesProblem({ startDate: u.startDate, endDate: u.endDate }) === undefined,
+  params: { message: 'the end date is before the start date', path: ['endDate'] },
+};
 /** Every user belongs to at least one location. */
 const LocationIds = z
   .array(Id)
@@ -94,24 +118,31 @@ const LocationIds = z
   .max(100)
   .refine((ids) => new Set(ids).size === ids.length, 'names a location twice');
 
-export const AdminUserCreate = z.object({
-  username: z
-    .string()
-    .trim()
-    .regex(/^[\p{L}\p{N}._@-]{1,128}$/u, 'a User ID is 1-128 letters, digits or . _ @ -'),
-  /** Temporary password; the rule: 8 characters or longer, with letters and digits (400 password_rule). */
-  password: z.string().min(1).max(1024),
-  firstName: PersonName.default(''),
-  lastName: PersonName.default(''),
-  role: UserRoleValue.default('staff'),
-  locationIds: LocationIds,
-});
+export const AdminUserCreate = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .regex(/^[\p{L}\p{N}._@-]{1,128}$/u, 'a User ID is 1-128 letters, digits or . _ @ -'),
+    /** Temporary password; the rule: 8 characters or longer, with letters and digits (400 password_rule). */
+    password: z.string().min(1).max(1024),
+    firstName: PersonName.default(''),
+    lastName: PersonName.default(''),
+    role: UserRoleValue.default('staff'),
+    locationIds: LocationIds,
+    resourceType: ResourceType.nullable().optional(),
+    startDate: AccountDate('start').optional(),
+    endDate: AccountDate('end').optional(),
+  })
+  .refine(datesInOrder.check, datesInOrder.params);
 export type AdminUserCreate = z.input<typeof AdminUserCreate>;
 
 /**
  * Any subset of the fields. `active: false` deactivates: the user's sessions and trusted workstations are
  * revoked and their sign-in answers invalid_credentials. The practice's last active admin can be neither
- * deactivated nor made staff (409 conflict). `locationIds` replaces the user's locations.
+ * deactivated nor made staff (409 conflict). `locationIds` replaces the user's locations. `null` clears the
+ * resource type or a date; an end date before the start date (the one given or the one on file) is 400. An
+ * end date already past in the practice's time zone ends the user's access at once.
  */
 export const AdminUserUpdate = z
   .object({
@@ -120,8 +151,12 @@ export const AdminUserUpdate = z
     role: UserRoleValue.optional(),
     active: z.boolean().optional(),
     locationIds: LocationIds.optional(),
+    resourceType: ResourceType.nullable().optional(),
+    startDate: AccountDate('start').optional(),
+    endDate: AccountDate('end').optional(),
     reason: AdminReason.optional(),
   })
+  .refine(datesInOrder.check, datesInOrder.params)
   .refine(
     (u) => Object.entries(u).some(([key, value]) => key !== 'reason' && value !== undefined),
     'change at least one field',

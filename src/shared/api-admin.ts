@@ -3,6 +3,7 @@
  * the sign-in screens need not load it.
  */
 import { z } from 'zod';
+import { TIME_ZONE_PROBLEM, timeZoneName } from './account-dates';
 
 const IsoTime = z.string().describe('ISO 8601 UTC time');
 const Count = z.number().int().nonnegative();
@@ -64,6 +65,8 @@ export const PracticePolicy = z.object({
     .min(1)
     .refine((factors) => new Set(factors).size === factors.length, 'names a factor twice'),
   selfServiceReset: SelfServiceReset,
+  /** The IANA time zone users' start and end dates are read in (default UTC). */
+  timeZone: z.string(),
 });
 export type PracticePolicy = z.infer<typeof PracticePolicy>;
 
@@ -73,6 +76,12 @@ export const PolicyView = PracticePolicy.extend({
   updatedAt: IsoTime,
 });
 export type PolicyView = z.infer<typeof PolicyView>;
+
+/** An IANA time zone name the server's runtime knows ("America/New_York", "UTC"); never an offset. */
+export const TimeZoneName = z
+  .string()
+  .max(64, TIME_ZONE_PROBLEM)
+  .refine((name) => timeZoneName(name) !== undefined, TIME_ZONE_PROBLEM);
 
 /**
  * The acting account manager's own password, asked again before a console action that hands out or takes
@@ -88,11 +97,12 @@ export const ActingPassword = z
   .describe('The acting account manager’s current password (required: 400 invalid_credentials without it)');
 
 /**
- * A policy change, with the account manager's reason for the audit trail. `selfServiceReset` left out (a
- * console older than it) leaves the practice's setting as it is.
+ * A policy change, with the account manager's reason for the audit trail. `selfServiceReset` or `timeZone`
+ * left out (a console older than it) leaves the practice's setting as it is.
  */
 export const PolicyUpdate = PracticePolicy.extend({
   selfServiceReset: SelfServiceReset.optional(),
+  timeZone: TimeZoneName.optional(),
   reason: z.string().trim().min(3).max(500),
   currentPassword: ActingPassword,
 });

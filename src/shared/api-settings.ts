@@ -43,6 +43,10 @@ export const Profile = z.object({
   phoneSetBy: ContactSetBy.nullable(),
   email: z.string().nullable(),
   emailSetBy: ContactSetBy.nullable(),
+  /** Set by the account manager, shown read-only: the resource type and the account's dates (YYYY-MM-DD). */
+  resourceType: z.string().nullable(),
+  startDate: z.string().nullable().describe('YYYY-MM-DD'),
+  endDate: z.string().nullable().describe('YYYY-MM-DD'),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -58,6 +58,7 @@ export const AUDIT_EVENT_TYPES = [
   'recovery_bypass_issued',
   'bypass_code_used',
   'temporary_password_set',
+  'account_ended',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { CONSOLE, consoleShot, currentPolicy, putPolicy, signInWithBypass } from './console-flows';
 import { expect, onScreen, test } from './fixtures';
-import { openLogin, signIn, submitPassword } from './flows';
+import { enterCode, LOGIN, openLogin, SIGNED_IN, sendCode, signIn, submitPassword, VERIFY } from './flows';
 import { E2E_USERS } from './world';
 
 test.describe('Account manager console', () => {
@@ -174,6 +174,67 @@ test.describe('Account manager console', () => {
       await expect(desk.getByRole('alert')).toContainText('The User ID or password is incorrect.');
       await submitPassword(desk, { ...newHire, password: 'myOwnSecret42' });
       await onScreen(desk, 'Signed in');
+    } finally {
+      await desk.context().close();
+    }
+  });
+
+  test('an account manager sets a past end date: the user’s session ends and sign-in is refused', async ({
+    page,
+    browser,
+  }) => {
+    const admin = E2E_USERS.consoleAdmin;
+    // By email: the spec before this one texted the same phone, whose 30 s resend cooldown may still run.
+    await openLogin(page);
+    await submitPassword(page, admin);
+    await onScreen(page, VERIFY);
+    await enterCode(page, await sendCode(page, admin, 'email'));
+    await onScreen(page, SIGNED_IN);
+    await page.getByRole('button', { name: CONSOLE }).click();
+    await onScreen(page, CONSOLE);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const leaver = { username: 'e2e.leaver', password: 'Welcome2026' };
+    await page.getByLabel('User ID').fill(leaver.username);
+    await page.getByLabel('Temporary password').fill(leaver.password);
+    await page.getByRole('checkbox', { name: 'Main Office' }).check();
+    await page.getByLabel('Resource type').fill('Non-Healthcare Provider');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'temporary password in person' })).toBeVisible();
+
+    const desk = await (await browser.newContext()).newPage();
+    try {
+      await openLogin(desk);
+      await submitPassword(desk, leaver);
+      await onScreen(desk, 'Choose your own password');
+      await desk.getByLabel('Temporary password').fill(leaver.password);
+      await desk.getByLabel('New password', { exact: true }).fill('myOwnSecret42');
+      await desk.getByLabel('Type the new password again').fill('myOwnSecret42');
+      await desk.getByRole('button', { name: 'Save my password' }).click();
+      await onScreen(desk, 'Signed in');
+
+      // The account manager gives the user an end date that has passed: it takes effect at once.
+      const details = page.getByRole('region', { name: 'Details' });
+      const end = details.getByLabel('End date');
+      await expect(end).toHaveAccessibleDescription(/The last day they may sign in/);
+      await end.fill('2020-01-31');
+      await details.getByLabel('Start date').fill('2020-02-01');
+      await details.getByRole('button', { name: 'Save changes' }).click();
+      await expect(details.getByRole('alert')).toContainText('The end date is before the start date.');
+      await expect(end).toHaveAttribute('aria-invalid', 'true');
+      await expect(end).toBeFocused();
+      await details.getByLabel('Start date').fill('');
+      await details.getByRole('button', { name: 'Save changes' }).click();
+      await expect(details.getByRole('status')).toContainText('Changes saved.');
+      await expect(page.getByText('(the last day they may sign in)')).toBeVisible();
+      await consoleShot(page, 'user-end-date');
+
+      // At the desk: the next request finds the session ended, and the right password answers as a wrong one.
+      await desk.getByRole('button', { name: 'My settings' }).click();
+      await onScreen(desk, LOGIN);
+      await expect(desk.getByRole('alert')).toContainText('Your session has ended.');
+      await submitPassword(desk, { ...leaver, password: 'myOwnSecret42' });
+      await expect(desk.getByRole('alert')).toContainText('The User ID or password is incorrect.');
     } finally {
       await desk.context().close();
     }

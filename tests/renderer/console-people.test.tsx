@@ -84,6 +84,65 @@ describe('Console: Users', () => {
     ]);
   });
 
+  it('creates a user with a resource type and start and end dates', async () => {
+    const user = await openTab('Users');
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    await user.type(screen.getByLabelText('User ID'), 'seasonal');
+    await user.type(screen.getByLabelText('Temporary password'), 'welcome2026');
+    await user.click(await screen.findByRole('checkbox', { name: 'Main Office' }));
+    const setup = screen.getByRole('group', { name: 'Resource setup' });
+    await user.type(within(setup).getByLabelText('Resource type'), 'Non-Healthcare Provider');
+    await user.type(within(setup).getByLabelText('Start date'), '2026-06-01');
+    await user.type(within(setup).getByLabelText('End date'), '2026-08-31');
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'seasonal (seasonal)' })).toBeVisible();
+    expect(people.calls.created).toEqual([
+      expect.objectContaining({
+        username: 'seasonal',
+        resourceType: 'Non-Healthcare Provider',
+        startDate: '2026-06-01',
+        endDate: '2026-08-31',
+      }),
+    ]);
+    const details = screen.getByText('Resource type', { selector: 'dt' }).closest('dl') as HTMLElement;
+    expect(details).toHaveTextContent('Resource typeNon-Healthcare Provider');
+    expect(details).toHaveTextContent(/End date.*2026.*the last day they may sign in/);
+  });
+
+  it('refuses an end date before the start date on the End date field itself, sending nothing', async () => {
+    const user = await openTab('Users');
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    await user.type(screen.getByLabelText('User ID'), 'backwards');
+    await user.type(screen.getByLabelText('Temporary password'), 'welcome2026');
+    await user.click(await screen.findByRole('checkbox', { name: 'Main Office' }));
+    await user.type(screen.getByLabelText('Start date'), '2026-07-01');
+    const end = screen.getByLabelText('End date');
+    await user.type(end, '2026-06-30');
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The end date is before the start date.');
+    expect(end).toHaveAttribute('aria-invalid', 'true');
+    expect(end).toHaveAccessibleDescription(/The end date is before the start date\./);
+    expect(end).toHaveFocus();
+    expect(screen.getByLabelText('Start date')).not.toHaveAttribute('aria-invalid');
+    expect(people.calls.created).toEqual([]);
+  });
+
+  it('edits the dates of an existing user, sending only what changed, and clears one when emptied', async () => {
+    people.users = people.users.map((u) =>
+      u.id === 'user-1' ? { ...u, resourceType: 'Healthcare Provider', startDate: '2026-01-05' } : u,
+    );
+    const user = await openTab('Users');
+    await manage(user, 'ckiplock');
+    expect(screen.getByLabelText('Resource type')).toHaveValue('Healthcare Provider');
+    expect(screen.getByLabelText('Start date')).toHaveValue('2026-01-05');
+    await user.clear(screen.getByLabelText('Start date'));
+    await user.type(screen.getByLabelText('End date'), '2026-11-30');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Changes saved.')).toBeVisible();
+    expect(people.calls.updated).toEqual([{ id: 'user-1', startDate: null, endDate: '2026-11-30' }]);
+  });
+
   it("shows the server's 409 for a taken User ID as an alert", async () => {
     const user = await openTab('Users');
     await user.click(await screen.findByRole('button', { name: 'New user' }));

@@ -138,12 +138,35 @@ describe('Account manager console: Policy', () => {
         idleLockMinutes: 15,
         allowedFactors: ['sms', 'totp'],
         selfServiceReset: 'two_factors',
+        timeZone: 'UTC',
         reason: 'Mandate from the practice owner',
         currentPassword: PASSWORD,
       },
     ]);
     // A fresh form for the next change: the reason is not carried over.
     expect(screen.getByLabelText('Reason for this change')).toHaveValue('');
+  });
+
+  it('offers the practice time zone from the IANA list, explains it, and saves it with the policy', async () => {
+    const user = await openConsole();
+    const zone = await screen.findByRole('combobox', { name: 'Practice time zone' });
+    expect(zone).toHaveValue('UTC');
+    expect(zone).toHaveAccessibleDescription(/start and end dates are read in this time zone/);
+    const names = within(zone)
+      .getAllByRole('option')
+      .map((option) => option.getAttribute('value'));
+    expect(names[0]).toBe('UTC');
+    expect(names).toEqual(
+      expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Europe/London']),
+    );
+
+    await user.selectOptions(zone, 'America/Chicago');
+    await user.type(screen.getByLabelText('Reason for this change'), 'The practice is in Chicago');
+    await user.type(screen.getByLabelText('Your password (to confirm it is you)'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    await screen.findByText('Policy saved.', { exact: false });
+    expect(fake.calls.policyUpdates[0]).toMatchObject({ timeZone: 'America/Chicago' });
+    expect(screen.getByRole('combobox', { name: 'Practice time zone' })).toHaveValue('America/Chicago');
   });
 
   it('offers the self-service password reset in plain words, and saves the choice with the policy', async () => {

@@ -37,6 +37,29 @@ describe('reaching My settings', () => {
   });
 });
 
+describe('the account fields the account manager sets', () => {
+  it('shows the resource type, start date and end date read-only', async () => {
+    const { user } = renderApp();
+    await openSettings(user);
+    for (const [label, value] of [
+      ['Resource type', 'Non-Healthcare Provider'],
+      ['Start date', '2026-01-05'],
+      ['End date', '2026-12-31'],
+    ]) {
+      const field = screen.getByLabelText(label as string);
+      expect(field).toHaveValue(value);
+      expect(field).toHaveAttribute('readonly');
+      expect(field).toHaveAccessibleDescription(/Your account manager sets these/);
+    }
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Your settings were saved.')).toBeInTheDocument();
+    // A profile save never carries them: the server would not take them from the user anyway.
+    for (const key of ['resourceType', 'startDate', 'endDate']) {
+      expect(api.server.settings.calls.profile[0]).not.toHaveProperty(key);
+    }
+  });
+});
+
 describe('profile and password', () => {
   it('saves the profile and leaves the password alone when its fields are blank', async () => {
     const { user } = renderApp();

@@ -26,7 +26,7 @@ const put = (body: object) =>
   call(t, 'PUT', '/api/v1/admin/policy', { currentPassword: PASSWORD, ...body }, bearer(admin));
 
 describe('reading and changing the policy', () => {
-  it('answers the default policy: optional, 600 s codes, 30 days, 15 min, every factor', async () => {
+  it('answers the default policy: optional, 600 s codes, 30 days, 15 min, every factor, UTC', async () => {
     const response = await call(t, 'GET', '/api/v1/admin/policy', undefined, bearer(admin));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -38,6 +38,7 @@ describe('reading and changing the policy', () => {
       idleLockMinutes: 15,
       allowedFactors: ['sms', 'email', 'totp'],
       selfServiceReset: 'two_factors',
+      timeZone: 'UTC',
       updatedAt: expect.any(String),
     });
   });

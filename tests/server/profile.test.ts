@@ -55,6 +55,9 @@ describe('my profile', () => {
       phoneSetBy: 'on_file',
       email: EMAIL,
       emailSetBy: 'on_file',
+      resourceType: null,
+      startDate: null,
+      endDate: null,
     });
   });
 

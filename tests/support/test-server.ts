@@ -64,6 +64,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   retry?: RetryOptions;
   withProviders?: boolean;
+  /** How often the server's account end sweep runs; the default (a minute) never fires in a test. */
+  accountEndSweepMs?: number;
 }
 
 /** The environment that points the server at the local SMTP server and Twilio-compatible endpoint. */
@@ -79,6 +81,9 @@ export function providerEnv(smtp: SmtpCatcher, twilio: TwilioEndpoint): Record<s
     TWILIO_LOOKUP_API_BASE: twilio.url,
   };
 }
+
+/** The longest period setInterval takes (about 24 days): a timer that never fires in a test. */
+const NEVER_MS = 2 ** 31 - 1;
 
 export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 10_000, baseDelayMs: 20 };
 
@@ -112,6 +117,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: createLogger(config.logLevel, sink),
     clock,
     retry: options.retry ?? FAST_RETRY,
+    // The sweep runs once at start; a test that needs it again calls it or asks for a short period.
+    accountEndSweepMs: options.accountEndSweepMs ?? NEVER_MS,
   });
   const request = async (
     method: string,

@@ -48,6 +48,9 @@ const person = (over: Partial<AdminUser> & Pick<AdminUser, 'id' | 'username'>): 
   contacts: { phone: '••• - ••• - 3816', email: 'cki•••wrshealth.com' },
   bypassCodeActive: false,
   temporaryPasswordUntil: null,
+  resourceType: null,
+  startDate: null,
+  endDate: null,
   createdAt: '2026-01-05T09:00:00.000Z',
   ...over,
 });
@@ -178,6 +181,9 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
         factors: { phone: false, email: false, authenticator: false },
         contacts: { phone: null, email: null },
         temporaryPasswordUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+        resourceType: created.resourceType ?? null,
+        startDate: created.startDate ?? null,
+        endDate: created.endDate ?? null,
       });
       fake.users.push(user);
       return server.reply(AdminUserSchema, user, 201);

@@ -43,6 +43,7 @@ export const INITIAL_POLICY: PolicyView = {
   idleLockMinutes: 15,
   allowedFactors: ['sms', 'email', 'totp'],
   selfServiceReset: 'two_factors',
+  timeZone: 'UTC',
   effectiveMode: 'optional',
   updatedAt: '2026-11-01T09:00:00.000Z',
 };
@@ -190,6 +191,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
         ...policy,
         // As the server: left out, the practice's setting stays.
         selfServiceReset: policy.selfServiceReset ?? fake.policy.selfServiceReset,
+        timeZone: policy.timeZone ?? fake.policy.timeZone,
         effectiveMode,
         updatedAt: new Date().toISOString(),
       };

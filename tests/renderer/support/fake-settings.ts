@@ -74,6 +74,9 @@ export function settingsHandlers(server: FakeAuthServer) {
       phoneSetBy: 'on_file',
       email: 'ckiplock@wrshealth.com',
       emailSetBy: 'on_file',
+      resourceType: 'Non-Healthcare Provider',
+      startDate: '2026-01-05',
+      endDate: '2026-12-31',
     },
     setup: {
       effectiveMode: 'optional',

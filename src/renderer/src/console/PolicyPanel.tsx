@@ -1,8 +1,10 @@
 /**
  * The practice's 2FA policy: mode, enforce-after date, code lifetime, remember-days, idle lock, the factors
- * offered at sign-in and how a forgotten password may be reset, saved with a reason for the audit trail.
+ * offered at sign-in, how a forgotten password may be reset and the time zone users' start and end dates are
+ * read in, saved with a reason for the audit trail.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
+import { timeZoneChoices } from '../../../shared/account-dates';
 import { type Factor, PolicyUpdate, type PolicyView, type SelfServiceReset } from '../../../shared/api-admin';
 import { ErrorAlert } from '../components/Messages';
 import { usePolicy, useUpdatePolicy } from './console-hooks';
@@ -58,6 +60,7 @@ interface FormValues {
   idleLockMinutes: string;
   allowedFactors: Factor[];
   selfServiceReset: SelfServiceReset;
+  timeZone: string;
   reason: string;
   /** The account manager's own password, asked again for every change. */
   currentPassword: string;
@@ -87,9 +90,13 @@ function checkForm(values: FormValues, original: PolicyView): string | PolicyUpd
     idleLockMinutes,
     allowedFactors: FACTORS.filter((factor) => values.allowedFactors.includes(factor)),
     selfServiceReset: values.selfServiceReset,
+    timeZone: values.timeZone,
     reason: values.reason.trim(),
     currentPassword: values.currentPassword,
   });
+  if (!update.success && update.error.issues.some((issue) => issue.path[0] === 'timeZone')) {
+    return 'Choose the practice’s time zone from the list.';
+  }
   return update.success ? update.data : 'Check the enforce-after date and the reason.';
 }
 
@@ -106,9 +113,11 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
     idleLockMinutes: String(policy.idleLockMinutes),
     allowedFactors: policy.allowedFactors,
     selfServiceReset: policy.selfServiceReset,
+    timeZone: policy.timeZone,
     reason: '',
     currentPassword: '',
   });
+  const zones = useMemo(() => timeZoneChoices(policy.timeZone), [policy.timeZone]);
   const [problem, setProblem] = useState<string>();
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) =>
     setValues((current) => ({ ...current, [key]: value }));
@@ -223,6 +232,24 @@ function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: bo
           </label>
         ))}
       </fieldset>
+      <div className="field">
+        <label htmlFor="policy-time-zone">Practice time zone</label>
+        <select
+          id="policy-time-zone"
+          aria-describedby="policy-time-zone-note"
+          value={values.timeZone}
+          onChange={(event) => set('timeZone', event.target.value)}
+        >
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replaceAll('_', ' ')}
+            </option>
+          ))}
+        </select>
+        <p id="policy-time-zone-note" className="note">
+          Users’ start and end dates are read in this time zone: an end date ends at midnight here.
+        </p>
+      </div>
       <ReasonField
         id="policy-reason"
         label="Reason for this change"

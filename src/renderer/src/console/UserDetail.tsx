@@ -12,7 +12,7 @@ import { ReasonField } from './ReasonField';
 import { UserDevices } from './UserDevices';
 import { EditUserForm, TemporaryPasswordField } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
-import { localTime } from './words';
+import { calendarDate, localTime } from './words';
 import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
 interface UserDetailProps {
@@ -46,6 +46,12 @@ export function UserDetail({ user, onBack, onRecover }: UserDetailProps) {
         <dd>{user.contacts.email ?? 'None'}</dd>
         <dt>Bypass code</dt>
         <dd>{user.bypassCodeActive ? 'A one-time code is live' : 'None'}</dd>
+        <dt>Resource type</dt>
+        <dd>{user.resourceType ?? 'None'}</dd>
+        <dt>Start date</dt>
+        <dd>{user.startDate ? calendarDate(user.startDate) : 'None'}</dd>
+        <dt>End date</dt>
+        <dd>{user.endDate ? `${calendarDate(user.endDate)} (the last day they may sign in)` : 'None'}</dd>
         <dt>Password</dt>
         <dd>
           {user.temporaryPasswordUntil

@@ -1,13 +1,26 @@
-/** A new user, and the changes to an existing one: names, role, locations, active. */
+/** A new user, and the changes to an existing one: names, role, locations, resource setup, active. */
 import { type FormEvent, useState } from 'react';
 import type { AdminUser, AdminUserUpdate } from '../../../shared/api-admin-users';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { meetsPasswordRule } from '../components/password-rule';
+import {
+  AccountFields,
+  type AccountProblem,
+  accountPayload,
+  accountProblem,
+  accountValuesOf,
+} from './AccountFields';
 import { useEndsSession } from './console-session';
 import { useCreateUser, useLocations, useUpdateUser } from './people-hooks';
 
 type Role = AdminUser['role'];
+
+/** Moves focus to the date field a problem is about, so a keyboard or screen-reader user lands on it. */
+function focusField(prefix: string, problem: AccountProblem): void {
+  const id = `${prefix}-${problem.field === 'startDate' ? 'start-date' : 'end-date'}`;
+  document.getElementById(id)?.focus();
+}
 
 /** The seed's rule, checked here too so the account manager hears it before the server answers. */
 function passwordProblem(password: string): string | undefined {
@@ -136,17 +149,27 @@ export function CreateUserForm({
   const [lastName, setLastName] = useState('');
   const [role, setRole] = useState<Role>('staff');
   const [locationIds, setLocationIds] = useState<string[]>([]);
+  const [account, setAccount] = useState(accountValuesOf());
   const [problem, setProblem] = useState<string>();
+  const [datesProblem, setDatesProblem] = useState<AccountProblem>();
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (create.isPending) return;
+    const dates = accountProblem(account);
+    setDatesProblem(dates);
+    if (dates) {
+      setProblem(undefined);
+      focusField('new-user', dates);
+      return;
+    }
     const missing = !username.trim()
       ? 'Enter a User ID.'
       : (passwordProblem(password) ??
         (locationIds.length === 0 ? 'Choose at least one location.' : undefined));
     setProblem(missing);
     if (missing) return;
+    const { resourceType, startDate, endDate } = accountPayload(account);
     create.mutate(
       {
         username: username.trim(),
@@ -155,6 +178,10 @@ export function CreateUserForm({
         lastName: lastName.trim(),
         role,
         locationIds,
+        // Only what was filled in, so a server older than these fields takes the rest as before.
+        ...(resourceType !== null && { resourceType }),
+        ...(startDate !== null && { startDate }),
+        ...(endDate !== null && { endDate }),
       },
       { onSuccess: onCreated },
     );
@@ -190,6 +217,7 @@ export function CreateUserForm({
       />
       <RoleField id="new-user-role" role={role} onChange={setRole} />
       <LocationChoices chosen={locationIds} onChange={setLocationIds} />
+      <AccountFields prefix="new-user" values={account} problem={datesProblem} onChange={setAccount} />
       <ErrorAlert>{problem ?? create.error?.message}</ErrorAlert>
       <div className="actions">
         <button type="submit" className="primary">
@@ -211,20 +239,33 @@ export function EditUserForm({ user }: { user: AdminUser }) {
   const [role, setRole] = useState<Role>(user.role);
   const [active, setActive] = useState(user.active);
   const [locationIds, setLocationIds] = useState(user.locations.map((location) => location.id));
+  const [account, setAccount] = useState(accountValuesOf(user));
   const [problem, setProblem] = useState<string>();
+  const [datesProblem, setDatesProblem] = useState<AccountProblem>();
   const [saved, setSaved] = useState(false);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (update.isPending) return;
     setSaved(false);
+    const dates = accountProblem(account);
+    setDatesProblem(dates);
+    if (dates) {
+      setProblem(undefined);
+      focusField('edit-user', dates);
+      return;
+    }
     if (locationIds.length === 0) {
       setProblem('Choose at least one location.');
       return;
     }
     setProblem(undefined);
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
+    const next = accountPayload(account);
     const change: AdminUserUpdate = {
+      ...(next.resourceType !== user.resourceType ? { resourceType: next.resourceType } : {}),
+      ...(next.startDate !== user.startDate ? { startDate: next.startDate } : {}),
+      ...(next.endDate !== user.endDate ? { endDate: next.endDate } : {}),
       ...(firstName.trim() !== user.firstName ? { firstName: firstName.trim() } : {}),
       ...(lastName.trim() !== user.lastName ? { lastName: lastName.trim() } : {}),
       ...(role !== user.role ? { role } : {}),
@@ -253,6 +294,7 @@ export function EditUserForm({ user }: { user: AdminUser }) {
       />
       <RoleField id="edit-user-role" role={role} onChange={setRole} />
       <LocationChoices chosen={locationIds} onChange={setLocationIds} />
+      <AccountFields prefix="edit-user" values={account} problem={datesProblem} onChange={setAccount} />
       <label className="choice">
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.target.checked)} />
         Active (untick to deactivate: their sessions, workstations and recovery codes end and they cannot sign

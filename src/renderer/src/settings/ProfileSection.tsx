@@ -86,6 +86,7 @@ export function ProfileSection({ token, profile }: { token: string; profile: Pro
           <label htmlFor="settings-username">User ID</label>
           <input id="settings-username" value={profile.username} readOnly aria-readonly="true" />
         </div>
+        <AccountDates profile={profile} />
         <TextField id="settings-prefix" label="Prefix" value={form.namePrefix} onChange={set('namePrefix')} />
         <TextField
           id="settings-first"
@@ -198,5 +199,33 @@ function TextField({
         onChange={(event) => onChange(event.target.value)}
       />
     </div>
+  );
+}
+
+/** Set by the account manager, shown read-only: the resource type and the account's dates. */
+function AccountDates({ profile }: { profile: Profile }) {
+  const fields = [
+    { id: 'settings-resource-type', label: 'Resource type', value: profile.resourceType },
+    { id: 'settings-start-date', label: 'Start date', value: profile.startDate },
+    { id: 'settings-end-date', label: 'End date', value: profile.endDate },
+  ];
+  return (
+    <>
+      {fields.map((field) => (
+        <div className="field" key={field.id}>
+          <label htmlFor={field.id}>{field.label}</label>
+          <input
+            id={field.id}
+            value={field.value ?? 'None'}
+            readOnly
+            aria-readonly="true"
+            aria-describedby="settings-account-dates-note"
+          />
+        </div>
+      ))}
+      <p id="settings-account-dates-note" className="note">
+        Your account manager sets these. You can sign in from the start date through the end date.
+      </p>
+    </>
   );
 }
