@@ -42,6 +42,15 @@ describe('a locked account tells a right password from a wrong one by nothing', 
     expect(hasher.computations - before).toBe(1);
   });
 
+  it('counts a right password of a deactivated account as a failure: its tenth locks as ten wrong ones do', async () => {
+    await t.server.services.admin.deactivate('ckiplock');
+    for (let i = 0; i < 10; i++) expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(401);
+    const right = await login(t, 'ckiplock', PASSWORD);
+    const wrong = await login(t, 'ckiplock', 'stillWrong1');
+    expect([right.status, wrong.status]).toEqual([423, 423]);
+    expect(right.body).toEqual(wrong.body);
+  });
+
   it('does not count failures during the lock, so it ends on time', async () => {
     await failTenTimes();
     for (let i = 0; i < 5; i++) await login(t, 'ckiplock', `during${i}lock`);
