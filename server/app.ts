@@ -135,7 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // in the Authorization header, never in cookies, so no credentials mode is needed.
   await app.register(cors, {
     origin: [APP_ORIGIN],
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization'],
     exposedHeaders: ['retry-after'],
     maxAge: 600,

@@ -71,6 +71,27 @@ describe('desktop client origin', () => {
     expect(answer.headers.get('access-control-expose-headers')).toContain('retry-after');
   });
 
+  it('lets app://wrsauth use every method the API serves (the console edits users and locations with PATCH)', async () => {
+    const methods = new Set(
+      t.server.app.routeInventory
+        .filter((route) => route.url.startsWith('/api/v1/') && !['HEAD', 'OPTIONS'].includes(route.method))
+        .map((route) => route.method),
+    );
+    expect([...methods].sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST', 'PUT']);
+    for (const method of methods) {
+      const preflight = await fetch(`${t.url}/api/v1/admin/users/x`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'app://wrsauth',
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+      const allowed = (preflight.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+      expect([method, allowed.includes(method)]).toEqual([method, true]);
+    }
+  });
+
   it('gives no other origin access', async () => {
     const answer = await t.post(
       '/api/v1/auth/login',
