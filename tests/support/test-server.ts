@@ -112,6 +112,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: createLogger(config.logLevel, sink),
     clock,
     retry: options.retry ?? FAST_RETRY,
+    // Every /oidc request re-reads the signing keys, so a test sees a rotation (or a move of its clock)
+    // on its next request rather than after the production interval.
+    oidcKeyCheckMs: 0,
   });
   const request = async (
     method: string,
@@ -150,6 +153,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The settings a CLI run needs to work on this test server's data: the same data dir, key and database. */
+export function cliEnv(t: TestServer): Record<string, string> {
+  return {
+    WRSAUTH_DATA_DIR: t.dataDir,
+    WRSAUTH_SECRET: (t.config.secret as Buffer).toString('base64'),
+    ...(t.config.database.kind === 'postgres' && { WRSAUTH_DATABASE_URL: t.config.database.url }),
   };
 }
 
