@@ -116,7 +116,10 @@ describe('discovery, as openid-client reads it', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=authorization_code&code=x',
     });
-    expect([token.status, (await token.json()).error]).toEqual([400, 'invalid_request']);
+    expect([token.status, ((await token.json()) as { error: string }).error]).toEqual([
+      400,
+      'invalid_request',
+    ]);
   });
 });
 
@@ -162,9 +165,11 @@ describe('discovery behind a proxy (WRSAUTH_PUBLIC_URL)', () => {
 describe('the JWKS', () => {
   it('has one RS256 and one ES256 signing key, and no private part of either', async () => {
     const config = await discover();
-    const jwks = await (await fetch(config.serverMetadata().jwks_uri as string)).json();
+    const jwks = (await (await fetch(config.serverMetadata().jwks_uri as string)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
 
-    expect(jwks.keys.map((key: { alg: string }) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+    expect(jwks.keys.map((key) => String(key.alg)).sort()).toEqual(['ES256', 'RS256']);
     for (const key of jwks.keys) {
       expect(key.use).toBe('sig');
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(secret);
