@@ -169,6 +169,12 @@ export class OidcProviderHost {
         rpInitiatedLogout: { enabled: false },
         userinfo: { enabled: true },
       },
+      // A browser may call the token endpoint (public clients) and userinfo only from the origin of one of the
+      // client's own redirect URIs; confidential clients call from their servers, so never cross-origin.
+      clientBasedCORS: (ctx, origin, client) =>
+        origin !== 'null' &&
+        (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+        client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) === true,
       // /oidc/userinfo rather than the default /oidc/me, which reads like WRSAuth's own /api/v1/me.
       routes: { userinfo: '/userinfo' },
       interactions: { url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}` },

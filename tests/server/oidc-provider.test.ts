@@ -356,6 +356,27 @@ describe('client authentication at the token endpoint', () => {
     expect(answer.body).toContain('invalid_client');
   });
 
+  it("lets a browser call the token endpoint for a public client only from the origin of that client's redirect URI", async () => {
+    const tokenCall = (origin: string) =>
+      fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'never-issued',
+          client_id: publicClientId,
+          redirect_uri: REDIRECT,
+          code_verifier: oidc.randomPKCECodeVerifier(),
+        }),
+      });
+
+    const own = await tokenCall(new URL(REDIRECT).origin);
+    const foreign = await tokenCall('https://attacker.example');
+
+    expect(own.headers.get('access-control-allow-origin')).toBe(new URL(REDIRECT).origin);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('writes no client secret into the log', () => {
     expect(t.logLines.length).toBeGreaterThan(0);
     expect(t.logLines.filter((line) => line.includes(confidential.clientSecret))).toEqual([]);
