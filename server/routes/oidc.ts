@@ -2,8 +2,8 @@
  * Mounts the OpenID Connect provider (services/oidc-provider.ts) at /oidc.
  *
  * Why an onRequest hook, added before every other hook, and not a Fastify route: oidc-provider is a whole
- * Koa application that speaks OAuth's own protocol. It parses its own bodies (form-encoded, with its own
- * limits), answers its own CORS preflights per client, writes OAuth errors ({error, error_description}) and
+ * Koa application that speaks OAuth's own protocol. It parses its own bodies (form-encoded or JSON, refused
+ * past 56 KB), answers its own CORS preflights per client, writes OAuth errors ({error, error_description}) and
  * its own HTML error pages, and redirects. A route would first run the CORS plugin (which would answer the
  * provider's preflights with the desktop app's policy), the body parser (which would consume the stream the
  * provider must read), and on any error the central error handler, the 404 handler and the onSend hook
