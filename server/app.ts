@@ -35,6 +35,7 @@ import { recordRouteInventory } from './routes/guard';
 import { meRoutes } from './routes/me';
 import { meContactRoutes } from './routes/me-contacts';
 import { meSettingsRoutes } from './routes/me-settings';
+import { mountOidc } from './routes/oidc';
 import { passwordResetRoutes } from './routes/password-reset';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
@@ -130,6 +131,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   recordRouteInventory(app);
+  // First of all hooks: /oidc belongs to the OpenID Connect provider, untouched by what follows (see there).
+  mountOidc(app, services.oidc);
 
   // The desktop client's pages come from app://wrsauth, so its calls here are cross-origin. Tokens travel
   // in the Authorization header, never in cookies, so no credentials mode is needed.

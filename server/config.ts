@@ -61,6 +61,12 @@ export interface ServerConfig {
   webRoot: string;
   /** Bearer token for GET /metrics (WRSAUTH_METRICS_TOKEN); without one, only loopback peers may read it. */
   metricsToken?: string;
+  /**
+   * Where browsers and relying parties reach this server (WRSAUTH_PUBLIC_URL): an http(s) origin with no path,
+   * e.g. https://auth.practice.example behind a TLS proxy. The OpenID Connect issuer is this plus `/oidc`.
+   * Undefined: http://<host>:<port> of the address the server listens on.
+   */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -224,6 +230,29 @@ function metricsTokenFrom(env: Env): string | undefined {
   return token;
 }
 
+const PUBLIC_URL_HINT =
+  'the http(s) address browsers use to reach this server, with no path, query or fragment, e.g. https://auth.practice.example';
+
+/** An origin only: the issuer is built from it, so a path, query, fragment or credentials would corrupt it. */
+function publicUrlFrom(env: Env): string | undefined {
+  const raw = env.WRSAUTH_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`WRSAUTH_PUBLIC_URL must be ${PUBLIC_URL_HINT}; got "${raw}"`);
+  }
+  const extra =
+    (url.protocol !== 'https:' && url.protocol !== 'http:' && 'a scheme other than http or https') ||
+    ((url.username || url.password) && 'a user name or password') ||
+    (url.pathname !== '/' && `the path "${url.pathname}"`) ||
+    ((url.search || raw.includes('?')) && 'a query') ||
+    ((url.hash || raw.includes('#')) && 'a fragment');
+  if (extra) throw new ConfigError(`WRSAUTH_PUBLIC_URL must be ${PUBLIC_URL_HINT}; "${raw}" has ${extra}`);
+  return url.origin;
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
   const parallelism = os.availableParallelism();
   // Leave a core to the event loop so code checks stay fast while password hashing is saturated.
@@ -258,5 +287,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
     webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
     metricsToken: metricsTokenFrom(env),
+    publicUrl: publicUrlFrom(env),
   };
 }

@@ -13,6 +13,7 @@ import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
 import { AdminInputError } from './services/admin';
+import { CLI_CONTEXT } from './services/audit-log';
 
 const USAGE = `Usage: npm run server -- [command] [options]
 
@@ -42,6 +43,18 @@ const USAGE = `Usage: npm run server -- [command] [options]
   revoke-devices (--username U | --all) [--reason R]
                                   revoke one user's trusted workstations, or every user's
   audit [--username U] [--limit N]
+
+  OpenID Connect ("Login with WRSAuth"):
+  register-client --name NAME --redirect-uri URI [--redirect-uri URI]... [--post-logout-redirect-uri URI]
+                  [--backchannel-logout-uri URI] [--public] [--id-token-alg RS256|ES256] [--json]
+                                  register a relying party; prints its client id and, unless --public, its
+                                  secret, once (https URIs only; http only on 127.0.0.1, [::1], localhost)
+  list-clients [--json]
+  disable-client --client-id ID   the provider refuses the client from now on
+  rotate-client-secret --client-id ID [--json]
+                                  a new secret, printed once; the old one stops working at once
+  rotate-signing-key              a new ID token signing key pair signs from now on; the old public keys
+                                  stay in the JWKS for 24 hours
 `;
 
 type Handler = (config: ServerConfig, args: string[]) => Promise<void>;
@@ -286,6 +299,91 @@ const commands: Record<string, Handler> = {
   },
 };
 
+/** The one place a client secret is ever shown. */
+function printCredentials(
+  credentials: { clientId: string; clientSecret?: string },
+  json: boolean,
+  verb: string,
+) {
+  if (json) {
+    console.log(JSON.stringify(credentials));
+    return;
+  }
+  console.log(`${verb} client ${credentials.clientId}`);
+  if (credentials.clientSecret !== undefined) {
+    console.log(`client secret: ${credentials.clientSecret}`);
+    console.log('(shown this once: store it in the application now; rotate-client-secret issues a new one)');
+  }
+}
+
+const oidcCommands: Record<string, Handler> = {
+  'register-client': async (config, args) => {
+    const o = options(args, {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      public: { type: 'boolean' },
+      'id-token-alg': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const credentials = await withServices(config, (s) =>
+      s.relyingParties.register(
+        {
+          name: required(o.name, '--name'),
+          redirectUris: o['redirect-uri'] ?? [],
+          postLogoutRedirectUris: o['post-logout-redirect-uri'],
+          backchannelLogoutUri: o['backchannel-logout-uri'],
+          public: o.public ?? false,
+          idTokenSignedResponseAlg: o['id-token-alg'],
+        },
+        CLI_CONTEXT,
+      ),
+    );
+    printCredentials(credentials, o.json ?? false, `registered ${o.public ? 'public' : 'confidential'}`);
+  },
+
+  'list-clients': async (config, args) => {
+    const o = options(args, { json: { type: 'boolean' } });
+    const clients = await withServices(config, (s) => s.relyingParties.list());
+    if (o.json) {
+      console.log(JSON.stringify(clients));
+      return;
+    }
+    for (const c of clients) {
+      const state = c.disabledAt ? `disabled ${c.disabledAt}` : 'enabled';
+      console.log(
+        [c.clientId, c.type.padEnd(12), state.padEnd(8), c.name, c.redirectUris.join(' ')].join('  '),
+      );
+    }
+    if (clients.length === 0) console.log('no clients');
+  },
+
+  'disable-client': async (config, args) => {
+    const o = options(args, { 'client-id': { type: 'string' } });
+    const client = await withServices(config, (s) =>
+      s.relyingParties.disable(required(o['client-id'], '--client-id'), CLI_CONTEXT),
+    );
+    console.log(`disabled client ${client.clientId} ("${client.name}"): its sign-in requests are refused`);
+  },
+
+  'rotate-client-secret': async (config, args) => {
+    const o = options(args, { 'client-id': { type: 'string' }, json: { type: 'boolean' } });
+    const credentials = await withServices(config, (s) =>
+      s.relyingParties.rotateSecret(required(o['client-id'], '--client-id'), CLI_CONTEXT),
+    );
+    printCredentials(credentials, o.json ?? false, 'new secret for');
+  },
+
+  'rotate-signing-key': async (config, args) => {
+    options(args, {});
+    const rotated = await withServices(config, (s) => s.signingKeys.rotate());
+    console.log(
+      `new signing keys ${rotated.kids.join(', ')} sign from now on (running servers pick them up within seconds); the previous public keys stay in the JWKS until ${rotated.retiredUntil}`,
+    );
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
@@ -294,7 +392,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = first === undefined || first.startsWith('-') ? 'serve' : first;
   const args = name === first ? rest : argv;
-  const command = commands[name];
+  const command = [commands, oidcCommands].find((table) => Object.hasOwn(table, name))?.[name];
   if (!command) {
     console.error(`wrsauth: unknown command "${name}" (see npm run server -- --help)`);
     return 2;

@@ -9,10 +9,13 @@ import { ConfigError, type ServerConfig } from './config';
 import { closeDatabase, openDatabase } from './db/database';
 import { createCouriers, requireProviders } from './delivery';
 import type { RetryOptions } from './delivery/courier';
+import { OidcSweep } from './oidc-sweep';
 import { OutboxSweep } from './outbox-sweep';
 import { ensurePractice } from './repositories/practices';
 import { loadServerKey, SECRET_FILE } from './secrets';
 import { createServices, type Services } from './services';
+
+const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -29,6 +32,8 @@ export interface OpenOptions {
   retry?: RetryOptions;
   /** How often the account end sweep runs (default once a minute); tests shorten it. */
   accountEndSweepMs?: number;
+  /** How often (at most) the OpenID Connect provider re-reads its signing keys; 0: every request (tests). */
+  oidcKeyCheckMs?: number;
 }
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
@@ -50,6 +55,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     log: options.log,
     clock: options.clock,
     retry: options.retry,
+    oidcKeyCheckMs: options.oidcKeyCheckMs,
   });
   await ensurePractice(db, services.clock.now());
   return {
@@ -106,17 +112,30 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
   await sweep.start();
   const accountEndSweep = new AccountEndSweep(opened.services, options.log, options.accountEndSweepMs);
   await accountEndSweep.start();
+  // Generating the first signing keys takes a moment: done before listening, so no request waits for it.
+  await opened.services.oidc.ensureKeys();
+  const oidcSweep = new OidcSweep(opened.services, options.log);
+  await oidcSweep.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  if (!config.publicUrl && UNSPECIFIED_HOSTS.has(config.host)) {
+    options.log.warn(
+      { publicUrl: url },
+      `WRSAUTH_PUBLIC_URL is not set and the server listens on every address: OpenID Connect relying parties will be told ${url}/oidc, which no browser can reach; set WRSAUTH_PUBLIC_URL to the address people use (docs/deploy-server.md)`,
+    );
+  }
+  await opened.services.oidc.start(config.publicUrl ?? url);
   return {
     app,
     services: opened.services,
-    url: `http://${host}:${port}`,
+    url,
     async close() {
       sweep.stop();
       accountEndSweep.stop();
+      oidcSweep.stop();
       await app.close();
       await opened.close();
     },

@@ -144,6 +144,17 @@ export class Keyring {
     return undefined;
   }
 
+  /**
+   * Keys for another purpose (oidc-provider's cookie signatures), derived by HKDF from the server key and
+   * each previous one, current first: every instance with the same WRSAUTH_SECRET derives the same ones, and
+   * what was signed under a previous key still verifies after a rotation.
+   */
+  derivedKeys(purpose: string): Buffer[] {
+    return [this.key, ...this.previous].map((key) =>
+      Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `wrsauth ${purpose} v1`, 32)),
+    );
+  }
+
   private mac(message: string): string {
     return mac(this.key, message);
   }

@@ -226,6 +226,41 @@ describe('WRSAUTH_DEV_OUTBOX', () => {
   });
 });
 
+describe('WRSAUTH_PUBLIC_URL (the OpenID Connect issuer is it plus /oidc)', () => {
+  it('is unset by default: the server then uses the address it listens on', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ WRSAUTH_PUBLIC_URL: ' ' }).publicUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['https://auth.practice.example', 'https://auth.practice.example'],
+    ['https://auth.practice.example/', 'https://auth.practice.example'],
+    ['https://Auth.Practice.Example:8443', 'https://auth.practice.example:8443'],
+    ['http://127.0.0.1:4580', 'http://127.0.0.1:4580'],
+    ['http://[::1]:4580/', 'http://[::1]:4580'],
+  ])('takes %s as the origin %s', (raw, origin) => {
+    expect(loadConfig({ WRSAUTH_PUBLIC_URL: raw }).publicUrl).toBe(origin);
+  });
+
+  it.each([
+    ['a path', 'https://auth.practice.example/wrsauth', /has the path "\/wrsauth"/],
+    ['a query', 'https://auth.practice.example/?a=1', /has a query/],
+    ['an empty query', 'https://auth.practice.example?', /has a query/],
+    ['a fragment', 'https://auth.practice.example/#x', /has a fragment/],
+    ['credentials', 'https://user:pw@auth.practice.example', /has a user name or password/],
+    ['another scheme', 'ftp://auth.practice.example', /has a scheme other than http or https/],
+    ['no scheme', 'auth.practice.example', /got "auth\.practice\.example"/],
+  ])('refuses a URL with %s, in one line naming WRSAUTH_PUBLIC_URL and what it must be', (_, raw, reason) => {
+    const message = configError({ WRSAUTH_PUBLIC_URL: raw }).message;
+
+    expect(message).toMatch(
+      /^WRSAUTH_PUBLIC_URL must be the http\(s\) address browsers use to reach this server, with no path, query or fragment/,
+    );
+    expect(message).toMatch(reason);
+    expect(message).not.toContain('\n');
+  });
+});
+
 describe('WRSAUTH_DATABASE_URL', () => {
   const secret = KEY.toString('base64');
 

@@ -367,6 +367,59 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0015_oidc': {
+      // "Login with WRSAuth" (OpenID Connect): what oidc-provider stores (codes, tokens, sessions, grants,
+      // interactions: ids hashed, payloads sealed under the server key), the relying parties, and the signing
+      // keys (sealed), so every instance on one database shares them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('oidc_payloads')
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('grant_id', 'text')
+          .addColumn('user_code', 'text')
+          .addColumn('uid', 'text')
+          .addColumn('expires_at', 'text')
+          .addColumn('consumed_at', 'text')
+          .addPrimaryKeyConstraint('oidc_payloads_pk', ['model', 'id'])
+          .execute();
+        await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').column('grant_id').execute();
+        await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').column('uid').execute();
+        await db.schema
+          .createIndex('oidc_payloads_user_code')
+          .on('oidc_payloads')
+          .column('user_code')
+          .execute();
+        await db.schema
+          .createIndex('oidc_payloads_expires_at')
+          .on('oidc_payloads')
+          .column('expires_at')
+          .execute();
+
+        await db.schema
+          .createTable('oidc_clients')
+          .addColumn('client_id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('redirect_uris', 'text', (c) => c.notNull())
+          .addColumn('post_logout_redirect_uris', 'text', (c) => c.notNull())
+          .addColumn('backchannel_logout_uri', 'text')
+          .addColumn('token_endpoint_auth_method', 'text', (c) => c.notNull())
+          .addColumn('id_token_signed_response_alg', 'text', (c) => c.notNull())
+          .addColumn('secret_sealed', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .execute();
+
+        await db.schema
+          .createTable('oidc_signing_keys')
+          .addColumn('generation', 'text', (c) => c.primaryKey())
+          .addColumn('keys_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

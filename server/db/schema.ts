@@ -299,6 +299,59 @@ export interface BypassCodeTable {
   used_at: string | null;
 }
 
+/**
+ * What oidc-provider stores (its models: Session, Interaction, AuthorizationCode, AccessToken, RefreshToken,
+ * Grant, ...). Its ids are bearer values (a token's id is the token, a session's id its cookie), so the table
+ * keeps only their SHA-256; the payload (which repeats the id) is sealed under the server key.
+ */
+export interface OidcPayloadTable {
+  model: string;
+  /** SHA-256 (base64url) of the provider's id. */
+  id: string;
+  /** The payload as JSON, AES-256-GCM under the server key, bound to model and id (Keyring.seal). */
+  payload: string;
+  /** SHA-256 of the grant id, for revoking every token of a grant. */
+  grant_id: string | null;
+  /** SHA-256 of a device flow user code. */
+  user_code: string | null;
+  /** SHA-256 of a session's uid. */
+  uid: string | null;
+  /** Null: kept until destroyed. */
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export type OidcAuthMethod = 'client_secret_basic' | 'none';
+export type IdTokenAlg = 'RS256' | 'ES256';
+
+/** A relying party: an application that signs its users in through WRSAuth. */
+export interface OidcClientTable {
+  client_id: string;
+  name: string;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON array. */
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
+  /** `client_secret_basic` (confidential: basic or post both work) or `none` (public, PKCE only). */
+  token_endpoint_auth_method: OidcAuthMethod;
+  id_token_signed_response_alg: IdTokenAlg;
+  /** The client secret, AES-256-GCM under the server key, bound to the client id; null for a public client. */
+  secret_sealed: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Set: the provider does not find the client, so every request from it is refused. */
+  disabled_at: string | null;
+}
+
+/** One generation of ID token signing keys (an RS256 and an ES256 private JWK), sealed under the server key. */
+export interface OidcSigningKeyTable {
+  /** `initial` for the first, then time-ordered ids (newSortableId): the newest signs. */
+  generation: string;
+  keys_sealed: string;
+  created_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -318,6 +371,9 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   contact_changes: ContactChangeTable;
   bypass_codes: BypassCodeTable;
+  oidc_payloads: OidcPayloadTable;
+  oidc_clients: OidcClientTable;
+  oidc_signing_keys: OidcSigningKeyTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
@@ -329,3 +385,5 @@ export type PasswordResetRow = Selectable<PasswordResetTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
 export type ContactChangeRow = Selectable<ContactChangeTable>;
+export type OidcClientRow = Selectable<OidcClientTable>;
+export type OidcSigningKeyRow = Selectable<OidcSigningKeyTable>;

@@ -134,7 +134,7 @@ export class AuthService {
             : 'outside_account_dates';
       // For a deactivated account, or outside its dates, a right password counts as a wrong one, so the lock
       // that ten of them bring does not tell the two apart either.
-      const failed = !passwordOk || !withinDates || !user.active;
+      const failed = !passwordOk || !withinDates || !user?.active;
       if (!user) await lockout.unknownFailed(request.username, context);
       else if (failed && device) await lockout.deviceFailed(user, device, context);
       else if (failed) await lockout.accountFailed(user, context);

@@ -21,12 +21,16 @@ import { GuidedRecoveryService } from './guided-recovery';
 import { LocationService } from './locations';
 import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
+import { OidcProviderHost } from './oidc-provider';
+import { SigningKeyService } from './oidc-signing-keys';
+import { OidcStorage } from './oidc-storage';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
 import { ProfileService } from './profile';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
+import { RelyingPartyService } from './relying-parties';
 import { SendGuards } from './send-guards';
 import { SessionService } from './sessions';
 import { TotpService } from './totp';
@@ -49,6 +53,8 @@ export interface ServiceOptions {
   log: Logger;
   clock?: Clock;
   retry?: RetryOptions;
+  /** How often (at most) the OpenID Connect provider re-reads its signing keys; 0: on every request (tests). */
+  oidcKeyCheckMs?: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -137,6 +143,17 @@ export function createServices(options: ServiceOptions) {
     passwords,
     lookup: options.lookup,
   });
+  const relyingParties = new RelyingPartyService(db, clock, keyring, audit);
+  const signingKeys = new SigningKeyService(db, clock, keyring, audit);
+  const oidcStorage = new OidcStorage(db, clock, keyring, relyingParties);
+  const oidc = new OidcProviderHost({
+    db,
+    keyring,
+    storage: oidcStorage,
+    keys: signingKeys,
+    log: options.log,
+    keyCheckMs: options.oidcKeyCheckMs,
+  });
   return {
     db,
     clock,
@@ -161,5 +178,9 @@ export function createServices(options: ServiceOptions) {
     locations,
     guidedRecovery,
     accountEnds,
+    relyingParties,
+    signingKeys,
+    oidcStorage,
+    oidc,
   };
 }

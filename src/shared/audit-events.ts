@@ -59,6 +59,10 @@ export const AUDIT_EVENT_TYPES = [
   'bypass_code_used',
   'temporary_password_set',
   'account_ended',
+  'oidc_client_registered',
+  'oidc_client_disabled',
+  'oidc_client_secret_rotated',
+  'oidc_signing_key_rotated',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -119,6 +119,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     retry: options.retry ?? FAST_RETRY,
     // The sweep runs once at start; a test that needs it again calls it or asks for a short period.
     accountEndSweepMs: options.accountEndSweepMs ?? NEVER_MS,
+    // Every /oidc request re-reads the signing keys, so a test sees a rotation (or a move of its clock)
+    // on its next request rather than after the production interval.
+    oidcKeyCheckMs: 0,
   });
   const request = async (
     method: string,
@@ -157,6 +160,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The settings a CLI run needs to work on this test server's data: the same data dir, key and database. */
+export function cliEnv(t: TestServer): Record<string, string> {
+  return {
+    WRSAUTH_DATA_DIR: t.dataDir,
+    WRSAUTH_SECRET: (t.config.secret as Buffer).toString('base64'),
+    ...(t.config.database.kind === 'postgres' && { WRSAUTH_DATABASE_URL: t.config.database.url }),
   };
 }
 

@@ -1,0 +1,229 @@
+/**
+ * "Login with WRSAuth": the OpenID Connect provider (oidc-provider 9), configured for authorization code
+ * with PKCE S256 only, first-party relying parties from oidc_clients, storage on the server's database and
+ * signing keys shared through it.
+ *
+ * oidc-provider reads its `jwks` once, when a Provider is built. So that every instance picks up a rotation
+ * (or a retired key's 24 hours ending) without a restart, this host re-reads the published key set when a
+ * request comes in and the last check is older than `keyCheckMs` (10 s in production), and builds a new
+ * Provider when the set changed. Nothing else lives in a Provider: codes, sessions and clients are in the
+ * database, so requests already running on the previous Provider finish there unharmed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database';
+import { findUserById } from '../repositories/users';
+import type { Keyring } from '../secrets';
+import type { SigningJwk, SigningKeyService } from './oidc-signing-keys';
+import type { OidcStorage } from './oidc-storage';
+
+/** Where the provider is mounted in the Fastify app; the issuer is the public URL plus this. */
+export const OIDC_PREFIX = '/oidc';
+
+/**
+ * The interaction (login prompt) pages. STUB for the provider-core slice: the route answers a plain page
+ * saying sign-in through WRSAuth is not available yet; the next slice serves WRSAuth's own sign-in screens.
+ */
+export const INTERACTION_PREFIX = `${OIDC_PREFIX}/interaction/`;
+
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+export const DEFAULT_KEY_CHECK_MS = 10_000;
+
+export interface OidcProviderOptions {
+  db: Db;
+  keyring: Keyring;
+  storage: OidcStorage;
+  keys: SigningKeyService;
+  log: Logger;
+  /** How often (at most) a request re-reads the signing keys; 0 re-reads on every request (tests). */
+  keyCheckMs?: number;
+}
+
+/** A Provider's request handler, as plain Node http. */
+export type OidcHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+interface Built {
+  provider: Provider;
+  handler: OidcHandler;
+  fingerprint: string;
+}
+
+export class OidcProviderHost {
+  private issuer: string | undefined;
+  private origin: URL | undefined;
+  private current: Built | undefined;
+  private checkedAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly keyCheckMs: number;
+  private readonly started: Promise<void>;
+  private markStarted: () => void = () => {};
+
+  constructor(private readonly options: OidcProviderOptions) {
+    this.keyCheckMs = options.keyCheckMs ?? DEFAULT_KEY_CHECK_MS;
+    this.started = new Promise((resolve) => {
+      this.markStarted = resolve;
+    });
+  }
+
+  /** Creates the signing keys if the database has none (before listening: generating them takes a moment). */
+  ensureKeys(): Promise<void> {
+    return this.options.keys.ensure();
+  }
+
+  /**
+   * Builds the first Provider, once the public URL is known (after listening, when it comes from the port).
+   * A request that arrives before waits for it.
+   */
+  async start(publicUrl: string): Promise<void> {
+    this.origin = new URL(publicUrl);
+    this.issuer = `${this.origin.origin}${OIDC_PREFIX}`;
+    await this.options.keys.ensure();
+    await this.refresh();
+    this.markStarted();
+  }
+
+  get issuerUrl(): string | undefined {
+    return this.issuer;
+  }
+
+  /** WRSAUTH_PUBLIC_URL (or the listening address): where browsers and relying parties reach this server. */
+  get publicUrl(): URL {
+    if (!this.origin) throw new Error('the OpenID Connect provider has not started');
+    return this.origin;
+  }
+
+  /** The Provider to serve a request with, after re-reading the keys when a check is due. */
+  async provider(): Promise<Provider> {
+    return (await this.built()).provider;
+  }
+
+  async handler(): Promise<OidcHandler> {
+    return (await this.built()).handler;
+  }
+
+  /** Re-reads the published keys and builds a new Provider if they differ from the current one's. */
+  async refresh(): Promise<void> {
+    const keys = await this.options.keys.published();
+    this.checkedAt = Date.now();
+    const fingerprint = JSON.stringify(keys.map((key) => [key.kid, key.key_ops ?? null]));
+    if (fingerprint === this.current?.fingerprint) return;
+    const provider = this.build(keys);
+    this.current = { provider, handler: provider.callback() as OidcHandler, fingerprint };
+  }
+
+  private async built(): Promise<Built> {
+    await this.started;
+    if (Date.now() - this.checkedAt >= this.keyCheckMs) {
+      this.refreshing ??= this.refresh().finally(() => {
+        this.refreshing = undefined;
+      });
+      await this.refreshing;
+    }
+    if (!this.current) throw new Error('the OpenID Connect provider has not started');
+    return this.current;
+  }
+
+  private build(keys: SigningJwk[]): Provider {
+    if (!this.issuer) throw new Error('the OpenID Connect provider has no issuer yet');
+    const provider = new Provider(this.issuer, this.configuration(keys));
+    // The public URL decides the URLs the provider writes (see routes/oidc.ts), never a client's headers.
+    provider.proxy = true;
+    provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => {
+      this.options.log.error({ err: error }, 'oidc: request failed');
+    });
+    return provider;
+  }
+
+  private configuration(keys: SigningJwk[]): Configuration {
+    const { storage, keyring, db } = this.options;
+    return {
+      adapter: storage.adapterFor,
+      jwks: { keys: keys as JWK[] },
+      // Signed with keys derived from the server key, so a cookie set by one instance verifies at another.
+      cookies: {
+        keys: keyring.derivedKeys('oidc cookies'),
+        long: { httpOnly: true, sameSite: 'lax' },
+        short: { httpOnly: true, sameSite: 'lax' },
+      },
+      // Authorization code only: no implicit or hybrid flow.
+      responseTypes: ['code'],
+      // PKCE for every client, public or confidential. oidc-provider 9 supports S256 alone (a `plain`
+      // code_challenge_method is refused with invalid_request), so there is no method list to narrow.
+      pkce: { required: () => true },
+      scopes: [...OIDC_SCOPES],
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+      // Refresh tokens go to confidential clients only, and every use rotates them.
+      issueRefreshToken: async (_ctx, client, code) =>
+        client.clientAuthMethod !== 'none' &&
+        client.grantTypeAllowed('refresh_token') &&
+        code.scopes.has('offline_access'),
+      rotateRefreshToken: true,
+      enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
+      // A redirect_uri must be sent and match a registered one exactly.
+      allowOmittingSingleRegisteredRedirectUri: false,
+      features: {
+        devInteractions: { enabled: false },
+        // Logout (RP-initiated and back-channel) comes with a later slice of issue 16.
+        rpInitiatedLogout: { enabled: false },
+        userinfo: { enabled: true },
+      },
+      // A browser may call the token endpoint (public clients) and userinfo only from the origin of one of the
+      // client's own redirect URIs; confidential clients call from their servers, so never cross-origin.
+      clientBasedCORS: (ctx, origin, client) =>
+        origin !== 'null' &&
+        (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+        client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) === true,
+      // /oidc/userinfo rather than the default /oidc/me, which reads like WRSAuth's own /api/v1/me.
+      routes: { userinfo: '/userinfo' },
+      interactions: { url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}` },
+      // A sign-in lasts at most 12 hours (NIST SP 800-63B AAL2), and nothing issued from it outlives that.
+      ttl: {
+        AccessToken: 10 * 60,
+        AuthorizationCode: 60,
+        IdToken: 60 * 60,
+        Interaction: 30 * 60,
+        RefreshToken: 12 * 60 * 60,
+        Session: 12 * 60 * 60,
+        Grant: 12 * 60 * 60,
+      },
+      // `sub` is the user's opaque id, never the User ID. Further claims come with the sign-in slice.
+      findAccount: async (_ctx, sub) => {
+        const user = await findUserById(db, sub);
+        if (!user?.active) return undefined;
+        return { accountId: user.id, claims: async () => ({ sub: user.id }) };
+      },
+      renderError: async (ctx, out) => {
+        ctx.type = 'html';
+        ctx.body = errorPage(String(out.error ?? 'server_error'), String(out.error_description ?? ''));
+      },
+    };
+  }
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/** The page a browser sees when the request cannot go back to the application (e.g. an unknown redirect_uri). */
+function errorPage(error: string, description: string): string {
+  return page(
+    'Sign-in could not continue',
+    `<p>WRSAuth could not send you back to the application that asked you to sign in.</p>
+<p><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>
+<p>Ask your practice's account manager to check the application's registration.</p>`,
+  );
+}
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} - WRSAuth</title></head>
+<body><main><h1>${escapeHtml(title)}</h1>
+${body}
+</main></body></html>
+`;
+}
