@@ -2,18 +2,16 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { AccountEndSweep } from './account-end-sweep';
 import { buildApp } from './app';
 import type { Clock } from './clock';
 import { ConfigError, type ServerConfig } from './config';
 import { closeDatabase, openDatabase } from './db/database';
 import { createCouriers, requireProviders } from './delivery';
 import type { RetryOptions } from './delivery/courier';
-import { OidcSweep } from './oidc-sweep';
-import { OutboxSweep } from './outbox-sweep';
 import { ensurePractice } from './repositories/practices';
 import { loadServerKey, SECRET_FILE } from './secrets';
 import { createServices, type Services } from './services';
+import { Sweeps, serverSweepJobs } from './sweeps';
 
 const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -30,8 +28,8 @@ export interface OpenOptions {
   backgroundCheckpoints?: boolean;
   clock?: Clock;
   retry?: RetryOptions;
-  /** How often the account end sweep runs (default once a minute); tests shorten it. */
-  accountEndSweepMs?: number;
+  /** How often the sweeps run (default once a minute; see sweeps.ts); tests lengthen or shorten it. */
+  sweepEveryMs?: number;
   /** How often (at most) the OpenID Connect provider re-reads its signing keys; 0: every request (tests). */
   oidcKeyCheckMs?: number;
 }
@@ -108,14 +106,10 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     metricsToken: config.metricsToken,
     twilio: config.twilio,
   });
-  const sweep = new OutboxSweep(opened.services, options.log);
-  await sweep.start();
-  const accountEndSweep = new AccountEndSweep(opened.services, options.log, options.accountEndSweepMs);
-  await accountEndSweep.start();
   // Generating the first signing keys takes a moment: done before listening, so no request waits for it.
   await opened.services.oidc.ensureKeys();
-  const oidcSweep = new OidcSweep(opened.services, options.log);
-  await oidcSweep.start();
+  const sweeps = new Sweeps(serverSweepJobs(opened.services), options.log, options.sweepEveryMs);
+  await sweeps.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -133,9 +127,7 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     services: opened.services,
     url,
     async close() {
-      sweep.stop();
-      accountEndSweep.stop();
-      oidcSweep.stop();
+      sweeps.stop();
       await app.close();
       await opened.close();
     },

@@ -42,6 +42,15 @@ export async function recordContactSend(
     .execute();
 }
 
+/** Deletes the sends older than `before`: past every window, they count for nothing. Answers how many. */
+export async function deleteContactSendsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('contact_sends')
+    .where('sent_at', '<=', before.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Takes back a send recorded by recordContactSend: it was refused, or another check refused it later. */
 export async function forgetContactSend(db: Db, id: string): Promise<void> {
   await db.deleteFrom('contact_sends').where('id', '=', id).execute();

@@ -16,6 +16,19 @@ export async function lockedUntil(db: Db, accountKey: string, now: Date): Promis
   return row?.locked_until && row.locked_until > now.toISOString() ? row.locked_until : undefined;
 }
 
+/**
+ * Deletes the keys whose lock has run out at `now`. Such a row counts as no row: the next failure on it
+ * starts again at one (see nextFailure). Answers how many.
+ */
+export async function deleteEndedLocks(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('login_failures')
+    .where('locked_until', 'is not', null)
+    .where('locked_until', '<=', now.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Counts one failure on the key, in one statement; answers the count and lock after it. */
 export function recordKeyFailure(db: Db, accountKey: string, now: Date, lockUntil: Date) {
   return db

@@ -3,7 +3,7 @@
  * does (auth.ts); a session of a user outside them is refused on every request (sessions.ts); and once the
  * end date has passed in the practice's time zone, the user's sessions, trusted workstations, bypass codes
  * and recovery codes end: at once when an account manager sets a past end date, else by the sweep
- * (account-end-sweep.ts), audited once per user as account_ended.
+ * (sweeps.ts), audited once per user as account_ended.
  */
 import { todayIn, withinAccountDates } from '../../src/shared/account-dates';
 import type { Clock } from '../clock';

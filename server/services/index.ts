@@ -182,5 +182,7 @@ export function createServices(options: ServiceOptions) {
     signingKeys,
     oidcStorage,
     oidc,
+    guards,
+    lockout,
   };
 }

@@ -14,7 +14,7 @@ import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import { AppError } from '../errors';
-import { lockedUntil, recordKeyFailure } from '../repositories/login-failures';
+import { deleteEndedLocks, lockedUntil, recordKeyFailure } from '../repositories/login-failures';
 import { clearDeviceFailures, recordDeviceFailure } from '../repositories/trusted-devices';
 import { isLocked, LOCKOUT_THRESHOLD, recordFailure, usernameKey } from '../repositories/users';
 import type { Keyring } from '../secrets';
@@ -61,6 +61,15 @@ export class LoginLockout {
     const unknownLock = await lockedUntil(this.db, this.keyOf(typed), now);
     if (!user) return unknownLock;
     return isLocked(user, now) ? (user.locked_until ?? undefined) : undefined;
+  }
+
+  /**
+   * For the sweep: forgets the unknown User IDs whose lock has run out, which count as no failure at all.
+   * (Those with fewer than ten failures stay: an account's count does not decay either, and a difference
+   * would tell an attacker which User IDs have accounts.) Answers how many.
+   */
+  forgetEndedLocks(): Promise<number> {
+    return deleteEndedLocks(this.db, this.clock.now());
   }
 
   /**

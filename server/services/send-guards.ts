@@ -19,7 +19,11 @@ import type { Channel } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import { type AppError, rateLimited } from '../errors';
-import { forgetContactSend, recordContactSend } from '../repositories/contact-sends';
+import {
+  deleteContactSendsBefore,
+  forgetContactSend,
+  recordContactSend,
+} from '../repositories/contact-sends';
 import { claimCooldown, cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
 import { hit, unhit } from '../repositories/rate-limits';
 import { newSortableId } from '../secrets';
@@ -95,6 +99,12 @@ export async function claiming<T>(work: (claim: (release: Release) => void) => P
 
 export class SendGuards {
   constructor(private readonly deps: SendGuardDeps) {}
+
+  /** For the sweep: forgets the sends to contacts that are past the 24-hour window. Answers how many. */
+  forgetPastSends(): Promise<number> {
+    const { db, clock } = this.deps;
+    return deleteContactSendsBefore(db, addSeconds(clock.now(), -CONTACT_WINDOW_SECONDS));
+  }
 
   /** Waits as long as a provider usually takes, so a send that sends nothing cannot be told apart by time. */
   async imitateDelivery(): Promise<void> {

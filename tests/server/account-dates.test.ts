@@ -359,7 +359,7 @@ describe('when the end date passes', () => {
 describe('the sweep runs on its own in a running server', () => {
   it('ends a user whose end date passed with no request and no restart', async () => {
     await t.close();
-    t = await startTestServer({ accountEndSweepMs: 20 });
+    t = await startTestServer({ sweepEveryMs: 20 });
     await createUser(t);
     admin = await adminSession(t);
     const session = await staffSession(t);

@@ -5,8 +5,8 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { twilioSignature, validTwilioSignature } from '../../server/delivery/twilio-signature';
-import { OutboxSweep } from '../../server/outbox-sweep';
 import { enqueue } from '../../server/repositories/outbox';
+import { Sweeps, serverSweepJobs } from '../../server/sweeps';
 import {
   challenge,
   EMAIL,
@@ -306,9 +306,7 @@ describe('the outbox sweep', () => {
     await enqueue(db, message, clock.now());
     t.clock.advance(31);
     await enqueue(db, message, clock.now());
-    const sweep = new OutboxSweep(t.server.services, pino({ level: 'silent' }));
-    await sweep.start();
-    sweep.stop();
+    await new Sweeps(serverSweepJobs(t.server.services), pino({ level: 'silent' })).runOnce();
     expect((await outboxOf(t)).map((m) => `${m.status} ${m.error_code}`)).toEqual([
       'failed abandoned',
       'queued null',

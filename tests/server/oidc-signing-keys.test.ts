@@ -4,9 +4,9 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcSweep } from '../../server/oidc-sweep';
 import { Keyring } from '../../server/secrets';
 import { SigningKeyService } from '../../server/services/oidc-signing-keys';
+import { Sweeps, serverSweepJobs } from '../../server/sweeps';
 import { runCli } from '../cli-helpers/wrsauth-process';
 import { auditEventsOf, cliEnv, startTestServer, type TestServer } from '../support/test-server';
 
@@ -79,8 +79,9 @@ describe('rotate-signing-key', { timeout: 90_000 }, () => {
     t.clock.advance(2 * 3600);
     expect(kids(await jwks())).toEqual(kids(added));
     expect(await generations()).toHaveLength(2);
-    const swept = await new OidcSweep(t.server.services, pino({ level: 'silent' })).run();
-    expect(swept.keyGenerations).toBe(1);
+    const swept = (await new Sweeps(serverSweepJobs(t.server.services), pino({ level: 'silent' })).runOnce())
+      .oidc;
+    expect(swept?.retiredKeyGenerations).toBe(1);
     expect(await generations()).toHaveLength(1);
     expect(kids(await jwks())).toEqual(kids(added));
   });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { errors } from 'oidc-provider';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcSweep } from '../../server/oidc-sweep';
+import { Sweeps, serverSweepJobs } from '../../server/sweeps';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 let t: TestServer;
@@ -156,8 +156,9 @@ describe('expiry', () => {
     expect(await adapter('Interaction').find(shortLived)).toBeUndefined();
     expect(await adapter('Interaction').find(longLived)).toMatchObject({ jti: longLived });
     expect(await adapter('ReplayDetection').find(forever)).toMatchObject({ jti: forever });
-    const swept = await new OidcSweep(t.server.services, pino({ level: 'silent' })).run();
-    expect(swept.payloads).toBe(1);
+    const swept = (await new Sweeps(serverSweepJobs(t.server.services), pino({ level: 'silent' })).runOnce())
+      .oidc;
+    expect(swept?.expiredPayloads).toBe(1);
     expect(await rowCount()).toBe(before - 1);
     expect(await adapter('Interaction').find(longLived)).toMatchObject({ jti: longLived });
   });

@@ -64,8 +64,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   retry?: RetryOptions;
   withProviders?: boolean;
-  /** How often the server's account end sweep runs; the default (a minute) never fires in a test. */
-  accountEndSweepMs?: number;
+  /** How often the server's sweeps run (server/sweeps.ts); by default they run once, at start. */
+  sweepEveryMs?: number;
 }
 
 /** The environment that points the server at the local SMTP server and Twilio-compatible endpoint. */
@@ -117,8 +117,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: createLogger(config.logLevel, sink),
     clock,
     retry: options.retry ?? FAST_RETRY,
-    // The sweep runs once at start; a test that needs it again calls it or asks for a short period.
-    accountEndSweepMs: options.accountEndSweepMs ?? NEVER_MS,
+    // The sweeps run once at start; a test that needs them again runs them or asks for a short period.
+    sweepEveryMs: options.sweepEveryMs ?? NEVER_MS,
     // Every /oidc request re-reads the signing keys, so a test sees a rotation (or a move of its clock)
     // on its next request rather than after the production interval.
     oidcKeyCheckMs: 0,
