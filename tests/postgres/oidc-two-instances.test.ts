@@ -9,6 +9,7 @@ import * as oidc from 'openid-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataDir, removeDataDir, runCli, ServerProcess } from '../cli-helpers/wrsauth-process';
+import { tokenVerdict } from '../support/oidc-relying-party';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually } from '../support/test-server';
 
@@ -65,22 +66,6 @@ async function discoverVia(server: ServerProcess | undefined, clientId: string, 
   return config;
 }
 
-/** The token endpoint's verdict on a client's credentials, with a code never issued. */
-async function tokenVerdict(config: oidc.Configuration): Promise<string> {
-  const state = oidc.randomState();
-  const callback = new URL(`${REDIRECT}?code=never-issued&state=${state}&iss=${encodeURIComponent(ISSUER)}`);
-  try {
-    await oidc.authorizationCodeGrant(config, callback, {
-      expectedState: state,
-      pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
-    });
-  } catch (error) {
-    if (error instanceof oidc.ResponseBodyError) return error.error;
-    throw error;
-  }
-  return 'accepted';
-}
-
 async function jwksOf(server: ServerProcess | undefined): Promise<string[]> {
   const response = await fetch(`${instance(server).url}/oidc/jwks`);
   const { keys } = (await response.json()) as { keys: Array<{ kid: string }> };
@@ -124,9 +109,9 @@ describe('two instances on one PostgreSQL database', { timeout: 90_000 }, () => 
     for (const server of [a, b]) {
       const right = await discoverVia(server, clientId, oidc.ClientSecretPost(clientSecret));
       expect(right.serverMetadata().issuer).toBe(ISSUER);
-      expect(await tokenVerdict(right)).toBe('invalid_grant');
+      expect(await tokenVerdict(right, REDIRECT)).toBe('invalid_grant');
       const wrong = await discoverVia(server, clientId, oidc.ClientSecretPost(`${clientSecret}x`));
-      expect(await tokenVerdict(wrong)).toBe('invalid_client');
+      expect(await tokenVerdict(wrong, REDIRECT)).toBe('invalid_client');
     }
   });
 
@@ -168,7 +153,7 @@ describe('two instances on one PostgreSQL database', { timeout: 90_000 }, () => 
     expect(disabled.code).toBe(0);
     for (const server of [a, b]) {
       const config = await discoverVia(server, clientId, oidc.ClientSecretPost(clientSecret));
-      expect(await tokenVerdict(config)).toBe('invalid_client');
+      expect(await tokenVerdict(config, REDIRECT)).toBe('invalid_client');
     }
   });
 

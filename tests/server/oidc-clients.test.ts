@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { databaseBytes, runCli } from '../cli-helpers/wrsauth-process';
+import { tokenVerdict } from '../support/oidc-relying-party';
 import { auditEventsOf, cliEnv, startTestServer, type TestServer } from '../support/test-server';
 
 const REDIRECT = 'https://app.practice.example/oidc/callback';
@@ -35,8 +36,8 @@ async function providerClient(clientId: string) {
   return (await t.server.services.oidc.provider()).Client.find(clientId);
 }
 
-/** The token endpoint's verdict on a client's credentials, through openid-client, with a code never issued. */
-async function tokenVerdict(clientId: string, secret: string): Promise<string> {
+/** The token endpoint's verdict on a client's credentials (client_secret_post), with a code never issued. */
+async function verdictFor(clientId: string, secret: string): Promise<string> {
   const config = await oidc.discovery(
     new URL(`${t.url}/oidc`),
     clientId,
@@ -44,20 +45,7 @@ async function tokenVerdict(clientId: string, secret: string): Promise<string> {
     oidc.ClientSecretPost(secret),
     { execute: [oidc.allowInsecureRequests] },
   );
-  const state = oidc.randomState();
-  const callback = new URL(
-    `${REDIRECT}?code=never-issued&state=${state}&iss=${encodeURIComponent(`${t.url}/oidc`)}`,
-  );
-  try {
-    await oidc.authorizationCodeGrant(config, callback, {
-      expectedState: state,
-      pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
-    });
-  } catch (error) {
-    if (error instanceof oidc.ResponseBodyError) return error.error;
-    throw error;
-  }
-  return 'accepted';
+  return tokenVerdict(config, REDIRECT);
 }
 
 /** The client and audit tables as text, and on SQLite the whole database file with its WAL. */
@@ -84,7 +72,7 @@ describe('register-client', { timeout: 90_000 }, () => {
     expect(client?.redirectUris).toEqual([REDIRECT]);
     expect(client?.clientAuthMethod).toBe('client_secret_basic');
     expect(client?.grantTypes).toEqual(['authorization_code', 'refresh_token']);
-    expect(await tokenVerdict(clientId, secret)).toBe('invalid_grant');
+    expect(await verdictFor(clientId, secret)).toBe('invalid_grant');
   });
 
   it('with --json prints one line {"clientId", "clientSecret"}', async () => {
@@ -93,7 +81,7 @@ describe('register-client', { timeout: 90_000 }, () => {
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed)).toEqual(['clientId', 'clientSecret']);
-    expect(await tokenVerdict(printed.clientId, printed.clientSecret)).toBe('invalid_grant');
+    expect(await verdictFor(printed.clientId, printed.clientSecret)).toBe('invalid_grant');
   });
 
   it('registers a public client with --public: no clientSecret, auth method none, no refresh tokens', async () => {
@@ -232,14 +220,14 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
 
   it('disable-client: the provider refuses the client from then on (invalid_client), audited', async () => {
     const { clientId, clientSecret } = await registered('Old app');
-    expect(await tokenVerdict(clientId, clientSecret as string)).toBe('invalid_grant');
+    expect(await verdictFor(clientId, clientSecret as string)).toBe('invalid_grant');
 
     const result = await cli('disable-client', '--client-id', clientId);
 
     expect([result.code, result.stderr]).toEqual([0, '']);
     expect(result.stdout).toContain(`disabled client ${clientId}`);
     expect(await providerClient(clientId)).toBeUndefined();
-    expect(await tokenVerdict(clientId, clientSecret as string)).toBe('invalid_client');
+    expect(await verdictFor(clientId, clientSecret as string)).toBe('invalid_client');
     expect((await auditEventsOf(t, 'oidc_client_disabled')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Old app',
@@ -258,8 +246,8 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect([rotated.code, rotated.stderr]).toEqual([0, '']);
     const { clientSecret: newSecret } = JSON.parse(rotated.stdout);
     expect(newSecret).not.toBe(oldSecret);
-    expect(await tokenVerdict(clientId, oldSecret as string)).toBe('invalid_client');
-    expect(await tokenVerdict(clientId, newSecret)).toBe('invalid_grant');
+    expect(await verdictFor(clientId, oldSecret as string)).toBe('invalid_client');
+    expect(await verdictFor(clientId, newSecret)).toBe('invalid_grant');
     expect((await auditEventsOf(t, 'oidc_client_secret_rotated')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Rotating app',
