@@ -3,7 +3,7 @@
  * the acting account manager; the practice always keeps at least one active account manager. Each recovery
  * action (reset 2FA, a temporary password, deactivation) also voids the user's recovery codes.
  */
-import { accountDatesProblem } from '../../src/shared/account-dates';
+import { accountDatesProblem, datesStatusOn, todayIn } from '../../src/shared/account-dates';
 import {
   type AdminUser,
   type AdminUserCreate,
@@ -65,7 +65,7 @@ export class UserAccountService {
     private readonly audit: AuditLog,
     private readonly notices: Notifier,
     private readonly recoveryCodes: RecoveryCodeService,
-    private readonly accountEnds: Pick<AccountEnds, 'endIfPast'>,
+    private readonly accountEnds: Pick<AccountEnds, 'endIfPast' | 'timeZoneOf'>,
   ) {}
 
   /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
@@ -406,6 +406,8 @@ export class UserAccountService {
       usersWithAuthenticator(this.db, onlyId),
       usersWithLiveBypassCode(this.db, now, onlyId),
     ]);
+    // Every user is of the one practice: its time zone reads everyone's dates.
+    const today = rows[0] ? todayIn(await this.accountEnds.timeZoneOf(rows[0]), now) : '';
     return rows.map((row) => ({
       id: row.id,
       username: row.username,
@@ -429,6 +431,7 @@ export class UserAccountService {
       resourceType: row.resource_type,
       startDate: row.start_date,
       endDate: row.end_date,
+      accessByDates: datesStatusOn({ startDate: row.start_date, endDate: row.end_date }, today),
       createdAt: row.created_at,
     }));
   }

@@ -62,11 +62,19 @@ export interface AccountDates {
   endDate: string | null;
 }
 
+/** Where `today` falls against an account's dates: before its start, within them, or after its end. */
+export type DatesStatus = 'not_started' | 'current' | 'ended';
+
+/** Where `today` (YYYY-MM-DD in the practice's zone) falls against the dates, both ends included. */
+export function datesStatusOn(dates: AccountDates, today: string): DatesStatus {
+  if (dates.startDate !== null && today < dates.startDate) return 'not_started';
+  if (dates.endDate !== null && today > dates.endDate) return 'ended';
+  return 'current';
+}
+
 /** Whether `today` (YYYY-MM-DD in the practice's zone) lies within the dates, both ends included. */
 export function withinDatesOn(dates: AccountDates, today: string): boolean {
-  if (dates.startDate !== null && today < dates.startDate) return false;
-  if (dates.endDate !== null && today > dates.endDate) return false;
-  return true;
+  return datesStatusOn(dates, today) === 'current';
 }
 
 /** Whether the user may work at the instant `now`, their dates read in the practice's time zone. */

@@ -82,6 +82,11 @@ export const AdminUser = z.object({
    * answers as a wrong password does, and their sessions, workstations, bypass and recovery codes end.
    */
   endDate: z.string().nullable().describe('YYYY-MM-DD'),
+  /**
+   * Where today, in the practice's time zone, falls against the dates: `not_started` (before the start
+   * date) and `ended` (after the end date) cannot sign in, whatever `active` says.
+   */
+  accessByDates: z.enum(['not_started', 'current', 'ended']),
   createdAt: IsoTime,
 });
 export type AdminUser = z.infer<typeof AdminUser>;

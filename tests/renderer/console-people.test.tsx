@@ -163,6 +163,28 @@ describe('Console: Users', () => {
     expect(people.calls.updated).toEqual([{ id: 'user-1', role: 'admin', active: false }]);
   });
 
+  it('shows a user past their end date as ended, and one before their start date as not started', async () => {
+    people.users = people.users.map((u) =>
+      u.username === 'ckiplock' ? { ...u, endDate: '2026-05-31', accessByDates: 'ended' as const } : u,
+    );
+    people.users.push({
+      ...(people.users[1] as (typeof people.users)[number]),
+      id: 'user-4',
+      username: 'mnewhire',
+      startDate: '2099-01-01',
+      endDate: null,
+      accessByDates: 'not_started',
+    });
+    await openTab('Users');
+    const table = await screen.findByRole('table', { name: 'Users (4)' });
+    expect(within(table).getByRole('row', { name: /ckiplock/ })).toHaveTextContent(
+      'Ended (past the end date)',
+    );
+    expect(within(table).getByRole('row', { name: /mnewhire/ })).toHaveTextContent(
+      'Not started (before the start date)',
+    );
+  });
+
   it('unlocks a locked user', async () => {
     const user = await openTab('Users');
     await manage(user, LOCKED_OUT.username);

@@ -210,6 +210,27 @@ describe('the practice time zone', () => {
   });
 });
 
+describe("the console's users: where today falls against their dates", () => {
+  it('says not_started before the start date and ended after the end date, read in the practice time zone', async () => {
+    await createUser(t, { username: 'newhire', phone: '+12025550101', email: undefined });
+    await createUser(t, { username: 'leaver', phone: '+12025550102', email: undefined });
+    await setDates({ startDate: '2026-06-02' }, 'newhire');
+    await setDates({ endDate: '2026-05-31' }, 'leaver');
+    const status = async () =>
+      Object.fromEntries(
+        (await api('GET', '/users')).body.users.map((u: { username: string; accessByDates: string }) => [
+          u.username,
+          u.accessByDates,
+        ]),
+      );
+    expect(await status()).toMatchObject({ ckiplock: 'current', newhire: 'not_started', leaver: 'ended' });
+    // 2026-06-01T12:00Z is already 2 June in Auckland: the new hire has started there.
+    await setTimeZone('Pacific/Auckland');
+    expect(await status()).toMatchObject({ newhire: 'current', leaver: 'ended' });
+    expect((await api('GET', `/users/${await userIdOf(t, 'newhire')}`)).body.accessByDates).toBe('current');
+  });
+});
+
 describe('sign-in outside the account dates answers exactly as a wrong password does', () => {
   it('before the start date: the same 401 and body as a wrong password, one hash, audited apart', async () => {
     await setDates({ startDate: '2026-06-02' });

@@ -51,6 +51,7 @@ const person = (over: Partial<AdminUser> & Pick<AdminUser, 'id' | 'username'>): 
   resourceType: null,
   startDate: null,
   endDate: null,
+  accessByDates: 'current',
   createdAt: '2026-01-05T09:00:00.000Z',
   ...over,
 });

@@ -6,6 +6,8 @@ export const fullName = (user: Pick<AdminUser, 'firstName' | 'lastName'>) =>
 
 export function userStatus(user: AdminUser): string {
   if (!user.active) return 'Deactivated';
+  if (user.accessByDates === 'ended') return 'Ended (past the end date)';
+  if (user.accessByDates === 'not_started') return 'Not started (before the start date)';
   if (user.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) return 'Locked';
   return 'Active';
 }
