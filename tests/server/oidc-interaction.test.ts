@@ -248,17 +248,27 @@ describe('the complete endpoint refuses', () => {
     const attacker = new CookieBrowser(t.url);
     const victimRequest = await authorize(victim, practiceApp);
     await authorize(attacker, practiceApp);
+    // The attacker's own (valid, signed) interaction cookie, sent to the victim's prompt path.
+    const victimPath = `/oidc-interaction/${victimRequest.uid}`;
+    for (const name of ['_interaction', '_interaction.sig']) {
+      const own = attacker.cookie(name);
+      if (own) attacker.setCookie({ ...own, path: victimPath });
+    }
     const token = await signIn('oidc_otherbrowser');
     const main = await locationId('Main Office');
 
     const withOwnCookie = await complete(attacker, victimRequest.uid as string, token, main);
     const withNoCookie = await complete(new CookieBrowser(t.url), victimRequest.uid as string, token, main);
+    const details = await attacker.fetch(`${victimPath}/details`);
 
     expect([withOwnCookie.status, ((await withOwnCookie.json()) as { error: string }).error]).toEqual([
       404,
       'interaction_not_found',
     ]);
     expect(withNoCookie.status).toBe(404);
+    expect(details.status).toBe(404);
+    // The victim's request is untouched: their own browser still completes it.
+    expect((await complete(victim, victimRequest.uid as string, token, main)).status).toBe(200);
   });
 
   it('an unknown uid, and a request already completed and returned (404)', async () => {
