@@ -337,6 +337,21 @@ describe('the complete endpoint refuses', () => {
     expect((await complete(browser, uid as string, token, main)).status).toBe(401);
   });
 
+  it('a session from a temporary password, until the user has chosen their own (403 password_change_required)', async () => {
+    await newUser('oidc_temporary');
+    await t.server.services.admin.setTemporaryPassword('oidc_temporary', 'frontDesk2026', 'Forgotten');
+    const browser = new CookieBrowser(t.url);
+    const { uid } = await authorize(browser, practiceApp);
+    const token = await signIn('oidc_temporary');
+
+    const refused = await complete(browser, uid as string, token, await locationId('Main Office'));
+
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([
+      403,
+      'password_change_required',
+    ]);
+  });
+
   it('a location that is not one of the user’s (400)', async () => {
     await newUser('oidc_elsewhere');
     const browser = new CookieBrowser(t.url);
