@@ -11,12 +11,14 @@ import { z } from 'zod';
 import {
   ApiError,
   CompleteOidcInteraction,
+  ErrorCode,
   OidcInteraction,
   OidcInteractionCompleted,
   OidcInteractionParams,
 } from '../../src/shared/api';
+import { AppError } from '../errors';
 import type { Services } from '../services';
-import { INTERACTION_PREFIX, page } from '../services/oidc-provider';
+import { INTERACTION_PREFIX } from '../services/oidc-provider';
 import { bearerToken, refuseNul } from './auth';
 import { WEB_CSP } from './web-client';
 
@@ -36,11 +38,6 @@ function promptPage(webRoot: string | undefined): string | undefined {
   }
 }
 
-const UNAVAILABLE = page(
-  'Sign-in is not available here',
-  "<p>This WRSAuth server has no web client to sign in with. Ask your practice's account manager.</p>",
-);
-
 export function oidcInteractionRoutes(
   services: Services,
   webRoot: string | undefined,
@@ -57,18 +54,22 @@ export function oidcInteractionRoutes(
             "The login prompt an application's sign-in request opens: WRSAuth's sign-in screens (HTML)",
           tags: ['login-with-wrsauth'],
           params: OidcInteractionParams,
-          response: { 200: z.string().describe('text/html'), 503: z.string().describe('text/html') },
+          response: { 200: z.string().describe('text/html'), ...errors },
         },
       },
       async (_request, reply) => {
         const html = promptPage(webRoot);
+        // Like `/`, which is not served either without a build of the web client.
+        if (!html) {
+          throw new AppError(404, ErrorCode.notFound, 'This server has no web client to sign in with.');
+        }
         reply
           .header('content-security-policy', WEB_CSP)
           .header('referrer-policy', 'no-referrer')
           .header('x-frame-options', 'DENY')
           .header('cache-control', 'no-store')
           .type('text/html; charset=utf-8');
-        return reply.code(html ? 200 : 503).send(html ?? UNAVAILABLE);
+        return reply.send(html);
       },
     );
 
