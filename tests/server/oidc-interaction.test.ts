@@ -226,6 +226,36 @@ describe('the claims, in the ID token and from userinfo', () => {
 
     expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: ACR_2FA });
   });
+  it('says swk for a sign-in a trusted workstation vouched for, with no code typed', async () => {
+    const username = 'oidc_trusted';
+    await newUser(username);
+    t.clock.advance(31);
+    const first = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });
+    await t.send(first.body.challengeId, 'sms');
+    const remembered = await t.verify(first.body.challengeId, t.lastSmsCode(), {
+      rememberDevice: true,
+      deviceName: 'Front desk',
+    });
+    const browser = new CookieBrowser(t.url);
+    const request = await authorize(browser, practiceApp);
+    const trusted = await t.post('/api/v1/auth/login', {
+      username,
+      password: 'frontDesk2026',
+      deviceToken: remembered.body.deviceToken,
+    });
+    expect(trusted.body.status).toBe('authenticated');
+
+    const tokens = await request.redeem(
+      await completeAndReturn(
+        browser,
+        request.uid as string,
+        trusted.body.sessionToken,
+        await locationId('Main Office'),
+      ),
+    );
+
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'swk', 'mfa'], acr: ACR_2FA });
+  });
 });
 
 describe('the complete endpoint refuses', () => {
