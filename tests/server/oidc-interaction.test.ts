@@ -226,6 +226,7 @@ describe('the claims, in the ID token and from userinfo', () => {
 
     expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: ACR_2FA });
   });
+
   it('says swk for a sign-in a trusted workstation vouched for, with no code typed', async () => {
     const username = 'oidc_trusted';
     await newUser(username);
