@@ -424,11 +424,19 @@ describe('single sign-on and forcing a fresh sign-in', () => {
     ['prompt=login', { prompt: 'login' }],
     ['max_age=0', { max_age: '0' }],
   ])('sends a signed-in browser back to the login prompt on %s', async (_, parameters) => {
-    const { browser } = await signedInBrowser(`oidc_force_${Object.keys(parameters)[0]}`);
+    const username = `oidc_force_${Object.keys(parameters)[0]}`;
+    const { browser, tokens: before } = await signedInBrowser(username);
 
     const forced = await authorize(browser, chartApp, parameters);
-
     expect(forced.uid).toBeTruthy();
+    const fresh = await signIn(username);
+    const after = await forced.redeem(
+      await completeAndReturn(browser, forced.uid as string, fresh, await locationId('Main Office')),
+    );
+
+    // openid-client checks auth_time against max_age; the new sign-in's location and time are the ones told.
+    expect(after.claims()).toMatchObject({ practice_location: { name: 'Main Office' } });
+    expect(after.claims()?.auth_time).toBeGreaterThanOrEqual(before.claims()?.auth_time as number);
   });
 
   it('never answers acr_values=urn:wrsauth:acr:2fa from a password-only sign-in: prompt=none gets login_required, the prompt gets unmet_authentication_requirements', async () => {
