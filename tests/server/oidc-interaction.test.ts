@@ -486,6 +486,25 @@ describe('a deactivated user', () => {
   });
 });
 
+describe('a user past their end date', () => {
+  it('gets no new code even before any sweep has ended their access: findAccount reads the dates itself', async () => {
+    const { browser, user, tokens } = await signedInBrowser('oidc_ended');
+    // The day before the test clock's today; written straight to the row, so nothing but findAccount notices.
+    await t.server.services.db
+      .updateTable('users')
+      .set({ end_date: '2000-01-01' })
+      .where('id', '=', user.id)
+      .execute();
+
+    const silent = await authorize(browser, chartApp, { prompt: 'none' });
+
+    expect(silent.landed.searchParams.get('error')).toBe('login_required');
+    await expect(
+      oidc.fetchUserInfo(practiceApp, tokens.access_token, oidc.skipSubjectCheck),
+    ).rejects.toThrow();
+  });
+});
+
 describe('the audit trail', () => {
   it('records oidc_authorized for every code, by prompt or single sign-on, with client, user, location and amr', async () => {
     const { browser, user, eastside } = await signedInBrowser('oidc_audited');
