@@ -1,5 +1,6 @@
 /** An application's login prompt runs the ordinary sign-in and ends by returning to the application. */
 import { describe, expect, it } from 'vitest';
+import { pageServerUrl } from '../../src/renderer/src/bridge/web-bridge';
 import { oidcInteractionFlow } from '../../src/renderer/src/flow/oidc-interaction-flow';
 import { initialSignInState, type SignInState } from '../../src/renderer/src/flow/sign-in-flow';
 import { interactionUidOf } from '../../src/renderer/src/oidc/interaction-context';
@@ -69,5 +70,14 @@ describe('the login prompt flow', () => {
     expect(interactionUidOf('/')).toBeUndefined();
     expect(interactionUidOf('/oidc-interaction/x/complete')).toBeUndefined();
     expect(interactionUidOf('/oidc-interaction/a%2Fb')).toBeUndefined();
+  });
+
+  it('talks to the server that served the prompt, not to a folder named oidc-interaction', () => {
+    expect(pageServerUrl('https://auth.practice.example/oidc-interaction/AbC_12-x')).toBe(
+      'https://auth.practice.example',
+    );
+    expect(pageServerUrl('https://auth.practice.example/wrsauth/index.html')).toBe(
+      'https://auth.practice.example/wrsauth',
+    );
   });
 });
