@@ -36,6 +36,7 @@ import { meRoutes } from './routes/me';
 import { meContactRoutes } from './routes/me-contacts';
 import { meSettingsRoutes } from './routes/me-settings';
 import { mountOidc } from './routes/oidc';
+import { oidcInteractionRoutes } from './routes/oidc-interaction';
 import { passwordResetRoutes } from './routes/password-reset';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
@@ -244,6 +245,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminUserRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminRecoveryRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
+  await app.register(oidcInteractionRoutes(services, options.webRoot));
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);
   await services.hasher.prepare();
   return app;

@@ -420,6 +420,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0016_session_amr': {
+      // "Login with WRSAuth" tells an application how the sign-in was made (amr: pwd, sms, otp, swk, mfa),
+      // space-separated; a session from before this has none and counts by its second_factor flag.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('sessions').addColumn('amr', 'text').execute();
+      },
+    },
   };
 }
 

@@ -128,6 +128,8 @@ export interface SessionTable {
   revoked_at: string | null;
   /** 1 when the sign-in passed a second factor (a code, the app, a recovery or bypass code, a trusted workstation). */
   second_factor: ColumnType<number, number | undefined, number>;
+  /** RFC 8176 methods the sign-in proved, space-separated (`pwd sms mfa`); null for a session from before. */
+  amr: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TrustedDeviceTable {

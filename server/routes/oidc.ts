@@ -10,11 +10,12 @@
  * that rewrites non-JSON errors to {error, message}. Hijacking the reply in the first onRequest hook hands
  * the raw request and response to the provider before any of that runs, and Fastify touches neither again.
  * The paths served here are therefore not Fastify routes: they are not in `routeInventory` nor in the
- * OpenAPI document (they are the provider's, listed by its discovery document).
+ * OpenAPI document (they are the provider's, listed by its discovery document). The login prompt is not the
+ * provider's: it is WRSAuth's own sign-in, at /oidc-interaction/<uid> (routes/oidc-interaction.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INTERACTION_PREFIX, OIDC_PREFIX, type OidcProviderHost, page } from '../services/oidc-provider';
+import { OIDC_PREFIX, type OidcProviderHost } from '../services/oidc-provider';
 
 export function isOidcPath(url: string): boolean {
   return url === OIDC_PREFIX || url.startsWith(`${OIDC_PREFIX}/`) || url.startsWith(`${OIDC_PREFIX}?`);
@@ -36,24 +37,6 @@ function asPublicRequest(request: FastifyRequest, publicUrl: URL): IncomingMessa
   const rest = url.slice(OIDC_PREFIX.length);
   raw.url = rest.startsWith('/') ? rest : `/${rest}`;
   return raw;
-}
-
-/**
- * STUB (provider-core slice of issue 16): the login prompt. The provider sends the browser here to sign in;
- * the next slice serves WRSAuth's own sign-in screens. Until then this says so plainly and completes nothing.
- */
-function interactionStub(reply: FastifyReply): void {
-  const res = reply.raw;
-  res.statusCode = 501;
-  res.setHeader('content-type', 'text/html; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-  res.end(
-    page(
-      'Sign-in through WRSAuth is not available yet',
-      "<p>Sign-in through WRSAuth is not available yet on this server. Close this page and sign in to the application another way, or ask your practice's account manager.</p>",
-    ),
-  );
 }
 
 function failed(reply: FastifyReply): void {
@@ -86,11 +69,6 @@ export function mountOidc(app: FastifyInstance, host: OidcProviderHost): void {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('referrer-policy', 'no-referrer');
-    if (url.startsWith(INTERACTION_PREFIX)) {
-      interactionStub(reply);
-      done();
-      return;
-    }
     host
       .handler()
       .then((handle) => handle(asPublicRequest(request, host.publicUrl), res))

@@ -43,6 +43,7 @@ import { clearFailures, findUserWithPolicy, findUserWithTimeZone, isLocked } fro
 import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
 import type { AccountEnds } from './account-ends';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
+import { amrOf, type SignInMethod } from './authentication-methods';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import type { GuidedRecoveryService } from './guided-recovery';
@@ -79,6 +80,8 @@ export interface AuthServiceDeps {
  */
 interface Proof {
   method: 'code' | 'totp' | 'recovery_code' | 'bypass_code';
+  /** For a sent code: where it went (texted or emailed), which `amr` tells apart. */
+  channel?: 'sms' | 'email';
   consume(tx: Db): Promise<boolean>;
 }
 
@@ -283,7 +286,7 @@ export class AuthService {
       const rememberDays = user.remember_days;
       const policy = { idle_lock_minutes: user.idle_lock_minutes };
       const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
-      const detail = { method: proof.method, challengeId };
+      const detail = { method: proof.method, challengeId, ...(proof.channel && { channel: proof.channel }) };
       // One transaction: the challenge is used up if and only if the session (and device) exist.
       const authenticated = await audit
         .transaction(async (tx) => {
@@ -407,7 +410,9 @@ export class AuthService {
     if (!isWellFormedCode(code)) throw malformedCode(challenge);
     const storedHmac = challenge.code_hmac;
     if (!storedHmac || !keyring.codeMatches(challengeId, code, storedHmac)) return undefined;
-    return { method: 'code', consume: (tx) => consumeChallenge(tx, challengeId, storedHmac) };
+    // The challenge holds the code sent last, so the last message sent for it says where that code went.
+    const channel = (await this.deps.delivery.lastForChallenge(challengeId))?.channel;
+    return { method: 'code', channel, consume: (tx) => consumeChallenge(tx, challengeId, storedHmac) };
   }
 
   /** A pending, unexpired challenge with attempts left, and its active user. */
@@ -435,13 +440,13 @@ export class AuthService {
     user: UserRow,
     policy: Pick<PracticeRow, 'idle_lock_minutes'>,
     context: RequestContext,
-    detail: { method: string; challengeId?: string },
+    detail: { method: SignInMethod; challengeId?: string; channel?: 'sms' | 'email' },
     tx?: AuditedTx,
   ): Promise<Authenticated> {
     const run = async (executor: AuditedTx): Promise<Authenticated> => {
       // A trusted workstation got past the count, so it leaves it alone: a lock an attacker caused stays.
       if (detail.method !== 'trusted_device') await clearFailures(executor, user.id);
-      const session = await this.deps.sessions.start(user, executor, detail.method !== 'password');
+      const session = await this.deps.sessions.start(user, executor, amrOf(detail.method, detail.channel));
       await this.deps.audit.record(
         context,
         { type: 'login_succeeded', userId: user.id, username: user.username, detail },

@@ -21,6 +21,8 @@ import { GuidedRecoveryService } from './guided-recovery';
 import { LocationService } from './locations';
 import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
+import { OidcAccountService } from './oidc-accounts';
+import { OidcInteractionService } from './oidc-interactions';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
@@ -146,14 +148,17 @@ export function createServices(options: ServiceOptions) {
   const relyingParties = new RelyingPartyService(db, clock, keyring, audit);
   const signingKeys = new SigningKeyService(db, clock, keyring, audit);
   const oidcStorage = new OidcStorage(db, clock, keyring, relyingParties);
+  const oidcAccounts = new OidcAccountService(db, clock, oidcStorage);
   const oidc = new OidcProviderHost({
-    db,
     keyring,
+    accounts: oidcAccounts,
+    audit,
     storage: oidcStorage,
     keys: signingKeys,
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
+  const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
   return {
     db,
     clock,
@@ -182,6 +187,7 @@ export function createServices(options: ServiceOptions) {
     signingKeys,
     oidcStorage,
     oidc,
+    oidcInteractions,
     guards,
     lockout,
   };

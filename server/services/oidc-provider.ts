@@ -10,30 +10,49 @@
  * database, so requests already running on the previous Provider finish there unharmed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Configuration,
+  type Grant,
+  interactionPolicy,
+  type JWK,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Logger } from 'pino';
-import type { Db } from '../db/database';
-import { findUserById } from '../repositories/users';
 import type { Keyring } from '../secrets';
+import type { AuditLog } from './audit-log';
+import { ACR_2FA, ACR_VALUES } from './authentication-methods';
+import { type OidcAccountService, SCOPE_CLAIMS } from './oidc-accounts';
 import type { SigningJwk, SigningKeyService } from './oidc-signing-keys';
-import type { OidcStorage } from './oidc-storage';
+import type { OidcSignIn, OidcStorage } from './oidc-storage';
 
 /** Where the provider is mounted in the Fastify app; the issuer is the public URL plus this. */
 export const OIDC_PREFIX = '/oidc';
 
 /**
- * The interaction (login prompt) pages. STUB for the provider-core slice: the route answers a plain page
- * saying sign-in through WRSAuth is not available yet; the next slice serves WRSAuth's own sign-in screens.
+ * The login prompt: WRSAuth's own sign-in screens at /oidc-interaction/<uid> (routes/oidc-interaction.ts),
+ * outside the provider's /oidc. The provider scopes its interaction cookie to this exact path, so the page
+ * and its /details and /complete calls below it receive it, and nothing else does.
  */
-export const INTERACTION_PREFIX = `${OIDC_PREFIX}/interaction/`;
+export const INTERACTION_PREFIX = '/oidc-interaction/';
+
+/**
+ * What the interaction's login result carries besides oidc-provider's own `login` and `consent`: the sign-in
+ * WRSAuth proved, which loadExistingGrant keeps under the provider session's uid once the browser resumes.
+ */
+export interface WrsauthLoginResult {
+  wrsauth?: Pick<OidcSignIn, 'sessionId' | 'location'>;
+  login?: { accountId: string; ts?: number; amr?: string[]; acr?: string };
+  consent?: { grantId?: string };
+}
 
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
 export const DEFAULT_KEY_CHECK_MS = 10_000;
 
 export interface OidcProviderOptions {
-  db: Db;
   keyring: Keyring;
+  accounts: OidcAccountService;
+  audit: AuditLog;
   storage: OidcStorage;
   keys: SigningKeyService;
   log: Logger;
@@ -133,11 +152,39 @@ export class OidcProviderHost {
     provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => {
       this.options.log.error({ err: error }, 'oidc: request failed');
     });
+    provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+      this.auditAuthorization(ctx).catch((error: unknown) => {
+        this.options.log.error({ err: error }, 'oidc: could not audit an authorization');
+      });
+    });
     return provider;
   }
 
+  /** Every code issued, by an interaction or by single sign-on: client, user, location and amr. */
+  private async auditAuthorization(ctx: KoaContextWithOIDC): Promise<void> {
+    const { session, client } = ctx.oidc;
+    if (!session?.accountId || !client) return;
+    const signIn = await this.options.storage.signInOf(session.uid);
+    const current = signIn?.userId === session.accountId && signIn.authTime === session.authTime();
+    await this.options.audit.record(
+      { ip: ctx.ip ?? null, userAgent: ctx.get('user-agent') || null },
+      {
+        type: 'oidc_authorized',
+        userId: session.accountId,
+        detail: {
+          clientId: client.clientId,
+          clientName: client.clientName ?? null,
+          locationId: (current && signIn.location?.id) || null,
+          locationName: (current && signIn.location?.name) || null,
+          amr: (session.amr ?? []).join(' '),
+          acr: session.acr ?? null,
+        },
+      },
+    );
+  }
+
   private configuration(keys: SigningJwk[]): Configuration {
-    const { storage, keyring, db } = this.options;
+    const { storage, keyring, accounts } = this.options;
     return {
       adapter: storage.adapterFor,
       jwks: { keys: keys as JWK[] },
@@ -153,6 +200,19 @@ export class OidcProviderHost {
       // code_challenge_method is refused with invalid_request), so there is no method list to narrow.
       pkce: { required: () => true },
       scopes: [...OIDC_SCOPES],
+      claims: {
+        openid: [...SCOPE_CLAIMS.openid],
+        profile: [...SCOPE_CLAIMS.profile],
+        email: [...SCOPE_CLAIMS.email],
+        acr: null,
+        auth_time: null,
+        sid: null,
+        iss: null,
+      },
+      acrValues: [...ACR_VALUES],
+      // The scopes' claims go in the ID token too, not only in userinfo: an application that only reads the
+      // ID token learns the user and the location without a second call.
+      conformIdTokenClaims: false,
       clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       // Refresh tokens go to confidential clients only, and every use rotates them.
       issueRefreshToken: async (_ctx, client, code) =>
@@ -177,7 +237,36 @@ export class OidcProviderHost {
         client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) === true,
       // /oidc/userinfo rather than the default /oidc/me, which reads like WRSAuth's own /api/v1/me.
       routes: { userinfo: '/userinfo' },
-      interactions: { url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}` },
+      interactions: {
+        policy: loginPolicy(),
+        url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}`,
+      },
+      loadExistingGrant: async (ctx) => {
+        const { oidc } = ctx;
+        const { client, session } = oidc;
+        if (!client || !session) return undefined;
+        const result = oidc.result as WrsauthLoginResult | undefined;
+        // The browser is back from the login prompt: keep what that sign-in proved under the session's uid.
+        if (result?.login && result.wrsauth) {
+          await storage.recordSignIn(
+            session.uid,
+            {
+              ...result.wrsauth,
+              userId: result.login.accountId,
+              authTime: result.login.ts ?? 0,
+              amr: result.login.amr ?? [],
+              acr: result.login.acr ?? '',
+            },
+            SESSION_TTL_SECONDS,
+          );
+        }
+        const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+        const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+        const grant =
+          existing ?? new oidc.provider.Grant({ accountId: session.accountId, clientId: client.clientId });
+        // Every registered client is first-party: no consent screen, the request's scopes are granted.
+        return grantRequested(grant, oidc.params as Record<string, unknown>);
+      },
       // A sign-in lasts at most 12 hours (NIST SP 800-63B AAL2), and nothing issued from it outlives that.
       ttl: {
         AccessToken: 10 * 60,
@@ -185,14 +274,30 @@ export class OidcProviderHost {
         IdToken: 60 * 60,
         Interaction: 30 * 60,
         RefreshToken: 12 * 60 * 60,
-        Session: 12 * 60 * 60,
+        Session: SESSION_TTL_SECONDS,
         Grant: 12 * 60 * 60,
       },
-      // `sub` is the user's opaque id, never the User ID. Further claims come with the sign-in slice.
-      findAccount: async (_ctx, sub) => {
-        const user = await findUserById(db, sub);
-        if (!user?.active) return undefined;
-        return { accountId: user.id, claims: async () => ({ sub: user.id }) };
+      // `sub` is the user's opaque id, never the User ID. A code or token names the sign-in it came from; at
+      // the authorization endpoint, the browser's provider session does.
+      findAccount: (ctx, sub, token) => {
+        if (!token) {
+          const session = ctx.oidc.entities.Session;
+          return accounts.find(sub, { sessionUid: session?.uid, authTime: session?.authTime() });
+        }
+        const sessionUid = 'sessionUid' in token ? token.sessionUid : undefined;
+        const authTime =
+          'authTime' in token ? token.authTime : 'extra' in token ? token.extra?.auth_time : undefined;
+        return accounts.find(sub, {
+          sessionUid,
+          authTime: typeof authTime === 'number' ? authTime : undefined,
+        });
+      },
+      // An access token remembers the login it came from (as a code and a refresh token do), so userinfo
+      // answers with that sign-in's location even after the browser signed in again.
+      extraTokenClaims: (ctx, token) => {
+        if (token.kind !== 'AccessToken') return undefined;
+        const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+        return source?.authTime === undefined ? undefined : { auth_time: source.authTime };
       },
       renderError: async (ctx, out) => {
         ctx.type = 'html';
@@ -200,6 +305,56 @@ export class OidcProviderHost {
       },
     };
   }
+}
+
+/** A provider session lives no longer than a WRSAuth session (12 hours, NIST SP 800-63B AAL2). */
+const SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+/**
+ * The provider's own login checks (no session, max_age, prompt=login, id_token_hint, essential acr), and two of
+ * WRSAuth's: a sign-in whose user can no longer be found (deactivated, past their end date) signs in again,
+ * and `acr_values=urn:wrsauth:acr:2fa` is never answered from a password-only sign-in. Under prompt=none
+ * either one answers login_required.
+ */
+function loginPolicy() {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login');
+  if (!login) throw new Error('oidc-provider has no login prompt');
+  const { Check } = interactionPolicy;
+  login.checks.add(
+    new Check('account_unavailable', 'End-User authentication is required', 'login_required', (ctx) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  login.checks.add(
+    new Check(
+      'second_factor_required',
+      'a sign-in with a second factor is required',
+      'login_required',
+      (ctx) =>
+        requestsSecondFactor(ctx.oidc.params?.acr_values) && ctx.oidc.session?.acr !== ACR_2FA
+          ? Check.REQUEST_PROMPT
+          : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  return policy;
+}
+
+export function requestsSecondFactor(acrValues: unknown): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(ACR_2FA);
+}
+
+/**
+ * The OpenID scopes the request asks for, added to a first-party client's grant (their claims follow from
+ * SCOPE_CLAIMS; the `claims` request parameter is not enabled).
+ */
+export async function grantRequested(grant: Grant, params: Record<string, unknown>): Promise<Grant> {
+  const scopes = String(params.scope ?? '')
+    .split(' ')
+    .filter((scope) => (OIDC_SCOPES as readonly string[]).includes(scope));
+  grant.addOIDCScope(scopes);
+  await grant.save();
+  return grant;
 }
 
 const escapeHtml = (text: string) =>

@@ -41,6 +41,25 @@ const GRANTABLE_SET: ReadonlySet<string> = new Set(GRANTABLE);
 
 const sealContext = (model: string, idHash: string) => `oidc ${model}\0${idHash}`;
 
+/** WRSAuth's own record beside the provider's payloads: what one sign-in through an interaction proved. */
+const SIGN_IN_MODEL = 'WrsauthSignIn';
+
+/**
+ * A "Login with WRSAuth" sign-in: what the provider's session cannot hold (it keeps only account, acr, amr
+ * and the login time), keyed by that session's uid. Codes and tokens carry the session uid and the login time,
+ * so each one finds the sign-in it came from, and the location chosen in it.
+ */
+export interface OidcSignIn {
+  userId: string;
+  /** The WRSAuth session (sessions.id) that completed the interaction. */
+  sessionId: string;
+  /** Epoch seconds: the login time the provider's session recorded (auth_time). */
+  authTime: number;
+  amr: string[];
+  acr: string;
+  location: { id: string; name: string } | null;
+}
+
 export class OidcStorage {
   constructor(
     private readonly db: Db,
@@ -52,6 +71,15 @@ export class OidcStorage {
   /** The `adapter` option: one adapter per model name, as oidc-provider asks for them. */
   readonly adapterFor = (model: string): Adapter =>
     model === 'Client' ? new ClientAdapter(this.clients) : new PayloadAdapter(model, this);
+
+  /** Keeps a sign-in under its provider session's uid, for as long as a provider session may live. */
+  recordSignIn(sessionUid: string, signIn: OidcSignIn, ttlSeconds: number): Promise<void> {
+    return this.upsert(SIGN_IN_MODEL, sessionUid, { ...signIn }, ttlSeconds);
+  }
+
+  async signInOf(sessionUid: string): Promise<OidcSignIn | undefined> {
+    return (await this.find(SIGN_IN_MODEL, sessionUid)) as OidcSignIn | undefined;
+  }
 
   /** The sweep: rows past their expiry are already ignored on read; this deletes them. */
   deleteExpired(): Promise<number> {

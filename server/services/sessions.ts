@@ -16,6 +16,7 @@ import {
 } from '../repositories/sessions';
 import { findUserWithTimeZone, locationsOf, toApiUser } from '../repositories/users';
 import { hashToken, newSortableId, newToken } from '../secrets';
+import type { AuthenticationMethod } from './authentication-methods';
 
 export const SESSION_IDLE_SECONDS = 30 * 60;
 export const SESSION_MAX_SECONDS = 12 * 60 * 60;
@@ -28,11 +29,14 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  /** Starts a session; `secondFactor` says whether the sign-in passed one (the console needs it). */
+  /**
+   * Starts a session; `amr` says what the sign-in proved (RFC 8176). With `mfa` in it, the session passed a
+   * second factor, which the console needs.
+   */
   async start(
     user: UserRow,
     executor: Db = this.db,
-    secondFactor = false,
+    amr: readonly AuthenticationMethod[] = ['pwd'],
   ): Promise<Omit<Authenticated, 'status'>> {
     const now = this.clock.now();
     const { token, hash } = newToken();
@@ -45,7 +49,8 @@ export class SessionService {
       last_seen_at: now.toISOString(),
       expires_at: expiresAt,
       revoked_at: null,
-      second_factor: secondFactor ? 1 : 0,
+      second_factor: amr.includes('mfa') ? 1 : 0,
+      amr: amr.join(' '),
     });
     return { sessionToken: token, expiresAt, ...(await this.describe(user, executor)) };
   }

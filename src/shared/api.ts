@@ -209,3 +209,22 @@ export type PasswordResetVerifyResult = z.infer<typeof PasswordResetVerifyResult
 
 export const NewPassword = z.object({ password: Password });
 export type NewPassword = z.infer<typeof NewPassword>;
+
+/** "Login with WRSAuth": an application's sign-in request, as its login prompt at /oidc-interaction/<uid>. */
+export const OidcInteractionParams = z.object({ uid: z.string().min(1).max(64) });
+
+export const OidcInteraction = z.object({
+  /** The application's registered name, shown as "Sign in to <name>" (untrusted text: render it as text). */
+  clientName: z.string(),
+  /** The application asked for a second factor (acr_values=urn:wrsauth:acr:2fa): a password alone will not do. */
+  secondFactorRequired: z.boolean(),
+});
+export type OidcInteraction = z.infer<typeof OidcInteraction>;
+
+/** The location chosen in this sign-in; null only for a user who has none. */
+export const CompleteOidcInteraction = z.object({ locationId: z.string().min(1).max(64).nullable() });
+export type CompleteOidcInteraction = z.infer<typeof CompleteOidcInteraction>;
+
+/** Where the browser goes next: back through the provider to the application's redirect_uri. */
+export const OidcInteractionCompleted = z.object({ redirectTo: z.string() });
+export type OidcInteractionCompleted = z.infer<typeof OidcInteractionCompleted>;

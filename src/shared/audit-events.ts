@@ -63,6 +63,7 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_client_disabled',
   'oidc_client_secret_rotated',
   'oidc_signing_key_rotated',
+  'oidc_authorized',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

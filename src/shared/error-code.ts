@@ -26,6 +26,10 @@ export const ErrorCode = {
   /** The account manager console, from a session that signed in on a password alone. */
   secondFactorRequired: 'second_factor_required',
   conflict: 'conflict',
+  /** "Login with WRSAuth": the application's sign-in request expired, or was started by another browser. */
+  interactionNotFound: 'interaction_not_found',
+  /** "Login with WRSAuth": the session began before the application's request; it needs a fresh sign-in. */
+  freshSignInRequired: 'fresh_sign_in_required',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,7 +4,8 @@
  * endpoint (which reports each text's fate to the server's status callback, as Twilio does), and the users the
  * specs sign in as. All on 127.0.0.1.
  *
- * GET /__e2e/messages on the inspection port lists what the providers received, so a spec can read its code.
+ * GET /__e2e/messages on the inspection port lists what the providers received, so a spec can read its code;
+ * GET /__e2e/clients gives the OIDC spec the ids and secrets of the applications registered for it.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,10 +15,17 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/runtime';
+import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { providerEnv } from '../support/test-server';
 import { startTwilioEndpoint } from '../support/twilio-endpoint';
-import { E2E_PORTS, E2E_STATUS_CALLBACK_URL, E2E_USERS } from './world';
+import {
+  E2E_PORTS,
+  E2E_RELYING_PARTIES,
+  E2E_RP_REDIRECT_URI,
+  E2E_STATUS_CALLBACK_URL,
+  E2E_USERS,
+} from './world';
 
 const smtp = await startSmtpCatcher();
 const twilio = await startTwilioEndpoint();
@@ -40,8 +48,22 @@ const server = await startServer(config, { log: createLogger('warn') });
 twilio.relayCallbacksTo(server.url);
 twilio.reportFor(E2E_USERS.landline.phone, { status: 'undelivered', errorCode: '30006' });
 for (const user of Object.values(E2E_USERS)) await server.services.admin.createUser(user);
+// The OIDC spec's applications, registered as the CLI's register-client does.
+const relyingParties: Array<{ name: string; clientId: string; clientSecret?: string }> = [];
+for (const name of E2E_RELYING_PARTIES) {
+  const credentials = await server.services.relyingParties.register(
+    { name, redirectUris: [E2E_RP_REDIRECT_URI] },
+    CLI_CONTEXT,
+  );
+  relyingParties.push({ name, ...credentials });
+}
 
 const inspection = http.createServer((req, res) => {
+  if (req.url === '/__e2e/clients') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(relyingParties));
+    return;
+  }
   if (req.url !== '/__e2e/messages') {
     res.writeHead(404).end();
     return;

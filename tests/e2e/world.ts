@@ -3,32 +3,42 @@ import { execFileSync } from 'node:child_process';
 import type { NewUser } from '../../server/services/admin';
 
 /**
- * Two loopback ports that are free right now, picked once by the Playwright runner (the first process to
+ * Three loopback ports that are free right now, picked once by the Playwright runner (the first process to
  * load this module) and handed to the harness and the workers through the environment they inherit. Fixed
- * ports collided on CI with whatever else held them.
+ * ports collided on CI with whatever else held them. The third is the relying party's: the OIDC spec serves
+ * its redirect_uri there, and the harness registers the spec's applications with it.
  */
-function e2ePorts(): { server: number; inspection: number } {
+function e2ePorts(): { server: number; inspection: number; relyingParty: number } {
   if (!process.env.WRSAUTH_E2E_PORTS) {
     const pick = `const net = require('node:net');
       const open = () => new Promise((ok) => { const s = net.createServer().listen(0, '127.0.0.1', () => ok(s)); });
-      Promise.all([open(), open()]).then((servers) => {
+      Promise.all([open(), open(), open()]).then((servers) => {
         process.stdout.write(servers.map((s) => s.address().port).join(','));
         for (const s of servers) s.close();
       });`;
     process.env.WRSAUTH_E2E_PORTS = execFileSync(process.execPath, ['-e', pick], { encoding: 'utf8' });
   }
-  const [server, inspection] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
-  if (server === undefined || inspection === undefined || !Number.isInteger(server + inspection)) {
+  const [server, inspection, relyingParty] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
+  if (
+    server === undefined ||
+    inspection === undefined ||
+    relyingParty === undefined ||
+    !Number.isInteger(server + inspection + relyingParty)
+  ) {
     throw new Error(
-      `WRSAUTH_E2E_PORTS must be two ports "server,inspection", got "${process.env.WRSAUTH_E2E_PORTS}"`,
+      `WRSAUTH_E2E_PORTS must be three ports "server,inspection,relyingParty", got "${process.env.WRSAUTH_E2E_PORTS}"`,
     );
   }
-  return { server, inspection };
+  return { server, inspection, relyingParty };
 }
 
 export const E2E_PORTS = e2ePorts();
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORTS.server}`;
 export const E2E_INSPECTION_URL = `http://127.0.0.1:${E2E_PORTS.inspection}`;
+/** The OIDC spec's applications come back here (a loopback redirect_uri the spec serves). */
+export const E2E_RP_REDIRECT_URI = `http://127.0.0.1:${E2E_PORTS.relyingParty}/callback`;
+/** The applications the harness registers for the OIDC spec; their ids and secrets at /__e2e/clients. */
+export const E2E_RELYING_PARTIES = ['Practice app <e2e>', 'Chart viewer'] as const;
 
 /** The harness both Playwright suites (web and _electron) start as their web server. */
 export const E2E_WEB_SERVER = {
@@ -176,6 +186,16 @@ export const E2E_USERS = {
     password: 'frontDesk2026',
     firstName: 'Harper',
     lastName: 'Quinn',
+  },
+  /** Signs in to applications through "Login with WRSAuth" (the OIDC spec); works at two locations. */
+  oidc: {
+    username: 'oidcuser',
+    password: 'frontDesk2026',
+    firstName: 'Quinn',
+    lastName: 'Oduya',
+    phone: '+12025550141',
+    email: 'oidcuser@wrshealth.com',
+    locations: ['Main Office', 'Eastside Clinic'],
   },
   /** A second account manager: guided recovery tells the other account managers. */
   recoveryAdmin: {

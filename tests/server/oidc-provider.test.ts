@@ -1,8 +1,8 @@
 /**
  * The OpenID Connect provider at /oidc, driven by openid-client (the certified relying party library) against
  * the real server on loopback: what discovery promises, what the JWKS holds, which authorization requests are
- * refused and how, and how the token endpoint judges a client. The login prompt is the next slice: here an
- * authorization request that passes every check reaches the interaction stub and stops.
+ * refused and how, and how the token endpoint judges a client. The login prompt and the claims are in
+ * oidc-interaction.test.ts.
  */
 import http from 'node:http';
 import * as oidc from 'openid-client';
@@ -269,7 +269,7 @@ describe('authorization requests', () => {
     expect(answer.body).not.toContain(redirectUri.replace('/callback', ''));
   });
 
-  it('takes a PKCE S256 request from a registered client to the login prompt, which says it is not available yet (stub until the next slice)', async () => {
+  it("takes a PKCE S256 request from a registered client to WRSAuth's login prompt, outside /oidc, with the interaction cookie scoped to that prompt's path", async () => {
     const config = await discover();
     const { challenge } = await pkce();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -281,13 +281,13 @@ describe('authorization requests', () => {
     });
 
     const answer = await authorize(url);
-    expect(answer.status).toBe(303);
-    expect(answer.location).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
-    const prompt = await fetch(new URL(answer.location as string, t.url), { redirect: 'manual' });
 
-    expect(prompt.status).toBe(501);
-    expect(prompt.headers.get('location')).toBeNull();
-    expect(await prompt.text()).toContain('Sign-in through WRSAuth is not available yet');
+    expect(answer.status).toBe(303);
+    expect(answer.location).toMatch(/^\/oidc-interaction\/[\w-]+$/);
+    const interactionCookie = answer.cookies.find((cookie) => cookie.startsWith('_interaction='));
+    expect(interactionCookie).toContain(`path=${answer.location}`);
+    expect(interactionCookie?.toLowerCase()).toContain('httponly');
+    expect(interactionCookie?.toLowerCase()).toContain('samesite=lax');
   });
 });
 

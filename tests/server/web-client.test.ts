@@ -44,6 +44,21 @@ describe('web client', () => {
     expect(missing.body.error).toBe('not_found');
   });
 
+  it("serves the same client as an application's login prompt at /oidc-interaction/<uid>: asset URLs made absolute, the same CSP, never cached", async () => {
+    fs.writeFileSync(
+      path.join(webDir, 'index.html'),
+      '<!doctype html><title>Practice Secure Login</title><script type="module" src="./assets/app.js"></script>',
+    );
+
+    const response = await fetch(`${t.url}/oidc-interaction/AbC-123_x`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain('src="/assets/app.js"');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('does not serve files outside the web client folder', async () => {
     const response = await fetch(`${t.url}/..%2f..%2fetc%2fpasswd`);
     expect(response.status).toBe(404);

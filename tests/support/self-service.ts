@@ -66,7 +66,7 @@ export async function adminSession(t: TestServer, username = 'manager'): Promise
 export async function secondFactorSession(t: TestServer, username: string): Promise<string> {
   const user = await findUserByUsername(t.server.services.db, username);
   if (!user) throw new Error(`no user ${username}`);
-  return (await t.server.services.sessions.start(user, undefined, true)).sessionToken;
+  return (await t.server.services.sessions.start(user, undefined, ['pwd', 'otp', 'mfa'])).sessionToken;
 }
 
 /** The code an authenticator app shows at the test clock's time, `steps` periods away. */

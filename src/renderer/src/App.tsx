@@ -3,10 +3,13 @@ import { useMemo } from 'react';
 import type { KeychainStatus } from '../../shared/ipc';
 import { ApiClientProvider } from './api/api-context';
 import { createApiClient } from './api/client';
+import { useOidcInteraction } from './api/hooks';
 import { BridgeProvider, useBridge } from './bridge/bridge-context';
 import type { ClientBridge, ClientServerInfo, ClientServerSource } from './bridge/client-bridge';
+import { Screen } from './components/Screen';
 import { SignInFlow } from './flow/SignInFlow';
 import { REMEMBER_TURNED_OFF, useManagedSettings } from './managed/managed-settings';
+import { interactionUidOf, OidcInteractionProvider } from './oidc/interaction-context';
 import { AboutPanel } from './screens/AboutPanel';
 import { AskItScreen } from './screens/AskItScreen';
 
@@ -124,13 +127,17 @@ function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
   // IT may forbid remembering workstations: then the flow offers no "Remember this workstation".
   const keychainInForce =
     managed.allowRememberWorkstation === false ? { available: false, reason: REMEMBER_TURNED_OFF } : keychain;
+  // In a browser, /oidc-interaction/<uid> is an application's login prompt ("Login with WRSAuth").
+  const interactionUid = bridge.kind === 'web' ? interactionUidOf(window.location.pathname) : undefined;
+  const idleLock = tightestIdleLockMs(idleLockMs, managed.idleLockMinutes);
   return (
     <ApiClientProvider client={api}>
       <main className="app">
-        <SignInFlow
-          keychain={keychainInForce}
-          idleLockMs={tightestIdleLockMs(idleLockMs, managed.idleLockMinutes)}
-        />
+        {interactionUid ? (
+          <LoginPrompt uid={interactionUid} keychain={keychainInForce} idleLockMs={idleLock} />
+        ) : (
+          <SignInFlow keychain={keychainInForce} idleLockMs={idleLock} />
+        )}
       </main>
       <footer className="server">
         Server: <span className="url">{server.url}</span> ({SOURCE_WORDS[server.source]})
@@ -138,5 +145,41 @@ function ConnectedApp({ server, keychain, idleLockMs }: ConnectedAppProps) {
       {/* The desktop client only: a browser has no managed settings to show. */}
       {bridge.kind === 'electron' && <AboutPanel server={server} sourceWords={SOURCE_WORDS[server.source]} />}
     </ApiClientProvider>
+  );
+}
+
+interface LoginPromptProps {
+  uid: string;
+  keychain: KeychainStatus;
+  idleLockMs: number | undefined;
+}
+
+/**
+ * An application's login prompt: asks the server which application it is (this browser's interaction
+ * cookie decides), then runs the sign-in with "Sign in to <client>" under every title.
+ */
+function LoginPrompt({ uid, keychain, idleLockMs }: LoginPromptProps) {
+  const details = useOidcInteraction(uid);
+  if (details.isPending) {
+    return (
+      <p className="status" role="status">
+        Loading…
+      </p>
+    );
+  }
+  if (details.isError) {
+    return (
+      <Screen title="Sign-in request not found" focusHeading>
+        <p className="alert" role="alert">
+          {details.error.message}
+        </p>
+      </Screen>
+    );
+  }
+  const interaction = { uid, clientName: details.data.clientName };
+  return (
+    <OidcInteractionProvider interaction={interaction}>
+      <SignInFlow keychain={keychain} idleLockMs={idleLockMs} interaction={interaction} />
+    </OidcInteractionProvider>
   );
 }

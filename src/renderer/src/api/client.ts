@@ -12,6 +12,8 @@ import type {
   LoginRequest,
   LoginResponse,
   Me,
+  OidcInteraction,
+  OidcInteractionCompleted,
   PasswordResetStarted,
   PasswordResetVerifyResult,
   VerifyCodeRequest,
@@ -43,6 +45,14 @@ export interface ApiClient {
   /** `targetId: "totp"` for the authenticator app's code (the second proof only). */
   verifyResetCode(resetId: string, code: string, targetId?: string): Promise<PasswordResetVerifyResult>;
   setNewPassword(resetId: string, password: string): Promise<void>;
+  /** "Login with WRSAuth": the application whose sign-in request this page is (the interaction cookie's). */
+  oidcInteraction(uid: string): Promise<OidcInteraction>;
+  /** Hands this sign-in's session to the request; answers where the browser goes next. */
+  completeOidcInteraction(
+    uid: string,
+    sessionToken: string,
+    locationId: string | null,
+  ): Promise<OidcInteractionCompleted>;
   /** Any signed-in call, its answer parsed with `schema` (use z.null() for 204). */
   request<S extends z.ZodType>(schema: S, request: ApiRequest): Promise<z.output<S>>;
 }
@@ -90,6 +100,9 @@ export function createApiClient(serverUrl: string, options: ApiClientOptions = {
     verifyResetCode: async (resetId, code, targetId) =>
       (await http()).verifyResetCode(resetId, code, targetId),
     setNewPassword: async (resetId, password) => (await http()).setNewPassword(resetId, password),
+    oidcInteraction: async (uid) => (await http()).oidcInteraction(uid),
+    completeOidcInteraction: async (uid, sessionToken, locationId) =>
+      (await http()).completeOidcInteraction(uid, sessionToken, locationId),
     request: async (schema, request) => (await http()).request(schema, request),
   };
 }

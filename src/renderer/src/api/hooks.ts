@@ -3,7 +3,15 @@
  * with ApiFailure.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { Authenticated, CodeSent, DeliveryStatus, LoginResponse, Me } from '../../../shared/api';
+import type {
+  Authenticated,
+  CodeSent,
+  DeliveryStatus,
+  LoginResponse,
+  Me,
+  OidcInteraction,
+  OidcInteractionCompleted,
+} from '../../../shared/api';
 import { useBridge } from '../bridge/bridge-context';
 import { useApiClient } from './api-context';
 import type { ApiFailure } from './api-failure';
@@ -120,5 +128,28 @@ export function useLogout() {
   const api = useApiClient();
   return useMutation<void, ApiFailure, string>({
     mutationFn: (sessionToken) => api.logout(sessionToken),
+  });
+}
+
+/** "Login with WRSAuth": which application's sign-in request this page is; asked once. */
+export function useOidcInteraction(uid: string | undefined) {
+  const api = useApiClient();
+  return useQuery<OidcInteraction, ApiFailure>({
+    queryKey: ['oidc-interaction', uid],
+    queryFn: () => api.oidcInteraction(uid as string),
+    enabled: uid !== undefined,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useCompleteOidcInteraction() {
+  const api = useApiClient();
+  return useMutation<
+    OidcInteractionCompleted,
+    ApiFailure,
+    { uid: string; sessionToken: string; locationId: string | null }
+  >({
+    mutationFn: ({ uid, sessionToken, locationId }) =>
+      api.completeOidcInteraction(uid, sessionToken, locationId),
   });
 }

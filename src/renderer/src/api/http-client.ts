@@ -13,6 +13,8 @@ import {
   DeliveryStatus,
   LoginResponse,
   Me,
+  OidcInteraction,
+  OidcInteractionCompleted,
   PasswordResetStarted,
   PasswordResetVerifyResult,
 } from '../../../shared/api';
@@ -77,6 +79,10 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
   }
 
   const encode = encodeURIComponent;
+  // The login prompt's calls live under its page, outside /api/v1, and carry the provider's interaction
+  // cookie (the only calls that send a cookie at all).
+  const interactionUrl = (uid: string, action: string) =>
+    new URL(`/oidc-interaction/${encode(uid)}/${action}`, serverUrl).toString();
 
   return {
     login: (request) => call(LoginResponse, http.post('/auth/login', request)),
@@ -111,6 +117,17 @@ export function createHttpApiClient(serverUrl: string, options: ApiClientOptions
         throw toApiFailure(thrown);
       }
     },
+    oidcInteraction: (uid) =>
+      call(OidcInteraction, http.get(interactionUrl(uid, 'details'), { withCredentials: true })),
+    completeOidcInteraction: (uid, sessionToken, locationId) =>
+      call(
+        OidcInteractionCompleted,
+        http.post(
+          interactionUrl(uid, 'complete'),
+          { locationId },
+          { headers: bearer(sessionToken), withCredentials: true },
+        ),
+      ),
     request: (schema, { method, path, sessionToken, body, query, as = 'json' }) =>
       call(
         schema,

@@ -9,8 +9,15 @@ import type { ClientBridge } from './client-bridge';
 
 export const WEB_KEYCHAIN_REASON = 'This browser cannot keep a workstation token; sign-in still works.';
 
-/** The server that served a page: https://host/wrsauth/index.html gives https://host/wrsauth. */
+/**
+ * The server that served a page: https://host/wrsauth/index.html gives https://host/wrsauth. An
+ * application's login prompt, https://host/oidc-interaction/<uid>, is served one folder down: its server is
+ * https://host.
+ */
 export function pageServerUrl(pageUrl: string): string {
+  const page = new URL(pageUrl);
+  const prompt = /\/oidc-interaction\/[^/]+$/.exec(page.pathname);
+  if (prompt) return normalizeServerUrl(new URL(`${page.pathname.slice(0, prompt.index)}/`, page));
   return normalizeServerUrl(new URL('.', pageUrl));
 }
 

@@ -2,6 +2,7 @@ import { Suspense, useCallback, useEffect, useReducer } from 'react';
 import type { CodeSent, DeliveryTarget, LoginResponse } from '../../../shared/api';
 import type { KeychainStatus } from '../../../shared/ipc';
 import { useLogout } from '../api/hooks';
+import type { OidcInteractionInfo } from '../oidc/interaction-context';
 import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
 import {
@@ -13,16 +14,20 @@ import {
   LockScreen,
   PasswordResetScreen,
   prefetchAfterLogin,
+  ReturningScreen,
   ScreenLoading,
   SignedInScreen,
   VerifyScreen,
 } from './lazy-screens';
+import { oidcInteractionFlow } from './oidc-interaction-flow';
 import { type FlowMessage, initialSignInState, signInFlow } from './sign-in-flow';
 
 interface SignInFlowProps {
   keychain: KeychainStatus;
   /** A deployment's shorter idle lock, if any (see AppProps). */
   idleLockMs: number | undefined;
+  /** An application's login prompt: the sign-in ends by returning to it, not on "Signed in". */
+  interaction?: OidcInteractionInfo;
 }
 
 const SESSION_EXPIRED: FlowMessage = {
@@ -36,8 +41,8 @@ const LEFT_IDLE: FlowMessage = {
 };
 
 /** Runs the state machine and shows the screen for its current step. */
-export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
-  const [state, dispatch] = useReducer(signInFlow, initialSignInState);
+export function SignInFlow({ keychain, idleLockMs, interaction }: SignInFlowProps) {
+  const [state, dispatch] = useReducer(interaction ? oidcInteractionFlow : signInFlow, initialSignInState);
   const logout = useLogout();
   const session =
     state.step === 'signedIn' ||
@@ -185,6 +190,16 @@ export function SignInFlow({ keychain, idleLockMs }: SignInFlowProps) {
             onBack={() => dispatch({ type: 'closeConsole' })}
             onOpenSettings={() => dispatch({ type: 'closeConsole', toSettings: true })}
             onSessionEnded={restart}
+          />
+        );
+      case 'returning':
+        if (!interaction) return null;
+        return (
+          <ReturningScreen
+            interaction={interaction}
+            session={state.session}
+            location={state.location}
+            onRestart={() => restart()}
           />
         );
       case 'locked':

@@ -5,5 +5,6 @@ export { CodeEntryScreen } from '../screens/CodeEntryScreen';
 export { LocationScreen } from '../screens/LocationScreen';
 export { LockScreen } from '../screens/LockScreen';
 export { PasswordResetScreen } from '../screens/PasswordResetScreen';
+export { ReturningScreen } from '../screens/ReturningScreen';
 export { SignedInScreen } from '../screens/SignedInScreen';
 export { VerifyScreen } from '../screens/VerifyScreen';

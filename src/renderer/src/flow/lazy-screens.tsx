@@ -27,6 +27,7 @@ export const ChooseOwnPasswordScreen = lazy(() =>
 export const LocationScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LocationScreen })));
 export const SignedInScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.SignedInScreen })));
 export const LockScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.LockScreen })));
+export const ReturningScreen = lazy(() => loadLaterScreens().then((m) => ({ default: m.ReturningScreen })));
 export const PasswordResetScreen = lazy(() =>
   loadLaterScreens().then((m) => ({ default: m.PasswordResetScreen })),
 );

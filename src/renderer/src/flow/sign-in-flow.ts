@@ -51,7 +51,9 @@ export type SignInState =
   | { step: 'signedIn'; session: SignedInSession; location: Location | null; settingsOpen?: true }
   /** The account-manager console (role admin), over a signed-in session. */
   | { step: 'console'; session: SignedInSession; location: Location | null }
-  | { step: 'locked'; session: SignedInSession; location: Location | null };
+  | { step: 'locked'; session: SignedInSession; location: Location | null }
+  /** An application's login prompt (oidc-interaction-flow.ts): signed in, handing the sign-in back to it. */
+  | { step: 'returning'; session: SignedInSession; location: Location | null };
 
 export type SignInEvent =
   | { type: 'challenged'; username: string; challenge: ChallengeIssued }
