@@ -127,7 +127,7 @@ describe('two instances on one PostgreSQL database', { timeout: 90_000 }, () => 
       code_challenge_method: 'S256',
     });
     const begun = await fetch(url.href.replace(PUBLIC_URL, instance(a).url), { redirect: 'manual' });
-    const uid = /^\/oidc\/interaction\/([\w-]+)$/.exec(begun.headers.get('location') ?? '')?.[1];
+    const uid = /^\/oidc-interaction\/([\w-]+)$/.exec(begun.headers.get('location') ?? '')?.[1];
     expect(uid).toBeDefined();
 
     const resumed = await fetch(`${instance(b).url}/oidc/auth/${uid}`, {
@@ -141,7 +141,7 @@ describe('two instances on one PostgreSQL database', { timeout: 90_000 }, () => 
 
     // Nobody signed in, so B asks for the login again: a fresh interaction, not an error page.
     expect(resumed.status).toBe(303);
-    expect(resumed.headers.get('location')).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
+    expect(resumed.headers.get('location')).toMatch(/^\/oidc-interaction\/[\w-]+$/);
     expect([forged.status, forged.headers.get('location')]).toEqual([400, null]);
   });
 

@@ -236,7 +236,7 @@ describe('authorization requests', () => {
 
       const answer = await authorize(url);
 
-      expect(answer.location ?? '').not.toContain('/oidc/interaction/');
+      expect(answer.location ?? '').not.toContain('/oidc-interaction/');
       const error = answer.location
         ? new URL(answer.location.replace('#', '?')).searchParams.get('error')
         : undefined;
