@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { Page } from '@playwright/test';
 import * as oidc from 'openid-client';
+import { authorizationRequest as requestAuthorization } from '../support/oidc-relying-party';
 import { expect, onScreen, screensVisited, test } from './fixtures';
 import { CODE_ENTRY, enterCode, LOCATION, LOGIN, sendCode, submitPassword, VERIFY } from './flows';
 import {
@@ -62,30 +63,9 @@ function application(name: string): oidc.Configuration {
   return config;
 }
 
-/** An authorization request as openid-client builds it: PKCE S256, state and nonce. */
-async function authorizationRequest(config: oidc.Configuration, parameters: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: E2E_RP_REDIRECT_URI,
-    scope: 'openid profile email',
-    state,
-    nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...parameters,
-  });
-  return {
-    url,
-    redeem: (callback: URL) =>
-      oidc.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-        expectedNonce: nonce,
-      }),
-  };
-}
+/** An authorization request of the practice's applications: openid, profile and email. */
+const authorizationRequest = (config: oidc.Configuration, parameters: Record<string, string> = {}) =>
+  requestAuthorization(config, E2E_RP_REDIRECT_URI, { scope: 'openid profile email', ...parameters });
 
 /** Waits until the browser is back at the application, and gives the URL it came back to. */
 async function backAtApplication(page: Page): Promise<URL> {

@@ -7,7 +7,8 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setContact } from '../../server/repositories/contact-changes';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
-import { authorizationRequest, CookieBrowser } from '../support/oidc-browser';
+import { CookieBrowser } from '../support/oidc-browser';
+import { authorizationRequest } from '../support/oidc-relying-party';
 import { userIdOf } from '../support/self-service';
 import { createUser, eventually, startTestServer, type TestServer } from '../support/test-server';
 

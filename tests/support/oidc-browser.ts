@@ -3,8 +3,6 @@
  * followed by hand, so a server test can walk an authorization request through WRSAuth's login prompt. The
  * relying party around it is openid-client.
  */
-import * as oidc from 'openid-client';
-
 interface StoredCookie {
   name: string;
   path: string;
@@ -78,35 +76,4 @@ export class CookieBrowser {
     if (expired) this.jar.delete(key);
     else this.jar.set(key, { name, path, value });
   }
-}
-
-/** One authorization request as openid-client builds it (PKCE S256, state, nonce), and what checks its answer. */
-export async function authorizationRequest(
-  config: oidc.Configuration,
-  redirectUri: string,
-  parameters: Record<string, string> = {},
-) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid',
-    state,
-    nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...parameters,
-  });
-  return {
-    url,
-    /** The code exchange, validating the ID token against the JWKS (signature, iss, aud, nonce). */
-    redeem: (callback: URL) =>
-      oidc.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-        expectedNonce: nonce,
-        ...(parameters.max_age !== undefined && { maxAge: Number(parameters.max_age) }),
-      }),
-  };
 }

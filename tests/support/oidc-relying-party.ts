@@ -20,3 +20,34 @@ export async function tokenVerdict(config: oidc.Configuration, redirectUri: stri
   }
   return 'accepted';
 }
+
+/** One authorization request as openid-client builds it (PKCE S256, state, nonce), and what checks its answer. */
+export async function authorizationRequest(
+  config: oidc.Configuration,
+  redirectUri: string,
+  parameters: Record<string, string> = {},
+) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...parameters,
+  });
+  return {
+    url,
+    /** The code exchange, validating the ID token against the JWKS (signature, iss, aud, nonce). */
+    redeem: (callback: URL) =>
+      oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        ...(parameters.max_age !== undefined && { maxAge: Number(parameters.max_age) }),
+      }),
+  };
+}
