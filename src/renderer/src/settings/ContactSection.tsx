@@ -11,6 +11,7 @@ import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
 import { PasswordField } from '../components/PasswordField';
 import { useSecondsUntil } from '../components/time';
+import { CurrentPasswordStep } from './CurrentPasswordStep';
 import {
   useRemoveContact,
   useResendContactCode,
@@ -293,37 +294,22 @@ function RemoveStep({
   onCancel,
 }: StepProps & { onFailure(message: string): void; onDone(): void }) {
   const remove = useRemoveContact(token);
-  const field = useFocusOnMount<HTMLInputElement>();
-  const [password, setPassword] = useState('');
   const words = WORDS[channel];
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (remove.isPending) return;
-    if (!password) return onFailure('Enter your current password.');
-    remove.mutate(
-      { channel, currentPassword: password },
-      { onSuccess: onDone, onError: (apiFailure) => onFailure(apiFailure.message) },
-    );
-  }
   return (
-    <form onSubmit={submit} noValidate>
-      <p>Codes will no longer go to this {words.noun}.</p>
-      <PasswordField
-        id={`settings-${channel}-remove-password`}
-        inputRef={field}
-        label="Current password"
-        value={password}
-        onChange={setPassword}
-      />
-      <ErrorAlert>{failure}</ErrorAlert>
-      <div className="actions">
-        <button type="submit" className="primary" aria-busy={remove.isPending}>
-          Remove {words.noun}
-        </button>
-        <button type="button" className="link" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <CurrentPasswordStep
+      id={`settings-${channel}-remove-password`}
+      intro={<p>Codes will no longer go to this {words.noun}.</p>}
+      submitLabel={`Remove ${words.noun}`}
+      busy={remove.isPending}
+      failure={failure}
+      onFailure={onFailure}
+      onSubmit={(password) =>
+        remove.mutate(
+          { channel, currentPassword: password },
+          { onSuccess: onDone, onError: (apiFailure) => onFailure(apiFailure.message) },
+        )
+      }
+      onCancel={onCancel}
+    />
   );
 }

@@ -8,7 +8,7 @@ import { CODE_LENGTH, CodeField } from '../components/CodeField';
 import { when } from '../components/DeviceTable';
 import { useFocusOnMount } from '../components/focus';
 import { ErrorAlert } from '../components/Messages';
-import { PasswordField } from '../components/PasswordField';
+import { CurrentPasswordStep } from './CurrentPasswordStep';
 import {
   useConfirmTotp,
   useEnrollTotp,
@@ -103,36 +103,20 @@ function TotpPasswordStep({
 }) {
   const enroll = useEnrollTotp(token);
   const remove = useRemoveTotp(token);
-  const field = useFocusOnMount<HTMLInputElement>();
-  const [password, setPassword] = useState('');
-  const busy = enroll.isPending || remove.isPending;
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    if (!password) return onFailure('Enter your current password.');
-    const onError = (apiFailure: Error) => onFailure(apiFailure.message);
-    if (purpose === 'enroll') enroll.mutate(password, { onSuccess: onEnrolled, onError });
-    else remove.mutate(password, { onSuccess: onRemoved, onError });
-  }
   return (
-    <form onSubmit={submit} noValidate>
-      <PasswordField
-        id="settings-totp-password"
-        inputRef={field}
-        label="Current password"
-        value={password}
-        onChange={setPassword}
-      />
-      <ErrorAlert>{failure}</ErrorAlert>
-      <div className="actions">
-        <button type="submit" className="primary" aria-busy={busy}>
-          {purpose === 'enroll' ? 'Continue' : 'Remove authenticator app'}
-        </button>
-        <button type="button" className="link" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <CurrentPasswordStep
+      id="settings-totp-password"
+      submitLabel={purpose === 'enroll' ? 'Continue' : 'Remove authenticator app'}
+      busy={enroll.isPending || remove.isPending}
+      failure={failure}
+      onFailure={onFailure}
+      onSubmit={(password) => {
+        const onError = (apiFailure: Error) => onFailure(apiFailure.message);
+        if (purpose === 'enroll') enroll.mutate(password, { onSuccess: onEnrolled, onError });
+        else remove.mutate(password, { onSuccess: onRemoved, onError });
+      }}
+      onCancel={onCancel}
+    />
   );
 }
 
@@ -250,46 +234,28 @@ function RecoveryPasswordStep({
   onCancel(): void;
 }) {
   const generate = useGenerateRecoveryCodes(token);
-  const field = useFocusOnMount<HTMLInputElement>();
-  const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<string>();
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (generate.isPending) return;
-    if (!password) {
-      setFailure('Enter your current password.');
-      field.current?.focus();
-      return;
-    }
-    generate.mutate(password, {
-      onSuccess: onMade,
-      onError: (apiFailure) => {
-        setPassword('');
-        setFailure(apiFailure.message);
-        field.current?.focus();
-      },
-    });
-  }
   return (
-    <form onSubmit={submit} noValidate>
-      <p>Enter your current password to make new recovery codes. Any codes you have now stop working.</p>
-      <PasswordField
-        id="settings-recovery-password"
-        inputRef={field}
-        label="Current password"
-        value={password}
-        onChange={setPassword}
-      />
-      <ErrorAlert>{failure}</ErrorAlert>
-      <div className="actions">
-        <button type="submit" className="primary" aria-busy={generate.isPending}>
-          Make codes
-        </button>
-        <button type="button" className="link" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <CurrentPasswordStep
+      id="settings-recovery-password"
+      intro={
+        <p>Enter your current password to make new recovery codes. Any codes you have now stop working.</p>
+      }
+      submitLabel="Make codes"
+      busy={generate.isPending}
+      failure={failure}
+      onFailure={setFailure}
+      onSubmit={(password, again) =>
+        generate.mutate(password, {
+          onSuccess: onMade,
+          onError: (apiFailure) => {
+            again();
+            setFailure(apiFailure.message);
+          },
+        })
+      }
+      onCancel={onCancel}
+    />
   );
 }
 
