@@ -152,7 +152,11 @@ describe('each lock is audited and told', () => {
     const racing = await Promise.all(
       Array.from({ length: 6 }, (_, i) => login(t, 'ckiplock', `racing${i}pass`)),
     );
-    expect(racing.map((response) => response.status)).toEqual(Array(6).fill(401));
+    // The 8th to the 10th are failures (401); one that reaches the lock check after the tenth was counted
+    // meets the lock (423), which is right too: how many do depends on the machine, the notice does not.
+    const statuses = racing.map((response) => response.status);
+    expect(statuses.every((status) => status === 401 || status === 423)).toBe(true);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(3);
     await t.server.services.notices.settled();
     const locked = await auditRows('account_locked');
     expect(locked).toHaveLength(1);
