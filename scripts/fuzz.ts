@@ -32,7 +32,10 @@ const PASSWORD = `fuzz${randomBytes(6).toString('hex')}7`;
 const USER = { username: 'fuzzer', email: 'fuzzer@fuzz.example', phone: '+12025550199' };
 const MANAGER = { username: 'fuzzmanager', email: 'fuzzmanager@fuzz.example', phone: '+12025550198' };
 
-const server = ScratchServer.prepare('fuzz', { WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000' });
+const server = ScratchServer.prepare('fuzz', {
+  WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000',
+  WRSAUTH_SEND_LIMIT_PER_HOUR: '1000000',
+});
 await server.seed([
   { ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' },
   { ...MANAGER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Manager', role: 'admin' },
