@@ -104,9 +104,10 @@ export async function startDemoApp(options: DemoAppOptions): Promise<RunningDemo
     res.end(JSON.stringify(body));
   };
 
-  async function home(req: IncomingMessage, res: ServerResponse) {
+  async function home(req: IncomingMessage, res: ServerResponse, url: URL) {
     const session = sessions.find(cookieOf(req, SESSION_COOKIE));
     if (session?.user) return html(res, 200, signedInPage(session.user, session.csrfToken));
+    if (url.searchParams.get('signed-out') === 'here') return html(res, 200, signedOutHereOnlyPage());
     if (session?.endedByProvider) {
       // Said once: the session is gone, and its cookie with it.
       sessions.end(session.id);
@@ -182,8 +183,8 @@ export async function startDemoApp(options: DemoAppOptions): Promise<RunningDemo
     } catch (error) {
       log(`RP-initiated logout is not available: ${(error as Error).message}`);
     }
-    if (endSession) return redirect(res, endSession.href, { 'set-cookie': clearedCookie });
-    html(res, 200, signedOutHereOnlyPage(), { 'set-cookie': clearedCookie });
+    // A page reached by a redirect, so that reloading it does not post the form again.
+    redirect(res, endSession?.href ?? '/?signed-out=here', { 'set-cookie': clearedCookie });
   }
 
   async function backchannelLogout(req: IncomingMessage, res: ServerResponse) {
@@ -210,7 +211,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<RunningDemo
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
       case 'GET /':
-        return home(req, res);
+        return home(req, res, url);
       case 'GET /login':
         return login(req, res);
       case 'GET /callback':
@@ -219,6 +220,10 @@ export async function startDemoApp(options: DemoAppOptions): Promise<RunningDemo
         return logout(req, res);
       case 'POST /backchannel-logout':
         return backchannelLogout(req, res);
+      case 'GET /favicon.ico':
+        res.writeHead(204, { 'cache-control': 'max-age=86400' });
+        res.end();
+        return;
       case 'GET /style.css':
         res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
         res.end(STYLESHEET);
