@@ -57,9 +57,7 @@ export async function claimLink(db: Db, link: EndedLink, now: Date, until: Date)
     .set({ claimed_until: until.toISOString() })
     .where('session_id', '=', link.session_id)
     .where('session_uid_hash', '=', link.session_uid_hash)
-    .where((eb) =>
-      eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now.toISOString())]),
-    )
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now.toISOString())]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

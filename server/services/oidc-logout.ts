@@ -152,15 +152,23 @@ export class OidcLogoutService {
   }
 
   /**
-   * RP-initiated logout: oidc-provider has ended the browser's provider session (revoking its grants) and
-   * would have told the applications by back-channel; here they are owed their tokens durably, and the
-   * WRSAuth sign-in behind the provider session ends too, which ends it in the desktop client as well.
+   * RP-initiated logout: oidc-provider has ended the browser's provider session and would have told the
+   * applications by back-channel; here they are owed their tokens durably, every grant is revoked (the
+   * provider keeps offline_access ones past a logout, WRSAuth does not), and the WRSAuth sign-in behind the
+   * provider session ends too, which ends it in the desktop client as well.
    */
   async endedByApplication(
-    ended: { sessionUid: string; accountId?: string; reached: ReachedApplication[]; clientId?: string },
+    ended: {
+      sessionUid: string;
+      accountId?: string;
+      reached: ReachedApplication[];
+      grantIds: string[];
+      clientId?: string;
+    },
     context: RequestContext,
   ): Promise<void> {
     const { storage, sessions, db } = this.options;
+    for (const grantId of ended.grantIds) await storage.revokeGrant(grantId);
     const signIn = await storage.signInOf(ended.sessionUid);
     if (signIn) {
       await sessions.end(signIn.sessionId);

@@ -22,8 +22,8 @@ import type { Keyring } from '../secrets';
 import type { AuditLog } from './audit-log';
 import { ACR_2FA, ACR_VALUES } from './authentication-methods';
 import { type OidcAccountService, SCOPE_CLAIMS } from './oidc-accounts';
-import type { SigningJwk, SigningKeyService } from './oidc-signing-keys';
 import type { OidcLogoutService } from './oidc-logout';
+import type { SigningJwk, SigningKeyService } from './oidc-signing-keys';
 import type { OidcSignIn, OidcStorage, ReachedApplication } from './oidc-storage';
 
 /** Where the provider is mounted in the Fastify app; the issuer is the public URL plus this. */
@@ -164,13 +164,22 @@ export class OidcProviderHost {
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
       const { session, client } = ctx.oidc;
       if (!session) return;
-      const reached: ReachedApplication[] = Object.keys(session.authorizations ?? {}).map((clientId) => ({
+      const clientIds = Object.keys(session.authorizations ?? {});
+      const reached: ReachedApplication[] = clientIds.map((clientId) => ({
         clientId,
         sid: session.sidFor(clientId) ?? null,
       }));
+      // The provider keeps offline_access grants past a logout; WRSAuth's refresh tokens die with the sign-in.
+      const grantIds = clientIds.flatMap((clientId) => session.grantIdFor(clientId) ?? []);
       this.options.logout
         .endedByApplication(
-          { sessionUid: session.uid, accountId: session.accountId, reached, clientId: client?.clientId },
+          {
+            sessionUid: session.uid,
+            accountId: session.accountId,
+            reached,
+            grantIds,
+            clientId: client?.clientId,
+          },
           { ip: ctx.ip ?? null, userAgent: ctx.get('user-agent') || null },
         )
         .catch((error: unknown) => {
@@ -343,8 +352,12 @@ export class OidcProviderHost {
   }
 }
 
-/** A provider session lives no longer than a WRSAuth session (12 hours, NIST SP 800-63B AAL2). */
-const SESSION_TTL_SECONDS = 12 * 60 * 60;
+/**
+ * A provider session answers silently only while its WRSAuth session is active (the sign_in_ended check), so
+ * never past that session's 12 hours (NIST SP 800-63B AAL2). It is kept 10 minutes longer, with WRSAuth's
+ * record of the sign-in, so that the logout sweep can still read which applications it reached and tell them.
+ */
+const SESSION_TTL_SECONDS = 12 * 60 * 60 + 10 * 60;
 
 /**
  * The provider's own login checks (no session, max_age, prompt=login, id_token_hint, essential acr), and three

@@ -15,6 +15,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
+import { linkSignIn } from '../repositories/oidc-logouts';
 import {
   consumePayload,
   deleteExpiredPayloads,
@@ -25,7 +26,6 @@ import {
   type OidcPayloadRow,
   upsertPayload,
 } from '../repositories/oidc-payloads';
-import { linkSignIn } from '../repositories/oidc-logouts';
 import { hashToken, type Keyring } from '../secrets';
 import type { RelyingPartyService } from './relying-parties';
 
