@@ -396,6 +396,82 @@ describe('single sign-on and forcing a fresh sign-in', () => {
   });
 });
 
+describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
+  /** Password (sending the login prompt's flag), then the texted code: the session token. */
+  async function signInAskingForCode(username: string): Promise<{ asked: boolean; token: string }> {
+    t.clock.advance(31);
+    const login = await t.post('/api/v1/auth/login', {
+      username,
+      password: 'frontDesk2026',
+      requireSecondFactor: true,
+    });
+    if (login.body.status === 'authenticated') return { asked: false, token: login.body.sessionToken };
+    await t.send(login.body.challengeId, 'sms');
+    const verified = await t.verify(login.body.challengeId, t.lastSmsCode());
+    return { asked: true, token: verified.body.sessionToken };
+  }
+
+  it('asks a user with a factor on file for a code even under a policy that asks for none: acr 2fa, amr with mfa', async () => {
+    await newUser('oidc_acr_asked');
+    await t.server.services.admin.setPolicy({ mode: 'off' });
+    try {
+      const browser = new CookieBrowser(t.url);
+      const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
+      const withoutFlag = await t.post('/api/v1/auth/login', {
+        username: 'oidc_acr_asked',
+        password: 'frontDesk2026',
+      });
+      const { asked, token } = await signInAskingForCode('oidc_acr_asked');
+      const callback = await completeAndReturn(
+        browser,
+        request.uid as string,
+        token,
+        await locationId('Main Office'),
+      );
+      const tokens = await request.redeem(callback);
+
+      // The policy alone would have let this user in on the password: the flag added the code.
+      expect(withoutFlag.body.status).toBe('authenticated');
+      expect(asked).toBe(true);
+      expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ['pwd', 'sms', 'mfa'] });
+    } finally {
+      await t.server.services.admin.setPolicy({ mode: 'optional' });
+    }
+  });
+
+  it('sends a user with no factor to ask for back to the redirect_uri with unmet_authentication_requirements (optional policy)', async () => {
+    await newUser('oidc_acr_nofactor', { phone: undefined, email: undefined });
+    const browser = new CookieBrowser(t.url);
+    const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
+
+    const { asked, token } = await signInAskingForCode('oidc_acr_nofactor');
+    const landed = await completeAndReturn(
+      browser,
+      request.uid as string,
+      token,
+      await locationId('Main Office'),
+    );
+
+    expect(asked).toBe(false);
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect(landed.searchParams.get('error')).toBe('unmet_authentication_requirements');
+    expect(landed.searchParams.get('code')).toBeNull();
+  });
+
+  it('never lets the flag remove a step: requireSecondFactor false still gets the code the policy asks for', async () => {
+    await newUser('oidc_acr_false');
+    t.clock.advance(31);
+
+    const login = await t.post('/api/v1/auth/login', {
+      username: 'oidc_acr_false',
+      password: 'frontDesk2026',
+      requireSecondFactor: false,
+    });
+
+    expect(login.body.status).toBe('challenge');
+  });
+});
+
 describe('a deactivated user', () => {
   it('gets no new code (the signed-in browser must sign in again; prompt=none gets login_required) and userinfo refuses their token', async () => {
     const { browser, tokens } = await signedInBrowser('oidc_deactivated');
