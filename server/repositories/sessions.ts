@@ -16,6 +16,16 @@ export function findLiveSession(db: Db, tokenHash: string, now: Date) {
     .executeTakeFirst();
 }
 
+export function findLiveSessionById(db: Db, id: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'last_seen_at'])
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+}
+
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
 }

@@ -7,6 +7,7 @@ import type { UserRow } from '../db/schema';
 import { unauthorized } from '../errors';
 import {
   findLiveSession,
+  findLiveSessionById,
   findTrustedDevice,
   insertSession,
   insertTrustedDevice,
@@ -79,6 +80,13 @@ export class SessionService {
       await touchSession(this.db, session.id, now);
     }
     return { session, user };
+  }
+
+  /** Whether a session (by id) is live: not revoked, within its 12 hours, and not idle for 30 minutes. */
+  async isActive(sessionId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const session = await findLiveSessionById(this.db, sessionId, now);
+    return session !== undefined && addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) > now;
   }
 
   async end(sessionId: string): Promise<void> {

@@ -64,6 +64,9 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_client_secret_rotated',
   'oidc_signing_key_rotated',
   'oidc_authorized',
+  'oidc_logout',
+  'oidc_backchannel_logout_delivered',
+  'oidc_backchannel_logout_failed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
