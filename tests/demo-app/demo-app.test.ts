@@ -16,7 +16,7 @@ import { DEMO_APP_CREDENTIALS_FILE, ensureDemoApplication } from '../../server/d
 import { freePort } from '../cli-helpers/wrsauth-process';
 import { CookieBrowser } from '../support/oidc-browser';
 import { userIdOf } from '../support/self-service';
-import { createUser, startTestServer, type TestServer } from '../support/test-server';
+import { auditEventsOf, createUser, startTestServer, type TestServer } from '../support/test-server';
 
 let t: TestServer;
 let app: RunningDemoApp;
@@ -92,6 +92,11 @@ async function signedInAtDemoApp(username: string) {
 }
 
 const pageOf = async (demo: CookieBrowser) => (await demo.fetch('/')).text();
+
+async function endSessionEndpoint(): Promise<string> {
+  const metadata = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+  return (metadata as { end_session_endpoint: string }).end_session_endpoint;
+}
 
 /** The provider's current RS256 signing key, private half included, as the server holds it. */
 async function providerKey() {
@@ -179,6 +184,40 @@ describe('signing in at the demo practice application', () => {
       body: new URLSearchParams({ csrf }),
     });
     expect(await pageOf(demo)).toContain('Login with WRSAuth');
+  });
+});
+
+describe('signing out', () => {
+  it('Sign out sends the browser to WRSAuth’s end_session_endpoint with id_token_hint and the registered post_logout_redirect_uri (RP-initiated logout)', async () => {
+    const { demo, page } = await signedInAtDemoApp('demo_rp_logout');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
+
+    const answer = await demo.fetch('/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }),
+    });
+
+    const endSession = new URL(answer.headers.get('location') as string);
+    expect(`${endSession.origin}${endSession.pathname}`).toBe(
+      new URL(await endSessionEndpoint()).href.replace(/\?.*$/, ''),
+    );
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${app.url}/`);
+    expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await pageOf(demo)).toContain('Login with WRSAuth');
+  });
+
+  it('WRSAuth’s own logout token, sent when an account manager resets the user’s 2FA, signs the demo app session out: the next page says so', async () => {
+    const { demo, page } = await signedInAtDemoApp('demo_real_bcl');
+    expect(page).toContain('Signed in as');
+
+    await t.server.services.admin.resetTwoFactor('demo_real_bcl', 'lost phone');
+    await t.server.services.oidcLogout.sweep();
+
+    expect(await auditEventsOf(t, 'oidc_backchannel_logout_delivered')).toContainEqual(
+      expect.objectContaining({ detail: expect.objectContaining({ clientId, cause: 'session_revoked' }) }),
+    );
+    expect(await pageOf(demo)).toContain('You were signed out of WRSAuth.');
   });
 });
 
