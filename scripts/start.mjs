@@ -19,7 +19,7 @@ const port = process.env.WRSAUTH_PORT || '4580';
 const serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 // A trial: a channel with no provider configured writes its codes to the data dir's dev outbox, which
 // `serve` allows only when told so.
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve', '--demo'], {
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve', '--demo', '--demo-app'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, WRSAUTH_DEV_OUTBOX: '1' },

@@ -19,9 +19,9 @@ import { CLI_CONTEXT } from './services/audit-log';
 const USAGE = `Usage: npm run server -- [command] [options]
 
   (no command) | serve            run the verification server
-  serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start), and
-                                  register the demo practice application as a client once (its id and
-                                  secret in the data dir's demo-app-client.json; WRSAUTH_DEMO_APP_PORT)
+  serve --demo                    as above; on an empty data dir, seed a demo practice first
+  serve --demo --demo-app         and register the demo practice application as a client once (npm start;
+                                  its id and secret in the data dir's demo-app-client.json; WRSAUTH_DEMO_APP_PORT)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]... [--resource-type T]
               [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
@@ -98,7 +98,11 @@ async function withServices<T>(
 }
 
 async function serve(config: ServerConfig, args: string[]): Promise<void> {
-  const { demo } = options(args, { demo: { type: 'boolean' } });
+  const flags = options(args, { demo: { type: 'boolean' }, 'demo-app': { type: 'boolean' } });
+  const demo = flags.demo;
+  // Only `npm start` runs the demo practice application: the desktop client's embedded server (also a
+  // demo practice) registers no client, and writes no client secret into its data dir.
+  const withDemoApp = demo === true && flags['demo-app'] === true;
   // Before anything is seeded or opened: a server that cannot reach people does not start.
   requireProviders(config);
   const log = createLogger(config.logLevel);
@@ -106,7 +110,9 @@ async function serve(config: ServerConfig, args: string[]): Promise<void> {
     const demoAppPort = demoApplicationPort(process.env);
     const { credentials, demoApp } = await withServices(config, async (services) => ({
       credentials: await seedDemoPractice(services),
-      demoApp: await ensureDemoApplication(services, config.dataDir, demoAppPort),
+      demoApp: withDemoApp
+        ? await ensureDemoApplication(services, config.dataDir, demoAppPort)
+        : 'not requested',
     }));
     if (credentials) process.stdout.write(credentials);
     if (demoApp === 'disabled') {

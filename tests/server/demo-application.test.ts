@@ -1,5 +1,5 @@
 /**
- * `serve --demo` registers the demo practice application (server/demo-application.ts): once, with the exact
+ * `serve --demo --demo-app` registers the demo practice application (server/demo-application.ts): once, with the exact
  * URIs of http://127.0.0.1:<port>, and hands it a working client id and secret in the data dir (mode 0600).
  */
 import fs from 'node:fs';
