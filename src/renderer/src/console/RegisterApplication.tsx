@@ -84,7 +84,7 @@ export function RegisterApplication({ onRegistered }: RegisterApplicationProps) 
 
   return (
     <form
-      className="stack console-form"
+      className="stack console-form console-section"
       onSubmit={submit}
       noValidate
       aria-busy={register.isPending}
