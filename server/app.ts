@@ -29,6 +29,7 @@ import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { adminRoutes } from './routes/admin';
+import { adminApplicationRoutes } from './routes/admin-applications';
 import { adminContactRoutes } from './routes/admin-contacts';
 import { adminRecoveryRoutes } from './routes/admin-recovery';
 import { adminUserRoutes } from './routes/admin-users';
@@ -270,6 +271,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminContactRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminUserRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminRecoveryRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminApplicationRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   await app.register(oidcInteractionRoutes(services, options.webRoot));
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);

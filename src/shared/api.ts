@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 export * from './api-admin';
+export * from './api-admin-applications';
 export * from './api-admin-users';
 export * from './api-contacts';
 export * from './api-me';

@@ -220,6 +220,16 @@ export const E2E_USERS = {
     locations: ['Main Office', 'Eastside Clinic'],
   },
   /** A second account manager: guided recovery tells the other account managers. */
+  /** Registers an application in the console's Applications tab (console-applications.spec.ts). */
+  applicationsAdmin: {
+    username: 'eokoro',
+    password: 'frontDesk2026',
+    firstName: 'Eli',
+    lastName: 'Okoro',
+    phone: '+12025550129',
+    email: 'eokoro@wrshealth.com',
+    role: 'admin',
+  },
   recoveryAdmin: {
     username: 'bcarter',
     password: 'frontDesk2026',
