@@ -67,11 +67,7 @@ test.describe('the demo practice application', () => {
 
   test('Sign out uses RP-initiated logout: WRSAuth asks, signs out, returns to the demo app signed out, and Login with WRSAuth asks for the password again', async ({
     page,
-    browserErrors,
   }) => {
-    // WRSAuth's logout page (server/services/oidc-provider.ts) names no icon, so Chromium asks the server for
-    // /favicon.ico, which it answers 404; the only 4xx this test meets.
-    browserErrors.expectFailedResponse(404);
     const user = E2E_USERS.demoAppSignOut;
     await loginWithWrsauth(page, user);
     await expect(page.getByRole('heading', { name: /^Signed in as / })).toBeVisible();
