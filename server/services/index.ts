@@ -26,6 +26,7 @@ import { OidcInteractionService } from './oidc-interactions';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
+import { OidcTicketService } from './oidc-tickets';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
@@ -158,7 +159,8 @@ export function createServices(options: ServiceOptions) {
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
-  const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
+  const oidcTickets = new OidcTicketService(db, clock);
+  const oidcInteractions = new OidcInteractionService(oidc, sessions, oidcTickets, audit, db, clock);
   return {
     db,
     clock,
@@ -188,6 +190,7 @@ export function createServices(options: ServiceOptions) {
     oidcStorage,
     oidc,
     oidcInteractions,
+    oidcTickets,
     guards,
     lockout,
   };

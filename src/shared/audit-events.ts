@@ -64,6 +64,7 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_client_secret_rotated',
   'oidc_signing_key_rotated',
   'oidc_authorized',
+  'oidc_ticket_redeemed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
