@@ -20,7 +20,7 @@ import * as serverInfoChannel from './ipc/server-info';
 import { LogFile, lineWriter, teeConsole } from './log-file';
 import { platformSources, watchedFolders } from './managed/sources';
 import { ManagedSettingsStore } from './managed/store';
-import { PracticeAppController } from './practice-app';
+import { developmentPracticeApp, PracticeAppController } from './practice-app';
 import { createPracticeView, isPracticeContents, practiceSession } from './practice-view';
 import {
   APP_SCHEME,
@@ -178,8 +178,10 @@ async function start(): Promise<void> {
       managedSettings.current.values.allowRememberWorkstation !== false,
   });
   managedSettingsChannel.initialize(() => managedSettings.current);
+  const devPractice = developmentPracticeApp(process.env, app.isPackaged);
   practiceApp = new PracticeAppController({
-    practiceAppUrl: () => managedSettings.current.values.practiceAppUrl,
+    practiceAppUrl: () => managedSettings.current.values.practiceAppUrl ?? devPractice.practiceAppUrl,
+    practiceAppName: () => managedSettings.current.values.practiceAppName ?? devPractice.practiceAppName,
     serverUrl: () => serverUrlOf(currentServer()),
     createView: (origins, events) => {
       if (!mainWindow) throw new Error('the window is gone');

@@ -14,6 +14,7 @@
  *   and clear the partition (cookies, storage, cache); quit also ends the WRSAuth session, which logs the
  *   application out by back-channel.
  */
+import { ManagedSettings } from '../shared/managed-settings';
 import { API_PREFIX } from '../shared/server-url';
 
 /** In memory (no `persist:`): nothing of the practice application is written to disk by the session. */
@@ -98,9 +99,14 @@ export interface PracticeViewEvents {
   input(): void;
 }
 
+/** What staff read when IT named no application. */
+export const DEFAULT_PRACTICE_APP_NAME = 'the practice application';
+
 export interface PracticeAppOptions {
   /** IT's practiceAppUrl now; undefined: no practice application, the signed-in screen as ever. */
   practiceAppUrl: () => string | undefined;
+  /** IT's practiceAppName now. */
+  practiceAppName?: () => string | undefined;
   /** The WRSAuth server in use, or undefined when there is none. */
   serverUrl: () => string | undefined;
   /** Makes the view, hardened with these origins, telling `events` what happens in it. */
@@ -154,6 +160,14 @@ export class PracticeAppController {
     }
     this.view.setVisible(true);
     return true;
+  }
+
+  /** The application the renderer would open, by name; null when there is none to open. */
+  describe(): { name: string } | null {
+    const practiceUrl = this.options.practiceAppUrl();
+    const serverUrl = this.options.serverUrl();
+    if (!practiceUrl || !httpOrigin(practiceUrl) || !serverUrl || !httpOrigin(serverUrl)) return null;
+    return { name: this.options.practiceAppName?.() ?? DEFAULT_PRACTICE_APP_NAME };
   }
 
   /** Whether quitting has work to do here: a view to close, or a session to end. */
@@ -283,4 +297,25 @@ export function hardenPracticeContents(
     log(`[practice] refused a new window for ${originForLog(url)}`);
     return { action: 'deny' };
   });
+}
+
+/**
+ * Development runs only (`npm start`, the _electron suite): WRSAUTH_PRACTICE_APP_URL and _NAME stand in
+ * where IT sets nothing, checked like the managed settings. An installed app ignores them, as it ignores
+ * WRSAUTH_SERVER_URL: a user's environment must not point the window at another site.
+ */
+export function developmentPracticeApp(
+  env: Record<string, string | undefined>,
+  isPackaged: boolean,
+): Pick<ManagedSettings, 'practiceAppUrl' | 'practiceAppName'> {
+  if (isPackaged) return {};
+  const parsed = ManagedSettings.pick({ practiceAppUrl: true, practiceAppName: true }).safeParse({
+    practiceAppUrl: env.WRSAUTH_PRACTICE_APP_URL || undefined,
+    practiceAppName: env.WRSAUTH_PRACTICE_APP_NAME || undefined,
+  });
+  if (!parsed.success) {
+    console.warn('[practice] ignoring WRSAUTH_PRACTICE_APP_URL/_NAME: not a valid practice application');
+    return {};
+  }
+  return parsed.data;
 }

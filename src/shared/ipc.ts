@@ -84,6 +84,15 @@ export const ipcContract = {
     output: z.string().nullable(),
   },
   /**
+   * The practice application this client opens after the location step, by its name for staff; null when
+   * there is none (no practiceAppUrl, or no server), and the signed-in screen stays as it is.
+   */
+  getPracticeApp: {
+    channel: 'practice:info',
+    input: z.void(),
+    output: z.object({ name: z.string().min(1).max(60) }).nullable(),
+  },
+  /**
    * After the location step: show IT's practice application in the window, signed in by this session (main
    * keeps the token in memory to ask the server for tickets; no page ever gets it). `opened: false` when IT
    * set no practiceAppUrl or there is no server: the renderer keeps its own signed-in screen.

@@ -7,6 +7,8 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
 import {
+  DEFAULT_PRACTICE_APP_NAME,
+  developmentPracticeApp,
   hardenPracticeContents,
   loginPromptUid,
   PracticeAppController,
@@ -89,6 +91,27 @@ describe('the view goes only to the practice application and the WRSAuth server'
     expect(loginPromptUid(`${server}/oidc-interaction/Ab_3-x/details`, server)).toBeUndefined();
     expect(loginPromptUid(`${PRACTICE}/oidc-interaction/Ab_3-x`, server)).toBeUndefined();
     expect(loginPromptUid(`${server}/oidc/auth/Ab_3-x`, server)).toBeUndefined();
+  });
+});
+
+describe('where the practice application comes from besides IT', () => {
+  const env = {
+    WRSAUTH_PRACTICE_APP_URL: 'http://127.0.0.1:4581/',
+    WRSAUTH_PRACTICE_APP_NAME: 'Demo practice',
+  };
+
+  it('a development run takes WRSAUTH_PRACTICE_APP_URL and _NAME, checked like the managed settings', () => {
+    expect(developmentPracticeApp(env, false)).toEqual({
+      practiceAppUrl: 'http://127.0.0.1:4581/',
+      practiceAppName: 'Demo practice',
+    });
+    expect(developmentPracticeApp({ WRSAUTH_PRACTICE_APP_URL: 'http://practice.example/' }, false)).toEqual(
+      {},
+    );
+  });
+
+  it('an installed app ignores them: a user’s environment cannot point the window elsewhere', () => {
+    expect(developmentPracticeApp(env, true)).toEqual({});
   });
 });
 
@@ -227,8 +250,13 @@ describe('the ticket exchange, against a real server', () => {
     practiceAppUrl = undefined;
     const signIn = await desktopSignIn('desk_none');
 
+    expect(controller.describe()).toBeNull();
     expect(await controller.open(signIn)).toBe(false);
     expect(views).toEqual([]);
+  });
+
+  it('tells the renderer the application by name, or by a plain default when IT gave none', () => {
+    expect(controller.describe()).toEqual({ name: DEFAULT_PRACTICE_APP_NAME });
   });
 
   it('passes the login prompt with a ticket posted by the view: the application gets a code for the desktop sign-in, and no page sees the session token', async () => {

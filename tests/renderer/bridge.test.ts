@@ -22,6 +22,7 @@ function fakeDesktopApi(): DesktopApi {
       unreadable: [],
       ignored: [],
     })),
+    getPracticeApp: vi.fn(async () => ({ name: 'Practice Charts' })),
     openPracticeApp: vi.fn(async () => ({ opened: true })),
     hidePracticeApp: vi.fn(async () => undefined),
     getPracticeAppActivity: vi.fn(async () => ({ lastInputAt: 1_700_000_000_000 })),
@@ -80,6 +81,7 @@ describe('ClientBridge', () => {
     const desktop = fakeDesktopApi();
     const bridge = createBridge({ wrsauth: desktop, location: window.location } as unknown as Window);
 
+    expect(await bridge.practiceApp?.describe()).toEqual({ name: 'Practice Charts' });
     expect(await bridge.practiceApp?.open({ sessionToken: 'session', locationId: 'loc-1' })).toBe(true);
     await bridge.practiceApp?.hide('lock');
     expect(await bridge.practiceApp?.lastInputAt()).toBe(1_700_000_000_000);

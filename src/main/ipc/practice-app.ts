@@ -6,6 +6,7 @@ import type { PracticeAppController } from '../practice-app';
 import { handle } from './handle';
 
 export function initialize(practiceApp: PracticeAppController): void {
+  handle('getPracticeApp', () => practiceApp.describe());
   handle('openPracticeApp', async (signIn) => ({ opened: await practiceApp.open(signIn) }));
   handle('hidePracticeApp', async ({ reason }) => {
     if (reason === 'away') practiceApp.hide();

@@ -89,6 +89,11 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     if (app) bridge.appInfo = async () => app;
     // As main answers: opened only when IT set a practice application.
     bridge.practiceApp = {
+      describe: async () => {
+        const values = managed?.().values ?? {};
+        if (values.practiceAppUrl === undefined) return null;
+        return { name: values.practiceAppName ?? 'the practice application' };
+      },
       open: async (signIn) => {
         calls.practiceApp.push({ open: signIn });
         return managed?.().values.practiceAppUrl !== undefined;

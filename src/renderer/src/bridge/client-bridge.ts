@@ -27,6 +27,8 @@ export type PracticeAppHideReason = 'away' | 'lock' | 'sign-out';
 
 /** IT's practice application in the desktop window, opened with the client's own sign-in. */
 export interface PracticeAppHost {
+  /** The application this client opens after the location step, by name; null: none. */
+  describe(): Promise<{ name: string } | null>;
   /** Shows it, signed in by this session; false when IT set none (the signed-in screen stays). */
   open(signIn: { sessionToken: string; locationId: string | null }): Promise<boolean>;
   hide(reason: PracticeAppHideReason): Promise<void>;

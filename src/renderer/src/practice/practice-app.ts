@@ -1,14 +1,14 @@
 /**
  * The desktop client's practice application (IT's practiceAppUrl): whether SignedInScreen hands the window
- * to it, and the name staff see. Opening, hiding and closing go through the bridge to the main process,
- * which holds the view; the session token goes there too, and never to the application's pages.
+ * to it, and the name staff see. The main process decides (IT's settings, the server in use) and holds the
+ * view; opening, hiding and closing go to it through the bridge, and so does the session token, which
+ * never reaches the application's pages.
  */
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useBridge } from '../bridge/bridge-context';
-import { useManagedSettings } from '../managed/managed-settings';
-
-/** What staff read when IT named no application. */
-export const DEFAULT_PRACTICE_APP_NAME = 'the practice application';
+import type { PracticeAppHost } from '../bridge/client-bridge';
+import { MANAGED_REFRESH_MS } from '../managed/managed-settings';
 
 /** `off`: none (or a browser), the signed-in screen as ever; `opening`, then `open`: the view is up. */
 export type PracticeAppStatus = 'off' | 'opening' | 'open';
@@ -17,6 +17,16 @@ export interface PracticeAppState {
   status: PracticeAppStatus;
   name: string;
 }
+
+const practiceAppQuery = (host: PracticeAppHost | undefined) =>
+  queryOptions({
+    queryKey: ['practice-app'],
+    // A host that cannot say opens nothing: the signed-in screen as ever.
+    queryFn: async () => (await host?.describe().catch(() => null)) ?? null,
+    // Asked again like the managed settings it comes from.
+    refetchInterval: host ? MANAGED_REFRESH_MS : false,
+    staleTime: MANAGED_REFRESH_MS,
+  });
 
 /**
  * Opens the practice application for this sign-in while `shown`, and hides it (the sign-in kept) while
@@ -28,15 +38,12 @@ export function usePracticeApp(
   shown: boolean,
 ): PracticeAppState {
   const host = useBridge().practiceApp;
-  const { practiceAppUrl, practiceAppName } = useManagedSettings().values;
-  const configured = host !== undefined && practiceAppUrl !== undefined;
-  const [status, setStatus] = useState<PracticeAppStatus>(configured ? 'opening' : 'off');
+  const described = useQuery(practiceAppQuery(host)).data ?? null;
+  const configured = host !== undefined && described !== null;
+  const [status, setStatus] = useState<PracticeAppStatus>('opening');
 
   useEffect(() => {
-    if (!configured || !host) {
-      setStatus('off');
-      return;
-    }
+    if (!configured || !host) return;
     if (!shown) {
       void host.hide('away').catch(() => undefined);
       return;
@@ -50,8 +57,7 @@ export function usePracticeApp(
     return () => {
       current = false;
     };
-    // IT pointing at another application reloads the whole window (main's onManagedChange).
   }, [configured, host, shown, sessionToken, locationId]);
 
-  return { status: configured ? status : 'off', name: practiceAppName ?? DEFAULT_PRACTICE_APP_NAME };
+  return { status: configured ? status : 'off', name: described?.name ?? '' };
 }
