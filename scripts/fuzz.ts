@@ -1,8 +1,11 @@
 /**
  * Fuzzes a real server process: fast-check sends random and malformed requests to every route of the
  * server's own OpenAPI document (so a new route is fuzzed the day it appears), plus random methods and
- * paths, with random bodies, content types and headers. Every answer must be below 500, every error must
- * be an {error, message} body, and the process must still be alive and healthy at the end.
+ * paths, with random bodies, content types and headers. A quarter of the requests go to the OpenID Connect
+ * provider's routes under /oidc, which the OpenAPI document does not list: the provider itself says which
+ * it serves (scripts/oidc-routes.ts), and its discovery document's endpoints must all be among them. Every
+ * answer must be below 500, every API error an {error, message} body (the provider's, OAuth's {error, …}),
+ * and the process must still be alive and healthy at the end.
  *
  *   npm run fuzz -- [--requests 10000] [--seed N]
  *
@@ -12,6 +15,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { CLI_CONTEXT } from '../server/services/audit-log';
+import { OIDC_PREFIX } from '../server/services/oidc-provider';
+import { liveOidcValues, oidcAnswerFault, oidcRequests } from './oidc-fuzz';
+import { oidcRoutes, unlistedEndpoints } from './oidc-routes';
 import { ScratchServer } from './server-process';
 
 const { values } = parseArgs({
@@ -31,6 +38,9 @@ if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(seed)) {
 const PASSWORD = `fuzz${randomBytes(6).toString('hex')}7`;
 const USER = { username: 'fuzzer', email: 'fuzzer@fuzz.example', phone: '+12025550199' };
 const MANAGER = { username: 'fuzzmanager', email: 'fuzzmanager@fuzz.example', phone: '+12025550198' };
+// Signs in through the provider's login prompt; an address of its own, since each address waits between codes.
+const OIDC_USER = { username: 'fuzzoidc', email: 'fuzzoidc@fuzz.example', phone: '+12025550197' };
+const REDIRECT_URI = 'http://127.0.0.1:4581/callback';
 
 const server = ScratchServer.prepare('fuzz', {
   WRSAUTH_LOGIN_LIMIT_PER_MINUTE: '1000000',
@@ -39,6 +49,7 @@ const server = ScratchServer.prepare('fuzz', {
 await server.seed([
   { ...USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Er', role: 'staff' },
   { ...MANAGER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Manager', role: 'admin' },
+  { ...OIDC_USER, password: PASSWORD, firstName: 'Fuzz', lastName: 'Oidc', role: 'staff' },
 ]);
 await server.start();
 const { origin } = server;
@@ -83,6 +94,33 @@ if (routes.length === 0) {
   process.exit(1);
 }
 const live = await liveValues();
+
+// The provider's routes, as a Provider built on this data dir serves them, and a client to sign in with.
+const oidc = await server.withServices(async (services) => {
+  const client = await services.relyingParties.register(
+    { name: 'Fuzz practice app', redirectUris: [REDIRECT_URI] },
+    CLI_CONTEXT,
+  );
+  await services.oidc.start(origin);
+  return { client, routes: oidcRoutes(await services.oidc.provider(), OIDC_PREFIX) };
+});
+const discovery = (await (
+  await fetch(`${origin}${OIDC_PREFIX}/.well-known/openid-configuration`)
+).json()) as Record<string, unknown>;
+const unlisted = unlistedEndpoints(discovery, oidc.routes);
+if (unlisted.length > 0) {
+  console.error(`fuzz: the discovery document names endpoints the fuzzer would miss: ${unlisted.join(', ')}`);
+  process.exit(1);
+}
+const oidcLive = await liveOidcValues(
+  origin,
+  {
+    clientId: oidc.client.clientId,
+    clientSecret: String(oidc.client.clientSecret),
+    redirectUri: REDIRECT_URI,
+  },
+  () => signInWithCode(OIDC_USER),
+);
 
 const junkSegment = fc.oneof(
   fc.string(),
@@ -160,25 +198,55 @@ const headers = fc.record(
   { requiredKeys: [] },
 );
 
+/** A request to the API or the web client, checked against the {error, message} shape. */
+const apiRequest = fc
+  .tuple(
+    fc.oneof({ weight: 6, arbitrary: knownPath }, { weight: 2, arbitrary: randomPath }, otherMethod),
+    body,
+    headers,
+  )
+  .map(([request, payload, requestHeaders]) => ({
+    kind: 'api' as const,
+    method: request.method,
+    path: request.path,
+    headers: requestHeaders as Record<string, string>,
+    body: ['GET', 'HEAD'].includes(request.method) ? undefined : payload,
+  }));
+const oidcRequest = oidcRequests(oidc.routes, () => oidcLive).map((request) => ({
+  kind: 'oidc' as const,
+  ...request,
+}));
+
 let sent = 0;
+let sentToOidc = 0;
 // Requests to /admin routes that the account manager's session got past the guard, into the handlers.
 let pastTheGuard = 0;
 const statuses = new Map<number, number>();
 const property = fc.asyncProperty(
-  fc.oneof({ weight: 6, arbitrary: knownPath }, { weight: 2, arbitrary: randomPath }, otherMethod),
-  body,
-  headers,
-  async (request, payload, requestHeaders) => {
+  fc.oneof({ weight: 3, arbitrary: apiRequest }, { weight: 1, arbitrary: oidcRequest }),
+  async (request) => {
     sent += 1;
     const response = await fetch(`${origin}${request.path}`, {
       method: request.method,
-      headers: requestHeaders,
-      body: ['GET', 'HEAD'].includes(request.method) ? undefined : payload,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
     });
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (request.kind === 'oidc') {
+      sentToOidc += 1;
+      const fault = oidcAnswerFault(
+        request.method,
+        response.status,
+        response.headers.get('content-type') ?? '',
+        await response.text(),
+      );
+      if (fault) throw new Error(`${request.method} ${request.path.slice(0, 200)}: ${fault}`);
+      return;
+    }
     if (
       request.path.startsWith('/api/v1/admin/') &&
-      requestHeaders.authorization === `Bearer ${live.managerToken}` &&
+      request.headers.authorization === `Bearer ${live.managerToken}` &&
       response.status !== 401 &&
       response.status !== 403
     ) {
@@ -214,7 +282,8 @@ const fivexx = [...statuses].filter(([status]) => status >= 500).reduce((sum, [,
 if (result.failed)
   console.log(`  counterexample: ${fc.stringify(result.counterexample)}\n  ${result.errorInstance}`);
 console.log(
-  `fuzz: ${sent} requests to ${routes.length} routes and random paths (seed ${seed}); ${fivexx} answers 5xx; ` +
+  `fuzz: ${sent} requests to ${routes.length} routes and random paths (seed ${seed}); ` +
+    `${sentToOidc} of them to ${oidc.routes.length} /oidc routes; ${fivexx} answers 5xx; ` +
     `${pastTheGuard} /admin requests past the guard; ` +
     `process ${healthy ? 'alive and healthy' : `NOT healthy (${state})`}; ` +
     `${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${byStatus}`,

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { loadConfig } from '../server/config';
 import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
 import { openServices } from '../server/runtime';
+import type { Services } from '../server/services';
 import type { NewUser } from '../server/services/admin';
 import { ServerProcess } from '../tests/cli-helpers/wrsauth-process';
 
@@ -56,14 +57,23 @@ export class ScratchServer {
 
   /** Creates users through the service layer, several at a time (each costs an argon2 hash). */
   async seed(users: NewUser[]): Promise<void> {
-    const opened = await openServices(loadConfig(this.env), { log: pino({ level: 'warn' }) });
-    try {
+    await this.withServices(async (services) => {
       const queue = [...users];
       const worker = async () => {
-        for (let user = queue.shift(); user; user = queue.shift())
-          await opened.services.admin.createUser(user);
+        for (let user = queue.shift(); user; user = queue.shift()) await services.admin.createUser(user);
       };
       await Promise.all(Array.from({ length: os.availableParallelism() }, worker));
+    });
+  }
+
+  /**
+   * Runs `work` on this data dir's services in this process, as the admin CLI does, before the server starts
+   * or while it runs (registering a client, reading what the provider serves).
+   */
+  async withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+    const opened = await openServices(loadConfig(this.env), { log: pino({ level: 'warn' }) });
+    try {
+      return await work(opened.services);
     } finally {
       await opened.close();
     }

@@ -3,6 +3,8 @@
  * Every error leaves as `{error, message}` with a stable snake_case code; no stack trace reaches a client.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES as HTTP_STATUS_TEXT } from 'node:http';
+import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -110,6 +112,29 @@ function metricsAllowed(request: FastifyRequest, token: string | undefined): boo
   return !forwarded && LOOPBACK_PEERS.has(request.socket.remoteAddress ?? '');
 }
 
+/**
+ * What Node's HTTP parser refuses before any route or hook sees it (a request line and headers past 16 KB,
+ * bytes that are not HTTP), on every path, /oidc too: the one {error, message} shape, where Fastify's default
+ * answer says `{"error": "Request Header Fields Too Large"}`. Found by the fuzzer (a long OAuth query string).
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, { error: STATUS_CODES[431], message: 'The address and headers are larger than 16 KB.' }]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, { error: 'request_timeout', message: 'The request took too long to arrive.' }]
+        : [400, { error: ErrorCode.badRequest, message: 'The request is not valid HTTP.' }];
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${HTTP_STATUS_TEXT[status]}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** The server's Fastify options; the bench's hello-world baseline uses them too, so the two stay alike. */
 export function fastifyOptions(log: Logger, trustProxy: string | false = false) {
   return {
@@ -118,6 +143,7 @@ export function fastifyOptions(log: Logger, trustProxy: string | false = false) 
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
     return503OnClosing: true,
+    clientErrorHandler,
     // Malformed URLs are answered before routing; give them the same error shape as everything else.
     frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
       const { status, body } = describeError(error);

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { requireProviders } from './delivery';
+import { DEMO_APP_NAME, demoApplicationPort, ensureDemoApplication } from './demo-application';
 import { AppError } from './errors';
 import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
@@ -18,7 +19,9 @@ import { CLI_CONTEXT } from './services/audit-log';
 const USAGE = `Usage: npm run server -- [command] [options]
 
   (no command) | serve            run the verification server
-  serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
+  serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start), and
+                                  register the demo practice application as a client once (its id and
+                                  secret in the data dir's demo-app-client.json; WRSAUTH_DEMO_APP_PORT)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]... [--resource-type T]
               [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
@@ -100,8 +103,17 @@ async function serve(config: ServerConfig, args: string[]): Promise<void> {
   requireProviders(config);
   const log = createLogger(config.logLevel);
   if (demo) {
-    const credentials = await withServices(config, (services) => seedDemoPractice(services));
+    const demoAppPort = demoApplicationPort(process.env);
+    const { credentials, demoApp } = await withServices(config, async (services) => ({
+      credentials: await seedDemoPractice(services),
+      demoApp: await ensureDemoApplication(services, config.dataDir, demoAppPort),
+    }));
     if (credentials) process.stdout.write(credentials);
+    if (demoApp === 'disabled') {
+      console.error(
+        `wrsauth: the client "${DEMO_APP_NAME}" is disabled, so the demo practice application cannot sign in; register it again or use another WRSAUTH_DEMO_APP_PORT`,
+      );
+    }
   }
   const server = await startServer(config, { log });
   log.info(

@@ -11,7 +11,8 @@ import type { RetryOptions } from './delivery/courier';
 import { ensurePractice } from './repositories/practices';
 import { loadServerKey, SECRET_FILE } from './secrets';
 import { createServices, type Services } from './services';
-import { Sweeps, serverSweepJobs } from './sweeps';
+import { LOGOUT_EVERY_MS } from './services/oidc-logout';
+import { logoutSweepJob, Sweeps, serverSweepJobs } from './sweeps';
 
 const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -32,6 +33,10 @@ export interface OpenOptions {
   sweepEveryMs?: number;
   /** How often (at most) the OpenID Connect provider re-reads its signing keys; 0: every request (tests). */
   oidcKeyCheckMs?: number;
+  /** How often sign-ins that ended are logged out of their applications (default every second). */
+  logoutEveryMs?: number;
+  /** Waits between retries of a failed back-channel logout; tests shorten them. */
+  oidcLogoutRetryAfterSeconds?: readonly number[];
 }
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
@@ -54,6 +59,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     clock: options.clock,
     retry: options.retry,
     oidcKeyCheckMs: options.oidcKeyCheckMs,
+    oidcLogoutRetryAfterSeconds: options.oidcLogoutRetryAfterSeconds,
   });
   await ensurePractice(db, services.clock.now());
   return {
@@ -110,6 +116,12 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
   await opened.services.oidc.ensureKeys();
   const sweeps = new Sweeps(serverSweepJobs(opened.services), options.log, options.sweepEveryMs);
   await sweeps.start();
+  // Applications hear of a sign-in's end within seconds (OIDC Back-Channel Logout), so this one runs often.
+  const logouts = new Sweeps(
+    [logoutSweepJob(opened.services)],
+    options.log,
+    options.logoutEveryMs ?? LOGOUT_EVERY_MS,
+  );
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -122,12 +134,14 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
     );
   }
   await opened.services.oidc.start(config.publicUrl ?? url);
+  await logouts.start();
   return {
     app,
     services: opened.services,
     url,
     async close() {
       sweeps.stop();
+      logouts.stop();
       await app.close();
       await opened.close();
     },

@@ -60,6 +60,14 @@ export function serverSweepJobs(
   ];
 }
 
+/**
+ * Logout for "Login with WRSAuth", run every second rather than every minute: sign-ins that ended end their
+ * provider sessions, and back-channel logout tokens that are due are delivered (services/oidc-logout.ts).
+ */
+export function logoutSweepJob(services: Pick<Services, 'oidcLogout'>): SweepJob {
+  return { name: 'oidc logout', run: () => services.oidcLogout.sweep() };
+}
+
 export class Sweeps {
   private timer: NodeJS.Timeout | undefined;
 

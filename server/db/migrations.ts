@@ -427,7 +427,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('sessions').addColumn('amr', 'text').execute();
       },
     },
-    '0017_oidc_tickets': {
+    '0017_oidc_logout': {
+      // Logout for "Login with WRSAuth": which provider session (by its uid, hashed) each WRSAuth session
+      // signed in, so that when the WRSAuth sign-in ends its applications are logged out; and the back-channel
+      // logout deliveries, kept until delivered (or given up) so a failed one is retried with backoff.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('oidc_sign_in_links')
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('session_uid_hash', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('claimed_until', 'text')
+          .addPrimaryKeyConstraint('oidc_sign_in_links_pk', ['session_id', 'session_uid_hash'])
+          .execute();
+        await db.schema
+          .createTable('oidc_logout_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('sid', 'text')
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text')
+          .addColumn('delivered_at', 'text')
+          .addColumn('gave_up_at', 'text')
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema
+          .createIndex('oidc_logout_deliveries_next')
+          .on('oidc_logout_deliveries')
+          .column('next_attempt_at')
+          .execute();
+      },
+    },
+    '0018_oidc_tickets': {
       // The desktop client's pass into an application's login prompt: single-use, 60 seconds, bound to one
       // interaction, one session and one location; kept only as a SHA-256 of the ticket.
       async up(db: Kysely<unknown>) {

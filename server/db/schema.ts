@@ -355,6 +355,41 @@ export interface OidcSigningKeyTable {
 }
 
 /**
+ * Which provider session a WRSAuth session signed in ("Login with WRSAuth"): when the WRSAuth sign-in ends,
+ * the provider session and its grants end with it and its applications are logged out by back-channel.
+ */
+export interface OidcSignInLinkTable {
+  /** sessions.id */
+  session_id: string;
+  /** SHA-256 of the provider session's uid (as oidc_payloads.uid keeps it). */
+  session_uid_hash: string;
+  user_id: string;
+  created_at: string;
+  /** Set while one instance ends this sign-in; another takes it over once this time has passed. */
+  claimed_until: string | null;
+}
+
+/** One back-channel logout token owed to an application, kept until it is delivered or given up. */
+export interface OidcLogoutDeliveryTable {
+  id: string;
+  client_id: string;
+  /** The user's `sub`. */
+  user_id: string;
+  /** The session id the application got in its ID token (`sid`). */
+  sid: string | null;
+  /** Why the sign-in ended (signed_out, rp_initiated, session_revoked, session_expired, ...). */
+  cause: string;
+  created_at: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** When the next attempt is due (or the lease of the attempt under way ends); null once settled. */
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  gave_up_at: string | null;
+  /** What the last failed attempt met (a status or a network error), never a token. */
+  last_error: string | null;
+}
+
+/**
  * A ticket the desktop client redeems in its practice-application window to complete a login prompt with its
  * own sign-in: single-use, short-lived, stored only as a SHA-256.
  */
@@ -392,6 +427,8 @@ export interface Database {
   oidc_payloads: OidcPayloadTable;
   oidc_clients: OidcClientTable;
   oidc_signing_keys: OidcSigningKeyTable;
+  oidc_sign_in_links: OidcSignInLinkTable;
+  oidc_logout_deliveries: OidcLogoutDeliveryTable;
   oidc_tickets: OidcTicketTable;
 }
 
@@ -406,3 +443,4 @@ export type TotpFactorRow = Selectable<TotpFactorTable>;
 export type ContactChangeRow = Selectable<ContactChangeTable>;
 export type OidcClientRow = Selectable<OidcClientTable>;
 export type OidcSigningKeyRow = Selectable<OidcSigningKeyTable>;
+export type OidcLogoutDeliveryRow = Selectable<OidcLogoutDeliveryTable>;

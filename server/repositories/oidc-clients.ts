@@ -51,3 +51,14 @@ export async function replaceClientSecret(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** The back-channel logout URIs of enabled clients: the only places the provider may send anything. */
+export async function enabledBackchannelUris(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('oidc_clients')
+    .select('backchannel_logout_uri')
+    .where('disabled_at', 'is', null)
+    .where('backchannel_logout_uri', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.backchannel_logout_uri ? [row.backchannel_logout_uri] : []));
+}

@@ -16,7 +16,7 @@ export function findLiveSession(db: Db, tokenHash: string, now: Date) {
     .executeTakeFirst();
 }
 
-/** The same, by the session's id: for what stands in for the token, such as a desktop ticket. */
+/** The same, by the session's id: for what stands in for the token (a desktop ticket) and for liveness checks. */
 export function findLiveSessionById(db: Db, id: string, now: Date) {
   return db
     .selectFrom('sessions')

@@ -182,7 +182,8 @@ export class AuthService {
     }
     const mode = effectiveMode(practice, now);
     // An account manager with a factor on file is asked for it whatever the policy: the console needs it.
-    if (mode === 'off' && user.role !== 'admin') {
+    // So is anyone whose application asked for a second factor: the login prompt says so.
+    if (mode === 'off' && user.role !== 'admin' && request.requireSecondFactor !== true) {
       return this.signIn(user, practice, context, { method: 'password' });
     }
 
@@ -229,7 +230,12 @@ export class AuthService {
       type: 'challenge_created',
       userId: user.id,
       username: user.username,
-      detail: { challengeId: challenge.id, policy: mode, ...(bypassOnly && { bypassOnly }) },
+      detail: {
+        challengeId: challenge.id,
+        policy: mode,
+        ...(bypassOnly && { bypassOnly }),
+        ...(request.requireSecondFactor === true && { requestedByApplication: true }),
+      },
     });
     return {
       status: 'challenge',

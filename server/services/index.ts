@@ -23,6 +23,7 @@ import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
 import { OidcAccountService } from './oidc-accounts';
 import { OidcInteractionService } from './oidc-interactions';
+import { OidcLogoutService } from './oidc-logout';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
@@ -58,6 +59,8 @@ export interface ServiceOptions {
   retry?: RetryOptions;
   /** How often (at most) the OpenID Connect provider re-reads its signing keys; 0: on every request (tests). */
   oidcKeyCheckMs?: number;
+  /** Waits between retries of a failed back-channel logout (oidc-logout.ts RETRY_AFTER_SECONDS); tests shorten them. */
+  oidcLogoutRetryAfterSeconds?: readonly number[];
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -150,12 +153,24 @@ export function createServices(options: ServiceOptions) {
   const signingKeys = new SigningKeyService(db, clock, keyring, audit);
   const oidcStorage = new OidcStorage(db, clock, keyring, relyingParties);
   const oidcAccounts = new OidcAccountService(db, clock, oidcStorage);
-  const oidc = new OidcProviderHost({
+  const oidcLogout: OidcLogoutService = new OidcLogoutService({
+    db,
+    clock,
+    storage: oidcStorage,
+    audit,
+    sessions,
+    log: options.log,
+    // The host below, once requests come: it signs the logout tokens with the current keys.
+    provider: () => oidc.provider(),
+    retryAfterSeconds: options.oidcLogoutRetryAfterSeconds,
+  });
+  const oidc: OidcProviderHost = new OidcProviderHost({
     keyring,
     accounts: oidcAccounts,
     audit,
     storage: oidcStorage,
     keys: signingKeys,
+    logout: oidcLogout,
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
@@ -189,6 +204,7 @@ export function createServices(options: ServiceOptions) {
     signingKeys,
     oidcStorage,
     oidc,
+    oidcLogout,
     oidcInteractions,
     oidcTickets,
     guards,

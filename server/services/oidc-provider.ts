@@ -22,8 +22,9 @@ import type { Keyring } from '../secrets';
 import type { AuditLog } from './audit-log';
 import { ACR_2FA, ACR_VALUES } from './authentication-methods';
 import { type OidcAccountService, SCOPE_CLAIMS } from './oidc-accounts';
+import type { OidcLogoutService } from './oidc-logout';
 import type { SigningJwk, SigningKeyService } from './oidc-signing-keys';
-import type { OidcSignIn, OidcStorage } from './oidc-storage';
+import type { OidcSignIn, OidcStorage, ReachedApplication } from './oidc-storage';
 
 /** Where the provider is mounted in the Fastify app; the issuer is the public URL plus this. */
 export const OIDC_PREFIX = '/oidc';
@@ -55,6 +56,7 @@ export interface OidcProviderOptions {
   audit: AuditLog;
   storage: OidcStorage;
   keys: SigningKeyService;
+  logout: OidcLogoutService;
   log: Logger;
   /** How often (at most) a request re-reads the signing keys; 0 re-reads on every request (tests). */
   keyCheckMs?: number;
@@ -157,6 +159,33 @@ export class OidcProviderHost {
         this.options.log.error({ err: error }, 'oidc: could not audit an authorization');
       });
     });
+    // RP-initiated logout: the provider has ended its session and revoked its grants; the WRSAuth sign-in
+    // ends with it, and the applications it reached are owed their back-channel logout tokens.
+    provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+      const { session, client } = ctx.oidc;
+      if (!session) return;
+      const clientIds = Object.keys(session.authorizations ?? {});
+      const reached: ReachedApplication[] = clientIds.map((clientId) => ({
+        clientId,
+        sid: session.sidFor(clientId) ?? null,
+      }));
+      // The provider keeps offline_access grants past a logout; WRSAuth's refresh tokens die with the sign-in.
+      const grantIds = clientIds.flatMap((clientId) => session.grantIdFor(clientId) ?? []);
+      this.options.logout
+        .endedByApplication(
+          {
+            sessionUid: session.uid,
+            accountId: session.accountId,
+            reached,
+            grantIds,
+            clientId: client?.clientId,
+          },
+          { ip: ctx.ip ?? null, userAgent: ctx.get('user-agent') || null },
+        )
+        .catch((error: unknown) => {
+          this.options.log.error({ err: error }, 'oidc: could not end the sign-in behind a logout');
+        });
+    });
     return provider;
   }
 
@@ -184,7 +213,7 @@ export class OidcProviderHost {
   }
 
   private configuration(keys: SigningJwk[]): Configuration {
-    const { storage, keyring, accounts } = this.options;
+    const { storage, keyring, accounts, logout } = this.options;
     return {
       adapter: storage.adapterFor,
       jwks: { keys: keys as JWK[] },
@@ -225,10 +254,26 @@ export class OidcProviderHost {
       allowOmittingSingleRegisteredRedirectUri: false,
       features: {
         devInteractions: { enabled: false },
-        // Logout (RP-initiated and back-channel) comes with a later slice of issue 16.
-        rpInitiatedLogout: { enabled: false },
+        rpInitiatedLogout: {
+          enabled: true,
+          logoutSource: async (ctx, form) => {
+            ctx.type = 'html';
+            ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
+          },
+          postLogoutSuccessSource: async (ctx) => {
+            ctx.type = 'html';
+            ctx.body = page(
+              'You have signed out',
+              '<p>You have signed out of WRSAuth and of the applications you signed in to with it.</p>',
+            );
+          },
+        },
+        // Logout tokens carry the `sid` each application was told, so it ends that one session of its own.
+        backchannelLogout: { enabled: true },
         userinfo: { enabled: true },
       },
+      // The provider's only outbound requests are back-channel logout POSTs, to registered URIs alone.
+      fetch: logout.outboundFetch as Configuration['fetch'],
       // A browser may call the token endpoint (public clients) and userinfo only from the origin of one of the
       // client's own redirect URIs; confidential clients call from their servers, so never cross-origin.
       clientBasedCORS: (ctx, origin, client) =>
@@ -238,7 +283,7 @@ export class OidcProviderHost {
       // /oidc/userinfo rather than the default /oidc/me, which reads like WRSAuth's own /api/v1/me.
       routes: { userinfo: '/userinfo' },
       interactions: {
-        policy: loginPolicy(),
+        policy: loginPolicy((sessionUid) => logout.signInActive(sessionUid)),
         url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}`,
       },
       loadExistingGrant: async (ctx) => {
@@ -307,16 +352,21 @@ export class OidcProviderHost {
   }
 }
 
-/** A provider session lives no longer than a WRSAuth session (12 hours, NIST SP 800-63B AAL2). */
-const SESSION_TTL_SECONDS = 12 * 60 * 60;
+/**
+ * A provider session answers silently only while its WRSAuth session is active (the sign_in_ended check), so
+ * never past that session's 12 hours (NIST SP 800-63B AAL2). It is kept 10 minutes longer, with WRSAuth's
+ * record of the sign-in, so that the logout sweep can still read which applications it reached and tell them.
+ */
+const SESSION_TTL_SECONDS = 12 * 60 * 60 + 10 * 60;
 
 /**
- * The provider's own login checks (no session, max_age, prompt=login, id_token_hint, essential acr), and two of
- * WRSAuth's: a sign-in whose user can no longer be found (deactivated, past their end date) signs in again,
- * and `acr_values=urn:wrsauth:acr:2fa` is never answered from a password-only sign-in. Under prompt=none
- * either one answers login_required.
+ * The provider's own login checks (no session, max_age, prompt=login, id_token_hint, essential acr), and three
+ * of WRSAuth's: a sign-in whose user can no longer be found (deactivated, past their end date) signs in again;
+ * so does one whose WRSAuth session has ended or sat idle for 30 minutes (single sign-on is no way around the
+ * idle timeout); and `acr_values=urn:wrsauth:acr:2fa` is never answered from a password-only sign-in. Under
+ * prompt=none each one answers login_required.
  */
-function loginPolicy() {
+function loginPolicy(signInActive: (sessionUid: string) => Promise<boolean>) {
   const policy = interactionPolicy.base();
   const login = policy.get('login');
   if (!login) throw new Error('oidc-provider has no login prompt');
@@ -325,6 +375,13 @@ function loginPolicy() {
     new Check('account_unavailable', 'End-User authentication is required', 'login_required', (ctx) =>
       ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
+  );
+  login.checks.add(
+    new Check('sign_in_ended', 'End-User authentication is required', 'login_required', async (ctx) => {
+      const session = ctx.oidc.session;
+      if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      return (await signInActive(session.uid)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
   );
   login.checks.add(
     new Check(
@@ -362,6 +419,20 @@ const escapeHtml = (text: string) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
+
+/**
+ * RP-initiated logout asks before it signs the browser out (a link alone must not sign people out). The form
+ * is oidc-provider's, with its anti-forgery token; the one button signs out of WRSAuth and every application.
+ */
+function logoutPage(form: string, clientName: string | undefined): string {
+  const asking = clientName ? ` ${escapeHtml(clientName)} asked to sign you out.` : '';
+  return page(
+    'Sign out of WRSAuth',
+    `<p>${asking} Signing out ends your WRSAuth sign-in and signs you out of every application you signed in to with it.</p>
+${form}
+<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>`,
+  );
+}
 
 /** The page a browser sees when the request cannot go back to the application (e.g. an unknown redirect_uri). */
 function errorPage(error: string, description: string): string {

@@ -15,6 +15,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
+import { linkSignIn } from '../repositories/oidc-logouts';
 import {
   consumePayload,
   deleteExpiredPayloads,
@@ -60,6 +61,18 @@ export interface OidcSignIn {
   location: { id: string; name: string } | null;
 }
 
+/** An application a provider session signed in to, and the session id (`sid`) its ID tokens carry. */
+export interface ReachedApplication {
+  clientId: string;
+  sid: string | null;
+}
+
+/** What a provider Session payload holds that logout needs. */
+interface ProviderSessionPayload {
+  accountId?: string;
+  authorizations?: Record<string, { sid?: string; grantId?: string }>;
+}
+
 export class OidcStorage {
   constructor(
     private readonly db: Db,
@@ -72,13 +85,53 @@ export class OidcStorage {
   readonly adapterFor = (model: string): Adapter =>
     model === 'Client' ? new ClientAdapter(this.clients) : new PayloadAdapter(model, this);
 
-  /** Keeps a sign-in under its provider session's uid, for as long as a provider session may live. */
-  recordSignIn(sessionUid: string, signIn: OidcSignIn, ttlSeconds: number): Promise<void> {
-    return this.upsert(SIGN_IN_MODEL, sessionUid, { ...signIn }, ttlSeconds);
+  /**
+   * Keeps a sign-in under its provider session's uid, for as long as a provider session may live, and links
+   * the WRSAuth session to it: when that WRSAuth sign-in ends, so does the provider session (OidcLogoutService).
+   */
+  async recordSignIn(sessionUid: string, signIn: OidcSignIn, ttlSeconds: number): Promise<void> {
+    await this.upsert(SIGN_IN_MODEL, sessionUid, { ...signIn }, ttlSeconds);
+    await linkSignIn(
+      this.db,
+      { sessionId: signIn.sessionId, sessionUidHash: hashToken(sessionUid), userId: signIn.userId },
+      this.clock.now(),
+    );
   }
 
   async signInOf(sessionUid: string): Promise<OidcSignIn | undefined> {
-    return (await this.find(SIGN_IN_MODEL, sessionUid)) as OidcSignIn | undefined;
+    return this.signInByUidHash(hashToken(sessionUid));
+  }
+
+  /** The sign-in kept under a provider session's uid, by the uid's hash (as the links keep it). */
+  async signInByUidHash(uidHash: string): Promise<OidcSignIn | undefined> {
+    const row = await findPayload(this.db, SIGN_IN_MODEL, uidHash, this.clock.now());
+    return this.open(SIGN_IN_MODEL, uidHash, row) as OidcSignIn | undefined;
+  }
+
+  /**
+   * Ends a provider session, by its uid's hash: every grant it made is revoked with its tokens (refresh tokens
+   * die with the sign-in), and the session and WRSAuth's sign-in record are deleted, so the browser's next
+   * authorization request signs in again. Answers the applications it had reached and the `sid` each was told.
+   */
+  async endProviderSession(uidHash: string): Promise<ReachedApplication[]> {
+    const row = await findPayloadBy(this.db, 'Session', 'uid', uidHash, this.clock.now());
+    const session = row && (this.open('Session', row.id, row) as ProviderSessionPayload | undefined);
+    const reached = Object.entries(session?.authorizations ?? {}).map(([clientId, authorization]) => ({
+      clientId,
+      sid: authorization.sid ?? null,
+      grantId: authorization.grantId,
+    }));
+    for (const { grantId } of reached) {
+      if (grantId) await this.revokeGrant(grantId);
+    }
+    if (row) await destroyPayload(this.db, 'Session', row.id);
+    await destroyPayload(this.db, SIGN_IN_MODEL, uidHash);
+    return reached.map(({ clientId, sid }) => ({ clientId, sid }));
+  }
+
+  /** Deletes WRSAuth's sign-in record of a provider session the provider itself ended. */
+  forgetSignIn(sessionUid: string): Promise<void> {
+    return destroyPayload(this.db, SIGN_IN_MODEL, hashToken(sessionUid));
   }
 
   /** The sweep: rows past their expiry are already ignored on read; this deletes them. */
@@ -134,7 +187,7 @@ export class OidcStorage {
   }
 
   /** Every token and code of the grant, and the grant itself. */
-  private async revokeGrant(grantId: string): Promise<void> {
+  async revokeGrant(grantId: string): Promise<void> {
     await destroyByGrant(this.db, GRANTABLE, hashToken(grantId));
     await this.destroy('Grant', grantId);
   }

@@ -61,6 +61,9 @@ export interface ProviderClientMetadata {
   grant_types: string[];
   token_endpoint_auth_method: 'client_secret_basic' | 'none';
   id_token_signed_response_alg: IdTokenAlg;
+  post_logout_redirect_uris: string[];
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
   client_secret?: string;
 }
 
@@ -224,6 +227,12 @@ export class RelyingPartyService {
       grant_types: confidential ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
       token_endpoint_auth_method: client.token_endpoint_auth_method,
       id_token_signed_response_alg: client.id_token_signed_response_alg,
+      post_logout_redirect_uris: JSON.parse(client.post_logout_redirect_uris) as string[],
+      // Logout tokens name the session (`sid`) the application was told in its ID token.
+      ...(client.backchannel_logout_uri && {
+        backchannel_logout_uri: client.backchannel_logout_uri,
+        backchannel_logout_session_required: true,
+      }),
     };
     if (!confidential) return metadata;
     const secret =

@@ -97,6 +97,13 @@ export class SessionService {
     return { session, user };
   }
 
+  /** Whether a session (by id) is live: not revoked, within its 12 hours, and not idle for 30 minutes. */
+  async isActive(sessionId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const session = await findLiveSessionById(this.db, sessionId, now);
+    return session !== undefined && addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) > now;
+  }
+
   async end(sessionId: string): Promise<void> {
     await revokeSession(this.db, sessionId, this.clock.now());
   }

@@ -62,6 +62,12 @@ export const LoginRequest = z.object({
   username: Username,
   password: Password,
   deviceToken: OpaqueToken.optional(),
+  /**
+   * Sent by an application's login prompt whose application asked for a second factor
+   * (acr_values=urn:wrsauth:acr:2fa): a user with a factor on file is asked for a code even where the
+   * practice's policy asks for none. It can only add the code step, never skip one: false is as absent.
+   */
+  requireSecondFactor: z.boolean().optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

@@ -9,15 +9,20 @@ import * as oidc from 'openid-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataDir, removeDataDir, runCli, ServerProcess } from '../cli-helpers/wrsauth-process';
-import { tokenVerdict } from '../support/oidc-relying-party';
+import { CookieBrowser } from '../support/oidc-browser';
+import { authorizationRequest, tokenVerdict } from '../support/oidc-relying-party';
+import { codeIn, type SmtpCatcher, startSmtpCatcher } from '../support/smtp-catcher';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { eventually } from '../support/test-server';
+import { eventually, PASSWORD, providerEnv } from '../support/test-server';
+import { startTwilioEndpoint, type TwilioEndpoint } from '../support/twilio-endpoint';
 
 const PUBLIC_URL = 'https://auth.practice.example';
 const ISSUER = `${PUBLIC_URL}/oidc`;
 const REDIRECT = 'https://app.practice.example/callback';
 
 let database: TestDatabase;
+let smtp: SmtpCatcher;
+let twilio: TwilioEndpoint;
 let vars: Record<string, string>;
 const dataDirs: string[] = [];
 let a: ServerProcess | undefined;
@@ -25,11 +30,15 @@ let b: ServerProcess | undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  // Where the sign-in's emailed code goes, whichever instance sends it.
+  smtp = await startSmtpCatcher();
+  twilio = await startTwilioEndpoint();
   vars = {
     WRSAUTH_DATABASE_URL: database.url,
     WRSAUTH_SECRET: randomBytes(32).toString('base64'),
     WRSAUTH_PUBLIC_URL: PUBLIC_URL,
     WRSAUTH_LOG_LEVEL: 'warn',
+    ...providerEnv(smtp, twilio),
   };
   dataDirs.push(makeDataDir(), makeDataDir(), makeDataDir());
   // Both start at once on the empty database: the first signing keys must not be made twice.
@@ -42,6 +51,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await database?.drop();
+  await smtp?.close();
+  await twilio?.close();
   for (const dir of dataDirs) removeDataDir(dir);
 });
 
@@ -173,4 +184,107 @@ describe('two instances on one PostgreSQL database', { timeout: 90_000 }, () => 
     expect(atB).toEqual(atA);
     expect(await signingKeyGenerations()).toBe(2);
   });
+
+  it('redeems at B a code issued at A, serves userinfo at A and refreshes at B; a second redemption at A revokes the tokens everywhere', async () => {
+    const { clientId, clientSecret } = await registerClient();
+    const created = await cli(
+      'create-user',
+      '--username',
+      'twin_oidc',
+      '--password',
+      PASSWORD,
+      '--email',
+      'twin_oidc@wrshealth.com',
+    );
+    expect(created.stderr).toBe('');
+    // One relying party whose requests the load balancer sends to `target`, switched between the steps.
+    let target = a;
+    const config = await discoverVia(a, clientId, oidc.ClientSecretBasic(clientSecret));
+    config[oidc.customFetch] = (url, options) =>
+      fetch(url.replace(PUBLIC_URL, instance(target).url), options as RequestInit);
+    // offline_access counts only with prompt=consent (OpenID Connect Core 11).
+    const request = await authorizationRequest(config, REDIRECT, {
+      scope: 'openid offline_access',
+      prompt: 'consent',
+    });
+
+    // The browser's whole sign-in happens at A: authorization, password and emailed code, the prompt, resume.
+    const browser = new CookieBrowser(instance(a).url);
+    const begun = await browser.fetch(request.url.href.replace(PUBLIC_URL, instance(a).url));
+    const uid = /^\/oidc-interaction\/([\w-]+)$/.exec(begun.headers.get('location') ?? '')?.[1];
+    const sessionToken = await signInAt(a, 'twin_oidc', 'twin_oidc@wrshealth.com');
+    const me = await fetch(`${instance(a).url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
+    const { locations } = (await me.json()) as { locations: Array<{ id: string }> };
+    const completed = await browser.fetch(`/oidc-interaction/${uid}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` },
+      body: JSON.stringify({ locationId: locations[0]?.id ?? null }),
+    });
+    const { redirectTo } = (await completed.json()) as { redirectTo: string };
+    const resumed = await browser.fetch(redirectTo.replace(PUBLIC_URL, instance(a).url));
+    const callback = new URL(resumed.headers.get('location') ?? '');
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT);
+
+    target = b;
+    const tokens = await request.redeem(callback);
+    target = a;
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub as string);
+    target = b;
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token as string);
+
+    expect(tokens.claims()).toMatchObject({ preferred_username: 'twin_oidc', amr: ['pwd', 'otp', 'mfa'] });
+    expect(userinfo.preferred_username).toBe('twin_oidc');
+    expect(refreshed.access_token).toBeTruthy();
+    // Refresh tokens rotate on use, whichever instance took the old one.
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    target = a;
+    const replay = await oauthErrorOf(request.redeem(callback));
+    target = b;
+    const revokedUserinfo = await oauthErrorOf(
+      oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck),
+    );
+    const revokedRefresh = await oauthErrorOf(
+      oidc.refreshTokenGrant(config, refreshed.refresh_token as string),
+    );
+
+    expect(replay).toBe('invalid_grant');
+    expect(revokedUserinfo).toBe('invalid_token');
+    expect(revokedRefresh).toBe('invalid_grant');
+  });
 });
+
+/** Password, then the emailed code, at one instance: the WRSAuth session token the login prompt needs. */
+async function signInAt(server: ServerProcess | undefined, username: string, email: string): Promise<string> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${instance(server).url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (response) => (await response.json()) as Record<string, string>);
+  const login = await post('/api/v1/auth/login', { username, password: PASSWORD });
+  await post(`/api/v1/auth/challenges/${login.challengeId}/send`, { targetId: 'email' });
+  const mail = await eventually(
+    async () => smtp.mails.filter((mail) => mail.to.includes(email)).at(-1),
+    (found) => found !== undefined,
+  );
+  const verified = await post(`/api/v1/auth/challenges/${login.challengeId}/verify`, {
+    code: codeIn(mail?.raw ?? ''),
+  });
+  return verified.sessionToken as string;
+}
+
+/** The OAuth error a refused call carries, in the body or in the WWW-Authenticate challenge. */
+async function oauthErrorOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof oidc.ResponseBodyError) return error.error;
+    if (error instanceof oidc.WWWAuthenticateChallengeError) return String(error.cause[0]?.parameters.error);
+    throw error;
+  }
+  return 'accepted';
+}

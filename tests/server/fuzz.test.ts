@@ -1,10 +1,16 @@
 /**
  * Random and malformed requests to every route the server serves (Fastify's onRoute hook lists them), with
- * no session, a staff session and an account manager's: never a 5xx, always an {error, message} body.
+ * no session, a staff session and an account manager's: never a 5xx, always an {error, message} body. And to
+ * every route of the OpenID Connect provider under /oidc, which are not Fastify's (the provider lists them,
+ * scripts/oidc-routes.ts), with live and forged client credentials, tokens and cookies: never a 5xx.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSession, staffSession } from '../support/self-service';
+import { liveOidcValues, type OidcLiveValues, oidcAnswerFault, oidcRequests } from '../../scripts/oidc-fuzz';
+import { type FuzzRoute, oidcRoutes, unlistedEndpoints } from '../../scripts/oidc-routes';
+import { CLI_CONTEXT } from '../../server/services/audit-log';
+import { OIDC_PREFIX } from '../../server/services/oidc-provider';
+import { adminSession, secondFactorSession, staffSession } from '../support/self-service';
 import { challenge, startWithUser, type TestServer } from '../support/test-server';
 
 let t: TestServer;
@@ -12,6 +18,8 @@ let liveChallenge: string;
 let staffToken: string;
 let adminToken: string;
 let routes: Array<{ method: string; url: string }>;
+let providerRoutes: FuzzRoute[];
+let oidcLive: OidcLiveValues;
 beforeAll(async () => {
   t = await startWithUser({
     env: {
@@ -24,6 +32,15 @@ beforeAll(async () => {
   liveChallenge = await challenge(t);
   // HEAD answers as GET does; the web client's files are static and fuzzed through GET /.
   routes = t.server.app.routeInventory.filter((route) => route.method !== 'HEAD');
+  providerRoutes = oidcRoutes(await t.server.services.oidc.provider(), OIDC_PREFIX);
+  const redirectUri = 'http://127.0.0.1:4581/callback';
+  const { clientId, clientSecret } = await t.server.services.relyingParties.register(
+    { name: 'Fuzzed app', redirectUris: [redirectUri] },
+    CLI_CONTEXT,
+  );
+  oidcLive = await liveOidcValues(t.url, { clientId, clientSecret: String(clientSecret), redirectUri }, () =>
+    secondFactorSession(t, 'ckiplock'),
+  );
 });
 afterAll(() => t.close());
 
@@ -115,4 +132,50 @@ describe('fuzzing every route', () => {
       );
     }
   }, 240_000);
+
+  it('fuzzes every endpoint the discovery document names, and the routes hanging off them', async () => {
+    const discovery = (await (
+      await fetch(`${t.url}${OIDC_PREFIX}/.well-known/openid-configuration`)
+    ).json()) as Record<string, unknown>;
+    const paths = providerRoutes.map((route) => `${route.method} ${route.path}`);
+
+    expect(unlistedEndpoints(discovery, providerRoutes)).toEqual([]);
+    // Not in discovery, yet served: the authorization's resume, logout's confirmation, the preflights.
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'GET /oidc/auth/{uid}',
+        'POST /oidc/session/end/confirm',
+        'OPTIONS /oidc/token',
+        'GET /oidc/.well-known/openid-configuration',
+      ]),
+    );
+  });
+
+  it('never answers 5xx on the provider’s routes, to random OAuth parameters, credentials, tokens and cookies', async () => {
+    for (const route of providerRoutes) {
+      await fc.assert(
+        fc.asyncProperty(
+          oidcRequests([route], () => oidcLive),
+          async (request) => {
+            const response = await fetch(`${t.url}${request.path}`, {
+              method: request.method,
+              headers: request.headers,
+              body: request.body,
+              redirect: 'manual',
+            });
+            const fault = oidcAnswerFault(
+              request.method,
+              response.status,
+              response.headers.get('content-type') ?? '',
+              await response.text(),
+            );
+            expect(fault, `${request.method} ${request.path.slice(0, 200)}`).toBeUndefined();
+          },
+        ),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    }
+    // Still serving: a fuzzed request left the provider able to answer discovery.
+    expect((await fetch(`${t.url}${OIDC_PREFIX}/.well-known/openid-configuration`)).status).toBe(200);
+  }, 120_000);
 });

@@ -35,6 +35,21 @@ describe('bad input never gets a 500', () => {
     expect(await response.json()).toEqual({ error: 'bad_request', message: 'Invalid Preflight Request' });
   });
 
+  it.each(['/api/v1/me', '/oidc/auth'])(
+    'answers an address and headers past 16 KB (%s) with 431 in the {error, message} shape',
+    async (path) => {
+      // Found by the fuzzer: Node's parser refuses these before any hook, and Fastify's own answer said
+      // {"error": "Request Header Fields Too Large"}.
+      const response = await fetch(`${t.url}${path}?scope=${'a'.repeat(20_000)}`);
+
+      expect(response.status).toBe(431);
+      expect(await response.json()).toEqual({
+        error: 'request_header_fields_too_large',
+        message: 'The address and headers are larger than 16 KB.',
+      });
+    },
+  );
+
   it('answers an unknown route with 404 not_found', async () => {
     const response = await t.get('/api/v1/nothing-here');
     expect(response.status).toBe(404);

@@ -6,107 +6,33 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setContact } from '../../server/repositories/contact-changes';
-import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { CookieBrowser } from '../support/oidc-browser';
-import { authorizationRequest } from '../support/oidc-relying-party';
-import { userIdOf } from '../support/self-service';
-import { createUser, eventually, startTestServer, type TestServer } from '../support/test-server';
+import { OidcSignIns, RP_REDIRECT as REDIRECT } from '../support/oidc-sign-in';
+import { eventually, startTestServer, type TestServer } from '../support/test-server';
 
-const REDIRECT = 'http://127.0.0.1:4581/callback';
-const INSECURE = { execute: [oidc.allowInsecureRequests] };
 const ACR_2FA = 'urn:wrsauth:acr:2fa';
 const ACR_PWD = 'urn:wrsauth:acr:pwd';
 
 let t: TestServer;
+let flow: OidcSignIns;
 let practiceApp: oidc.Configuration;
 let chartApp: oidc.Configuration;
-let phoneSuffix = 10;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const rp = t.server.services.relyingParties;
-  const register = async (name: string) => {
-    const { clientId, clientSecret } = await rp.register({ name, redirectUris: [REDIRECT] }, CLI_CONTEXT);
-    return oidc.discovery(
-      new URL(`${t.url}/oidc`),
-      clientId,
-      undefined,
-      oidc.ClientSecretBasic(clientSecret as string),
-      INSECURE,
-    );
-  };
+  flow = new OidcSignIns(t);
   // Untrusted text: the name is only ever rendered as text.
-  practiceApp = await register('Practice <app> & "charts"');
-  chartApp = await register('Chart viewer');
+  practiceApp = await flow.register('Practice <app> & "charts"');
+  chartApp = await flow.register('Chart viewer');
 });
 afterAll(() => t.close());
 
-/** A user of their own (own phone and email: codes have per-contact cooldowns), in two locations. */
-async function newUser(username: string, extra: Parameters<typeof createUser>[1] = {}) {
-  phoneSuffix += 1;
-  await createUser(t, {
-    username,
-    phone: `+120255501${phoneSuffix}`,
-    email: `${username}@wrshealth.com`,
-    locations: ['Main Office', 'Eastside Clinic'],
-    ...extra,
-  });
-  return { username, id: await userIdOf(t, username) };
-}
-
-/**
- * Password, then a code by text (or email): the session token, as the web client's sign-in gets it. The
- * clock moves on first: a contact waits 30 s between codes.
- */
-async function signIn(username: string, channel: 'sms' | 'email' = 'sms'): Promise<string> {
-  t.clock.advance(31);
-  const login = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });
-  if (login.body.status === 'authenticated') return login.body.sessionToken;
-  await t.send(login.body.challengeId, channel);
-  const code = channel === 'sms' ? t.lastSmsCode() : t.lastMailCode();
-  const verified = await t.verify(login.body.challengeId, code);
-  if (verified.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(verified.body)}`);
-  return verified.body.sessionToken;
-}
-
-/** A location's id by name (the setup's; a test's user works at both). */
-async function locationId(name: string): Promise<string> {
-  const row = await t.server.services.db
-    .selectFrom('locations')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/** The browser follows the authorization URL: to the login prompt (its uid) or straight back to the client. */
-async function authorize(browser: CookieBrowser, config: oidc.Configuration, parameters = {}) {
-  const request = await authorizationRequest(config, REDIRECT, parameters);
-  const { url } = await browser.navigate(request.url);
-  const uid = /^\/oidc-interaction\/([\w-]+)$/.exec(url.pathname)?.[1];
-  return { ...request, uid, landed: url };
-}
-
-function complete(browser: CookieBrowser, uid: string, token: string | undefined, locationId: string | null) {
-  return browser.fetch(`/oidc-interaction/${uid}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ locationId }),
-  });
-}
-
-/** Completes the prompt and follows the answer back to the client: the redirect_uri it lands on. */
-async function completeAndReturn(
-  browser: CookieBrowser,
-  uid: string,
-  token: string,
-  location: string | null,
-) {
-  const answer = await complete(browser, uid, token, location);
-  expect(answer.status).toBe(200);
-  const { redirectTo } = (await answer.json()) as { redirectTo: string };
-  return (await browser.navigate(redirectTo)).url;
-}
+const newUser: OidcSignIns['newUser'] = (...args) => flow.newUser(...args);
+const signIn: OidcSignIns['signIn'] = (...args) => flow.signIn(...args);
+const locationId: OidcSignIns['locationId'] = (...args) => flow.locationId(...args);
+const authorize: OidcSignIns['authorize'] = (...args) => flow.authorize(...args);
+const complete: OidcSignIns['complete'] = (...args) => flow.complete(...args);
+const completeAndReturn: OidcSignIns['completeAndReturn'] = (...args) => flow.completeAndReturn(...args);
 
 /** A browser signed in through the prompt for the practice app; answers its tokens and the user's ids. */
 async function signedInBrowser(username: string, channel: 'sms' | 'email' = 'sms', scope = 'openid') {
@@ -467,6 +393,82 @@ describe('single sign-on and forcing a fresh sign-in', () => {
     } finally {
       await t.server.services.admin.setPolicy({ mode: 'optional' });
     }
+  });
+});
+
+describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
+  /** Password (sending the login prompt's flag), then the texted code: the session token. */
+  async function signInAskingForCode(username: string): Promise<{ asked: boolean; token: string }> {
+    t.clock.advance(31);
+    const login = await t.post('/api/v1/auth/login', {
+      username,
+      password: 'frontDesk2026',
+      requireSecondFactor: true,
+    });
+    if (login.body.status === 'authenticated') return { asked: false, token: login.body.sessionToken };
+    await t.send(login.body.challengeId, 'sms');
+    const verified = await t.verify(login.body.challengeId, t.lastSmsCode());
+    return { asked: true, token: verified.body.sessionToken };
+  }
+
+  it('asks a user with a factor on file for a code even under a policy that asks for none: acr 2fa, amr with mfa', async () => {
+    await newUser('oidc_acr_asked');
+    await t.server.services.admin.setPolicy({ mode: 'off' });
+    try {
+      const browser = new CookieBrowser(t.url);
+      const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
+      const withoutFlag = await t.post('/api/v1/auth/login', {
+        username: 'oidc_acr_asked',
+        password: 'frontDesk2026',
+      });
+      const { asked, token } = await signInAskingForCode('oidc_acr_asked');
+      const callback = await completeAndReturn(
+        browser,
+        request.uid as string,
+        token,
+        await locationId('Main Office'),
+      );
+      const tokens = await request.redeem(callback);
+
+      // The policy alone would have let this user in on the password: the flag added the code.
+      expect(withoutFlag.body.status).toBe('authenticated');
+      expect(asked).toBe(true);
+      expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ['pwd', 'sms', 'mfa'] });
+    } finally {
+      await t.server.services.admin.setPolicy({ mode: 'optional' });
+    }
+  });
+
+  it('sends a user with no factor to ask for back to the redirect_uri with unmet_authentication_requirements (optional policy)', async () => {
+    await newUser('oidc_acr_nofactor', { phone: undefined, email: undefined });
+    const browser = new CookieBrowser(t.url);
+    const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
+
+    const { asked, token } = await signInAskingForCode('oidc_acr_nofactor');
+    const landed = await completeAndReturn(
+      browser,
+      request.uid as string,
+      token,
+      await locationId('Main Office'),
+    );
+
+    expect(asked).toBe(false);
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect(landed.searchParams.get('error')).toBe('unmet_authentication_requirements');
+    expect(landed.searchParams.get('code')).toBeNull();
+  });
+
+  it('never lets the flag remove a step: requireSecondFactor false still gets the code the policy asks for', async () => {
+    await newUser('oidc_acr_false');
+    t.clock.advance(31);
+
+    const login = await t.post('/api/v1/auth/login', {
+      username: 'oidc_acr_false',
+      password: 'frontDesk2026',
+      requireSecondFactor: false,
+    });
+
+    expect(login.body.status).toBe('challenge');
   });
 });
 

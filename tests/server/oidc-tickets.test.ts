@@ -4,7 +4,9 @@
  * provider's interaction cookie) posts the ticket to /oidc-interaction/:uid/ticket. openid-client is the
  * relying party, against a real server on loopback.
  */
-
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +15,7 @@ import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { Sweeps, serverSweepJobs } from '../../server/sweeps';
 import { CookieBrowser } from '../support/oidc-browser';
 import { authorizationRequest } from '../support/oidc-relying-party';
-import { createUser, startTestServer, type TestServer } from '../support/test-server';
+import { createUser, eventually, startTestServer, type TestServer } from '../support/test-server';
 
 const REDIRECT = 'http://127.0.0.1:4581/callback';
 const INSECURE = { execute: [oidc.allowInsecureRequests] };
@@ -21,11 +23,36 @@ const INSECURE = { execute: [oidc.allowInsecureRequests] };
 let t: TestServer;
 let practiceApp: oidc.Configuration;
 let phoneSuffix = 40;
+/** The practice application's back-channel logout endpoint: the logout tokens it verified. */
+const logoutTokens: JWTPayload[] = [];
+let backchannel: http.Server;
 
 beforeAll(async () => {
+  backchannel = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const token = new URLSearchParams(body).get('logout_token') ?? '';
+      const jwks = createRemoteJWKSet(new URL(practiceApp.serverMetadata().jwks_uri as string));
+      jwtVerify(token, jwks, { issuer: practiceApp.serverMetadata().issuer, typ: 'logout+jwt' }).then(
+        ({ payload }) => {
+          logoutTokens.push(payload);
+          res.writeHead(200).end();
+        },
+        () => res.writeHead(400).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => backchannel.listen(0, '127.0.0.1', resolve));
   t = await startTestServer();
   const { clientId, clientSecret } = await t.server.services.relyingParties.register(
-    { name: 'Practice app', redirectUris: [REDIRECT] },
+    {
+      name: 'Practice app',
+      redirectUris: [REDIRECT],
+      backchannelLogoutUri: `http://127.0.0.1:${(backchannel.address() as AddressInfo).port}/logout`,
+    },
     CLI_CONTEXT,
   );
   practiceApp = await oidc.discovery(
@@ -36,7 +63,10 @@ beforeAll(async () => {
     INSECURE,
   );
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await new Promise((resolve) => backchannel.close(resolve));
+});
 
 async function newUser(username: string) {
   phoneSuffix += 1;
@@ -128,6 +158,30 @@ describe('a ticket completes the login prompt with the desktop sign-in', () => {
       practice_location: { id: eastside, name: 'Eastside Clinic' },
       amr: ['pwd', 'sms', 'mfa'],
     });
+  });
+
+  it("ends with the desktop client's sign-in: its sign-out logs the application out by back-channel", async () => {
+    await newUser('ticket_backchannel');
+    const token = await signIn('ticket_backchannel');
+    const window = new CookieBrowser(t.url);
+    const request = await openPrompt(window);
+    const ticket = await ticketFor(token, request.uid, await locationId('Main Office'));
+    const { url: callback } = await window.navigate(
+      new URL((await redeem(window, request.uid, ticket)).location, t.url),
+    );
+    const idToken = (await request.redeem(callback)).claims();
+
+    const signedOut = await t.post('/api/v1/auth/logout', {}, { authorization: `Bearer ${token}` });
+    const told = await eventually(
+      async () => logoutTokens.filter((claims) => claims.sub === idToken?.sub),
+      (found) => found.length > 0,
+      20_000,
+    );
+
+    expect(signedOut.status).toBe(204);
+    expect(told.map((claims) => [claims.aud, claims.sid])).toEqual([
+      [practiceApp.clientMetadata().client_id, idToken?.sid],
+    ]);
   });
 
   it('keeps only the SHA-256 of a ticket, and audits its redemption as oidc_ticket_redeemed', async () => {

@@ -55,6 +55,11 @@ export class CookieBrowser {
     return [...this.jar.values()].find((stored) => stored.name === name);
   }
 
+  /** Every cookie held, whatever its path, as one Cookie header: for a fuzzer that sends them anywhere. */
+  cookieHeader(): string {
+    return [...this.jar.values()].map((stored) => `${stored.name}=${stored.value}`).join('; ');
+  }
+
   setCookie(cookie: StoredCookie): void {
     this.jar.set(`${cookie.name};${cookie.path}`, cookie);
   }

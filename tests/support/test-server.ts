@@ -244,9 +244,13 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 export async function auditEventsOf(t: TestServer, type: string) {
   const rows = await t.server.services.db
     .selectFrom('audit_events')
-    .select(['username', 'detail'])
+    .select(['user_id', 'username', 'detail'])
     .where('event_type', '=', type)
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
+  return rows.map((row) => ({
+    user_id: row.user_id,
+    username: row.username,
+    detail: JSON.parse(row.detail),
+  }));
 }

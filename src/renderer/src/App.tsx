@@ -176,7 +176,11 @@ function LoginPrompt({ uid, keychain, idleLockMs }: LoginPromptProps) {
       </Screen>
     );
   }
-  const interaction = { uid, clientName: details.data.clientName };
+  const interaction = {
+    uid,
+    clientName: details.data.clientName,
+    secondFactorRequired: details.data.secondFactorRequired,
+  };
   return (
     <OidcInteractionProvider interaction={interaction}>
       <SignInFlow keychain={keychain} idleLockMs={idleLockMs} interaction={interaction} />

@@ -19,6 +19,8 @@ import type { ApiFailure } from './api-failure';
 export interface LoginInput {
   username: string;
   password: string;
+  /** From an application's login prompt that asked for a second factor: a code even if the policy asks none. */
+  requireSecondFactor?: boolean;
 }
 
 /**
@@ -29,10 +31,15 @@ export function useLogin() {
   const api = useApiClient();
   const bridge = useBridge();
   return useMutation<LoginResponse, ApiFailure, LoginInput>({
-    mutationFn: async ({ username, password }) => {
+    mutationFn: async ({ username, password, requireSecondFactor }) => {
       // A keychain that fails to answer must not stop sign-in; the user just gets a code challenge.
       const deviceToken = await bridge.loadDeviceToken(username).catch(() => null);
-      const response = await api.login({ username, password, ...(deviceToken ? { deviceToken } : {}) });
+      const response = await api.login({
+        username,
+        password,
+        ...(deviceToken ? { deviceToken } : {}),
+        ...(requireSecondFactor ? { requireSecondFactor: true } : {}),
+      });
       // A live token always signs in past the code, whatever the policy; a challenge means it is dead
       // (expired, revoked by a 2FA reset, or another user's).
       if (deviceToken && response.status === 'challenge') {

@@ -8,6 +8,11 @@ export interface OidcInteractionInfo {
   uid: string;
   /** The application's registered name: untrusted text, only ever rendered as text. */
   clientName: string;
+  /**
+   * The application asked for a second factor (acr_values=urn:wrsauth:acr:2fa): the login asks the server
+   * for a code even where the practice's policy would let the password do.
+   */
+  secondFactorRequired?: boolean;
 }
 
 const INTERACTION_PATH = /^\/oidc-interaction\/([A-Za-z0-9_-]{1,64})$/;

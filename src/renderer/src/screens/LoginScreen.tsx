@@ -6,6 +6,7 @@ import { PasswordField } from '../components/PasswordField';
 import { Screen } from '../components/Screen';
 import { UserIdField } from '../components/UserIdField';
 import type { FlowMessage } from '../flow/sign-in-flow';
+import { useOidcInteractionInfo } from '../oidc/interaction-context';
 import { LoginFailureMessage } from './LoginFailureMessage';
 import { type LoginFailureView, loginFailureView } from './login-failure';
 
@@ -20,6 +21,8 @@ interface LoginScreenProps {
 
 export function LoginScreen({ initialUsername, message, onLoggedIn, onForgotPassword }: LoginScreenProps) {
   const login = useLogin();
+  // An application's login prompt whose application asked for a second factor asks the server for a code.
+  const requireSecondFactor = useOidcInteractionInfo()?.secondFactorRequired === true;
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<LoginFailureView>();
@@ -43,7 +46,7 @@ export function LoginScreen({ initialUsername, message, onLoggedIn, onForgotPass
       return;
     }
     login.mutate(
-      { username: userId, password },
+      { username: userId, password, requireSecondFactor },
       {
         onSuccess: (response) => onLoggedIn(userId, response),
         onError: (apiFailure) => {
