@@ -462,6 +462,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0018_oidc_tickets': {
+      // The desktop client's pass into an application's login prompt: single-use, 60 seconds, bound to one
+      // interaction, one session and one location; kept only as a SHA-256 of the ticket.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('oidc_tickets')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('interaction_uid', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('location_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('oidc_tickets_expires').on('oidc_tickets').column('expires_at').execute();
+      },
+    },
   };
 }
 

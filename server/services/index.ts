@@ -27,6 +27,7 @@ import { OidcLogoutService } from './oidc-logout';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
+import { OidcTicketService } from './oidc-tickets';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
@@ -173,7 +174,8 @@ export function createServices(options: ServiceOptions) {
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
-  const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
+  const oidcTickets = new OidcTicketService(db, clock);
+  const oidcInteractions = new OidcInteractionService(oidc, sessions, oidcTickets, audit, db, clock);
   return {
     db,
     clock,
@@ -204,6 +206,7 @@ export function createServices(options: ServiceOptions) {
     oidc,
     oidcLogout,
     oidcInteractions,
+    oidcTickets,
     guards,
     lockout,
   };

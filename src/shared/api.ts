@@ -235,3 +235,21 @@ export type CompleteOidcInteraction = z.infer<typeof CompleteOidcInteraction>;
 /** Where the browser goes next: back through the provider to the application's redirect_uri. */
 export const OidcInteractionCompleted = z.object({ redirectTo: z.string() });
 export type OidcInteractionCompleted = z.infer<typeof OidcInteractionCompleted>;
+
+/**
+ * The desktop client asks for a ticket into the login prompt its practice-application window landed on
+ * (Bearer session): the interaction's uid and the location chosen in the client's own sign-in.
+ */
+export const IssueOidcTicket = z.object({
+  interactionUid: OidcInteractionParams.shape.uid,
+  locationId: z.string().min(1).max(64).nullable(),
+});
+export type IssueOidcTicket = z.infer<typeof IssueOidcTicket>;
+
+/** Single-use, for that interaction only, until `expiresAt` (60 seconds). A bearer secret: never logged. */
+export const OidcTicketIssued = z.object({ ticket: z.string(), expiresAt: IsoTime });
+export type OidcTicketIssued = z.infer<typeof OidcTicketIssued>;
+
+/** The form the practice-application window posts to /oidc-interaction/<uid>/ticket. */
+export const RedeemOidcTicket = z.object({ ticket: z.string().min(1).max(128) });
+export type RedeemOidcTicket = z.infer<typeof RedeemOidcTicket>;

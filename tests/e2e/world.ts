@@ -246,6 +246,25 @@ export const E2E_USERS = {
     firstName: 'Kendall',
     lastName: 'Brooks',
   },
+  /** The desktop client's sign-in carried into the practice application (tests/electron/practice-app.spec.ts). */
+  desktopPractice: {
+    username: 'dwalsh',
+    password: 'frontDesk2026',
+    firstName: 'Devon',
+    lastName: 'Walsh',
+    phone: '+12025550163',
+    email: 'dwalsh@wrshealth.com',
+    locations: ['Main Office', 'Eastside Clinic'],
+  },
+  /** The same, quitting the app while the practice application is open. */
+  desktopPracticeQuit: {
+    username: 'sokafor',
+    password: 'frontDesk2026',
+    firstName: 'Sam',
+    lastName: 'Okafor',
+    phone: '+12025550167',
+    email: 'sokafor@wrshealth.com',
+  },
 } satisfies Record<string, NewUser>;
 
 /** The cell phone the settings spec adds (no user has it on file). */
