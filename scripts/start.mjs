@@ -71,7 +71,15 @@ if (await isUp(`${serverUrl}/healthz`)) {
     const app = spawn(electron.path, [mainEntry], {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, WRSAUTH_SERVER_URL: serverUrl },
+      env: {
+        ...process.env,
+        WRSAUTH_SERVER_URL: serverUrl,
+        // After the location step the desktop client opens the demo practice application, signed in.
+        ...(demoAppUrl && {
+          WRSAUTH_PRACTICE_APP_URL: demoAppUrl,
+          WRSAUTH_PRACTICE_APP_NAME: 'Demo practice application',
+        }),
+      },
     });
     app.on('exit', () => server.kill('SIGTERM'));
   }
