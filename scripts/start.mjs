@@ -19,11 +19,15 @@ const port = process.env.WRSAUTH_PORT || '4580';
 const serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 // A trial: a channel with no provider configured writes its codes to the data dir's dev outbox, which
 // `serve` allows only when told so.
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve', '--demo', '--demo-app'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, WRSAUTH_DEV_OUTBOX: '1' },
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'server/main.ts', 'serve', '--demo', '--demo-app'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, WRSAUTH_DEV_OUTBOX: '1' },
+  },
+);
 /** The demo practice application, once started; it stops with the server. */
 let demoApp;
 server.on('exit', (code) => {
