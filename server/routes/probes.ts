@@ -14,8 +14,9 @@ export function probeRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           summary: 'Readiness: the database, each code channel’s provider and its last delivery',
           description:
-            '200 when the database answers and every channel the practice allows has a real provider (Twilio, ' +
-            'SMTP); 503 otherwise, with the reasons. Reads configuration and the outbox only: no provider is called.',
+            '200 when the database answers, 503 with the reasons otherwise. Each code channel’s provider (twilio, ' +
+            'smtp or dev_outbox), whether the practice allows it, and its last message’s status and time are ' +
+            'reported, not judged. Reads configuration and the outbox only: no provider is called.',
           tags: ['system'],
           response: { 200: InstanceReadiness, 503: InstanceReadiness },
         },

@@ -159,7 +159,7 @@ export type Me = z.infer<typeof Me>;
 
 export const Health = z.object({ status: z.literal('ok') });
 
-/** Where a code channel's messages go: a real provider, or the dev outbox (WRSAUTH_DEV_OUTBOX=1), which reaches no one. */
+/** Where a code channel's messages go: a real provider, or the dev outbox (WRSAUTH_DEV_OUTBOX=1: trials, reaching no one). */
 export const DeliveryProvider = z.enum(['twilio', 'smtp', 'dev_outbox']);
 
 /** The outcome of a channel's most recent message, from the outbox: never its contact or its code. */
@@ -179,8 +179,9 @@ export const ChannelReadiness = z.object({
 });
 
 /**
- * GET /readyz: whether this instance can sign people in. `ready` needs the database to answer and every
- * channel the practice allows to have a real provider; `reasons` says what is missing otherwise.
+ * GET /readyz: whether this instance can sign people in. `ready` needs the database to answer (a server whose
+ * channel has no provider or dev outbox does not start); `reasons` says what is missing otherwise. Each
+ * channel's provider and last message are reported, not judged.
  */
 export const InstanceReadiness = z.object({
   status: z.enum(['ready', 'not_ready']),
