@@ -92,7 +92,7 @@ export const SECRET_VARIABLES = [
  * The environment with every secret variable filled in from its source: the variable itself, else the file
  * `X_FILE` names, else `$CREDENTIALS_DIRECTORY/X`. Errors name the variable and the path, never the content.
  */
-export function withSecretFiles(env: Env): Env {
+function withSecretFiles(env: Env): Env {
   const resolved: Env = { ...env };
   for (const name of SECRET_VARIABLES) {
     const value = secretFrom(env, name);

@@ -123,7 +123,7 @@ export function createServices(options: ServiceOptions) {
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
-  const instanceReadiness = new InstanceReadinessCheck(db, options.couriers);
+  const instanceReadiness = new InstanceReadinessCheck(db, options.couriers, options.log);
   const policy = new PracticePolicyService(db, clock, audit);
   const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({

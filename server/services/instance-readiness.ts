@@ -8,6 +8,7 @@
  * shows as `dev_outbox`; a failed last message is one address or one outage at the provider, and taking every
  * instance out of the load balancer for it would turn it into an outage of all sign-ins.
  */
+import type { Logger } from 'pino';
 import type { Channel, InstanceReadiness } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import type { Courier } from '../delivery/courier';
@@ -19,6 +20,7 @@ export class InstanceReadinessCheck {
   constructor(
     private readonly db: Db,
     private readonly couriers: Record<Channel, Courier>,
+    private readonly log: Pick<Logger, 'error'>,
   ) {}
 
   async report(): Promise<InstanceReadiness> {
@@ -27,7 +29,8 @@ export class InstanceReadinessCheck {
     try {
       practice = await findPractice(this.db, FIRST_PRACTICE_ID);
       last = await lastPerChannel(this.db);
-    } catch {
+    } catch (error) {
+      this.log.error({ err: error }, 'readiness check: database did not answer');
       return {
         status: 'not_ready',
         database: 'unavailable',

@@ -81,6 +81,7 @@ describe('GET /readyz with Twilio and SMTP configured', () => {
       reasons: ['the database does not answer'],
     });
     expect((await t.get('/healthz')).status).toBe(503);
+    expect(t.logLines.some((line) => line.includes('readiness check: database did not answer'))).toBe(true);
   });
 });
 
