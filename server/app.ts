@@ -41,6 +41,7 @@ import { meSettingsRoutes } from './routes/me-settings';
 import { mountOidc } from './routes/oidc';
 import { oidcInteractionRoutes } from './routes/oidc-interaction';
 import { passwordResetRoutes } from './routes/password-reset';
+import { probeRoutes } from './routes/probes';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
@@ -233,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 'ok' as const };
     },
   );
+  await app.register(probeRoutes(services));
   const metrics = new Metrics(services.hasher);
   services.audit.listen((entry) => metrics.auditRecorded(entry));
   app.addHook('onResponse', async (request, reply) => {

@@ -15,6 +15,7 @@ import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
 import { AdminInputError } from './services/admin';
 import { CLI_CONTEXT } from './services/audit-log';
+import { applyMigrations, planMigrations } from './upgrade';
 
 const USAGE = `Usage: npm run server -- [command] [options]
 
@@ -46,6 +47,8 @@ const USAGE = `Usage: npm run server -- [command] [options]
   revoke-devices (--username U | --all) [--reason R]
                                   revoke one user's trusted workstations, or every user's
   audit [--username U] [--limit N]
+  migrate [--dry-run]             apply the schema migrations this version brings (serve also does, at
+                                  start); --dry-run lists them and changes nothing (docs/deploy-server.md)
 
   OpenID Connect ("Login with WRSAuth"):
   register-client --name NAME --redirect-uri URI [--redirect-uri URI]... [--post-logout-redirect-uri URI]
@@ -314,6 +317,31 @@ const commands: Record<string, Handler> = {
       );
     }
     if (events.length === 0) console.log('no audit events');
+  },
+
+  migrate: async (config, args) => {
+    const o = options(args, { 'dry-run': { type: 'boolean' } });
+    if (o['dry-run']) {
+      const plan = await planMigrations(config);
+      if (plan.pending.length === 0) {
+        console.log(`${plan.database}: the schema is up to date (${plan.latest}); no migration to run`);
+        return;
+      }
+      const what = plan.fresh
+        ? `no database yet; the first start creates it with all ${plan.pending.length} migrations`
+        : `${plan.pending.length} migration(s) pending`;
+      console.log(`${plan.database}: ${what}:`);
+      for (const name of plan.pending) console.log(`  ${name}`);
+      console.log('(dry run: nothing changed; back up the database, then run migrate or start the server)');
+      return;
+    }
+    const applied = await applyMigrations(config);
+    if (applied.length === 0) {
+      console.log('the schema is up to date; no migration to run');
+      return;
+    }
+    console.log(`applied ${applied.length} migration(s):`);
+    for (const name of applied) console.log(`  ${name}`);
   },
 };
 

@@ -18,6 +18,7 @@ import { ContactService } from './contacts';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { GuidedRecoveryService } from './guided-recovery';
+import { InstanceReadinessCheck } from './instance-readiness';
 import { LocationService } from './locations';
 import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
@@ -123,6 +124,7 @@ export function createServices(options: ServiceOptions) {
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
+  const instanceReadiness = new InstanceReadinessCheck(db, options.couriers, options.log);
   const policy = new PracticePolicyService(db, clock, audit);
   const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({
@@ -190,6 +192,7 @@ export function createServices(options: ServiceOptions) {
     recoveryCodes,
     notices,
     readiness,
+    instanceReadiness,
     policy,
     auditTrail,
     passwordReset,
