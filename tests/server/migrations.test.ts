@@ -91,6 +91,7 @@ describe('migrate --dry-run', () => {
     expect(result.stdout).toContain(`the schema is up to date (${known().at(-1)}); no migration to run`);
   });
 
+  // SQLite only: a data dir (database file and key file) is what PostgreSQL does not have.
   it.runIf(TEST_BACKEND === 'sqlite')(
     'on an empty data dir lists every migration the first start will run, and makes no database or key file',
     async () => {
