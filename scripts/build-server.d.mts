@@ -1,7 +1,8 @@
 export declare const DIST_DIR: string;
 export declare const BUNDLE_DIR: string;
 export declare const NATIVE_PACKAGES: string[];
-export declare const NODE_MAJOR: number;
+export declare const NODE_TARGET: string;
+export declare function banner(enginesRange: string): string;
 export declare function tarballName(version: string): string;
 export interface ServerPackageJson {
   name: string;

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from './ensure-built.mjs';
+import { minimumOf } from './require-node.mjs';
 import { packageNameOf, stageLockfile } from './stage-app.mjs';
 
 export const DIST_DIR = path.join(ROOT, 'dist');
@@ -28,8 +29,8 @@ export const BUNDLE_DIR = path.join(DIST_DIR, 'server');
 export const NATIVE_PACKAGES = ['@node-rs/argon2', 'better-sqlite3'];
 const NEVER_LOADED = ['pg-native'];
 
-/** The node version the bundle is built for and asks for (package.json engines). */
-export const NODE_MAJOR = 24;
+/** The oldest Node.js the bundle's syntax is built for; package.json's engines (and a start-up check) ask for more. */
+export const NODE_TARGET = 'node22';
 
 const rootPackage = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
@@ -61,7 +62,7 @@ export function serverPackageJson(root, installedVersion) {
     license: root.license,
     private: true,
     type: 'module',
-    engines: { node: `>=${NODE_MAJOR}` },
+    engines: root.engines,
     main: 'main.mjs',
     scripts: { start: 'node main.mjs serve' },
     dependencies: Object.fromEntries(NATIVE_PACKAGES.map((name) => [name, installedVersion(name)])),
@@ -71,6 +72,29 @@ export function serverPackageJson(root, installedVersion) {
 function installedVersion(name) {
   const file = path.join(ROOT, 'node_modules', name, 'package.json');
   return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+}
+
+/**
+ * Runs before the server's own code: the CommonJS packages inside an ESM bundle still call require() (for
+ * node: builtins and the native modules), so the module gets one; and an older Node.js than package.json's
+ * engines is refused in one line, as `npm run server` refuses it (scripts/require-node.mjs), rather than
+ * failing somewhere deep in a run.
+ */
+export function banner(enginesRange) {
+  const need = minimumOf(enginesRange);
+  return [
+    "import { createRequire as wrsauthCreateRequire } from 'node:module';",
+    'const require = wrsauthCreateRequire(import.meta.url);',
+    '{',
+    `  const need = ${JSON.stringify(need)};`,
+    "  const have = process.versions.node.split('.').map(Number);",
+    '  const at = need.findIndex((part, i) => have[i] !== part);',
+    '  if (at >= 0 && have[at] < need[at]) {',
+    `    console.error(\`wrsauth: the server needs Node.js ${need.join('.')} or later (24 LTS is its runtime), and this is Node.js \${process.versions.node}\`);`,
+    '    process.exit(1);',
+    '  }',
+    '}',
+  ].join('\n');
 }
 
 function run(command, args) {
@@ -116,16 +140,12 @@ export async function buildServer(options = {}) {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: `node${NODE_MAJOR}`,
+    target: NODE_TARGET,
     external: [...NATIVE_PACKAGES, ...NEVER_LOADED],
     metafile: true,
     logLevel: 'warning',
     legalComments: 'linked',
-    // The CommonJS packages inside an ESM bundle still call require() (for node: builtins and the native
-    // modules): give the module one.
-    banner: {
-      js: "import { createRequire as wrsauthCreateRequire } from 'node:module';\nconst require = wrsauthCreateRequire(import.meta.url);",
-    },
+    banner: { js: banner(root.engines.node) },
   });
   const imported = importedPackages(result.metafile);
   const unexpected = imported.filter((name) => !NATIVE_PACKAGES.includes(name));

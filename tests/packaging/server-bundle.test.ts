@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DIST_DIR, NATIVE_PACKAGES, tarballName } from '../../scripts/build-server.mjs';
+import { banner, DIST_DIR, NATIVE_PACKAGES, tarballName } from '../../scripts/build-server.mjs';
 import { DEV_OUTBOX_FILE } from '../../server/delivery/dev-outbox';
 import { freePort } from '../cli-helpers/wrsauth-process';
 
@@ -28,6 +28,8 @@ let serverDir: string;
 let dataDir: string;
 let server: ChildProcess | undefined;
 let serverOutput = '';
+/** Every file of the installed bundle with its size and modification time, right after the install. */
+let installedFiles: string[] = [];
 /** The started bundle's address, once it answers. */
 let serverBase: string | undefined;
 
@@ -45,33 +47,47 @@ function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessE
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-beforeAll(() => {
-  const built = run('npm', ['run', 'build:server'], ROOT);
-  expect(built.code, built.output).toBe(0);
-  installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-bundle-'));
-  const extracted = run('tar', ['-xzf', path.join(DIST_DIR, tarballName(rootPackage.version))], installDir);
-  expect(extracted.code, extracted.output).toBe(0);
-  serverDir = path.join(installDir, 'server');
-  const installed = run(
-    'npm',
-    ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],
-    serverDir,
-    bundleEnv({}),
-  );
-  expect(installed.code, installed.output).toBe(0);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-bundle-data-'));
-}, SLOW);
-
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  for (const dir of [installDir, dataDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** path, size and mtime of every file under `dir`, sorted. */
+function listing(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      const stat = fs.lstatSync(file);
+      return `${path.relative(dir, file)} ${stat.size} ${stat.mtimeMs}`;
+    })
+    .sort();
+}
 
 describe('npm run build:server', { timeout: SLOW }, () => {
+  beforeAll(() => {
+    const built = run('npm', ['run', 'build:server'], ROOT);
+    expect(built.code, built.output).toBe(0);
+    installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-bundle-'));
+    const extracted = run('tar', ['-xzf', path.join(DIST_DIR, tarballName(rootPackage.version))], installDir);
+    expect(extracted.code, extracted.output).toBe(0);
+    serverDir = path.join(installDir, 'server');
+    const installed = run(
+      'npm',
+      ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],
+      serverDir,
+      bundleEnv({}),
+    );
+    expect(installed.code, installed.output).toBe(0);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-bundle-data-'));
+    installedFiles = listing(serverDir);
+  }, SLOW);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server?.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    for (const dir of [installDir, dataDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('makes dist/wrsauth-server-<version>.tgz holding the bundle, the web client and a production package.json with only the native modules, at the locked versions', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(serverDir, 'package.json'), 'utf8'));
     const locked = (name: string) => rootLock.packages[`node_modules/${name}`].version;
@@ -190,5 +206,29 @@ describe('npm run build:server', { timeout: SLOW }, () => {
     const page = await fetch(`${base}${prompt}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
+  });
+
+  it('wrote nothing into its own folder while its CLI and server ran: the data dir is the one place it writes, so its files can be read-only', () => {
+    expect(serverBase, 'the bundle did not start in the tests before').toBeDefined();
+    expect(listing(serverDir)).toEqual(installedFiles);
+    expect(fs.readdirSync(dataDir)).toContain('wrsauth.sqlite');
+  });
+});
+
+describe("the bundle's first lines", () => {
+  const runBanner = (range: string) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', banner(range)], { encoding: 'utf8' });
+
+  it("refuse, in one line, a Node.js older than package.json's engines, as npm run server does", () => {
+    const refused = runBanner('>=99.1');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `wrsauth: the server needs Node.js 99.1.0 or later (24 LTS is its runtime), and this is Node.js ${process.versions.node}`,
+    ]);
+  });
+
+  it("let this Node.js through when it meets package.json's engines", () => {
+    const allowed = runBanner(rootPackage.engines.node);
+    expect([allowed.status, allowed.stderr]).toEqual([0, '']);
   });
 });
