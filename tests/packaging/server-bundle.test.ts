@@ -115,6 +115,8 @@ describe('npm run build:server', { timeout: SLOW }, () => {
       WRSAUTH_DEV_OUTBOX: '1',
       WRSAUTH_HOST: '127.0.0.1',
       WRSAUTH_PORT: String(port),
+      // As the container image runs it (Dockerfile): bundled packages such as koa read it.
+      NODE_ENV: 'production',
     });
     const created = run(
       process.execPath,
