@@ -58,7 +58,10 @@ export interface ServerConfig {
    */
   trustProxy: string | false;
   logLevel: string;
-  /** The built web client served at `/` (WRSAUTH_WEB_DIR; default: this checkout's out/renderer). */
+  /**
+   * The built web client served at `/` (WRSAUTH_WEB_DIR; default: the server bundle's web/, else this
+   * checkout's out/renderer).
+   */
   webRoot: string;
   /** Bearer token for GET /metrics (WRSAUTH_METRICS_TOKEN); without one, only loopback peers may read it. */
   metricsToken?: string;
@@ -321,6 +324,18 @@ function publicUrlFrom(env: Env): string | undefined {
   return url.origin;
 }
 
+/**
+ * Where the web client is when WRSAUTH_WEB_DIR is unset. `npm run build:server` puts it in web/ beside the
+ * bundled main.mjs (dist/server); in a checkout (and the desktop app's stage, server/main.js) it is the
+ * built out/renderer one level up from server/.
+ */
+export function defaultWebRoot(serverDir: string): string {
+  const bundled = path.join(serverDir, 'web');
+  return fs.existsSync(path.join(bundled, 'index.html'))
+    ? bundled
+    : path.join(serverDir, '..', 'out', 'renderer');
+}
+
 export function loadConfig(environment: Env = process.env): ServerConfig {
   const env = withSecretFiles(environment);
   const parallelism = os.availableParallelism();
@@ -354,7 +369,7 @@ export function loadConfig(environment: Env = process.env): ServerConfig {
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
     trustProxy: trustedProxiesFrom(env),
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
-    webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
+    webRoot: path.resolve(env.WRSAUTH_WEB_DIR || defaultWebRoot(import.meta.dirname)),
     metricsToken: metricsTokenFrom(env),
     publicUrl: publicUrlFrom(env),
   };
