@@ -184,6 +184,8 @@ test.describe('Account manager console', () => {
     page,
     browser,
   }) => {
+    // Two sign-ins and a console round trip: more than the default minute on a busy machine.
+    test.slow();
     const admin = E2E_USERS.consoleAdmin;
     // By email: the spec before this one texted the same phone, whose 30 s resend cooldown may still run.
     await openLogin(page);
