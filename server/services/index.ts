@@ -33,6 +33,7 @@ import { PracticePolicyService } from './practice-policy';
 import { ProfileService } from './profile';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
+import { RekeyService } from './rekey';
 import { RelyingPartyService } from './relying-parties';
 import { SendGuards } from './send-guards';
 import { SessionService } from './sessions';
@@ -174,7 +175,9 @@ export function createServices(options: ServiceOptions) {
     keyCheckMs: options.oidcKeyCheckMs,
   });
   const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
+  const rekey = new RekeyService(db, clock, keyring, audit);
   return {
+    rekey,
     db,
     clock,
     hasher,

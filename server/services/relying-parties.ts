@@ -118,7 +118,8 @@ function checkUris(values: string[], flag: string, min: number): string[] {
   return [...new Set(values.map((value) => checkClientUri(value, flag)))];
 }
 
-const sealContext = (clientId: string) => `oidc client secret\0${clientId}`;
+/** What the value is sealed to (its AAD): rekey re-seals it to the same. */
+export const sealContext = (clientId: string) => `oidc client secret\0${clientId}`;
 const newSecret = () => randomBytes(32).toString('base64url');
 
 export class RelyingPartyService {
