@@ -6,15 +6,16 @@
  * code, the client's secret and the JWKS still work, and `rekey --check` counts what each key protects.
  * Removing the old key before `rekey` refuses to start, naming the count and the command.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import * as oidc from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../server/secrets';
+import { Keyring, keyIdOf } from '../../server/secrets';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
+import { RekeyService } from '../../server/services/rekey';
 import { runCli } from '../cli-helpers/wrsauth-process';
 import { tokenVerdict } from '../support/oidc-relying-party';
-import { bearer, call, staffSession, totpCode } from '../support/self-service';
+import { bearer, call, staffSession, totpCode, userIdOf } from '../support/self-service';
 import {
   auditEventsOf,
   challenge,
@@ -175,5 +176,101 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
     expect(check.stdout.trim()).toBe(
       `key ${NEW_ID} (WRSAUTH_SECRET, current): 1 authenticator secret, 9 recovery codes, 1 OIDC client secret and 1 OIDC signing key generation`,
     );
+  });
+
+  it('keeps what was stored before key ids: names its key at start, and a code made as an HMAC needs that key until used, or rekey --forget gives it up', async () => {
+    const oldKey = Buffer.from(OLD_KEY, 'base64');
+    const first = await start({ secret: OLD_KEY });
+    await createUser(first);
+    const db = first.server.services.db;
+    const userId = await userIdOf(first, 'ckiplock');
+    // As an earlier version stored them: an app secret sealed as `v1.` (no key id), recovery codes as bare HMACs.
+    const appSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const sealedNow = new Keyring(oldKey).seal(appSecret, userId);
+    const v1 = `v1.${sealedNow.slice(`v2.${OLD_ID}.`.length)}`;
+    const now = first.clock.now().toISOString();
+    await db
+      .insertInto('totp_factors')
+      .values({
+        user_id: userId,
+        secret_sealed: v1,
+        created_at: now,
+        confirmed_at: now,
+        last_time_step: null,
+      })
+      .execute();
+    const legacyHmac = (code: string) =>
+      createHmac('sha256', oldKey).update(`recovery\0${userId}\0${code}`).digest('base64url');
+    await db
+      .insertInto('recovery_codes')
+      .values(
+        ['ABCDEFGHJK', 'BCDEFGHJKM'].map((code, index) => ({
+          id: `legacy-${index}`,
+          user_id: userId,
+          code_hmac: legacyHmac(code),
+          created_at: now,
+          used_at: null,
+        })),
+      )
+      .execute();
+
+    await first.server.services.rekey.recordKeyIds();
+
+    const stored = await db.selectFrom('recovery_codes').select('code_hmac').orderBy('id').execute();
+    expect(stored.map((row) => row.code_hmac)).toEqual([
+      `${OLD_ID}.${legacyHmac('ABCDEFGHJK')}`,
+      `${OLD_ID}.${legacyHmac('BCDEFGHJKM')}`,
+    ]);
+    const app = await db.selectFrom('totp_factors').select('secret_sealed').executeTakeFirstOrThrow();
+    // The same ciphertext, now naming its key.
+    expect(app.secret_sealed).toBe(`v2.${OLD_ID}.${v1.slice(3)}`);
+    await stop(first);
+
+    const rotated = await start({ secret: NEW_KEY, previous: OLD_KEY }, first);
+    const byLegacyCode = await rotated.verify(await challenge(rotated), 'abcde-fghjk');
+    expect(byLegacyCode.status).toBe(200);
+    const result = await rotated.server.services.rekey.rekey(CLI_CONTEXT);
+    expect(result.resealed).toContainEqual({ noun: 'authenticator secret', rows: 1 });
+    expect(result.usage.find((use) => use.keyId === OLD_ID)).toEqual({
+      keyId: OLD_ID,
+      status: 'previous',
+      counts: [{ noun: 'recovery code (made as HMACs)', rows: 1, rekeyable: false }],
+    });
+
+    // Without the old key, the unused HMAC-made code would be lost: refused, and so reported by --check.
+    const withoutOld = new RekeyService(
+      rotated.server.services.db,
+      rotated.clock,
+      new Keyring(Buffer.from(NEW_KEY, 'base64')),
+      rotated.server.services.audit,
+    );
+    await expect(withoutOld.requireNeededKeys()).rejects.toThrow(
+      `1 recovery code (made as HMACs) is still protected by key ${OLD_ID}, which is no longer configured`,
+    );
+    const check = await cli(first, ['rekey', '--check'], { secret: NEW_KEY });
+    expect([check.code, check.stderr]).toEqual([0, '']);
+    expect(check.stdout).toContain(
+      `key ${OLD_ID} (NOT CONFIGURED): 1 recovery code (made as HMACs) (codes cannot be re-keyed: they need this key until used or replaced)`,
+    );
+
+    // The account manager accepts the loss: the code is deleted, audited, and the key may go.
+    const forgotten = await cli(first, ['rekey', '--forget', OLD_ID], { secret: NEW_KEY });
+    expect([forgotten.code, forgotten.stderr, forgotten.stdout.trim()]).toEqual([
+      0,
+      '',
+      `forgot key ${OLD_ID}: deleted 1 recovery code`,
+    ]);
+    await expect(withoutOld.requireNeededKeys()).resolves.toBeUndefined();
+    expect((await auditEventsOf(rotated, 'server_key_forgotten')).map((event) => event.detail)).toEqual([
+      { keyId: OLD_ID, deleted: '1 recovery code' },
+    ]);
+    await stop(rotated);
+
+    const after = await start({ secret: NEW_KEY }, first);
+    const byApp = await after.verify(await challenge(after), await totpCode(after, appSecret), {
+      targetId: 'totp',
+    });
+    expect(byApp.status).toBe(200);
+    expect((await after.verify(await challenge(after), 'BCDEF-GHJKM')).status).toBe(400);
   });
 });
