@@ -114,10 +114,18 @@ export async function tagBareHmacs(db: Db, spec: KeyedColumn, keyId: string): Pr
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Deletes the live rows under a key id: `rekey --forget`, when an operator gives up what only that key opens. */
-export async function deleteUnder(db: Db, spec: KeyedColumn, keyId: string, now: string): Promise<number> {
+/**
+ * Deletes the live rows under a key id (`onlyHmacs`: only those that are HMACs): `rekey --forget`, when an
+ * operator gives up what only that key opens.
+ */
+export async function deleteUnder(
+  db: Db,
+  spec: KeyedColumn,
+  filter: { keyId: string; now: string; onlyHmacs: boolean },
+): Promise<number> {
+  const form = filter.onlyHmacs ? sql`${sealedExpression(spec)} = 0` : sql`1 = 1`;
   const result = await sql`DELETE FROM ${sql.table(spec.table)}
-    WHERE ${sql.ref(spec.column)} IS NOT NULL AND ${keyIdExpression(spec)} = ${keyId}
-    AND ${liveCondition(spec, now)}`.execute(db);
+    WHERE ${sql.ref(spec.column)} IS NOT NULL AND ${keyIdExpression(spec)} = ${filter.keyId}
+    AND ${form} AND ${liveCondition(spec, filter.now)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -116,10 +116,12 @@ export interface KeyUse {
   counts: Array<{ noun: string; rows: number; rekeyable: boolean }>;
 }
 
+type Counted = { noun: string; rows: number };
+
 export interface RekeyResult {
-  resealed: Array<{ noun: string; rows: number }>;
+  resealed: Counted[];
   /** Sealed values no configured key opens: already lost, kept as they were. */
-  unopenable: Array<{ noun: string; rows: number }>;
+  unopenable: Counted[];
   usage: KeyUse[];
 }
 
@@ -225,31 +227,36 @@ export class RekeyService {
   }
 
   /**
-   * Deletes the live rows only the given key protects (unused recovery and bypass codes, and values sealed
-   * under a key that is lost): the operator's explicit choice, so that the key can go. OIDC client secrets
-   * are not deleted (the client would go with them): they are named for rotate-client-secret instead.
+   * Deletes the live rows only the given key protects, the operator's explicit choice so that the key can go:
+   * unused recovery and bypass codes made as HMACs under it, and, when the key is no longer configured (lost),
+   * the values sealed under it, which nothing can open any more. While the key is held its sealed values are
+   * kept: `rekey` re-seals them. OIDC client secrets are never deleted (the client would go with them): they
+   * are named for rotate-client-secret instead.
    */
-  async forget(
-    keyId: string,
-    context: RequestContext,
-  ): Promise<{ deleted: Array<{ noun: string; rows: number }>; kept: string[] }> {
-    if (!/^[0-9a-f]{8}$/.test(keyId))
+  async forget(keyId: string, context: RequestContext): Promise<{ deleted: Counted[]; kept: string[] }> {
+    if (!/^[0-9a-f]{8}$/.test(keyId)) {
       throw new AdminInputError('--forget takes a key id: 8 hex digits, as rekey --check shows');
-    if (keyId === this.keyring.currentKeyId)
+    }
+    if (keyId === this.keyring.currentKeyId) {
       throw new AdminInputError(`key ${keyId} is WRSAUTH_SECRET, the current key`);
+    }
+    const held = this.keyring.keyIds.includes(keyId);
     const now = this.clock.now().toISOString();
-    const deleted: Array<{ noun: string; rows: number }> = [];
+    const deleted: Counted[] = [];
     const kept: string[] = [];
     for (const item of PROTECTED) {
-      const rows = (await countByKeyId(this.db, item.spec, now))
-        .filter((count) => count.keyId === keyId)
-        .reduce((sum, count) => sum + count.rows, 0);
-      if (rows === 0) continue;
+      const counts = (await countByKeyId(this.db, item.spec, now)).filter((count) => count.keyId === keyId);
+      const sealed = counts.filter((count) => count.sealed).reduce((sum, count) => sum + count.rows, 0);
+      const hmacs = counts.filter((count) => !count.sealed).reduce((sum, count) => sum + count.rows, 0);
+      if (sealed + hmacs === 0) continue;
       if (item.notForgotten) {
-        kept.push(`${rows} ${nounFor(item, rows)}: ${item.notForgotten}`);
+        kept.push(`${sealed + hmacs} ${nounFor(item, sealed + hmacs)}: ${item.notForgotten}`);
         continue;
       }
-      const gone = await deleteUnder(this.db, item.spec, keyId, now);
+      if (held && sealed)
+        kept.push(`${sealed} ${nounFor(item, sealed)}: run \`${REKEY_COMMAND}\` to re-seal them`);
+      if (held && !hmacs) continue;
+      const gone = await deleteUnder(this.db, item.spec, { keyId, now, onlyHmacs: held });
       if (gone) deleted.push({ noun: nounFor(item, gone), rows: gone });
     }
     await this.audit.record(context, {

@@ -273,4 +273,50 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
     expect(byApp.status).toBe(200);
     expect((await after.verify(await challenge(after), 'BCDEF-GHJKM')).status).toBe(400);
   });
+
+  it('rekey --forget deletes only the codes made as HMACs while the key is still configured, keeping what rekey can re-seal', async () => {
+    const oldKey = Buffer.from(OLD_KEY, 'base64');
+    const first = await start({ secret: OLD_KEY });
+    await createUser(first);
+    const db = first.server.services.db;
+    const userId = await userIdOf(first, 'ckiplock');
+    const now = first.clock.now().toISOString();
+    const sealed = new Keyring(oldKey).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', userId);
+    await db
+      .insertInto('totp_factors')
+      .values({
+        user_id: userId,
+        secret_sealed: sealed,
+        created_at: now,
+        confirmed_at: now,
+        last_time_step: null,
+      })
+      .execute();
+    const hmac = createHmac('sha256', oldKey).update(`recovery\0${userId}\0ABCDEFGHJK`).digest('base64url');
+    await db
+      .insertInto('recovery_codes')
+      .values({
+        id: 'legacy',
+        user_id: userId,
+        code_hmac: `${OLD_ID}.${hmac}`,
+        created_at: now,
+        used_at: null,
+      })
+      .execute();
+    await stop(first);
+    const rotated = await start({ secret: NEW_KEY, previous: OLD_KEY }, first);
+    const rekey = rotated.server.services.rekey;
+
+    expect(await rekey.forget(OLD_ID, CLI_CONTEXT)).toEqual({
+      deleted: [{ noun: 'recovery code', rows: 1 }],
+      kept: [
+        '1 authenticator secret: run `npm run server -- rekey` to re-seal them',
+        '1 OIDC signing key generation: run `npm run server -- rekey` to re-seal them',
+      ],
+    });
+    const app = await rotated.server.services.db.selectFrom('totp_factors').select('secret_sealed').execute();
+    expect(app).toEqual([{ secret_sealed: sealed }]);
+    await expect(rekey.forget(NEW_ID, CLI_CONTEXT)).rejects.toThrow('is WRSAUTH_SECRET, the current key');
+    await expect(rekey.forget('../etc', CLI_CONTEXT)).rejects.toThrow('--forget takes a key id');
+  });
 });
