@@ -12,6 +12,7 @@ import * as oidc from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Keyring, keyIdOf } from '../../server/secrets';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
+import { sealContext as payloadContext } from '../../server/services/oidc-storage';
 import { RekeyService } from '../../server/services/rekey';
 import { runCli } from '../cli-helpers/wrsauth-process';
 import { tokenVerdict } from '../support/oidc-relying-party';
@@ -274,7 +275,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
     expect((await after.verify(await challenge(after), 'BCDEF-GHJKM')).status).toBe(400);
   });
 
-  it('rekey --forget deletes only the codes made as HMACs while the key is still configured, keeping what rekey can re-seal', async () => {
+  it('rekey --forget deletes only the codes made as HMACs while the key is still configured; rekey re-seals the rest, each to its own context', async () => {
     const oldKey = Buffer.from(OLD_KEY, 'base64');
     const first = await start({ secret: OLD_KEY });
     await createUser(first);
@@ -303,6 +304,39 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
         used_at: null,
       })
       .execute();
+    // A new email waiting for its code, and a provider session: sealed to their own contexts.
+    await db
+      .insertInto('contact_changes')
+      .values({
+        id: 'change-1',
+        user_id: userId,
+        channel: 'email',
+        value_sealed: new Keyring(oldKey).seal('casey.new@wrshealth.com', 'change-1'),
+        masked: 'c•••@wrshealth.com',
+        method: 'self',
+        requested_by: userId,
+        status: 'pending',
+        attempts_remaining: 5,
+        sends: 0,
+        code_hmac: null,
+        code_expires_at: null,
+        created_at: now,
+        expires_at: '2099-01-01T00:00:00.000Z',
+      })
+      .execute();
+    await db
+      .insertInto('oidc_payloads')
+      .values({
+        model: 'Session',
+        id: 'session-hash',
+        payload: new Keyring(oldKey).seal('{"kind":"Session"}', payloadContext('Session', 'session-hash')),
+        grant_id: null,
+        user_code: null,
+        uid: null,
+        expires_at: null,
+        consumed_at: null,
+      })
+      .execute();
     await stop(first);
     const rotated = await start({ secret: NEW_KEY, previous: OLD_KEY }, first);
     const rekey = rotated.server.services.rekey;
@@ -311,12 +345,32 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
       deleted: [{ noun: 'recovery code', rows: 1 }],
       kept: [
         '1 authenticator secret: run `npm run server -- rekey` to re-seal them',
+        '1 pending contact change: run `npm run server -- rekey` to re-seal them',
         '1 OIDC signing key generation: run `npm run server -- rekey` to re-seal them',
+        '1 OIDC session or token: run `npm run server -- rekey` to re-seal them',
       ],
     });
     const app = await rotated.server.services.db.selectFrom('totp_factors').select('secret_sealed').execute();
     expect(app).toEqual([{ secret_sealed: sealed }]);
     await expect(rekey.forget(NEW_ID, CLI_CONTEXT)).rejects.toThrow('is WRSAUTH_SECRET, the current key');
     await expect(rekey.forget('../etc', CLI_CONTEXT)).rejects.toThrow('--forget takes a key id');
+
+    // What was kept is re-sealed, each to its own context: the new key alone opens it.
+    expect((await rekey.rekey(CLI_CONTEXT)).resealed).toEqual([
+      { noun: 'authenticator secret', rows: 1 },
+      { noun: 'pending contact change', rows: 1 },
+      { noun: 'OIDC signing key generation', rows: 1 },
+      { noun: 'OIDC session or token', rows: 1 },
+    ]);
+    const newOnly = new Keyring(Buffer.from(NEW_KEY, 'base64'));
+    const read = rotated.server.services.db;
+    const change = await read.selectFrom('contact_changes').select('value_sealed').executeTakeFirstOrThrow();
+    expect(newOnly.open(change.value_sealed, 'change-1')).toBe('casey.new@wrshealth.com');
+    const session = await read.selectFrom('oidc_payloads').select('payload').executeTakeFirstOrThrow();
+    expect(newOnly.open(session.payload, payloadContext('Session', 'session-hash'))).toBe(
+      '{"kind":"Session"}',
+    );
+    const resealed = await read.selectFrom('totp_factors').select('secret_sealed').executeTakeFirstOrThrow();
+    expect(newOnly.open(resealed.secret_sealed, userId)).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
   });
 });
