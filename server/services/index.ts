@@ -18,6 +18,7 @@ import { ContactService } from './contacts';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { GuidedRecoveryService } from './guided-recovery';
+import { InstanceReadinessCheck } from './instance-readiness';
 import { LocationService } from './locations';
 import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
@@ -27,6 +28,7 @@ import { OidcLogoutService } from './oidc-logout';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
+import { OidcTicketService } from './oidc-tickets';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
@@ -123,6 +125,7 @@ export function createServices(options: ServiceOptions) {
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
+  const instanceReadiness = new InstanceReadinessCheck(db, options.couriers, options.log);
   const policy = new PracticePolicyService(db, clock, audit);
   const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({
@@ -174,7 +177,8 @@ export function createServices(options: ServiceOptions) {
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
-  const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
+  const oidcTickets = new OidcTicketService(db, clock);
+  const oidcInteractions = new OidcInteractionService(oidc, sessions, oidcTickets, audit, db, clock);
   const rekey = new RekeyService(db, clock, keyring, audit);
   return {
     rekey,
@@ -191,6 +195,7 @@ export function createServices(options: ServiceOptions) {
     recoveryCodes,
     notices,
     readiness,
+    instanceReadiness,
     policy,
     auditTrail,
     passwordReset,
@@ -207,6 +212,7 @@ export function createServices(options: ServiceOptions) {
     oidc,
     oidcLogout,
     oidcInteractions,
+    oidcTickets,
     guards,
     lockout,
   };

@@ -180,7 +180,7 @@ export class RekeyService {
     });
     const ids = missing.map((use) => use.keyId).join(', ');
     throw new ConfigError(
-      `${what.join('; ')}: put it back in WRSAUTH_SECRET_PREVIOUS and run \`${REKEY_COMMAND}\` (or, to give up what only it protects, \`${REKEY_COMMAND} --forget ${ids}\`; see docs/deploy-server.md, "Rotating the server key")`,
+      `${what.join('; ')}: put it back in WRSAUTH_SECRET_PREVIOUS and run \`${REKEY_COMMAND}\` (or, to give up what only it protects, \`${REKEY_COMMAND} --forget ${ids}\`; see docs/deploy-server.md, "Rotating the server secret")`,
     );
   }
 

@@ -69,6 +69,7 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_logout',
   'oidc_backchannel_logout_delivered',
   'oidc_backchannel_logout_failed',
+  'oidc_ticket_redeemed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

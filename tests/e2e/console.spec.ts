@@ -122,9 +122,10 @@ test.describe('Account manager console', () => {
       const bypassCode = (await page.locator('.bypass-code output').textContent()) ?? '';
       expect(bypassCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
       await expect(page.getByText(/^Valid for 1[45] minutes/)).toBeVisible();
-      await expect(
-        page.getByText(`Other account managers: ${E2E_USERS.consoleAdmin.username}`),
-      ).toBeVisible();
+      // Every other account manager with a contact is told; the world has more than one.
+      await expect(page.getByText(/^Other account managers: /)).toContainText(
+        E2E_USERS.consoleAdmin.username,
+      );
       await consoleShot(page, 'bypass-code');
 
       await page.getByRole('tab', { name: 'Locations' }).click();

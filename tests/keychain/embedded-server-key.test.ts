@@ -201,11 +201,11 @@ describe('the embedded server key in a real Secret Service', () => {
 
     // The server sealed it under the keychain's key...
     expect(new Keyring(Buffer.from(key, 'base64')).open(sealed, userId)).toBe(secret);
-    // ...which no file of the copy holds, so whatever key a server run on the copy alone finds or makes there
-    // does not open it.
+    // ...which no file of the copy holds; a server run on the copy alone finds no key there, and refuses to
+    // make one for a database that already exists.
     expect(fs.existsSync(path.join(copy, SECRET_FILE))).toBe(false);
     expect(filesHolding(copy, key)).toEqual([]);
-    expect(new Keyring(loadServerKey(copy)).open(sealed, userId)).toBeUndefined();
+    expect(() => loadServerKey(copy)).toThrow(/secret\.key is gone/);
   });
 
   it("moves an older version's key file into the keychain once, removes it, and what was sealed under it still opens", async () => {
