@@ -35,8 +35,9 @@ export interface ServerConfig {
    */
   secret?: Buffer;
   /**
-   * Keys WRSAUTH_SECRET replaced (WRSAUTH_SECRET_PREVIOUS, comma-separated base64): codes sent under them
-   * still verify. Keep them for one code TTL after a rotation, then drop them.
+   * Keys WRSAUTH_SECRET replaced (WRSAUTH_SECRET_PREVIOUS, comma-separated base64): what was sealed or HMACed
+   * under them still opens or verifies. Drop one only once `rekey --check` shows it protects nothing; a server
+   * refuses to start while rows still need a key no longer listed (services/rekey.ts).
    */
   previousSecrets: Buffer[];
   smtp?: SmtpConfig;

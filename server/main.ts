@@ -15,6 +15,7 @@ import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
 import { AdminInputError } from './services/admin';
 import { CLI_CONTEXT } from './services/audit-log';
+import { countText, type KeyStatus, type KeyUse } from './services/rekey';
 import { applyMigrations, planMigrations } from './upgrade';
 
 const USAGE = `Usage: npm run server -- [command] [options]
@@ -61,6 +62,14 @@ const USAGE = `Usage: npm run server -- [command] [options]
                                   a new secret, printed once; the old one stops working at once
   rotate-signing-key              a new ID token signing key pair signs from now on; the old public keys
                                   stay in the JWKS for 24 hours
+
+  Server key rotation (docs/deploy-server.md, "Rotating the server secret"):
+  rekey                           re-seal every authenticator secret, OIDC client secret, signing key and
+                                  OIDC session under WRSAUTH_SECRET; recovery and bypass codes keep their
+                                  key until used or replaced
+  rekey --check                   how many rows each key (by id) still protects; runs even when a key they
+                                  need is missing
+  rekey --forget KEYID            delete the unused codes and values only that key protects, so it can go
 `;
 
 type Handler = (config: ServerConfig, args: string[]) => Promise<void>;
@@ -91,8 +100,9 @@ function wholeNumber(value: string | undefined, flag: string): number | undefine
 async function withServices<T>(
   config: ServerConfig,
   work: (s: Awaited<ReturnType<typeof openServices>>['services']) => Promise<T>,
+  extra: { allowMissingKeys?: boolean } = {},
 ) {
-  const opened = await openServices(config, { log: createLogger('warn', pino.destination(2)) });
+  const opened = await openServices(config, { log: createLogger('warn', pino.destination(2)), ...extra });
   try {
     return await work(opened.services);
   } finally {
@@ -362,6 +372,57 @@ function printCredentials(
   }
 }
 
+const KEY_STATUS: Record<KeyStatus, string> = {
+  current: 'WRSAUTH_SECRET, current',
+  previous: 'WRSAUTH_SECRET_PREVIOUS',
+  missing: 'NOT CONFIGURED',
+  unrecorded: 'stored before key ids were recorded',
+};
+
+/** One line per key: what it still protects, and whether it may go. */
+function printUsage(usage: KeyUse[]) {
+  for (const use of usage) {
+    const name = use.keyId ? `key ${use.keyId}` : 'no key id';
+    const counts = use.counts.length ? countText(use.counts) : 'nothing';
+    const held = use.counts.filter((c) => !c.rekeyable).length > 0 && use.status !== 'current';
+    const note =
+      use.status === 'previous' && use.counts.length === 0
+        ? ' (it can be removed from WRSAUTH_SECRET_PREVIOUS)'
+        : held
+          ? ' (codes cannot be re-keyed: they need this key until used or replaced)'
+          : '';
+    console.log(`${name} (${KEY_STATUS[use.status]}): ${counts}${note}`);
+  }
+}
+
+const keyCommands: Record<string, Handler> = {
+  rekey: async (config, args) => {
+    const o = options(args, { check: { type: 'boolean' }, forget: { type: 'string' } });
+    if (o.check && o.forget !== undefined) throw new AdminInputError('give --check or --forget, not both');
+    if (o.check) {
+      printUsage(await withServices(config, (s) => s.rekey.usage(), { allowMissingKeys: true }));
+      return;
+    }
+    if (o.forget !== undefined) {
+      const keyId = o.forget;
+      const result = await withServices(config, (s) => s.rekey.forget(keyId, CLI_CONTEXT), {
+        allowMissingKeys: true,
+      });
+      console.log(`forgot key ${keyId}: deleted ${countText(result.deleted)}`);
+      for (const line of result.kept) console.error(`kept ${line}`);
+      return;
+    }
+    const result = await withServices(config, (s) => s.rekey.rekey(CLI_CONTEXT));
+    console.log(`re-sealed ${countText(result.resealed)} under the current key`);
+    if (result.unopenable.length) {
+      console.error(
+        `warning: no configured key opens ${countText(result.unopenable)}; they were left as they were`,
+      );
+    }
+    printUsage(result.usage);
+  },
+};
+
 const oidcCommands: Record<string, Handler> = {
   'register-client': async (config, args) => {
     const o = options(args, {
@@ -438,7 +499,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = first === undefined || first.startsWith('-') ? 'serve' : first;
   const args = name === first ? rest : argv;
-  const command = [commands, oidcCommands].find((table) => Object.hasOwn(table, name))?.[name];
+  const command = [commands, oidcCommands, keyCommands].find((table) => Object.hasOwn(table, name))?.[name];
   if (!command) {
     console.error(`wrsauth: unknown command "${name}" (see npm run server -- --help)`);
     return 2;

@@ -37,6 +37,11 @@ export interface OpenOptions {
   logoutEveryMs?: number;
   /** Waits between retries of a failed back-channel logout; tests shorten them. */
   oidcLogoutRetryAfterSeconds?: readonly number[];
+  /**
+   * Open even when rows still need a key that is no longer configured: only for `rekey --check` and
+   * `rekey --forget`, which report and resolve exactly that.
+   */
+  allowMissingKeys?: boolean;
 }
 
 /** Database, key and services without HTTP: what the admin CLI works with. */
@@ -62,6 +67,16 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
     oidcLogoutRetryAfterSeconds: options.oidcLogoutRetryAfterSeconds,
   });
   await ensurePractice(db, services.clock.now());
+  try {
+    await services.rekey.recordKeyIds();
+    // Before anything runs: a key rows still need has gone from the configuration, and they would be lost.
+    if (!options.allowMissingKeys) await services.rekey.requireNeededKeys();
+  } catch (error) {
+    await services.hasher.close();
+    await delivery.close();
+    await closeDatabase(db);
+    throw error;
+  }
   return {
     services,
     delivery,

@@ -251,10 +251,14 @@ export interface TotpFactorTable {
   last_time_step: number | null;
 }
 
-/** One single-use recovery code, kept only as an HMAC under the server key. */
+/** One single-use recovery code, kept only as its digest sealed under the server key. */
 export interface RecoveryCodeTable {
   id: string;
   user_id: string;
+  /**
+   * Keyring.sealCode (`v2.<key id>.…`), re-sealable by `rekey`; codes made before that are HMACs
+   * (`<key id>.<hmac>`, or bare before key ids), matched until used or replaced. The name is the first form's.
+   */
   code_hmac: string;
   created_at: string;
   used_at: string | null;
@@ -293,6 +297,7 @@ export interface ContactChangeTable {
 export interface BypassCodeTable {
   id: string;
   user_id: string;
+  /** As recovery_codes.code_hmac: sealed (Keyring.sealCode), or an HMAC for a code made before. */
   code_hmac: string;
   /** The account manager who issued it; null from the CLI. */
   issued_by: string | null;

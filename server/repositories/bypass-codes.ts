@@ -20,15 +20,15 @@ export async function voidBypassCodes(db: Db, userId: string): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
-export function findLiveBypassCode(db: Db, userId: string, hmacs: string[], now: Date) {
+/** The user's live codes as stored (sealed): the service opens them to compare. */
+export function liveBypassCodes(db: Db, userId: string, now: Date) {
   return db
     .selectFrom('bypass_codes')
-    .select('id')
+    .select(['id', 'code_hmac'])
     .where('user_id', '=', userId)
-    .where('code_hmac', 'in', hmacs)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now.toISOString())
-    .executeTakeFirst();
+    .execute();
 }
 
 /** The users (of those given, or all) holding a live code. */

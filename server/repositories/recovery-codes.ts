@@ -9,14 +9,14 @@ import { newSortableId } from '../secrets';
 export async function replaceRecoveryCodes(
   tx: Db,
   userId: string,
-  hmacs: string[],
+  sealed: string[],
   now: Date,
 ): Promise<number> {
   const voided = await voidRecoveryCodes(tx, userId);
   await tx
     .insertInto('recovery_codes')
     .values(
-      hmacs.map((code_hmac) => ({
+      sealed.map((code_hmac) => ({
         id: newSortableId(now),
         user_id: userId,
         code_hmac,
@@ -41,14 +41,15 @@ export async function voidRecoveryCodes(db: Db, userId: string): Promise<number>
   return deleted.filter((row) => row.used_at === null).length;
 }
 
-export function findUnusedRecoveryCode(db: Db, userId: string, hmacs: string[]) {
+/** The user's unused codes as stored (sealed, each with a random IV): the service opens them to compare. */
+export function unusedRecoveryCodes(db: Db, userId: string) {
   return db
     .selectFrom('recovery_codes')
-    .select('id')
+    .select(['id', 'code_hmac'])
     .where('user_id', '=', userId)
-    .where('code_hmac', 'in', hmacs)
     .where('used_at', 'is', null)
-    .executeTakeFirst();
+    .orderBy('id')
+    .execute();
 }
 
 /** Marks a code used, only if it was unused: of parallel uses exactly one wins. */

@@ -22,7 +22,7 @@ import type { UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import {
-  findLiveBypassCode,
+  liveBypassCodes,
   spendBypassCode,
   usersWithLiveBypassCode,
   voidBypassCodes,
@@ -171,7 +171,7 @@ export class GuidedRecoveryService {
         .values({
           id: newSortableId(now),
           user_id: user.id,
-          code_hmac: this.keyring.bypassCodeHmac(user.id, normalizeBypassCode(code)),
+          code_hmac: this.keyring.sealCode('bypass', user.id, normalizeBypassCode(code)),
           issued_by: actor === 'cli' ? null : actor.id,
           created_at: now.toISOString(),
           expires_at: expiresAt,
@@ -225,8 +225,9 @@ export class GuidedRecoveryService {
   /** The id of the user's live bypass code matching the typed one, or undefined. */
   async match(userId: string, raw: string): Promise<string | undefined> {
     if (!looksLikeBypassCode(raw)) return undefined;
-    const hmacs = this.keyring.bypassCodeHmacs(userId, normalizeBypassCode(raw));
-    return (await findLiveBypassCode(this.db, userId, hmacs, this.clock.now()))?.id;
+    const code = normalizeBypassCode(raw);
+    const stored = await liveBypassCodes(this.db, userId, this.clock.now());
+    return stored.find((row) => this.keyring.storedCodeMatches('bypass', userId, code, row.code_hmac))?.id;
   }
 
   /** Uses the code up inside the sign-in's transaction; false if another sign-in used it first. */

@@ -35,6 +35,7 @@ import { PracticePolicyService } from './practice-policy';
 import { ProfileService } from './profile';
 import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
+import { RekeyService } from './rekey';
 import { RelyingPartyService } from './relying-parties';
 import { SendGuards } from './send-guards';
 import { SessionService } from './sessions';
@@ -178,7 +179,9 @@ export function createServices(options: ServiceOptions) {
   });
   const oidcTickets = new OidcTicketService(db, clock);
   const oidcInteractions = new OidcInteractionService(oidc, sessions, oidcTickets, audit, db, clock);
+  const rekey = new RekeyService(db, clock, keyring, audit);
   return {
+    rekey,
     db,
     clock,
     hasher,

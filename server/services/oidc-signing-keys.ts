@@ -49,7 +49,8 @@ async function newGeneration(): Promise<SigningJwk[]> {
   return keys.map((key) => ({ ...key, kid: thumbprint(key) }));
 }
 
-const sealContext = (generation: string) => `oidc signing keys\0${generation}`;
+/** What the value is sealed to (its AAD): rekey re-seals it to the same. */
+export const sealContext = (generation: string) => `oidc signing keys\0${generation}`;
 
 export class SigningKeyService {
   constructor(

@@ -40,7 +40,8 @@ const GRANTABLE = [
 ] as const;
 const GRANTABLE_SET: ReadonlySet<string> = new Set(GRANTABLE);
 
-const sealContext = (model: string, idHash: string) => `oidc ${model}\0${idHash}`;
+/** What the value is sealed to (its AAD): rekey re-seals it to the same. */
+export const sealContext = (model: string, idHash: string) => `oidc ${model}\0${idHash}`;
 
 /** WRSAuth's own record beside the provider's payloads: what one sign-in through an interaction proved. */
 const SIGN_IN_MODEL = 'WrsauthSignIn';

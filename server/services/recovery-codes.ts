@@ -17,10 +17,10 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import {
-  findUnusedRecoveryCode,
   recoveryCodeSummary,
   replaceRecoveryCodes,
   spendRecoveryCode,
+  unusedRecoveryCodes,
   voidRecoveryCodes,
 } from '../repositories/recovery-codes';
 import type { Keyring } from '../secrets';
@@ -75,9 +75,11 @@ export class RecoveryCodeService {
     await this.passwords.confirm(user, currentPassword ?? '', context);
     const now = this.clock.now();
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    const hmacs = codes.map((code) => this.keyring.recoveryCodeHmac(user.id, normalizeRecoveryCode(code)));
+    const sealed = codes.map((code) =>
+      this.keyring.sealCode('recovery', user.id, normalizeRecoveryCode(code)),
+    );
     await this.audit.transaction(async (tx) => {
-      const voided = await replaceRecoveryCodes(tx, user.id, hmacs, now);
+      const voided = await replaceRecoveryCodes(tx, user.id, sealed, now);
       await this.audit.record(
         context,
         {
@@ -109,8 +111,9 @@ export class RecoveryCodeService {
   /** The id of the user's unused code matching the typed one, or undefined. */
   async match(userId: string, raw: string): Promise<string | undefined> {
     if (!looksLikeRecoveryCode(raw)) return undefined;
-    const hmacs = this.keyring.recoveryCodeHmacs(userId, normalizeRecoveryCode(raw));
-    return (await findUnusedRecoveryCode(this.db, userId, hmacs))?.id;
+    const code = normalizeRecoveryCode(raw);
+    const stored = await unusedRecoveryCodes(this.db, userId);
+    return stored.find((row) => this.keyring.storedCodeMatches('recovery', userId, code, row.code_hmac))?.id;
   }
 
   /** Uses the code up inside the caller's transaction; false if another request used it first. */

@@ -134,7 +134,8 @@ function actedBy(actor: Actor): Pick<AuditEntry, 'userId' | 'username'> {
   return actor === 'cli' ? {} : { userId: actor.id, username: actor.username };
 }
 
-const sealContext = (clientId: string) => `oidc client secret\0${clientId}`;
+/** What the value is sealed to (its AAD): rekey re-seals it to the same. */
+export const sealContext = (clientId: string) => `oidc client secret\0${clientId}`;
 const newSecret = () => randomBytes(32).toString('base64url');
 
 export class RelyingPartyService {

@@ -63,6 +63,8 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_client_disabled',
   'oidc_client_secret_rotated',
   'oidc_signing_key_rotated',
+  'server_key_rekeyed',
+  'server_key_forgotten',
   'oidc_authorized',
   'oidc_logout',
   'oidc_backchannel_logout_delivered',

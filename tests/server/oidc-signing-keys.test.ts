@@ -43,7 +43,7 @@ describe('the signing keys at rest', () => {
     const rows = await t.server.services.db.selectFrom('oidc_signing_keys').selectAll().execute();
 
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.keys_sealed).toMatch(/^v1\./);
+    expect(rows[0]?.keys_sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
     const stored = JSON.stringify(rows);
     for (const key of privateKeys) {
       expect(stored).not.toContain(key.d as string);

@@ -149,7 +149,7 @@ describe('issuing a bypass code', () => {
     expect((await issue('nocontact')).bypassCode).toMatch(CODE_SHAPE);
   });
 
-  it('answers a 12-character code, valid 15 minutes, stored only as an HMAC; audited without the code', async () => {
+  it('answers a 12-character code, valid 15 minutes, stored only sealed; audited without the code', async () => {
     const issued = await issue('nocontact');
     expect(issued.bypassCode).toMatch(CODE_SHAPE);
     expect(issued.expiresAt).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());

@@ -65,7 +65,7 @@ describe('enrolling an authenticator app', () => {
     const rows = await t.server.services.db.selectFrom('totp_factors').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(secret);
-    expect(rows[0]?.secret_sealed).toMatch(/^v1\./);
+    expect(rows[0]?.secret_sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
     const events = await t.server.services.db.selectFrom('audit_events').select('detail').execute();
     expect(JSON.stringify(events)).not.toContain(secret);
     expect(t.logLines.join('\n')).not.toContain(secret);

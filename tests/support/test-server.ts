@@ -42,6 +42,8 @@ export interface TestServer {
   dataDir: string;
   config: ServerConfig;
   logLines: string[];
+  /** The PostgreSQL database of the "postgres" project; undefined on SQLite (it lives in dataDir). */
+  database?: TestDatabase;
   /** POST JSON, answer status + parsed body + headers. */
   post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
   get(pathname: string, headers?: Record<string, string>): Promise<JsonResponse>;
@@ -50,7 +52,8 @@ export interface TestServer {
   /** The code in the newest text message / email the providers received. */
   lastSmsCode(): string;
   lastMailCode(): string;
-  close(): Promise<void>;
+  /** Stops everything; `keepData` leaves the data dir and database for a server started with `reuse`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface JsonResponse {
@@ -66,6 +69,8 @@ export interface TestServerOptions {
   withProviders?: boolean;
   /** How often the server's sweeps run (server/sweeps.ts); by default they run once, at start. */
   sweepEveryMs?: number;
+  /** The data dir and database of an earlier test server (closed with keepData): a restart over its data. */
+  reuse?: Pick<TestServer, 'dataDir' | 'database'>;
 }
 
 /** The environment that points the server at the local SMTP server and Twilio-compatible endpoint. */
@@ -90,11 +95,14 @@ export const FAST_RETRY: RetryOptions = { attempts: 2, deadlineMs: 10_000, baseD
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const smtp = await startSmtpCatcher();
   const twilio = await startTwilioEndpoint();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
+  const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-test-'));
   // Without providers, codes go to the dev outbox, which a server starts with only when told so.
   const providers = options.withProviders === false ? { WRSAUTH_DEV_OUTBOX: '1' } : providerEnv(smtp, twilio);
-  const database: TestDatabase | undefined =
-    TEST_BACKEND === 'postgres' ? await createTestDatabase() : undefined;
+  const database: TestDatabase | undefined = options.reuse
+    ? options.reuse.database
+    : TEST_BACKEND === 'postgres'
+      ? await createTestDatabase()
+      : undefined;
   const config = loadConfig({
     ...(database && { WRSAUTH_DATABASE_URL: database.url }),
     WRSAUTH_HOST: '127.0.0.1',
@@ -146,6 +154,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     config,
     logLines,
+    database,
     post: (p, b, h) => request('POST', p, b, h),
     get: (p, h) => request('GET', p, undefined, h),
     send: (id, targetId) => request('POST', `/api/v1/auth/challenges/${id}/send`, { targetId }),
@@ -153,10 +162,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       request('POST', `/api/v1/auth/challenges/${id}/verify`, { code, ...extra }),
     lastSmsCode: () => codeIn(twilio.messages.at(-1)?.body ?? ''),
     lastMailCode: () => codeIn(smtp.mails.at(-1)?.raw ?? ''),
-    async close() {
+    async close(closing = {}) {
       await server.close();
       await smtp.close();
       await twilio.close();
+      if (closing.keepData) return;
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
