@@ -42,6 +42,9 @@ const USAGE = `Usage: npm run server -- [command] [options]
                                   sessions, workstations, bypass and recovery codes revoked; sign-in refused
   revoke-devices (--username U | --all) [--reason R]
                                   revoke one user's trusted workstations, or every user's
+  revoke-sessions (--username U | --all) --reason R
+                                  sign one user, or everyone, out now (and out of the applications that
+                                  use "Login with WRSAuth"); the reason goes on the audit trail
   audit [--username U] [--limit N]
 
   OpenID Connect ("Login with WRSAuth"):
@@ -283,6 +286,21 @@ const commands: Record<string, Handler> = {
     const result = await withServices(config, (s) => s.admin.revokeDevices(o.username, o.reason));
     const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
     console.log(`revoked ${result.revoked} trusted workstation(s) ${whose}`);
+  },
+
+  'revoke-sessions': async (config, args) => {
+    const o = options(args, {
+      username: { type: 'string' },
+      all: { type: 'boolean' },
+      reason: { type: 'string' },
+    });
+    if ((o.username === undefined) === !o.all) {
+      throw new AdminInputError('give either --username U or --all');
+    }
+    const reason = required(o.reason, '--reason');
+    const result = await withServices(config, (s) => s.admin.revokeSessions(o.username, reason));
+    const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
+    console.log(`ended ${result.revoked} signed-in session(s) ${whose}`);
   },
 
   audit: async (config, args) => {

@@ -25,6 +25,7 @@ import {
   REMEMBER_DAYS_BOUNDS,
   SMS_PER_HOUR_BOUNDS,
 } from './policy';
+import type { SessionRevocation } from './session-revocation';
 import type { UserAccountService } from './user-accounts';
 
 /** Bad input from an account manager: the message is the whole, one-line answer. */
@@ -128,6 +129,7 @@ export class AdminService {
     private readonly audit: AuditLog,
     private readonly accounts: UserAccountService,
     private readonly devices: DeviceService,
+    private readonly sessionRevocation: SessionRevocation,
     private readonly recovery: GuidedRecoveryService,
     /** Twilio Lookup, when configured: warns about a landline or VoIP number saved as a cell phone. */
     private readonly lookup?: PhoneLookup,
@@ -286,7 +288,7 @@ export class AdminService {
     return { ...practice, ...change };
   }
 
-  /** The console's unlock, by the CLI: the audit names "(cli)" as who did it. */
+  /** The console's unlock, by the CLI: the audit names "(cli: <os user>)" as who did it. */
   async unlock(username: string) {
     const user = await this.requireUser(username);
     await this.accounts.unlock('cli', user.id, CLI_CONTEXT);
@@ -328,6 +330,20 @@ export class AdminService {
     }
     const user = await this.requireUser(username);
     return { user, revoked: await this.devices.revokeAll(user, CLI_CONTEXT) };
+  }
+
+  /**
+   * Ends one user's signed-in sessions, or (username undefined) everyone's; the applications signed in
+   * through them are logged out by the back-channel sweep. The reason goes on record.
+   */
+  async revokeSessions(username: string | undefined, reason: string) {
+    const why = reason.trim();
+    if (why.length < 3) throw new AdminInputError('--reason must be at least 3 characters');
+    if (username === undefined) {
+      return { revoked: await this.sessionRevocation.everywhere(undefined, why, CLI_CONTEXT) };
+    }
+    const user = await this.requireUser(username);
+    return { user, revoked: await this.sessionRevocation.ofUser(user, why, CLI_CONTEXT) };
   }
 
   /** A one-time bypass code for a locked-out user, shown only here; the user and the admins are told. */

@@ -35,6 +35,7 @@ import { ReadinessService } from './readiness';
 import { RecoveryCodeService } from './recovery-codes';
 import { RelyingPartyService } from './relying-parties';
 import { SendGuards } from './send-guards';
+import { SessionRevocation } from './session-revocation';
 import { SessionService } from './sessions';
 import { TotpService } from './totp';
 import { UserAccountService } from './user-accounts';
@@ -109,6 +110,7 @@ export function createServices(options: ServiceOptions) {
     accountEnds,
   });
   const devices = new DeviceService(db, clock, audit);
+  const sessionRevocation = new SessionRevocation(clock, audit);
   const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes, accountEnds);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
@@ -118,6 +120,7 @@ export function createServices(options: ServiceOptions) {
     audit,
     userAccounts,
     devices,
+    sessionRevocation,
     guidedRecovery,
     options.lookup,
   );
@@ -184,6 +187,7 @@ export function createServices(options: ServiceOptions) {
     auth,
     admin,
     devices,
+    sessionRevocation,
     totp,
     recoveryCodes,
     notices,

@@ -105,6 +105,12 @@ const ACTIONS: Action[] = [
     send: async (password) =>
       admin('DELETE', '/devices', withPassword({ reason: 'Laptop stolen' }, password)),
   },
+  {
+    name: 'signing everyone out',
+    doneEvent: 'sessions_revoked_everywhere',
+    send: async (password) =>
+      admin('DELETE', '/sessions', withPassword({ reason: 'Laptop stolen' }, password)),
+  },
 ];
 
 const failedAttemptsOf = async (username: string) =>

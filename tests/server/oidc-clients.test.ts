@@ -2,6 +2,7 @@
  * Relying parties, registered and managed with the real CLI (`server/main.ts`, a process of its own) on the
  * test server's own database while it runs, and judged by the running provider through openid-client.
  */
+import os from 'node:os';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
@@ -193,7 +194,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       .where('event_type', '=', 'oidc_client_registered')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(row.user_agent).toBe('wrsauth-cli');
+    expect(row.user_agent).toBe(`wrsauth-cli (cli: ${os.userInfo().username})`);
     expect(await storedText()).not.toContain(clientSecret as string);
     expect(t.logLines.filter((line) => line.includes(clientSecret as string))).toEqual([]);
   });
