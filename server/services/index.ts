@@ -111,6 +111,7 @@ export function createServices(options: ServiceOptions) {
   });
   const devices = new DeviceService(db, clock, audit);
   const sessionRevocation = new SessionRevocation(clock, audit);
+  const auditTrail = new AuditTrail(db, clock, audit);
   const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes, accountEnds);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
@@ -121,12 +122,12 @@ export function createServices(options: ServiceOptions) {
     userAccounts,
     devices,
     sessionRevocation,
+    auditTrail,
     guidedRecovery,
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
   const policy = new PracticePolicyService(db, clock, audit);
-  const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({
     db,
     clock,
