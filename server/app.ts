@@ -29,6 +29,7 @@ import type { TwilioConfig } from './config';
 import { AppError } from './errors';
 import { Metrics } from './metrics';
 import { adminRoutes } from './routes/admin';
+import { adminApplicationRoutes } from './routes/admin-applications';
 import { adminContactRoutes } from './routes/admin-contacts';
 import { adminRecoveryRoutes } from './routes/admin-recovery';
 import { adminUserRoutes } from './routes/admin-users';
@@ -40,6 +41,7 @@ import { meSettingsRoutes } from './routes/me-settings';
 import { mountOidc } from './routes/oidc';
 import { oidcInteractionRoutes } from './routes/oidc-interaction';
 import { passwordResetRoutes } from './routes/password-reset';
+import { probeRoutes } from './routes/probes';
 import { hasWebClient, registerWebClient } from './routes/web-client';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
@@ -232,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 'ok' as const };
     },
   );
+  await app.register(probeRoutes(services));
   const metrics = new Metrics(services.hasher);
   services.audit.listen((entry) => metrics.auditRecorded(entry));
   app.addHook('onResponse', async (request, reply) => {
@@ -270,6 +273,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminContactRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminUserRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(adminRecoveryRoutes(services), { prefix: `${API_PREFIX}/admin` });
+  await app.register(adminApplicationRoutes(services), { prefix: `${API_PREFIX}/admin` });
   await app.register(webhookRoutes(services, options.twilio), { prefix: API_PREFIX });
   await app.register(oidcInteractionRoutes(services, options.webRoot));
   if (hasWebClient(options.webRoot)) await registerWebClient(app, options.webRoot);

@@ -1,4 +1,5 @@
 /** Server configuration from environment variables. Every bad value is a one-line, actionable error. */
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +58,10 @@ export interface ServerConfig {
    */
   trustProxy: string | false;
   logLevel: string;
-  /** The built web client served at `/` (WRSAUTH_WEB_DIR; default: this checkout's out/renderer). */
+  /**
+   * The built web client served at `/` (WRSAUTH_WEB_DIR; default: the server bundle's web/, else this
+   * checkout's out/renderer).
+   */
   webRoot: string;
   /** Bearer token for GET /metrics (WRSAUTH_METRICS_TOKEN); without one, only loopback peers may read it. */
   metricsToken?: string;
@@ -72,6 +76,73 @@ export interface ServerConfig {
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * The variables that hold a secret (a key, a token, or a URL that may carry a password). Each also takes a
+ * `…_FILE` form naming a file that holds the value, and under systemd's LoadCredential= a credential of the
+ * same name in $CREDENTIALS_DIRECTORY: a secret then never sits in the environment or on a command line.
+ */
+export const SECRET_VARIABLES = [
+  'WRSAUTH_SECRET',
+  'WRSAUTH_SECRET_PREVIOUS',
+  'WRSAUTH_DATABASE_URL',
+  'WRSAUTH_SMTP_URL',
+  'WRSAUTH_METRICS_TOKEN',
+  'TWILIO_AUTH_TOKEN',
+] as const;
+
+/**
+ * The environment with every secret variable filled in from its source: the variable itself, else the file
+ * `X_FILE` names, else `$CREDENTIALS_DIRECTORY/X`. Errors name the variable and the path, never the content.
+ */
+function withSecretFiles(env: Env): Env {
+  const resolved: Env = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const value = secretFrom(env, name);
+    if (value !== undefined) resolved[name] = value;
+  }
+  return resolved;
+}
+
+function secretFrom(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  const hasDirect = direct !== undefined && direct !== '';
+  const hasFile = file !== undefined && file !== '';
+  if (hasDirect && hasFile) {
+    throw new ConfigError(`Set ${name} or ${name}_FILE, not both`);
+  }
+  if (hasDirect) return direct;
+  if (hasFile) return readSecretFile(file, `${name}_FILE`);
+  const credentials = env.CREDENTIALS_DIRECTORY;
+  if (!credentials) return undefined;
+  const credential = path.join(credentials, name);
+  // A credential directory holds only what the unit loaded: a variable it does not name is simply unset.
+  if (!fs.existsSync(credential)) return undefined;
+  return readSecretFile(credential, `the credential ${name} (LoadCredential=)`);
+}
+
+/** The file's content without its trailing newline, as `echo … > file` and editors leave one. */
+function readSecretFile(file: string, source: string): string {
+  let content: string;
+  try {
+    content = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied to this server user'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code;
+    throw new ConfigError(`${source}: cannot read ${path.resolve(file)} (${reason})`);
+  }
+  const value = content.replace(/(\r?\n)+$/, '');
+  if (value === '') throw new ConfigError(`${source}: ${path.resolve(file)} is empty`);
+  return value;
+}
 
 function intFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -253,7 +324,20 @@ function publicUrlFrom(env: Env): string | undefined {
   return url.origin;
 }
 
-export function loadConfig(env: Env = process.env): ServerConfig {
+/**
+ * Where the web client is when WRSAUTH_WEB_DIR is unset. `npm run build:server` puts it in web/ beside the
+ * bundled main.mjs (dist/server); in a checkout (and the desktop app's stage, server/main.js) it is the
+ * built out/renderer one level up from server/.
+ */
+export function defaultWebRoot(serverDir: string): string {
+  const bundled = path.join(serverDir, 'web');
+  return fs.existsSync(path.join(bundled, 'index.html'))
+    ? bundled
+    : path.join(serverDir, '..', 'out', 'renderer');
+}
+
+export function loadConfig(environment: Env = process.env): ServerConfig {
+  const env = withSecretFiles(environment);
   const parallelism = os.availableParallelism();
   // Leave a core to the event loop so code checks stay fast while password hashing is saturated.
   const defaultHashConcurrency = Math.max(1, parallelism - 1);
@@ -285,7 +369,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     hashQueueLimit: intFrom(env, 'WRSAUTH_HASH_QUEUE', hashConcurrency * 8, 0, 10_000),
     trustProxy: trustedProxiesFrom(env),
     logLevel: env.WRSAUTH_LOG_LEVEL || 'info',
-    webRoot: path.resolve(env.WRSAUTH_WEB_DIR || path.join(import.meta.dirname, '..', 'out', 'renderer')),
+    webRoot: path.resolve(env.WRSAUTH_WEB_DIR || defaultWebRoot(import.meta.dirname)),
     metricsToken: metricsTokenFrom(env),
     publicUrl: publicUrlFrom(env),
   };

@@ -9,17 +9,21 @@ import pino from 'pino';
 import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { requireProviders } from './delivery';
+import { DEMO_APP_NAME, demoApplicationPort, ensureDemoApplication } from './demo-application';
 import { AppError } from './errors';
 import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
 import { AdminInputError } from './services/admin';
 import { CLI_CONTEXT } from './services/audit-log';
+import { applyMigrations, planMigrations } from './upgrade';
 
 const USAGE = `Usage: npm run server -- [command] [options]
 
   (no command) | serve            run the verification server
-  serve --demo                    as above; on an empty data dir, seed a demo practice first (npm start)
+  serve --demo                    as above; on an empty data dir, seed a demo practice first
+  serve --demo --demo-app         and register the demo practice application as a client once (npm start;
+                                  its id and secret in the data dir's demo-app-client.json; WRSAUTH_DEMO_APP_PORT)
   create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]... [--resource-type T]
               [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
@@ -52,6 +56,8 @@ const USAGE = `Usage: npm run server -- [command] [options]
                                   export every matching event to stdout, oldest first, never cut; days are
                                   whole days in the practice's time zone, both included; the export is
                                   itself audited (audit_exported) and its summary goes to stderr
+  migrate [--dry-run]             apply the schema migrations this version brings (serve also does, at
+                                  start); --dry-run lists them and changes nothing (docs/deploy-server.md)
 
   OpenID Connect ("Login with WRSAuth"):
   register-client --name NAME --redirect-uri URI [--redirect-uri URI]... [--post-logout-redirect-uri URI]
@@ -109,13 +115,28 @@ async function withServices<T>(
 }
 
 async function serve(config: ServerConfig, args: string[]): Promise<void> {
-  const { demo } = options(args, { demo: { type: 'boolean' } });
+  const flags = options(args, { demo: { type: 'boolean' }, 'demo-app': { type: 'boolean' } });
+  const demo = flags.demo;
+  // Only `npm start` runs the demo practice application: the desktop client's embedded server (also a
+  // demo practice) registers no client, and writes no client secret into its data dir.
+  const withDemoApp = demo === true && flags['demo-app'] === true;
   // Before anything is seeded or opened: a server that cannot reach people does not start.
   requireProviders(config);
   const log = createLogger(config.logLevel);
   if (demo) {
-    const credentials = await withServices(config, (services) => seedDemoPractice(services));
+    const demoAppPort = demoApplicationPort(process.env);
+    const { credentials, demoApp } = await withServices(config, async (services) => ({
+      credentials: await seedDemoPractice(services),
+      demoApp: withDemoApp
+        ? await ensureDemoApplication(services, config.dataDir, demoAppPort)
+        : 'not requested',
+    }));
     if (credentials) process.stdout.write(credentials);
+    if (demoApp === 'disabled') {
+      console.error(
+        `wrsauth: the client "${DEMO_APP_NAME}" is disabled, so the demo practice application cannot sign in; register it again or use another WRSAUTH_DEMO_APP_PORT`,
+      );
+    }
   }
   const server = await startServer(config, { log });
   log.info(
@@ -343,6 +364,31 @@ const commands: Record<string, Handler> = {
       );
     }
     if (events.length === 0) console.log('no audit events');
+  },
+
+  migrate: async (config, args) => {
+    const o = options(args, { 'dry-run': { type: 'boolean' } });
+    if (o['dry-run']) {
+      const plan = await planMigrations(config);
+      if (plan.pending.length === 0) {
+        console.log(`${plan.database}: the schema is up to date (${plan.latest}); no migration to run`);
+        return;
+      }
+      const what = plan.fresh
+        ? `no database yet; the first start creates it with all ${plan.pending.length} migrations`
+        : `${plan.pending.length} migration(s) pending`;
+      console.log(`${plan.database}: ${what}:`);
+      for (const name of plan.pending) console.log(`  ${name}`);
+      console.log('(dry run: nothing changed; back up the database, then run migrate or start the server)');
+      return;
+    }
+    const applied = await applyMigrations(config);
+    if (applied.length === 0) {
+      console.log('the schema is up to date; no migration to run');
+      return;
+    }
+    console.log(`applied ${applied.length} migration(s):`);
+    for (const name of applied) console.log(`  ${name}`);
   },
 };
 

@@ -16,17 +16,23 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseSecret } from './config';
+import { ConfigError, parseSecret } from './config';
+import { SQLITE_FILE, sqliteExists } from './db/database';
 
 export const SECRET_FILE = 'secret.key';
 export const CODE_LENGTH = 6;
 
-/** The key from WRSAUTH_SECRET if set; else the data dir's key file, created (mode 0600) on first run. */
+/**
+ * The key from WRSAUTH_SECRET if set; else the data dir's key file, created (mode 0600) only on a data dir that
+ * holds no database yet. A database whose key file has gone refuses instead: a new key would silently make every
+ * authenticator app, recovery code and sent code it holds unusable.
+ */
 export function loadServerKey(dataDir: string, fromEnv?: Buffer): Buffer {
   if (fromEnv) return fromEnv;
   const file = path.join(dataDir, SECRET_FILE);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!fs.existsSync(file)) {
+    if (sqliteExists(dataDir)) throw new ConfigError(missingKeyMessage(dataDir));
     // Write aside, then link into place: a server and a CLI starting together both see a whole key.
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     fs.writeFileSync(draft, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
@@ -39,6 +45,15 @@ export function loadServerKey(dataDir: string, fromEnv?: Buffer): Buffer {
     }
   }
   return parseSecret(fs.readFileSync(file, 'utf8'), file);
+}
+
+function missingKeyMessage(dataDir: string): string {
+  const file = path.join(dataDir, SECRET_FILE);
+  return (
+    `the data dir ${dataDir} holds a database (${SQLITE_FILE}) but its key file ${file} is gone; ` +
+    'a new key would make every authenticator app, recovery code and pending code in it unusable, so none is made. ' +
+    `Put ${SECRET_FILE} back from the backup of the data dir, or set WRSAUTH_SECRET (or WRSAUTH_SECRET_FILE) to the key the database was made with`
+  );
 }
 
 export function generateCode(): string {

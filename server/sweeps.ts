@@ -7,6 +7,7 @@
  * - outbox: settles sends left `queued` by a process that died mid-send, as failed;
  * - account ends: ends the access of users whose end date has passed in the practice's time zone;
  * - oidc: deletes expired provider storage, and signing keys 24 hours after their rotation;
+ * - oidc tickets: deletes the desktop client's tickets into a login prompt once their minute is over;
  * - send and lock counters: deletes per-contact send records older than their 24-hour window, and locks of
  *   unknown User IDs that have run out (a lock that has run out counts as no failure at all).
  */
@@ -26,7 +27,10 @@ export interface SweepJob {
 }
 
 export function serverSweepJobs(
-  services: Pick<Services, 'delivery' | 'accountEnds' | 'oidcStorage' | 'signingKeys' | 'guards' | 'lockout'>,
+  services: Pick<
+    Services,
+    'delivery' | 'accountEnds' | 'oidcStorage' | 'signingKeys' | 'oidcTickets' | 'guards' | 'lockout'
+  >,
 ): SweepJob[] {
   return [
     {
@@ -41,6 +45,10 @@ export function serverSweepJobs(
         expiredPayloads: await services.oidcStorage.deleteExpired(),
         retiredKeyGenerations: await services.signingKeys.deleteExpired(),
       }),
+    },
+    {
+      name: 'oidc tickets',
+      run: async () => ({ expiredTickets: await services.oidcTickets.deleteExpired() }),
     },
     {
       name: 'send and lock counters',

@@ -1034,6 +1034,11 @@ describe('serve --demo (`npm start`)', () => {
         { username: 'admin', role: 'admin' },
         { username: 'frontdesk', role: 'staff' },
       ]);
+      // Without --demo-app (the desktop client's embedded server): no client, no client secret on disk.
+      expect(readDb(dataDir, (db) => db.prepare('SELECT count(*) AS n FROM oidc_clients').get())).toEqual({
+        n: 0,
+      });
+      expect(fs.existsSync(path.join(dataDir, 'demo-app-client.json'))).toBe(false);
       for (const { username, password } of credentials) {
         const answer = await login(server.url, username, password);
         expect(answer, username).toMatchObject({ status: 200, body: { status: 'challenge' } });

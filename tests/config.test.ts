@@ -3,11 +3,19 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseSecret } from '../server/config';
+import { ConfigError, loadConfig, parseSecret, SECRET_VARIABLES } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startServer } from '../server/runtime';
 import { loadServerKey, SECRET_FILE } from '../server/secrets';
-import { freePort, makeDataDir, removeDataDir, runCli, SQLITE_FILE } from './cli-helpers/wrsauth-process';
+import {
+  freePort,
+  login,
+  makeDataDir,
+  removeDataDir,
+  runCli,
+  ServerProcess,
+  SQLITE_FILE,
+} from './cli-helpers/wrsauth-process';
 
 const KEY = randomBytes(32);
 
@@ -296,6 +304,143 @@ describe('WRSAUTH_DATABASE_URL', () => {
   });
 });
 
+describe('secrets from files (X_FILE, and $CREDENTIALS_DIRECTORY for systemd LoadCredential=)', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    removeDataDir(dir);
+    dir = undefined;
+  });
+
+  /** A file holding `content`, as an administrator would write it (with its trailing newline). */
+  function secretFile(name: string, content: string): string {
+    dir ??= makeDataDir();
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content, { mode: 0o600 });
+    return file;
+  }
+
+  it('names exactly the variables that hold a key, a token or a URL with a password', () => {
+    expect([...SECRET_VARIABLES].sort()).toEqual(
+      [
+        'TWILIO_AUTH_TOKEN',
+        'WRSAUTH_DATABASE_URL',
+        'WRSAUTH_METRICS_TOKEN',
+        'WRSAUTH_SECRET',
+        'WRSAUTH_SECRET_PREVIOUS',
+        'WRSAUTH_SMTP_URL',
+      ].sort(),
+    );
+  });
+
+  it('reads WRSAUTH_SECRET_FILE, trailing newline trimmed, as if the key were in WRSAUTH_SECRET', () => {
+    const file = secretFile('secret', `${KEY.toString('base64')}\n`);
+
+    expect(loadConfig({ WRSAUTH_SECRET_FILE: file }).secret?.equals(KEY)).toBe(true);
+  });
+
+  it('gives every secret variable a _FILE form: previous keys, database URL, SMTP URL, Twilio and metrics tokens', () => {
+    const previous = Buffer.alloc(32, 7);
+    const databaseUrl = 'postgres://wrsauth:dbPassw0rd@db.internal:5432/wrsauth';
+    const smtpUrl = 'smtp://mailer:mailPassw0rd@mail.example.org:587';
+    const metricsToken = 'm'.repeat(40);
+    const config = loadConfig({
+      WRSAUTH_SECRET_FILE: secretFile('secret', `${KEY.toString('base64')}\n`),
+      WRSAUTH_SECRET_PREVIOUS_FILE: secretFile('previous', `${previous.toString('base64')}\r\n`),
+      WRSAUTH_DATABASE_URL_FILE: secretFile('database-url', `${databaseUrl}\n`),
+      WRSAUTH_SMTP_URL_FILE: secretFile('smtp-url', `${smtpUrl}\n`),
+      WRSAUTH_METRICS_TOKEN_FILE: secretFile('metrics-token', `${metricsToken}\n`),
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN_FILE: secretFile('twilio-token', 'twilioT0ken\n'),
+      TWILIO_FROM_NUMBER: '+12025550100',
+    });
+
+    expect(config.previousSecrets).toEqual([previous]);
+    expect(config.database).toEqual({ kind: 'postgres', url: databaseUrl });
+    expect(config.smtp?.url).toBe(smtpUrl);
+    expect(config.metricsToken).toBe(metricsToken);
+    expect(config.twilio?.authToken).toBe('twilioT0ken');
+  });
+
+  it.each(SECRET_VARIABLES)('refuses %s together with its _FILE form, naming both', (name) => {
+    const file = secretFile('value', 'anything\n');
+
+    expect(configError({ [name]: 'x', [`${name}_FILE`]: file }).message).toBe(
+      `Set ${name} or ${name}_FILE, not both`,
+    );
+  });
+
+  it('refuses a _FILE that does not exist, naming the variable and the path', () => {
+    dir = makeDataDir();
+    const missing = path.join(dir, 'no-such-secret');
+
+    expect(configError({ TWILIO_AUTH_TOKEN_FILE: missing }).message).toBe(
+      `TWILIO_AUTH_TOKEN_FILE: cannot read ${missing} (no such file)`,
+    );
+  });
+
+  it('refuses a _FILE that cannot be read (a directory), naming the variable and the path', () => {
+    dir = makeDataDir();
+
+    expect(configError({ WRSAUTH_SECRET_FILE: dir }).message).toBe(
+      `WRSAUTH_SECRET_FILE: cannot read ${dir} (it is a directory)`,
+    );
+  });
+
+  it('refuses an empty secret file rather than running without the secret', () => {
+    const file = secretFile('empty', '\n');
+
+    expect(configError({ WRSAUTH_METRICS_TOKEN_FILE: file }).message).toBe(
+      `WRSAUTH_METRICS_TOKEN_FILE: ${file} is empty`,
+    );
+  });
+
+  it('never echoes a bad secret read from a file: the refusal names the variable, not the content', () => {
+    const file = secretFile('secret', 'correct horse battery staple\n');
+
+    const message = configError({ WRSAUTH_SECRET_FILE: file }).message;
+
+    expect(message).toMatch(/^WRSAUTH_SECRET must be base64/);
+    expect(message).not.toContain('horse');
+  });
+
+  it('reads $CREDENTIALS_DIRECTORY/WRSAUTH_SECRET (LoadCredential=) when neither WRSAUTH_SECRET nor WRSAUTH_SECRET_FILE is set', () => {
+    secretFile('WRSAUTH_SECRET', `${KEY.toString('base64')}\n`);
+    secretFile('TWILIO_AUTH_TOKEN', 'credT0ken\n');
+
+    const config = loadConfig({
+      CREDENTIALS_DIRECTORY: dir,
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_FROM_NUMBER: '+12025550100',
+    });
+
+    expect(config.secret?.equals(KEY)).toBe(true);
+    expect(config.twilio?.authToken).toBe('credT0ken');
+    // A credential the unit did not load leaves its variable unset.
+    expect(config.smtp).toBeUndefined();
+    expect(config.metricsToken).toBeUndefined();
+  });
+
+  it('prefers WRSAUTH_SECRET and WRSAUTH_SECRET_FILE over a credential of the same name', () => {
+    const other = Buffer.alloc(32, 9);
+    secretFile('WRSAUTH_SECRET', `${other.toString('base64')}\n`);
+    const file = secretFile('from-file', KEY.toString('base64'));
+
+    expect(loadConfig({ CREDENTIALS_DIRECTORY: dir, WRSAUTH_SECRET_FILE: file }).secret).toEqual(KEY);
+    expect(loadConfig({ CREDENTIALS_DIRECTORY: dir, WRSAUTH_SECRET: KEY.toString('base64') }).secret).toEqual(
+      KEY,
+    );
+  });
+
+  it('refuses a credential that exists but cannot be read, naming it and its path', () => {
+    dir = makeDataDir();
+    fs.mkdirSync(path.join(dir, 'WRSAUTH_SECRET'));
+
+    expect(configError({ CREDENTIALS_DIRECTORY: dir }).message).toBe(
+      `the credential WRSAUTH_SECRET (LoadCredential=): cannot read ${path.join(dir, 'WRSAUTH_SECRET')} (it is a directory)`,
+    );
+  });
+});
+
 describe('loadServerKey', () => {
   let dataDir: string | undefined;
   afterEach(() => removeDataDir(dataDir));
@@ -351,6 +496,74 @@ describe('loadServerKey', () => {
 
     expect(() => loadServerKey(dataDir as string)).toThrow(ConfigError);
     expect(() => loadServerKey(dataDir as string)).toThrow(`${file} must be base64`);
+  });
+
+  it('refuses to make a new key when the data dir holds a database but its key file is gone', () => {
+    dataDir = makeDataDir();
+    fs.writeFileSync(path.join(dataDir, SQLITE_FILE), '');
+
+    expect(() => loadServerKey(dataDir as string)).toThrow(ConfigError);
+    expect(() => loadServerKey(dataDir as string)).toThrow(
+      /holds a database \(wrsauth\.sqlite\) but its key file .*secret\.key is gone.*Put secret\.key back from the backup of the data dir, or set WRSAUTH_SECRET/,
+    );
+    expect(fs.existsSync(path.join(dataDir, SECRET_FILE))).toBe(false);
+  });
+
+  it('still takes WRSAUTH_SECRET for a data dir whose database has no key file beside it', () => {
+    dataDir = makeDataDir();
+    fs.writeFileSync(path.join(dataDir, SQLITE_FILE), '');
+
+    expect(loadServerKey(dataDir, KEY).equals(KEY)).toBe(true);
+  });
+});
+
+describe('the key file of a SQLite data dir, across starts', () => {
+  let dataDir: string | undefined;
+  let server: ServerProcess | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    removeDataDir(dataDir);
+  });
+
+  it('is made at the first start on an empty data dir; once gone, the next start refuses instead of making another', async () => {
+    dataDir = makeDataDir();
+    server = await ServerProcess.start(dataDir);
+    await server.stop();
+    const keyFile = path.join(dataDir, SECRET_FILE);
+    expect(fs.existsSync(keyFile)).toBe(true);
+    fs.rmSync(keyFile);
+
+    const second = await runCli(
+      [],
+      { WRSAUTH_DATA_DIR: dataDir, WRSAUTH_DEV_OUTBOX: '1', WRSAUTH_PORT: '0' },
+      25_000,
+    );
+
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(
+      /^wrsauth: the data dir .* holds a database \(wrsauth\.sqlite\) but its key file .* is gone/,
+    );
+    expect(second.stderr).toContain('set WRSAUTH_SECRET (or WRSAUTH_SECRET_FILE)');
+    expect(fs.existsSync(keyFile)).toBe(false);
+  });
+
+  it('starts from WRSAUTH_SECRET_FILE with no key file made, and the CLI works with it as written in the docs', async () => {
+    dataDir = makeDataDir();
+    const secretFile = path.join(dataDir, 'wrsauth-secret');
+    fs.writeFileSync(secretFile, `${KEY.toString('base64')}\n`, { mode: 0o600 });
+    const data = path.join(dataDir, 'data');
+
+    const created = await runCli(
+      ['create-user', '--username', 'frontdesk', '--password', 'frontDesk2026', '--phone', '+12025550100'],
+      { WRSAUTH_DATA_DIR: data, WRSAUTH_SECRET_FILE: secretFile },
+    );
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    server = await ServerProcess.start(data, [], { WRSAUTH_SECRET_FILE: secretFile });
+
+    expect((await login(server.url, 'frontdesk', 'frontDesk2026')).status).toBe(200);
+    expect(fs.existsSync(path.join(data, SECRET_FILE))).toBe(false);
   });
 });
 

@@ -1,24 +1,28 @@
 /**
- * `npm start` (scripts/start.mjs): starts the embedded server with its demo practice and the client; where
- * no Electron binary can be had, it says so in one line and points at the web client, which then works.
+ * `npm start` (scripts/start.mjs): starts the embedded server with its demo practice, the demo practice
+ * application, and the client; where no Electron binary can be had, it says so in one line and points at the
+ * web client, which then works.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
-import { freePort, makeDataDir, REPO_ROOT, removeDataDir } from './cli-helpers/wrsauth-process';
+import { freePort, makeDataDir, REPO_ROOT, removeDataDir, runCli } from './cli-helpers/wrsauth-process';
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
 /** Everything npm start has printed so far, stdout and stderr. */
 let printed = '';
-afterEach(async () => {
+async function stop() {
   if (child && child.exitCode === null) {
     const exited = new Promise((resolve) => child?.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
   }
+}
+afterEach(async () => {
+  await stop();
   removeDataDir(dataDir);
 });
 
@@ -67,6 +71,7 @@ describe('npm start without an Electron binary', () => {
     const output = await startAndWaitFor(/Open the web client instead/, {
       WRSAUTH_DATA_DIR: dataDir,
       WRSAUTH_PORT: String(port),
+      WRSAUTH_DEMO_APP_PORT: String(await freePort()),
       ELECTRON_OVERRIDE_DIST_PATH: path.join(dataDir, 'no-electron-here'),
     });
     const notice = output.split('\n').filter((line) => line.includes('Electron cannot start here'));
@@ -85,6 +90,7 @@ describe('npm start without an Electron binary', () => {
     const output = await startAndWaitFor(/Open the web client instead/, {
       WRSAUTH_DATA_DIR: dataDir,
       WRSAUTH_PORT: String(port),
+      WRSAUTH_DEMO_APP_PORT: String(await freePort()),
       ELECTRON_OVERRIDE_DIST_PATH: path.join(dataDir, 'no-electron-here'),
     });
     const password = /front desk\s+User ID: frontdesk\s+Password: (\S+)/.exec(output)?.[1];
@@ -106,4 +112,35 @@ describe('npm start without an Electron binary', () => {
     expect(printed).not.toContain(code);
     expect(printed).not.toContain('2025553816');
   });
+
+  it('starts the demo practice application, prints its URL with the others, and registers it once over two starts', async () => {
+    dataDir = makeDataDir();
+    const env = {
+      WRSAUTH_DATA_DIR: dataDir,
+      WRSAUTH_PORT: String(await freePort()),
+      WRSAUTH_DEMO_APP_PORT: String(await freePort()),
+      ELECTRON_OVERRIDE_DIST_PATH: path.join(dataDir, 'no-electron-here'),
+    };
+    const demoAppUrl = `http://127.0.0.1:${env.WRSAUTH_DEMO_APP_PORT}`;
+
+    const output = await startAndWaitFor(/Open the web client instead/, env);
+    expect(output).toContain(`Demo practice application: ${demoAppUrl}\n`);
+    const page = await (await fetch(`${demoAppUrl}/`)).text();
+    expect(page).toContain('<button type="submit">Login with WRSAuth</button>');
+    const login = await fetch(`${demoAppUrl}/login`, { redirect: 'manual' });
+    expect(login.headers.get('location')).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${env.WRSAUTH_PORT}/oidc/auth\\?`),
+    );
+
+    await stop();
+    // The demo app stops with the server (it is told to, and then needs a moment to let go of its port).
+    await vi.waitFor(() => expect(fetch(`${demoAppUrl}/`)).rejects.toThrow(), { timeout: 10_000 });
+    const again = await startAndWaitFor(/Open the web client instead/, env);
+    expect(again).toContain(`Demo practice application: ${demoAppUrl}\n`);
+    const clients = await runCli(['list-clients', '--json'], { WRSAUTH_DATA_DIR: dataDir });
+    const demoApps = (JSON.parse(clients.stdout) as Array<{ name: string }>).filter(
+      (client) => client.name === 'Demo practice application',
+    );
+    expect(demoApps).toHaveLength(1);
+  }, 90_000);
 });

@@ -20,14 +20,24 @@ export interface OpenDatabaseOptions extends SqliteOptions {
   log?: Pick<Logger, 'error'>;
 }
 
+/** A database file already in the data dir (SQLite): what decides whether a missing key file may be made. */
+export function sqliteExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, SQLITE_FILE));
+}
+
 /** The configured database: SQLite in `dataDir`, or the PostgreSQL database in `database.url`. */
 export function openDatabase(
   database: DatabaseConfig,
   dataDir: string,
   options: OpenDatabaseOptions = {},
 ): Promise<Db> {
-  if (database.kind === 'postgres') return openPostgres(database.url, { log: options.log });
-  return openSqlite(dataDir, { backgroundCheckpoints: options.backgroundCheckpoints });
+  if (database.kind === 'postgres') {
+    return openPostgres(database.url, { log: options.log, migrate: options.migrate });
+  }
+  return openSqlite(dataDir, {
+    backgroundCheckpoints: options.backgroundCheckpoints,
+    migrate: options.migrate,
+  });
 }
 
 /** Closes either kind: a SQLite checkpoint worker is stopped first; a PostgreSQL pool just ends. */
@@ -51,6 +61,8 @@ export const SQLITE_PRAGMAS = [
 export interface SqliteOptions {
   /** Checkpoint the WAL from a worker thread instead of during commits (for the long-running server). */
   backgroundCheckpoints?: boolean;
+  /** Bring the schema up to date on opening (the default); `migrate --dry-run` opens without. */
+  migrate?: boolean;
 }
 
 export async function openSqlite(dataDir: string, options: SqliteOptions = {}): Promise<Db> {
@@ -71,7 +83,13 @@ export async function openSqlite(dataDir: string, options: SqliteOptions = {}): 
     worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
     checkpointers.set(db, worker);
   }
-  await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+  if (options.migrate === false) return db;
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+  } catch (error) {
+    await closeSqlite(db);
+    throw error;
+  }
   return db;
 }
 

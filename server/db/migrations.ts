@@ -3,7 +3,7 @@
  * Only the append-only guard on the audit table needs each dialect's own trigger syntax.
  */
 import { type Kysely, sql } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { DEFAULT_TIME_ZONE } from '../../src/shared/account-dates';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -462,6 +462,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0018_oidc_tickets': {
+      // The desktop client's pass into an application's login prompt: single-use, 60 seconds, bound to one
+      // interaction, one session and one location; kept only as a SHA-256 of the ticket.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('oidc_tickets')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('interaction_uid', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('location_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('oidc_tickets_expires').on('oidc_tickets').column('expires_at').execute();
+      },
+    },
   };
 }
 
@@ -507,13 +524,63 @@ async function makeAuditAppendOnly(db: Kysely<unknown>, dialect: Dialect): Promi
     .execute(db);
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  // Before the Migrator: it would only say "corrupted migrations", and a newer schema must not be touched.
+  await refuseNewerSchema(db, dialect);
+  const { error, results } = await migratorFor(db, dialect).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
   }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** Kysely's Migrator over this build's migrations (tests use it to build an older schema with migrateTo). */
+export function migratorFor(db: Kysely<unknown>, dialect: Dialect): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  return new Migrator({ db, provider });
+}
+
+/** Every migration this build knows, in the order they run. */
+export function knownMigrations(dialect: Dialect): string[] {
+  return Object.keys(migrations(dialect)).sort();
+}
+
+/** The migrations this build would run on `db`, in order; reads only, creating no table. */
+export async function pendingMigrations(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  await refuseNewerSchema(db, dialect);
+  const infos = await migratorFor(db, dialect).getMigrations();
+  return infos.filter((info) => info.executedAt === undefined).map((info) => info.name);
+}
+
+/**
+ * A server older than the database's schema would write rows the newer code does not expect, or miss
+ * columns it must fill; the only safe moves are the newer server or the backup taken before the upgrade.
+ */
+export class SchemaTooNewError extends Error {}
+
+async function refuseNewerSchema(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const executed = await executedMigrations(db);
+  const known = knownMigrations(dialect);
+  const unknown = executed.filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  const newestKnown = known.at(-1) ?? 'none';
+  const newestExecuted = executed.at(-1) as string;
+  const where = known.includes(newestExecuted)
+    ? `has migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which this server does not know (it knows up to ${newestKnown})`
+    : `schema is at ${newestExecuted}, newer than this server knows (${newestKnown})`;
+  throw new SchemaTooNewError(
+    `the database ${where}: run the newer server, or restore the backup taken before the upgrade`,
+  );
+}
+
+/** The names in Kysely's migration table, sorted; none when the table does not exist yet (a new database). */
+async function executedMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === DEFAULT_MIGRATION_TABLE)) return [];
+  const rows = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(
+    db,
+  );
+  return rows.rows.map((row) => row.name).sort();
 }

@@ -16,6 +16,8 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** A statement running longer is cancelled, so a stuck database fails requests instead of piling them up. */
   statementTimeoutMs?: number;
+  /** Bring the schema up to date on opening (the default); `migrate --dry-run` opens without. */
+  migrate?: boolean;
 }
 
 export const STATEMENT_TIMEOUT_MS = 10_000;
@@ -41,6 +43,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await db.destroy();
     throw new ConfigError(`cannot reach the PostgreSQL database in WRSAUTH_DATABASE_URL: ${reasonOf(error)}`);
   }
+  if (options.migrate === false) return db;
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');
   } catch (error) {

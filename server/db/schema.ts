@@ -389,6 +389,22 @@ export interface OidcLogoutDeliveryTable {
   last_error: string | null;
 }
 
+/**
+ * A ticket the desktop client redeems in its practice-application window to complete a login prompt with its
+ * own sign-in: single-use, short-lived, stored only as a SHA-256.
+ */
+export interface OidcTicketTable {
+  token_hash: string;
+  /** The provider interaction (login prompt) it may complete, and no other. */
+  interaction_uid: string;
+  /** The WRSAuth session it stands for: ended, the ticket is worth nothing. */
+  session_id: string;
+  location_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   practices: PracticeTable;
   locations: LocationTable;
@@ -413,6 +429,7 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeyTable;
   oidc_sign_in_links: OidcSignInLinkTable;
   oidc_logout_deliveries: OidcLogoutDeliveryTable;
+  oidc_tickets: OidcTicketTable;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;

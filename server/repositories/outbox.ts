@@ -99,3 +99,21 @@ export async function settleAbandoned(db: Db, olderThan: Date, now: Date): Promi
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Each channel's most recent message (by creation), for GET /readyz: its status and when, nothing else. */
+export async function lastPerChannel(
+  db: Db,
+): Promise<
+  Record<OutboxRow['channel'], Pick<OutboxRow, 'status' | 'updated_at' | 'error_code'> | undefined>
+> {
+  const last = (channel: OutboxRow['channel']) =>
+    db
+      .selectFrom('outbox')
+      .select(['status', 'updated_at', 'error_code'])
+      .where('channel', '=', channel)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  const [sms, email] = await Promise.all([last('sms'), last('email')]);
+  return { sms, email };
+}

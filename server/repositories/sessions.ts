@@ -16,10 +16,11 @@ export function findLiveSession(db: Db, tokenHash: string, now: Date) {
     .executeTakeFirst();
 }
 
+/** The same, by the session's id: for what stands in for the token (a desktop ticket) and for liveness checks. */
 export function findLiveSessionById(db: Db, id: string, now: Date) {
   return db
     .selectFrom('sessions')
-    .select(['id', 'last_seen_at'])
+    .selectAll()
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now.toISOString())

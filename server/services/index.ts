@@ -18,6 +18,7 @@ import { ContactService } from './contacts';
 import { DeliveryTracker } from './delivery-status';
 import { DeviceService } from './devices';
 import { GuidedRecoveryService } from './guided-recovery';
+import { InstanceReadinessCheck } from './instance-readiness';
 import { LocationService } from './locations';
 import { LoginLockout } from './lockout';
 import { Notifier } from './notices';
@@ -27,6 +28,7 @@ import { OidcLogoutService } from './oidc-logout';
 import { OidcProviderHost } from './oidc-provider';
 import { SigningKeyService } from './oidc-signing-keys';
 import { OidcStorage } from './oidc-storage';
+import { OidcTicketService } from './oidc-tickets';
 import { PasswordCheck } from './password-check';
 import { PasswordResetService } from './password-reset';
 import { PracticePolicyService } from './practice-policy';
@@ -127,6 +129,7 @@ export function createServices(options: ServiceOptions) {
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
+  const instanceReadiness = new InstanceReadinessCheck(db, options.couriers, options.log);
   const policy = new PracticePolicyService(db, clock, audit);
   const passwordReset = new PasswordResetService({
     db,
@@ -177,7 +180,8 @@ export function createServices(options: ServiceOptions) {
     log: options.log,
     keyCheckMs: options.oidcKeyCheckMs,
   });
-  const oidcInteractions = new OidcInteractionService(oidc, sessions, db, clock);
+  const oidcTickets = new OidcTicketService(db, clock);
+  const oidcInteractions = new OidcInteractionService(oidc, sessions, oidcTickets, audit, db, clock);
   return {
     db,
     clock,
@@ -193,6 +197,7 @@ export function createServices(options: ServiceOptions) {
     recoveryCodes,
     notices,
     readiness,
+    instanceReadiness,
     policy,
     auditTrail,
     passwordReset,
@@ -209,6 +214,7 @@ export function createServices(options: ServiceOptions) {
     oidc,
     oidcLogout,
     oidcInteractions,
+    oidcTickets,
     guards,
     lockout,
   };

@@ -447,6 +447,7 @@ function errorPage(error: string, description: string): string {
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)} - WRSAuth</title></head>
 <body><main><h1>${escapeHtml(title)}</h1>
 ${body}

@@ -1,15 +1,18 @@
 /**
  * Relying parties: the applications (a practice system, the demo app) that sign their users in through
- * WRSAuth with OpenID Connect. Registered by the account manager (the CLI for now); every one is first-party.
+ * WRSAuth with OpenID Connect. Registered by the account manager, in the console's Applications tab or with the
+ * CLI; every one is first-party. A refusal names the field in the caller's words (relying-party-words.ts).
  *
  * A confidential client's secret is shown once. oidc-provider compares a presented secret with the client's
  * metadata, so the server must be able to read it back: it is sealed under the server key, bound to the
  * client id, and opened only when the provider loads the client. It never reaches a log or the audit trail.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../src/shared/error-code';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
-import type { IdTokenAlg, OidcClientRow } from '../db/schema';
+import type { IdTokenAlg, OidcClientRow, UserRow } from '../db/schema';
+import { AppError } from '../errors';
 import {
   disableClient,
   findClient,
@@ -19,8 +22,18 @@ import {
   replaceClientSecret,
 } from '../repositories/oidc-clients';
 import type { Keyring } from '../secrets';
-import { AdminInputError } from './admin';
-import type { AuditLog, RequestContext } from './audit-log';
+import type { AuditEntry, AuditLog, RequestContext } from './audit-log';
+import { type Actor, actorName } from './guided-recovery';
+import { CLI_WORDS, CONSOLE_WORDS, type RelyingPartyWords } from './relying-party-words';
+
+/** Who manages the clients, for the audit trail, and in whose words a refusal names a field. */
+export interface ClientManager {
+  actor: Actor;
+  words: RelyingPartyWords;
+}
+
+export const CLI_MANAGER: ClientManager = { actor: 'cli', words: CLI_WORDS };
+export const consoleManager = (user: UserRow): ClientManager => ({ actor: user, words: CONSOLE_WORDS });
 
 export interface NewRelyingParty {
   name: string;
@@ -71,51 +84,54 @@ const ID_TOKEN_ALGS: readonly IdTokenAlg[] = ['RS256', 'ES256'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_URIS = 20;
 
+const badInput = (message: string) => new AppError(400, ErrorCode.badRequest, message);
+
 /**
  * A URI the browser (or the server, for back-channel logout) is sent to: absolute, no fragment, https, or
  * http only on this machine's loopback (development). Kept exactly as written: redirect URIs are compared
  * exactly, so no normalisation may make two spellings match.
  */
-export function checkClientUri(raw: string, flag: string): string {
+export function checkClientUri(raw: string, label: string): string {
   const value = raw.trim();
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new AdminInputError(
-      `${flag} "${raw}" is not an absolute URL, e.g. https://app.practice.example/callback`,
-    );
+    throw badInput(`${label} "${raw}" is not an absolute URL, e.g. https://app.practice.example/callback`);
   }
-  if (value !== raw || /\s/.test(value))
-    throw new AdminInputError(`${flag} "${raw}" must not contain spaces`);
-  if (url.hash || value.includes('#'))
-    throw new AdminInputError(`${flag} "${raw}" must not have a #fragment`);
+  if (value !== raw || /\s/.test(value)) throw badInput(`${label} "${raw}" must not contain spaces`);
+  if (url.hash || value.includes('#')) throw badInput(`${label} "${raw}" must not have a #fragment`);
   if (url.username || url.password) {
-    throw new AdminInputError(`${flag} "${raw}" must not carry a user name or password`);
+    throw badInput(`${label} "${raw}" must not carry a user name or password`);
   }
   if (url.protocol === 'https:') return value;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return value;
   if (url.protocol === 'http:') {
-    throw new AdminInputError(
-      `${flag} "${raw}" must use https; plain http is allowed only on loopback (127.0.0.1, [::1], localhost) for development`,
+    throw badInput(
+      `${label} "${raw}" must use https; plain http is allowed only on loopback (127.0.0.1, [::1], localhost) for development`,
     );
   }
-  throw new AdminInputError(`${flag} "${raw}" must be an https URL`);
+  throw badInput(`${label} "${raw}" must be an https URL`);
 }
 
-function checkName(raw: string): string {
+function checkName(raw: string, label: string): string {
   const name = raw.trim();
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (name.length < 1 || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new AdminInputError('--name must be 1-100 characters, with no control characters');
+    throw badInput(`${label} must be 1-100 characters, with no control characters`);
   }
   return name;
 }
 
-function checkUris(values: string[], flag: string, min: number): string[] {
-  if (values.length < min) throw new AdminInputError(`${flag} is required`);
-  if (values.length > MAX_URIS) throw new AdminInputError(`at most ${MAX_URIS} of ${flag}`);
-  return [...new Set(values.map((value) => checkClientUri(value, flag)))];
+function checkUris(values: string[], label: string, min: number): string[] {
+  if (values.length < min) throw badInput(`${label} is required`);
+  if (values.length > MAX_URIS) throw badInput(`${label}: at most ${MAX_URIS} may be given`);
+  return [...new Set(values.map((value) => checkClientUri(value, label)))];
+}
+
+/** The acting account manager, on the event as the console's other changes record them; the CLI has none. */
+function actedBy(actor: Actor): Pick<AuditEntry, 'userId' | 'username'> {
+  return actor === 'cli' ? {} : { userId: actor.id, username: actor.username };
 }
 
 const sealContext = (clientId: string) => `oidc client secret\0${clientId}`;
@@ -129,21 +145,26 @@ export class RelyingPartyService {
     private readonly audit: AuditLog,
   ) {}
 
-  async register(input: NewRelyingParty, context: RequestContext): Promise<IssuedCredentials> {
-    const name = checkName(input.name);
-    const redirectUris = checkUris(input.redirectUris, '--redirect-uri', 1);
+  async register(
+    input: NewRelyingParty,
+    context: RequestContext,
+    by: ClientManager = CLI_MANAGER,
+  ): Promise<IssuedCredentials> {
+    const { words } = by;
+    const name = checkName(input.name, words.name);
+    const redirectUris = checkUris(input.redirectUris, words.redirectUri, 1);
     const postLogoutRedirectUris = checkUris(
       input.postLogoutRedirectUris ?? [],
-      '--post-logout-redirect-uri',
+      words.postLogoutRedirectUri,
       0,
     );
     const backchannelLogoutUri =
       input.backchannelLogoutUri === undefined
         ? null
-        : checkClientUri(input.backchannelLogoutUri, '--backchannel-logout-uri');
+        : checkClientUri(input.backchannelLogoutUri, words.backchannelLogoutUri);
     const alg = input.idTokenSignedResponseAlg ?? 'RS256';
     if (!ID_TOKEN_ALGS.includes(alg as IdTokenAlg)) {
-      throw new AdminInputError('--id-token-alg must be RS256 or ES256');
+      throw badInput(`${words.idTokenAlg} must be RS256 or ES256`);
     }
     const clientId = randomUUID();
     const clientSecret = input.public ? undefined : newSecret();
@@ -164,12 +185,14 @@ export class RelyingPartyService {
     });
     await this.audit.record(context, {
       type: 'oidc_client_registered',
+      ...actedBy(by.actor),
       detail: {
         clientId,
         name,
         type: input.public ? 'public' : 'confidential',
         redirectUris: redirectUris.length,
         backchannelLogout: backchannelLogoutUri !== null,
+        by: actorName(by.actor),
       },
     });
     return clientSecret === undefined ? { clientId } : { clientId, clientSecret };
@@ -180,32 +203,42 @@ export class RelyingPartyService {
   }
 
   /** Disables a client: from now on the provider does not find it, so its requests are refused. */
-  async disable(clientId: string, context: RequestContext): Promise<RelyingPartySummary> {
-    const client = await this.require(clientId);
+  async disable(
+    clientId: string,
+    context: RequestContext,
+    by: ClientManager = CLI_MANAGER,
+  ): Promise<RelyingPartySummary> {
+    const client = await this.require(clientId, by.words);
     if (!(await disableClient(this.db, client.client_id, this.clock.now()))) {
-      throw new AdminInputError(`client ${clientId} is already disabled`);
+      throw new AppError(409, ErrorCode.conflict, by.words.alreadyDisabled(clientId));
     }
     await this.audit.record(context, {
       type: 'oidc_client_disabled',
-      detail: { clientId: client.client_id, name: client.name },
+      ...actedBy(by.actor),
+      detail: { clientId: client.client_id, name: client.name, by: actorName(by.actor) },
     });
     return toSummary((await findClient(this.db, client.client_id)) as OidcClientRow);
   }
 
   /** A new secret for a confidential client, shown once; the old one stops working at once. */
-  async rotateSecret(clientId: string, context: RequestContext): Promise<IssuedCredentials> {
-    const client = await this.require(clientId);
+  async rotateSecret(
+    clientId: string,
+    context: RequestContext,
+    by: ClientManager = CLI_MANAGER,
+  ): Promise<IssuedCredentials> {
+    const client = await this.require(clientId, by.words);
     if (client.token_endpoint_auth_method === 'none') {
-      throw new AdminInputError(`client ${clientId} is public: it has no secret to rotate`);
+      throw new AppError(409, ErrorCode.conflict, by.words.publicHasNoSecret(clientId));
     }
     const clientSecret = newSecret();
     const sealed = this.keyring.seal(clientSecret, sealContext(client.client_id));
     if (!(await replaceClientSecret(this.db, client.client_id, sealed, this.clock.now()))) {
-      throw new AdminInputError(`no client ${clientId}`);
+      throw new AppError(404, ErrorCode.notFound, by.words.noSuchClient(clientId));
     }
     await this.audit.record(context, {
       type: 'oidc_client_secret_rotated',
-      detail: { clientId: client.client_id, name: client.name },
+      ...actedBy(by.actor),
+      detail: { clientId: client.client_id, name: client.name, by: actorName(by.actor) },
     });
     return { clientId: client.client_id, clientSecret };
   }
@@ -242,9 +275,9 @@ export class RelyingPartyService {
     return { ...metadata, client_secret: secret };
   }
 
-  private async require(clientId: string): Promise<OidcClientRow> {
+  private async require(clientId: string, words: RelyingPartyWords): Promise<OidcClientRow> {
     const client = clientId ? await findClient(this.db, clientId) : undefined;
-    if (!client) throw new AdminInputError(`no client ${clientId}`);
+    if (!client) throw new AppError(404, ErrorCode.notFound, words.noSuchClient(clientId));
     return client;
   }
 }

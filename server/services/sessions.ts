@@ -1,9 +1,10 @@
 /** Sessions (AAL2: 30 min idle, 12 h in all) and trusted-device tokens. Only token hashes are stored. */
+import type { Selectable } from 'kysely';
 import { withinAccountDates } from '../../src/shared/account-dates';
 import type { Authenticated } from '../../src/shared/api';
 import { addSeconds, type Clock } from '../clock';
 import type { Db } from '../db/database';
-import type { UserRow } from '../db/schema';
+import type { SessionTable, UserRow } from '../db/schema';
 import { unauthorized } from '../errors';
 import {
   findLiveSession,
@@ -18,6 +19,8 @@ import {
 import { findUserWithTimeZone, locationsOf, toApiUser } from '../repositories/users';
 import { hashToken, newSortableId, newToken } from '../secrets';
 import type { AuthenticationMethod } from './authentication-methods';
+
+type SessionRow = Selectable<SessionTable>;
 
 export const SESSION_IDLE_SECONDS = 30 * 60;
 export const SESSION_MAX_SECONDS = 12 * 60 * 60;
@@ -68,7 +71,19 @@ export class SessionService {
   async authenticate(token: string | undefined) {
     if (!token) throw unauthorized();
     const now = this.clock.now();
-    const session = await findLiveSession(this.db, hashToken(token), now);
+    return this.live(await findLiveSession(this.db, hashToken(token), now), now);
+  }
+
+  /**
+   * The same checks for a session known by its id (a desktop ticket names one): live, not idle too long,
+   * its user active and within their dates. 401 otherwise.
+   */
+  async authenticateById(sessionId: string) {
+    const now = this.clock.now();
+    return this.live(await findLiveSessionById(this.db, sessionId, now), now);
+  }
+
+  private async live(session: SessionRow | undefined, now: Date) {
     if (!session || addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) <= now)
       throw unauthorized();
     const found = await findUserWithTimeZone(this.db, { id: session.user_id });

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, type BrowserWindow, dialog, protocol, session } from 'electron';
+import { app, type BrowserWindow, dialog, net, protocol, session } from 'electron';
 import type { ServerInfo } from '../shared/ipc';
 import type { ManagedSettingsInfo } from '../shared/managed-settings';
 import { createAppProtocolHandler } from './app-protocol';
@@ -15,10 +15,13 @@ import * as dialogChannel from './ipc/dialog';
 import { IpcRefused } from './ipc/handle';
 import * as keychainChannel from './ipc/keychain';
 import * as managedSettingsChannel from './ipc/managed-settings';
+import * as practiceAppChannel from './ipc/practice-app';
 import * as serverInfoChannel from './ipc/server-info';
 import { LogFile, lineWriter, teeConsole } from './log-file';
 import { platformSources, watchedFolders } from './managed/sources';
 import { ManagedSettingsStore } from './managed/store';
+import { developmentPracticeApp, PracticeAppController } from './practice-app';
+import { createPracticeView, isPracticeContents, practiceSession } from './practice-view';
 import {
   APP_SCHEME,
   buildContentSecurityPolicy,
@@ -64,6 +67,7 @@ trustDevRenderer(devRenderer);
 let mainWindow: BrowserWindow | undefined;
 let embedded: EmbeddedServer | undefined;
 let serverInfo: ServerInfo | undefined;
+let practiceApp: PracticeAppController | undefined;
 
 // One keychain vault: the workstation tokens and the embedded server's key.
 let vaultOpening: Promise<TokenVault> | undefined;
@@ -126,13 +130,16 @@ async function resolveServer(managed: ManagedSettingsInfo): Promise<ServerInfo> 
  * IT changed the managed settings: a new server, or none, reloads the window onto it (signing in again, or
  * the "ask IT" screen). Any change may matter: serverUrl, allowEmbeddedServer, a source now (un)readable.
  */
-async function onManagedChange(next: ManagedSettingsInfo): Promise<void> {
+async function onManagedChange(next: ManagedSettingsInfo, previous: ManagedSettingsInfo): Promise<void> {
   await updates.apply(next.values);
   const server = await resolveServer(next);
-  if (JSON.stringify(server) === JSON.stringify(serverInfo)) return;
+  const practiceMoved = next.values.practiceAppUrl !== previous.values.practiceAppUrl;
+  if (JSON.stringify(server) === JSON.stringify(serverInfo) && !practiceMoved) return;
   console.warn(
-    `[managed] the server changed to ${'problem' in server ? `none (${server.problem.error})` : server.url}; reloading the window`,
+    `[managed] the server or the practice application changed (server: ${'problem' in server ? `none (${server.problem.error})` : server.url}); reloading the window`,
   );
+  // Whoever was signed in is signed out of the old application first, at the old server.
+  await practiceApp?.quit();
   serverInfo = server;
   mainWindow?.webContents.reload();
 }
@@ -171,6 +178,20 @@ async function start(): Promise<void> {
       managedSettings.current.values.allowRememberWorkstation !== false,
   });
   managedSettingsChannel.initialize(() => managedSettings.current);
+  const devPractice = developmentPracticeApp(process.env, app.isPackaged);
+  practiceApp = new PracticeAppController({
+    practiceAppUrl: () => managedSettings.current.values.practiceAppUrl ?? devPractice.practiceAppUrl,
+    practiceAppName: () => managedSettings.current.values.practiceAppName ?? devPractice.practiceAppName,
+    serverUrl: () => serverUrlOf(currentServer()),
+    createView: (origins, events) => {
+      if (!mainWindow) throw new Error('the window is gone');
+      return createPracticeView(mainWindow, origins, events);
+    },
+    storage: practiceSession(),
+    // Chromium's network stack: the workstation's proxy and certificate store, like the window's.
+    fetch: (url, init) => net.fetch(url, init),
+  });
+  practiceAppChannel.initialize(practiceApp);
   deviceChannel.initialize();
   dialogChannel.initialize();
 
@@ -181,9 +202,12 @@ async function start(): Promise<void> {
 
   // One change at a time, in order: two quick edits must not start two embedded servers.
   let applying = Promise.resolve();
+  let previous = managed;
   managedSettings.onChange((next) => {
+    const before = previous;
+    previous = next;
     applying = applying
-      .then(() => onManagedChange(next))
+      .then(() => onManagedChange(next, before))
       .catch((error: unknown) =>
         console.error(
           `[managed] could not apply a change: ${error instanceof Error ? error.message : error}`,
@@ -202,23 +226,35 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
 
-  // Every web contents, including any the app did not create itself, stays on app:// with no popups.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Every web contents, including any the app did not create itself, stays on app:// with no popups; the
+  // practice application's view alone (its own partition) is held to its two origins by practice-view.ts.
+  app.on('web-contents-created', (_event, contents) => {
+    if (!isPracticeContents(contents)) hardenWebContents(contents);
+  });
 
   app.on('window-all-closed', () => app.quit());
 
+  // Quitting signs out of the practice application (its partition cleared, the WRSAuth session ended at the
+  // server while it still runs), then stops the embedded server.
   let stopped = false;
   app.on('before-quit', (event) => {
     managedSettings.stop();
     updates.stop();
-    if (stopped || !embedded) return;
+    if (stopped || (!embedded && !practiceApp?.busy())) return;
     event.preventDefault();
     const server = embedded;
     embedded = undefined;
-    void server.stop().finally(() => {
-      stopped = true;
-      app.quit();
-    });
+    void (practiceApp?.quit() ?? Promise.resolve())
+      .catch((error: unknown) =>
+        console.error(
+          `[practice] could not sign out at quit: ${error instanceof Error ? error.message : error}`,
+        ),
+      )
+      .then(() => server?.stop())
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
   });
 
   app

@@ -18,6 +18,10 @@ export const channels: { readonly [K in IpcName]: IpcContract[K]['channel'] } = 
   getDeviceName: 'device:name',
   getManagedSettings: 'managed:settings',
   chooseTarget: 'dialog:choose-target',
+  getPracticeApp: 'practice:info',
+  openPracticeApp: 'practice:open',
+  hidePracticeApp: 'practice:hide',
+  getPracticeAppActivity: 'practice:activity',
 };
 
 /** One function per contract entry, each a single `invoke` of its channel with its one argument. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 export * from './api-admin';
+export * from './api-admin-applications';
 export * from './api-admin-users';
 export * from './api-contacts';
 export * from './api-me';
@@ -159,6 +160,38 @@ export type Me = z.infer<typeof Me>;
 
 export const Health = z.object({ status: z.literal('ok') });
 
+/** Where a code channel's messages go: a real provider, or the dev outbox (WRSAUTH_DEV_OUTBOX=1: trials, reaching no one). */
+export const DeliveryProvider = z.enum(['twilio', 'smtp', 'dev_outbox']);
+
+/** The outcome of a channel's most recent message, from the outbox: never its contact or its code. */
+export const LastDelivery = z.object({
+  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'undelivered']),
+  /** When that status was reached. */
+  at: z.string(),
+  /** The provider's error code (Twilio's 30006, smtp_550) or ours (timeout, unreachable, abandoned). */
+  errorCode: z.string().nullable(),
+});
+
+export const ChannelReadiness = z.object({
+  provider: DeliveryProvider,
+  /** Whether the practice's policy lets users receive codes on this channel. */
+  allowed: z.boolean(),
+  lastDelivery: LastDelivery.nullable(),
+});
+
+/**
+ * GET /readyz: whether this instance can sign people in. `ready` needs the database to answer (a server whose
+ * channel has no provider or dev outbox does not start); `reasons` says what is missing otherwise. Each
+ * channel's provider and last message are reported, not judged.
+ */
+export const InstanceReadiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  database: z.enum(['ok', 'unavailable']),
+  channels: z.object({ sms: ChannelReadiness, email: ChannelReadiness }).nullable(),
+  reasons: z.array(z.string()),
+});
+export type InstanceReadiness = z.infer<typeof InstanceReadiness>;
+
 // ---- Forgot your password? (works without a session) ----------------------------------------------------
 
 export const PasswordResetRequest = z.object({ username: Username });
@@ -234,3 +267,21 @@ export type CompleteOidcInteraction = z.infer<typeof CompleteOidcInteraction>;
 /** Where the browser goes next: back through the provider to the application's redirect_uri. */
 export const OidcInteractionCompleted = z.object({ redirectTo: z.string() });
 export type OidcInteractionCompleted = z.infer<typeof OidcInteractionCompleted>;
+
+/**
+ * The desktop client asks for a ticket into the login prompt its practice-application window landed on
+ * (Bearer session): the interaction's uid and the location chosen in the client's own sign-in.
+ */
+export const IssueOidcTicket = z.object({
+  interactionUid: OidcInteractionParams.shape.uid,
+  locationId: z.string().min(1).max(64).nullable(),
+});
+export type IssueOidcTicket = z.infer<typeof IssueOidcTicket>;
+
+/** Single-use, for that interaction only, until `expiresAt` (60 seconds). A bearer secret: never logged. */
+export const OidcTicketIssued = z.object({ ticket: z.string(), expiresAt: IsoTime });
+export type OidcTicketIssued = z.infer<typeof OidcTicketIssued>;
+
+/** The form the practice-application window posts to /oidc-interaction/<uid>/ticket. */
+export const RedeemOidcTicket = z.object({ ticket: z.string().min(1).max(128) });
+export type RedeemOidcTicket = z.infer<typeof RedeemOidcTicket>;

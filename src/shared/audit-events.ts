@@ -70,6 +70,7 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_logout',
   'oidc_backchannel_logout_delivered',
   'oidc_backchannel_logout_failed',
+  'oidc_ticket_redeemed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -83,6 +83,44 @@ export const ipcContract = {
     input: z.object({ targets: z.array(DeliveryTarget).min(1).max(10) }),
     output: z.string().nullable(),
   },
+  /**
+   * The practice application this client opens after the location step, by its name for staff; null when
+   * there is none (no practiceAppUrl, or no server), and the signed-in screen stays as it is.
+   */
+  getPracticeApp: {
+    channel: 'practice:info',
+    input: z.void(),
+    output: z.object({ name: z.string().min(1).max(60) }).nullable(),
+  },
+  /**
+   * After the location step: show IT's practice application in the window, signed in by this session (main
+   * keeps the token in memory to ask the server for tickets; no page ever gets it). `opened: false` when IT
+   * set no practiceAppUrl or there is no server: the renderer keeps its own signed-in screen.
+   */
+  openPracticeApp: {
+    channel: 'practice:open',
+    input: z.object({
+      sessionToken: z.string().min(1).max(512),
+      locationId: z.string().min(1).max(64).nullable(),
+    }),
+    output: z.object({ opened: z.boolean() }),
+  },
+  /**
+   * Take the practice application out of sight: `away` (the user opened WRSAuth's own screens; the sign-in
+   * stays), `lock` (the lock ended the session: hidden until unlocked), `sign-out` (closed and its
+   * partition's cookies and storage cleared).
+   */
+  hidePracticeApp: {
+    channel: 'practice:hide',
+    input: z.object({ reason: z.enum(['away', 'lock', 'sign-out']) }),
+    output: z.void(),
+  },
+  /** When the user last typed or clicked in the practice application (epoch ms), for the idle lock. */
+  getPracticeAppActivity: {
+    channel: 'practice:activity',
+    input: z.void(),
+    output: z.object({ lastInputAt: z.number().nullable() }),
+  },
 } as const;
 
 export type IpcContract = typeof ipcContract;

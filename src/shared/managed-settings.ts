@@ -28,6 +28,19 @@ const HttpUrl = z
     }
   }, 'must be an http:// or https:// URL without a user, password, query or fragment');
 
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The practice application's start page: https, or http on loopback for a development run, so that what the
+ * window shows (a medical record) never crosses a network in the clear.
+ */
+const PracticeAppUrl = HttpUrl.refine((raw) => {
+  // Zod runs this check even when HttpUrl's failed; that one has already said why.
+  if (!URL.canParse(raw)) return true;
+  const url = new URL(raw);
+  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+}, 'must be https:// (http:// only on 127.0.0.1, localhost or [::1])');
+
 export const ManagedSettings = z
   .object({
     /** The verification server every user of this workstation signs in to. */
@@ -48,6 +61,13 @@ export const ManagedSettings = z
      * it and without a serverUrl asks the user to contact IT instead.
      */
     allowEmbeddedServer: z.boolean().optional(),
+    /**
+     * The practice application (an OpenID Connect client of the server) the client opens in its window
+     * after the location step, signed in by the client's own sign-in. Unset: the signed-in screen as ever.
+     */
+    practiceAppUrl: PracticeAppUrl.optional(),
+    /** Its short name for staff, as in "Opening <name>…". */
+    practiceAppName: z.string().trim().min(1).max(60).optional(),
   })
   .strict();
 export type ManagedSettings = z.infer<typeof ManagedSettings>;

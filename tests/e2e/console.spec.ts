@@ -122,9 +122,10 @@ test.describe('Account manager console', () => {
       const bypassCode = (await page.locator('.bypass-code output').textContent()) ?? '';
       expect(bypassCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
       await expect(page.getByText(/^Valid for 1[45] minutes/)).toBeVisible();
-      await expect(
-        page.getByText(`Other account managers: ${E2E_USERS.consoleAdmin.username}`),
-      ).toBeVisible();
+      // Every other account manager with a contact is told; the world has more than one.
+      await expect(page.getByText(/^Other account managers: /)).toContainText(
+        E2E_USERS.consoleAdmin.username,
+      );
       await consoleShot(page, 'bypass-code');
 
       await page.getByRole('tab', { name: 'Locations' }).click();
@@ -183,6 +184,8 @@ test.describe('Account manager console', () => {
     page,
     browser,
   }) => {
+    // Two sign-ins and a console round trip: more than the default minute on a busy machine.
+    test.slow();
     const admin = E2E_USERS.consoleAdmin;
     // By email: the spec before this one texted the same phone, whose 30 s resend cooldown may still run.
     await openLogin(page);

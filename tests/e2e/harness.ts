@@ -5,7 +5,8 @@
  * specs sign in as. All on 127.0.0.1.
  *
  * GET /__e2e/messages on the inspection port lists what the providers received, so a spec can read its code;
- * GET /__e2e/clients gives the OIDC spec the ids and secrets of the applications registered for it.
+ * GET /__e2e/clients gives the OIDC spec the ids and secrets of the applications registered for it;
+ * GET /__e2e/demo-app gives the demo practice application (demo-app/) its own, registered as `serve --demo` does.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config';
+import { DEMO_APP_CREDENTIALS_FILE, ensureDemoApplication } from '../../server/demo-application';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/runtime';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
@@ -57,8 +59,16 @@ for (const name of E2E_RELYING_PARTIES) {
   );
   relyingParties.push({ name, ...credentials });
 }
+// The demo practice application, as `serve --demo` registers it: its id and secret in the data dir's file.
+await ensureDemoApplication(server.services, dataDir, E2E_PORTS.demoApp);
+const demoAppCredentials = fs.readFileSync(path.join(dataDir, DEMO_APP_CREDENTIALS_FILE), 'utf8');
 
 const inspection = http.createServer((req, res) => {
+  if (req.url === '/__e2e/demo-app') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(demoAppCredentials);
+    return;
+  }
   if (req.url === '/__e2e/clients') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(relyingParties));

@@ -3,33 +3,35 @@ import { execFileSync } from 'node:child_process';
 import type { NewUser } from '../../server/services/admin';
 
 /**
- * Three loopback ports that are free right now, picked once by the Playwright runner (the first process to
+ * Four loopback ports that are free right now, picked once by the Playwright runner (the first process to
  * load this module) and handed to the harness and the workers through the environment they inherit. Fixed
  * ports collided on CI with whatever else held them. The third is the relying party's: the OIDC spec serves
- * its redirect_uri there, and the harness registers the spec's applications with it.
+ * its redirect_uri there, and the harness registers the spec's applications with it. The fourth is the demo
+ * practice application's (demo-app/), which the harness registers as `serve --demo` does.
  */
-function e2ePorts(): { server: number; inspection: number; relyingParty: number } {
+function e2ePorts(): { server: number; inspection: number; relyingParty: number; demoApp: number } {
   if (!process.env.WRSAUTH_E2E_PORTS) {
     const pick = `const net = require('node:net');
       const open = () => new Promise((ok) => { const s = net.createServer().listen(0, '127.0.0.1', () => ok(s)); });
-      Promise.all([open(), open(), open()]).then((servers) => {
+      Promise.all([open(), open(), open(), open()]).then((servers) => {
         process.stdout.write(servers.map((s) => s.address().port).join(','));
         for (const s of servers) s.close();
       });`;
     process.env.WRSAUTH_E2E_PORTS = execFileSync(process.execPath, ['-e', pick], { encoding: 'utf8' });
   }
-  const [server, inspection, relyingParty] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
+  const [server, inspection, relyingParty, demoApp] = process.env.WRSAUTH_E2E_PORTS.split(',').map(Number);
   if (
     server === undefined ||
     inspection === undefined ||
     relyingParty === undefined ||
-    !Number.isInteger(server + inspection + relyingParty)
+    demoApp === undefined ||
+    !Number.isInteger(server + inspection + relyingParty + demoApp)
   ) {
     throw new Error(
-      `WRSAUTH_E2E_PORTS must be three ports "server,inspection,relyingParty", got "${process.env.WRSAUTH_E2E_PORTS}"`,
+      `WRSAUTH_E2E_PORTS must be four ports "server,inspection,relyingParty,demoApp", got "${process.env.WRSAUTH_E2E_PORTS}"`,
     );
   }
-  return { server, inspection, relyingParty };
+  return { server, inspection, relyingParty, demoApp };
 }
 
 export const E2E_PORTS = e2ePorts();
@@ -197,7 +199,37 @@ export const E2E_USERS = {
     email: 'oidcuser@wrshealth.com',
     locations: ['Main Office', 'Eastside Clinic'],
   },
+  /** Signs in at the demo practice application (demo-app.spec.ts); works at two locations. */
+  demoApp: {
+    username: 'dapp',
+    password: 'frontDesk2026',
+    firstName: 'Dana',
+    lastName: 'Appleby',
+    phone: '+12025550152',
+    email: 'dapp@wrshealth.com',
+    locations: ['Main Office', 'Eastside Clinic'],
+  },
+  /** Signs in at the demo practice application, then signs out there (demo-app.spec.ts). */
+  demoAppSignOut: {
+    username: 'dappout',
+    password: 'frontDesk2026',
+    firstName: 'Devon',
+    lastName: 'Outram',
+    phone: '+12025550163',
+    email: 'dappout@wrshealth.com',
+    locations: ['Main Office', 'Eastside Clinic'],
+  },
   /** A second account manager: guided recovery tells the other account managers. */
+  /** Registers an application in the console's Applications tab (console-applications.spec.ts). */
+  applicationsAdmin: {
+    username: 'eokoro',
+    password: 'frontDesk2026',
+    firstName: 'Eli',
+    lastName: 'Okoro',
+    phone: '+12025550129',
+    email: 'eokoro@wrshealth.com',
+    role: 'admin',
+  },
   recoveryAdmin: {
     username: 'bcarter',
     password: 'frontDesk2026',
@@ -213,6 +245,25 @@ export const E2E_USERS = {
     password: 'frontDesk2026',
     firstName: 'Kendall',
     lastName: 'Brooks',
+  },
+  /** The desktop client's sign-in carried into the practice application (tests/electron/practice-app.spec.ts). */
+  desktopPractice: {
+    username: 'dwalsh',
+    password: 'frontDesk2026',
+    firstName: 'Devon',
+    lastName: 'Walsh',
+    phone: '+12025550163',
+    email: 'dwalsh@wrshealth.com',
+    locations: ['Main Office', 'Eastside Clinic'],
+  },
+  /** The same, quitting the app while the practice application is open. */
+  desktopPracticeQuit: {
+    username: 'sokafor',
+    password: 'frontDesk2026',
+    firstName: 'Sam',
+    lastName: 'Okafor',
+    phone: '+12025550167',
+    email: 'sokafor@wrshealth.com',
   },
 } satisfies Record<string, NewUser>;
 

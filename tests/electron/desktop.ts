@@ -26,9 +26,10 @@ export interface Desktop {
 interface DesktopFixtures {
   /**
    * Starts the desktop client. Every launch in a test shares that test's userData folder, so a second
-   * launch is the same workstation after a restart.
+   * launch is the same workstation after a restart. `env` adds to the app's environment (a development
+   * run's WRSAUTH_PRACTICE_APP_URL, say).
    */
-  launchDesktop: () => Promise<Desktop>;
+  launchDesktop: (env?: Record<string, string>) => Promise<Desktop>;
   /** The first launch. */
   desktop: Desktop;
 }
@@ -62,12 +63,12 @@ export const test = base.extend<DesktopFixtures>({
     const problems: string[] = [];
     const mainLog: string[] = [];
 
-    await use(async () => {
+    await use(async (env = {}) => {
       const app = await _electron.launch({
         executablePath,
         args: [REPO_ROOT],
         cwd: REPO_ROOT,
-        env: desktopEnvironment(configHome),
+        env: { ...desktopEnvironment(configHome), ...env },
       });
       launched.push(app);
       app.on('console', (message) => mainLog.push(`[main ${message.type()}] ${message.text()}`));

@@ -31,13 +31,32 @@ export const shell = { openExternal: vi.fn() };
 
 export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() };
 
+/** A session: the default one, and the practice application's partition (practice-view.ts). */
+export class FakeSession extends EventEmitter {
+  readonly setPermissionRequestHandler = vi.fn();
+  readonly setPermissionCheckHandler = vi.fn();
+  readonly setDevicePermissionHandler = vi.fn();
+  readonly clearStorageData = vi.fn(async () => undefined);
+  readonly clearCache = vi.fn(async () => undefined);
+}
+
+const partitions = new Map<string, FakeSession>();
+
 export const session = {
-  defaultSession: {
-    setPermissionRequestHandler: vi.fn(),
-    setPermissionCheckHandler: vi.fn(),
-    setDevicePermissionHandler: vi.fn(),
-  },
+  defaultSession: new FakeSession(),
+  fromPartition: vi.fn((partition: string) => {
+    const existing = partitions.get(partition) ?? new FakeSession();
+    partitions.set(partition, existing);
+    return existing;
+  }),
 };
+
+export const net = { fetch: vi.fn(async (..._args: unknown[]) => new Response(null, { status: 204 })) };
+
+export class WebContentsView {
+  readonly webContents = new FakeWebContents();
+  constructor(readonly options: Record<string, unknown>) {}
+}
 
 export class FakeWebContents extends EventEmitter {
   readonly reload = vi.fn();

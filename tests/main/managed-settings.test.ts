@@ -303,6 +303,25 @@ describe('each managed key is validated on its own', () => {
       'expected boolean',
     ],
     ['a null', { supportContact: null }, 'supportContact', 'expected string'],
+    [
+      'a practice application over plain http on the network',
+      { practiceAppUrl: 'http://practice.example/login' },
+      'practiceAppUrl',
+      'must be https://',
+    ],
+    [
+      'a practice application URL with a query',
+      { practiceAppUrl: 'https://practice.example/?next=x' },
+      'practiceAppUrl',
+      'must be an http',
+    ],
+    ['an empty practice application name', { practiceAppName: '  ' }, 'practiceAppName', 'Too small'],
+    [
+      'a practice application name over 60 characters',
+      { practiceAppName: 'x'.repeat(61) },
+      'practiceAppName',
+      'Too big',
+    ],
   ];
   for (const [what, bad, setting, reason] of cases) {
     it(`drops ${what} from a file and keeps the file's other settings`, async () => {
@@ -317,6 +336,34 @@ describe('each managed key is validated on its own', () => {
       expect(logs[0]).toContain(reason);
     });
   }
+
+  it('takes the practice application at https, or at http on loopback only, with its short name', async () => {
+    for (const practiceAppUrl of [
+      'https://practice.example/login',
+      'http://127.0.0.1:4581/',
+      'http://localhost:4581',
+      'http://[::1]:4581/',
+    ]) {
+      write(file, { practiceAppUrl, practiceAppName: ' Practice Charts ' });
+      const info = await loadManagedSettings([fileSource(file)], log);
+      expect(info.values).toEqual({ practiceAppUrl, practiceAppName: 'Practice Charts' });
+      expect(info.sources.practiceAppUrl).toBe(file);
+    }
+    expect(logs).toEqual([]);
+  });
+
+  it('reads the practice application from Group Policy strings like serverUrl', async () => {
+    const registry = withPolicy([
+      ['practiceAppUrl', 'REG_SZ', 'https://practice.example/login'],
+      ['practiceAppName', 'REG_SZ', 'Practice Charts'],
+    ]);
+    const info = await loadManagedSettings(windows(registry.run), log);
+    expect(info.values).toEqual({
+      practiceAppUrl: 'https://practice.example/login',
+      practiceAppName: 'Practice Charts',
+    });
+    expect(info.sources).toEqual({ practiceAppUrl: POLICY, practiceAppName: POLICY });
+  });
 
   it('a bad value in a strong source leaves a weaker source free to set that key', async () => {
     const plist = path.join(dir, 'com.wrshealth.wrsauth.plist');

@@ -83,6 +83,8 @@ describe('the Group Policy template', () => {
       serverUrl: 'https://auth.practice.example',
       updateUrl: 'https://updates.practice.example/wrsauth',
       supportContact: 'IT help desk, ext. 4410',
+      practiceAppUrl: 'https://practice.example/login',
+      practiceAppName: 'Practice Charts',
     };
     const lines: string[] = [];
     for (const value of policyValues()) {
@@ -108,6 +110,8 @@ describe('the Group Policy template', () => {
       idleLockMinutes: 5,
       supportContact: 'IT help desk, ext. 4410',
       allowEmbeddedServer: false,
+      practiceAppUrl: 'https://practice.example/login',
+      practiceAppName: 'Practice Charts',
     });
   });
 

@@ -22,6 +22,10 @@ function fakeDesktopApi(): DesktopApi {
       unreadable: [],
       ignored: [],
     })),
+    getPracticeApp: vi.fn(async () => ({ name: 'Practice Charts' })),
+    openPracticeApp: vi.fn(async () => ({ opened: true })),
+    hidePracticeApp: vi.fn(async () => undefined),
+    getPracticeAppActivity: vi.fn(async () => ({ lastInputAt: 1_700_000_000_000 })),
   };
 }
 
@@ -71,5 +75,19 @@ describe('ClientBridge', () => {
     expect(await bridge.managedSettings?.()).toMatchObject({ values: { supportContact: 'ext. 4410' } });
     expect(desktop.getManagedSettings).toHaveBeenCalledWith();
     expect(await bridge.appInfo?.()).toEqual({ version: '0.1.0', installed: true });
+  });
+
+  it('opens and hides the practice application through named inputs, and reads its last use', async () => {
+    const desktop = fakeDesktopApi();
+    const bridge = createBridge({ wrsauth: desktop, location: window.location } as unknown as Window);
+
+    expect(await bridge.practiceApp?.describe()).toEqual({ name: 'Practice Charts' });
+    expect(await bridge.practiceApp?.open({ sessionToken: 'session', locationId: 'loc-1' })).toBe(true);
+    await bridge.practiceApp?.hide('lock');
+    expect(await bridge.practiceApp?.lastInputAt()).toBe(1_700_000_000_000);
+    expect(desktop.openPracticeApp).toHaveBeenCalledWith({ sessionToken: 'session', locationId: 'loc-1' });
+    expect(desktop.hidePracticeApp).toHaveBeenCalledWith({ reason: 'lock' });
+    // A browser tab is the page itself: no practice application to open.
+    expect(createWebBridge('http://127.0.0.1:4580').practiceApp).toBeUndefined();
   });
 });

@@ -94,8 +94,9 @@ describe('About panel', () => {
     expect(row('Updates')).toHaveTextContent('offdefault (not managed)');
     expect(row('Built-in server')).toHaveTextContent('not alloweddefault (not managed)');
     expect(row('Support contact')).toHaveTextContent('nonedefault (not managed)');
+    expect(row('Practice application name')).toHaveTextContent('nonedefault (not managed)');
     // A header row and one row per setting, managed or not.
-    expect(screen.getAllByRole('row')).toHaveLength(8);
+    expect(screen.getAllByRole('row')).toHaveLength(10);
   });
 
   it("shows where an unmanaged server comes from, and that IT's AllowEmbeddedServer turned the built-in one on", async () => {

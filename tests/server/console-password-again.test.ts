@@ -1,11 +1,13 @@
 /**
  * The console's actions that hand out or take away access ask the acting account manager's current password
  * again (issue 15, finding 8): a policy change, a bypass code, a temporary password, reset 2FA and revoking
- * every workstation. A console left open on a shared workstation is then not enough to do any of them.
+ * every workstation; and (issue 16) registering an application, disabling one and rotating its secret. A console left open on a shared workstation is then not enough to do any of them.
  * Missing or wrong answers 400 invalid_credentials, nothing is done, and it counts as a failed sign-in of the
  * account manager, so the open console cannot be used to guess the password either.
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertClient } from '../../server/repositories/oidc-clients';
 import { findUserByUsername } from '../../server/repositories/users';
 import { bearer, call, secondFactorSession, userIdOf } from '../support/self-service';
 import { auditEventsOf, createUser, PASSWORD, startWithUser, type TestServer } from '../support/test-server';
@@ -36,10 +38,37 @@ interface Action {
   send(password: string | undefined): Promise<{ status: number; body: { error?: string } }>;
   /** The audit event the action records when it is done. */
   doneEvent: string;
+  /** The status it answers when done (200 unless it creates something). */
+  doneStatus?: number;
 }
 
 const withPassword = (body: object, password: string | undefined) =>
   password === undefined ? body : { ...body, currentPassword: password };
+
+const REDIRECT = 'https://app.practice.example/oidc/callback';
+
+/**
+ * A confidential client for the console's actions on an existing one, written straight to its table: its
+ * registration leaves no oidc_client_registered event to mix with the one the register action is judged by.
+ */
+async function registeredClient(): Promise<string> {
+  const clientId = randomUUID();
+  const now = new Date().toISOString();
+  await insertClient(t.server.services.db, {
+    client_id: clientId,
+    name: 'App',
+    redirect_uris: JSON.stringify([REDIRECT]),
+    post_logout_redirect_uris: '[]',
+    backchannel_logout_uri: null,
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: 'RS256',
+    secret_sealed: null,
+    created_at: now,
+    updated_at: now,
+    disabled_at: null,
+  });
+  return clientId;
+}
 
 const ACTIONS: Action[] = [
   {
@@ -106,6 +135,25 @@ const ACTIONS: Action[] = [
       admin('DELETE', '/devices', withPassword({ reason: 'Laptop stolen' }, password)),
   },
   {
+    name: 'registering an application',
+    doneEvent: 'oidc_client_registered',
+    doneStatus: 201,
+    send: async (password) =>
+      admin('POST', '/applications', withPassword({ name: 'App', redirectUris: [REDIRECT] }, password)),
+  },
+  {
+    name: 'disabling an application',
+    doneEvent: 'oidc_client_disabled',
+    send: async (password) =>
+      admin('POST', `/applications/${await registeredClient()}/disable`, withPassword({}, password)),
+  },
+  {
+    name: 'rotating an application’s secret',
+    doneEvent: 'oidc_client_secret_rotated',
+    send: async (password) =>
+      admin('POST', `/applications/${await registeredClient()}/rotate-secret`, withPassword({}, password)),
+  },
+  {
     name: 'signing everyone out',
     doneEvent: 'sessions_revoked_everywhere',
     send: async (password) =>
@@ -138,7 +186,7 @@ describe.each(ACTIONS)('$name asks the account manager’s password again', (act
   it('is done with the right one, a wrong try before it notwithstanding; the password is not in the audit trail', async () => {
     await action.send('wrongDesk2026');
     const response = await action.send(MANAGER_PASSWORD);
-    expect([response.status, response.body.error]).toEqual([200, undefined]);
+    expect([response.status, response.body.error]).toEqual([action.doneStatus ?? 200, undefined]);
     expect(await auditEventsOf(t, action.doneEvent)).toHaveLength(1);
     expect((await auditEventsOf(t, action.doneEvent))[0]?.detail).not.toHaveProperty('currentPassword');
   });

@@ -53,7 +53,7 @@ describe('the OpenAPI document lists the self-service and console routes', () =>
     expect(served.size).toBeGreaterThan(40);
   });
 
-  it('has the me routes for devices, totp, recovery-codes, profile, password, setup and contacts, and the admin readiness, policy, audit and user contact routes', () => {
+  it('has the me routes for devices, totp, recovery-codes, profile, password, setup and contacts, and the admin readiness, policy, audit, user contact and application routes', () => {
     const listed = documented.map((r) => `${r.method} ${r.path}`);
     expect(listed).toEqual(
       expect.arrayContaining([
@@ -83,6 +83,10 @@ describe('the OpenAPI document lists the self-service and console routes', () =>
         'POST /api/v1/admin/users/x/contacts',
         'POST /api/v1/admin/users/x/contacts/x/send',
         'POST /api/v1/admin/users/x/contacts/x/verify',
+        'GET /api/v1/admin/applications',
+        'POST /api/v1/admin/applications',
+        'POST /api/v1/admin/applications/x/disable',
+        'POST /api/v1/admin/applications/x/rotate-secret',
       ]),
     );
   });

@@ -187,7 +187,12 @@ describe('register-client', { timeout: 90_000 }, () => {
     );
 
     const events = await auditEventsOf(t, 'oidc_client_registered');
-    expect(events.at(-1)?.detail).toMatchObject({ clientId, name: 'Audited app', type: 'confidential' });
+    expect(events.at(-1)?.detail).toMatchObject({
+      clientId,
+      name: 'Audited app',
+      type: 'confidential',
+      by: '(cli)',
+    });
     const row = await t.server.services.db
       .selectFrom('audit_events')
       .select('user_agent')
@@ -232,6 +237,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_disabled')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Old app',
+      by: '(cli)',
     });
     expect((await cli('disable-client', '--client-id', clientId)).stderr).toMatch(/already disabled/);
     expect((await cli('disable-client', '--client-id', 'no-such-client')).stderr).toMatch(
@@ -252,6 +258,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_secret_rotated')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Rotating app',
+      by: '(cli)',
     });
     expect(await storedText()).not.toContain(newSecret);
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRY_AFTER_SECONDS } from '../../server/services/oidc-logout';
 import { CookieBrowser } from '../support/oidc-browser';
 import { OidcSignIns } from '../support/oidc-sign-in';
-import { auditEventsOf, eventually, startTestServer, type TestServer } from '../support/test-server';
+import { auditEventsAbout, eventually, startTestServer, type TestServer } from '../support/test-server';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const POST_LOGOUT = 'http://127.0.0.1:4581/';
@@ -191,16 +191,13 @@ async function expectLoggedOutEverywhere(signedIn: Awaited<ReturnType<typeof sig
   expect(await refreshVerdict(practice.refresh_token)).toBe('invalid_grant');
   expect(await silentSignIn(browser)).toBe('login_required');
   const delivered = await eventually(
-    async () =>
-      (await auditEventsOf(t, 'oidc_backchannel_logout_delivered')).filter(
-        (event) => event.user_id === user.id,
-      ),
+    async () => await auditEventsAbout(t, 'oidc_backchannel_logout_delivered', user.id),
     (events) => events.length === 2,
   );
   expect(delivered.map((event) => event.detail.clientId).sort()).toEqual(
     [clientIdOf(practiceApp), clientIdOf(chartApp)].sort(),
   );
-  return (await auditEventsOf(t, 'oidc_logout')).filter((event) => event.user_id === user.id);
+  return await auditEventsAbout(t, 'oidc_logout', user.id);
 }
 
 describe('discovery', () => {
@@ -329,7 +326,7 @@ describe('RP-initiated logout', () => {
     expect(await refreshVerdict(signedIn.practice.refresh_token)).toBe('invalid_grant');
     expect(await silentSignIn(signedIn.browser)).toBe('login_required');
     const ended = await eventually(
-      async () => (await auditEventsOf(t, 'oidc_logout')).filter((e) => e.user_id === signedIn.user.id),
+      async () => await auditEventsAbout(t, 'oidc_logout', signedIn.user.id),
       (events) => events.length > 0,
     );
     expect(ended[0]?.detail).toMatchObject({ cause: 'rp_initiated', clientId: clientIdOf(practiceApp) });
@@ -354,10 +351,7 @@ describe('delivery', () => {
     const signedIn = await signedInEverywhere('bclretry');
     await t.post('/api/v1/auth/logout', undefined, { authorization: `Bearer ${signedIn.sessionToken}` });
     const failed = await eventually(
-      async () =>
-        (await auditEventsOf(t, 'oidc_backchannel_logout_failed')).filter(
-          (event) => event.user_id === signedIn.user.id,
-        ),
+      async () => await auditEventsAbout(t, 'oidc_backchannel_logout_failed', signedIn.user.id),
       (events) => events.length === 2,
       20_000,
     );
@@ -384,10 +378,7 @@ describe('delivery', () => {
     await t.post('/api/v1/auth/logout', undefined, { authorization: `Bearer ${token}` });
     const failures = () =>
       eventually(
-        async () =>
-          (await auditEventsOf(t, 'oidc_backchannel_logout_failed')).filter(
-            (event) => event.user_id === user.id,
-          ),
+        async () => await auditEventsAbout(t, 'oidc_backchannel_logout_failed', user.id),
         (events) => events.length > 0 && events.length >= attempts,
         20_000,
       );
@@ -418,7 +409,7 @@ describe('delivery', () => {
     await t.server.services.relyingParties.disable(clientIdOf(app), { ip: null, userAgent: 'test' });
     await t.post('/api/v1/auth/logout', undefined, { authorization: `Bearer ${token}` });
     const ended = await eventually(
-      async () => (await auditEventsOf(t, 'oidc_logout')).filter((event) => event.user_id === user.id),
+      async () => await auditEventsAbout(t, 'oidc_logout', user.id),
       (events) => events.length > 0,
     );
     expect(ended.map((event) => event.detail)).toEqual([

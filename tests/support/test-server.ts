@@ -244,13 +244,21 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 export async function auditEventsOf(t: TestServer, type: string) {
   const rows = await t.server.services.db
     .selectFrom('audit_events')
-    .select(['user_id', 'username', 'detail'])
+    .select(['username', 'detail'])
     .where('event_type', '=', type)
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({
-    user_id: row.user_id,
-    username: row.username,
-    detail: JSON.parse(row.detail),
-  }));
+  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
+}
+
+/** The audit events of one type about one user (by id), oldest first, with their detail parsed. */
+export async function auditEventsAbout(t: TestServer, type: string, userId: string) {
+  const rows = await t.server.services.db
+    .selectFrom('audit_events')
+    .select(['username', 'detail'])
+    .where('event_type', '=', type)
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ username: row.username, detail: JSON.parse(row.detail) }));
 }

@@ -23,6 +23,8 @@ export interface FakeBridgeOptions {
   managed?: () => ManagedSettingsInfo;
   /** Electron only: this build's version and whether it is installed. */
   app?: AppInfo;
+  /** Electron only: when the user last used the practice application (epoch ms), as main would answer. */
+  practiceLastInputAt?: () => number | null;
 }
 
 export interface FakeBridge extends ClientBridge {
@@ -34,6 +36,8 @@ export interface FakeBridge extends ClientBridge {
     forgetDeviceToken: string[];
     chooseTarget: DeliveryTarget[][];
     deviceName: number;
+    /** The practice application: each open (its sign-in) and hide (its reason), in order. */
+    practiceApp: Array<{ open: { sessionToken: string; locationId: string | null } } | { hide: string }>;
   };
 }
 
@@ -47,6 +51,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     forgetDeviceToken: [],
     chooseTarget: [],
     deviceName: 0,
+    practiceApp: [],
   };
   const bridge: FakeBridge = {
     kind,
@@ -82,6 +87,22 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     if (managed) bridge.managedSettings = async () => managed();
     const app = options.app;
     if (app) bridge.appInfo = async () => app;
+    // As main answers: opened only when IT set a practice application.
+    bridge.practiceApp = {
+      describe: async () => {
+        const values = managed?.().values ?? {};
+        if (values.practiceAppUrl === undefined) return null;
+        return { name: values.practiceAppName ?? 'the practice application' };
+      },
+      open: async (signIn) => {
+        calls.practiceApp.push({ open: signIn });
+        return managed?.().values.practiceAppUrl !== undefined;
+      },
+      hide: async (reason) => {
+        calls.practiceApp.push({ hide: reason });
+      },
+      lastInputAt: async () => options.practiceLastInputAt?.() ?? null,
+    };
   }
   return bridge;
 }

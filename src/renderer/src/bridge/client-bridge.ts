@@ -22,6 +22,20 @@ export interface NoServer {
   problem: ServerProblem;
 }
 
+/** Why the practice application leaves the screen (see the IPC contract's hidePracticeApp). */
+export type PracticeAppHideReason = 'away' | 'lock' | 'sign-out';
+
+/** IT's practice application in the desktop window, opened with the client's own sign-in. */
+export interface PracticeAppHost {
+  /** The application this client opens after the location step, by name; null: none. */
+  describe(): Promise<{ name: string } | null>;
+  /** Shows it, signed in by this session; false when IT set none (the signed-in screen stays). */
+  open(signIn: { sessionToken: string; locationId: string | null }): Promise<boolean>;
+  hide(reason: PracticeAppHideReason): Promise<void>;
+  /** When the user last typed or clicked in it (epoch ms), or null: the idle lock counts that too. */
+  lastInputAt(): Promise<number | null>;
+}
+
 export interface ClientBridge {
   readonly kind: 'electron' | 'web';
   serverInfo(): Promise<ClientServerInfo | NoServer>;
@@ -44,4 +58,6 @@ export interface ClientBridge {
   managedSettings?: () => Promise<ManagedSettingsInfo>;
   /** This build's version and whether it is installed, for the About panel. Absent in the web client. */
   appInfo?: () => Promise<AppInfo>;
+  /** The practice application in the window. Absent in the web client, which is a page itself. */
+  practiceApp?: PracticeAppHost;
 }

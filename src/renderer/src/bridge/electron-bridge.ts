@@ -21,5 +21,11 @@ export function createElectronBridge(desktop: DesktopApi): ClientBridge {
     chooseTarget: (targets) => desktop.chooseTarget({ targets }),
     managedSettings: () => desktop.getManagedSettings(),
     appInfo: () => desktop.getAppInfo(),
+    practiceApp: {
+      describe: () => desktop.getPracticeApp(),
+      open: async (signIn) => (await desktop.openPracticeApp(signIn)).opened,
+      hide: (reason) => desktop.hidePracticeApp({ reason }),
+      lastInputAt: async () => (await desktop.getPracticeAppActivity()).lastInputAt,
+    },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The account-manager console (role admin): the practice policy, readiness before the mandate, users,
- * locations, guided recovery and the audit log, as tabs. A lazy chunk of its own; the server checks the role on every call (403 for staff).
+ * locations, guided recovery, the applications that sign in with WRSAuth and the audit log, as tabs. A lazy chunk of its own; the server checks the role on every call (403 for staff).
  */
 import { useMemo, useState } from 'react';
 import type { AdminUser } from '../../../shared/api-admin-users';
 import { Screen } from '../components/Screen';
 import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';
+import { ApplicationsPanel } from './ApplicationsPanel';
 import { AuditPanel } from './AuditPanel';
 import { ConsoleSessionProvider } from './console-session';
 import { LocationsPanel } from './LocationsPanel';
@@ -15,7 +16,14 @@ import { RecoveryPanel } from './RecoveryPanel';
 import { type TabSpec, Tabs } from './Tabs';
 import { UsersPanel } from './UsersPanel';
 
-export type ConsoleTab = 'policy' | 'readiness' | 'users' | 'locations' | 'recovery' | 'audit';
+export type ConsoleTab =
+  | 'policy'
+  | 'readiness'
+  | 'users'
+  | 'locations'
+  | 'recovery'
+  | 'applications'
+  | 'audit';
 
 const TABS: ReadonlyArray<TabSpec<ConsoleTab>> = [
   { id: 'policy', label: 'Policy' },
@@ -23,6 +31,7 @@ const TABS: ReadonlyArray<TabSpec<ConsoleTab>> = [
   { id: 'users', label: 'Users' },
   { id: 'locations', label: 'Locations' },
   { id: 'recovery', label: 'Guided recovery' },
+  { id: 'applications', label: 'Applications' },
   { id: 'audit', label: 'Audit log' },
 ];
 
@@ -83,6 +92,7 @@ export function ConsoleScreen({ session, onBack, onSessionEnded, onOpenSettings 
             )}
             {tab === 'locations' && <LocationsPanel />}
             {tab === 'recovery' && <RecoveryPanel initialUser={recovering} />}
+            {tab === 'applications' && <ApplicationsPanel />}
             {tab === 'audit' && <AuditPanel />}
           </Tabs>
           <div className="actions">

@@ -1,7 +1,9 @@
-import { Suspense, useCallback, useEffect, useReducer } from 'react';
+import { Suspense, useCallback, useEffect, useReducer, useRef } from 'react';
 import type { CodeSent, DeliveryTarget, LoginResponse } from '../../../shared/api';
 import type { KeychainStatus } from '../../../shared/ipc';
 import { useLogout } from '../api/hooks';
+import { useBridge } from '../bridge/bridge-context';
+import type { PracticeAppHost } from '../bridge/client-bridge';
 import type { OidcInteractionInfo } from '../oidc/interaction-context';
 import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
@@ -89,12 +91,16 @@ export function SignInFlow({ keychain, idleLockMs, interaction }: SignInFlowProp
     logout.mutate(state.session.auth.sessionToken, { onSettled: () => dispatch({ type: 'signedOut' }) });
   }, [state, logout]);
 
+  const practiceApp = useBridge().practiceApp;
   useIdleTimer(
     effectiveIdleLockMs(session?.auth.idleLockMinutes, idleLockMs),
     // The console is a signed-in screen too: it locks when left unattended; choosing one's own password ends.
     state.step === 'signedIn' || state.step === 'console' || state.step === 'ownPassword',
     lock,
+    // Work in the practice application (its own view over the window) is use of the workstation too.
+    practiceApp?.lastInputAt,
   );
+  usePracticeAppFollowsSignIn(state.step, practiceApp);
   useExpiry(session?.auth.expiresAt, () => restart(SESSION_EXPIRED));
   useEffect(() => prefetchAfterLogin(), []);
 
@@ -216,4 +222,21 @@ export function SignInFlow({ keychain, idleLockMs, interaction }: SignInFlowProp
 
   // Screens after the login form arrive in their own chunk; the flow's state lives out here, untouched.
   return <Suspense fallback={<ScreenLoading />}>{currentScreen()}</Suspense>;
+}
+
+/**
+ * The practice application (desktop client) follows the sign-in: out of sight in the console, hidden by
+ * the lock (HIPAA's automatic logoff covers it), and closed with its partition cleared on every other way
+ * out of the signed-in screens (sign out, the session ending or expiring). SignedInScreen opens it.
+ */
+function usePracticeAppFollowsSignIn(step: string, practiceApp: PracticeAppHost | undefined) {
+  const previous = useRef(step);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = step;
+    if (!practiceApp || before === step || (before !== 'signedIn' && before !== 'console')) return;
+    if (step === 'signedIn') return;
+    const reason = step === 'console' ? 'away' : step === 'locked' ? 'lock' : 'sign-out';
+    void practiceApp.hide(reason).catch(() => undefined);
+  }, [step, practiceApp]);
 }

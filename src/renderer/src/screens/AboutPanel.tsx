@@ -16,6 +16,8 @@ const LABELS: Record<ManagedSettingKey, string> = {
   idleLockMinutes: 'Idle lock',
   supportContact: 'Support contact',
   allowEmbeddedServer: 'Built-in server',
+  practiceAppUrl: 'Practice application',
+  practiceAppName: 'Practice application name',
 };
 
 /** Where a setting IT does not manage comes from. */

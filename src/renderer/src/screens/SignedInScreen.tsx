@@ -5,6 +5,8 @@ import { useMe } from '../api/hooks';
 import { Screen } from '../components/Screen';
 import { ScreenLoading } from '../flow/lazy-screens';
 import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';
+import { PracticeAppBar } from '../practice/PracticeAppBar';
+import { usePracticeApp } from '../practice/practice-app';
 import { MandateBanner, MySettingsScreen } from '../settings/lazy-settings';
 import { displayName } from './display-name';
 
@@ -34,6 +36,13 @@ export function SignedInScreen({
 }: SignedInScreenProps) {
   const me = useMe(session.auth.sessionToken);
   const [page, setPage] = useState<'home' | 'settings'>(startInSettings ? 'settings' : 'home');
+  // The desktop client's practice application takes the window unless the user came back to WRSAuth.
+  const [inWrsauth, setInWrsauth] = useState(false);
+  const practice = usePracticeApp(
+    session.auth.sessionToken,
+    location?.id ?? null,
+    page === 'home' && !inWrsauth,
+  );
   const user = me.data ?? session.auth.user;
   const sessionGone = me.error?.error === ErrorCode.unauthorized;
   const endedMessage = me.error?.message;
@@ -58,6 +67,20 @@ export function SignedInScreen({
           onSessionEnded={onSessionEnded}
         />
       </Suspense>
+    );
+  }
+
+  if (practice.status !== 'off' && page === 'home' && !inWrsauth) {
+    return (
+      <PracticeAppBar
+        practice={practice}
+        userName={displayName(user)}
+        locationName={location?.name ?? null}
+        signingOut={signingOut}
+        onLock={onLock}
+        onSignOut={onSignOut}
+        onShowWrsauth={() => setInWrsauth(true)}
+      />
     );
   }
 
@@ -90,6 +113,11 @@ export function SignedInScreen({
         {user.role === 'admin' && (
           <button type="button" onClick={onOpenConsole}>
             Account manager console
+          </button>
+        )}
+        {practice.status !== 'off' && (
+          <button type="button" onClick={() => setInWrsauth(false)}>
+            Back to {practice.name}
           </button>
         )}
       </div>

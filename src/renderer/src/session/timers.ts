@@ -21,21 +21,44 @@ const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touc
 /** setTimeout's delay is a signed 32-bit number; longer waits would fire at once. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Calls `onIdle` once after `idleMs` without user activity, while `active`. */
-export function useIdleTimer(idleMs: number, active: boolean, onIdle: () => void) {
+/**
+ * Calls `onIdle` once after `idleMs` without user activity, while `active`. `lastActivityElsewhere` tells of
+ * use this page cannot see (the desktop client's practice application, in its own view over the window):
+ * when the time is up, activity there within `idleMs` re-arms the timer for what is left instead.
+ */
+export function useIdleTimer(
+  idleMs: number,
+  active: boolean,
+  onIdle: () => void,
+  lastActivityElsewhere?: () => Promise<number | null>,
+) {
   const latestOnIdle = useRef(onIdle);
   latestOnIdle.current = onIdle;
+  const latestElsewhere = useRef(lastActivityElsewhere);
+  latestElsewhere.current = lastActivityElsewhere;
   useEffect(() => {
     if (!active) return;
     let timer: ReturnType<typeof setTimeout>;
-    const restart = () => {
+    let ended = false;
+    const arm = (delayMs: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => latestOnIdle.current(), Math.min(idleMs, MAX_TIMEOUT_MS));
+      timer = setTimeout(() => void timeUp(), Math.min(Math.max(delayMs, 0), MAX_TIMEOUT_MS));
     };
+    const timeUp = async () => {
+      const elsewhere = latestElsewhere.current;
+      // An answer we cannot get counts as no activity: the lock errs towards locking.
+      const last = elsewhere ? await elsewhere().catch(() => null) : null;
+      if (ended) return;
+      const quietMs = last === null ? Number.POSITIVE_INFINITY : Date.now() - last;
+      if (quietMs < idleMs) arm(idleMs - quietMs);
+      else latestOnIdle.current();
+    };
+    const restart = () => arm(idleMs);
     restart();
     for (const type of ACTIVITY_EVENTS)
       window.addEventListener(type, restart, { passive: true, capture: true });
     return () => {
+      ended = true;
       clearTimeout(timer);
       for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, restart, { capture: true });
     };
