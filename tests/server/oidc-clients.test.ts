@@ -191,7 +191,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       clientId,
       name: 'Audited app',
       type: 'confidential',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     const row = await t.server.services.db
       .selectFrom('audit_events')
@@ -237,7 +237,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_disabled')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Old app',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     expect((await cli('disable-client', '--client-id', clientId)).stderr).toMatch(/already disabled/);
     expect((await cli('disable-client', '--client-id', 'no-such-client')).stderr).toMatch(
@@ -258,7 +258,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_secret_rotated')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Rotating app',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     expect(await storedText()).not.toContain(newSecret);
   });
