@@ -3,6 +3,7 @@
  * Every command works on the same data dir as a running server, and creates and migrates it when new.
  * Bad input exits non-zero with a one-line reason.
  */
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
@@ -47,7 +48,15 @@ const USAGE = `Usage: npm run server -- [command] [options]
                                   sessions, workstations, bypass and recovery codes revoked; sign-in refused
   revoke-devices (--username U | --all) [--reason R]
                                   revoke one user's trusted workstations, or every user's
-  audit [--username U] [--limit N]
+  revoke-sessions (--username U | --all) --reason R
+                                  sign one user, or everyone, out now (and out of the applications that
+                                  use "Login with WRSAuth"); the reason goes on the audit trail
+  audit [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--username U] [--type T] [--limit N]
+                                  the newest events (50 unless --limit), one a line
+  audit --format csv|jsonl [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--username U] [--type T]
+                                  export every matching event to stdout, oldest first, never cut; days are
+                                  whole days in the practice's time zone, both included; the export is
+                                  itself audited (audit_exported) and its summary goes to stderr
   migrate [--dry-run]             apply the schema migrations this version brings (serve also does, at
                                   start); --dry-run lists them and changes nothing (docs/deploy-server.md)
 
@@ -94,6 +103,11 @@ function wholeNumber(value: string | undefined, flag: string): number | undefine
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new AdminInputError(`${flag} must be a whole number`);
   return Number(value);
+}
+
+/** Writes to stdout, waiting while the pipe is full: an export of a million events never piles up in memory. */
+async function writeOut(chunk: string): Promise<void> {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 }
 
 /** Runs an admin command against the data dir, quietly: only warnings reach stderr. */
@@ -316,10 +330,43 @@ const commands: Record<string, Handler> = {
     console.log(`revoked ${result.revoked} trusted workstation(s) ${whose}`);
   },
 
+  'revoke-sessions': async (config, args) => {
+    const o = options(args, {
+      username: { type: 'string' },
+      all: { type: 'boolean' },
+      reason: { type: 'string' },
+    });
+    if ((o.username === undefined) === !o.all) {
+      throw new AdminInputError('give either --username U or --all');
+    }
+    const reason = required(o.reason, '--reason');
+    const result = await withServices(config, (s) => s.admin.revokeSessions(o.username, reason));
+    const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
+    console.log(`ended ${result.revoked} signed-in session(s) ${whose}`);
+  },
+
   audit: async (config, args) => {
-    const o = options(args, { username: { type: 'string' }, limit: { type: 'string' } });
+    const o = options(args, {
+      username: { type: 'string' },
+      limit: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string' },
+      format: { type: 'string' },
+    });
+    const filter = { username: o.username, from: o.from, to: o.to, type: o.type };
+    if (o.format !== undefined) {
+      if (o.limit !== undefined)
+        throw new AdminInputError('--limit does not go with --format: an export is never cut');
+      await withServices(config, async (s) => {
+        const exported = await s.admin.exportAudit({ ...filter, format: o.format ?? '' });
+        for await (const chunk of exported.lines()) await writeOut(chunk);
+        console.error(`exported ${exported.summary}`);
+      });
+      return;
+    }
     const events = await withServices(config, (s) =>
-      s.admin.auditTrail({ username: o.username, limit: wholeNumber(o.limit, '--limit') }),
+      s.admin.auditTrail({ ...filter, limit: wholeNumber(o.limit, '--limit') }),
     );
     for (const e of events) {
       console.log(

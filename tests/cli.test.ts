@@ -3,6 +3,7 @@
  * over HTTP and in the SQLite file itself.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { verify } from '@node-rs/argon2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,11 @@ interface DeviceRow {
   id: string;
   revoked_at: string | null;
 }
+
+/** Who the audit trail names for a CLI action: the operating-system user running it, read here on its own. */
+const CLI_BY = `(cli: ${os.userInfo().username})`;
+const CLI_AGENT = `wrsauth-cli ${CLI_BY}`;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const ARGON2ID_OWASP = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/;
 
@@ -244,7 +250,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       user_id: userNamed(dataDir, 'CKiplock')?.id,
       username: 'CKiplock',
       ip: null,
-      user_agent: 'wrsauth-cli',
+      user_agent: CLI_AGENT,
     });
     expect(JSON.parse(event?.detail ?? '{}')).toEqual({
       role: 'staff',
@@ -399,13 +405,13 @@ describe('admin CLI commands on one data dir (in order)', () => {
     }
     expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
     const events = auditEvents(dataDir, 'two_factor_reset');
-    expect(events).toMatchObject([{ username: 'CKiplock', user_agent: 'wrsauth-cli' }]);
+    expect(events).toMatchObject([{ username: 'CKiplock', user_agent: CLI_AGENT }]);
     expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({
       revokedSessions: 0,
       revokedDevices: 2,
       removedAuthenticator: false,
       voidedRecoveryCodes: 0,
-      by: '(cli)',
+      by: CLI_BY,
     });
   });
 
@@ -416,9 +422,13 @@ describe('admin CLI commands on one data dir (in order)', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedSessions":0,"revokedDevices":2,"removedAuthenticator":false,"voidedRecoveryCodes":0,"by":"\(cli\)"\}$/,
+      new RegExp(
+        `^\\S+Z\\s+two_factor_reset\\s+CKiplock\\s+-\\s+${escaped(`{"revokedSessions":0,"revokedDevices":2,"removedAuthenticator":false,"voidedRecoveryCodes":0,"by":"${CLI_BY}"}`)}$`,
+      ),
     );
-    expect(lines[1]).toMatch(/^\S+Z\s+account_unlocked\s+CKiplock\s+-\s+\{"by":"\(cli\)"\}$/);
+    expect(lines[1]).toMatch(
+      new RegExp(`^\\S+Z\\s+account_unlocked\\s+CKiplock\\s+-\\s+${escaped(`{"by":"${CLI_BY}"}`)}$`),
+    );
   });
 
   it('reset-2fa removes the authenticator app too, and says so', async () => {
@@ -444,7 +454,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
       revokedDevices: 0,
       removedAuthenticator: true,
       voidedRecoveryCodes: 0,
-      by: '(cli)',
+      by: CLI_BY,
       reason: 'Lost phone',
     });
   });
@@ -482,10 +492,76 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(JSON.parse(auditEvents(dataDir, 'trusted_devices_revoked_everywhere')[0]?.detail ?? '{}')).toEqual(
       {
         revoked: 2,
-        by: '(cli)',
+        by: CLI_BY,
         reason: 'Stolen laptop',
       },
     );
+  });
+
+  it('revoke-sessions --username ends one user’s live sessions; --all everyone’s; the reason and the OS user on record', async () => {
+    const casey = userNamed(dataDir, 'CKiplock')?.id ?? '';
+    const avery = userNamed(dataDir, 'avery')?.id ?? '';
+    const addSession = (id: string, userId: string, expiresAt = '2999-01-01T00:00:00.000Z') =>
+      writeDb(dataDir, (db) =>
+        db
+          .prepare(
+            `INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at, second_factor, amr)
+             VALUES (?, ?, ?, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', ?, NULL, 1, 'pwd otp mfa')`,
+          )
+          .run(id, `hash-${id}`, userId, expiresAt),
+      );
+    const live = () =>
+      readDb(dataDir, (db) =>
+        db
+          .prepare("SELECT id FROM sessions WHERE revoked_at IS NULL AND id LIKE 'rs-%' ORDER BY id")
+          .pluck()
+          .all(),
+      );
+    addSession('rs-casey-1', casey);
+    addSession('rs-casey-2', casey);
+    addSession('rs-avery-1', avery);
+    // Over already (past its 12 hours): not counted as signed out now.
+    addSession('rs-avery-old', avery, '2001-01-01T00:00:00.000Z');
+
+    expectOneLineRefusal(
+      await runAdmin(dataDir, ['revoke-sessions', '--username', 'CKiplock']),
+      /--reason is required/,
+    );
+    expectOneLineRefusal(
+      await runAdmin(dataDir, ['revoke-sessions', '--reason', 'Stolen laptop']),
+      /either --username U or --all/,
+    );
+    expect(live()).toHaveLength(4);
+
+    const one = await runAdmin(dataDir, [
+      'revoke-sessions',
+      '--username',
+      'CKiplock',
+      '--reason',
+      'Lost phone',
+    ]);
+    expectSuccess(one);
+    expect(one.stdout.trim()).toBe('ended 2 signed-in session(s) of "CKiplock"');
+    expect(live()).toEqual(['rs-avery-1', 'rs-avery-old']);
+    expect(auditEvents(dataDir, 'sessions_revoked')).toMatchObject([
+      { username: 'CKiplock', user_id: casey, user_agent: CLI_AGENT },
+    ]);
+    expect(JSON.parse(auditEvents(dataDir, 'sessions_revoked')[0]?.detail ?? '{}')).toEqual({
+      revoked: 2,
+      by: CLI_BY,
+      reason: 'Lost phone',
+    });
+
+    const all = await runAdmin(dataDir, ['revoke-sessions', '--all', '--reason', 'Breach at the front desk']);
+    expectSuccess(all);
+    expect(all.stdout.trim()).toBe('ended 1 signed-in session(s) of every user');
+    expect(live()).toEqual(['rs-avery-old']);
+    expect(JSON.parse(auditEvents(dataDir, 'sessions_revoked_everywhere')[0]?.detail ?? '{}')).toEqual({
+      revoked: 1,
+      by: CLI_BY,
+      reason: 'Breach at the front desk',
+      keptOwnSession: false,
+    });
   });
 
   it('recover prints a one-time bypass code and its expiry, stores only its HMAC, unlocks and audits the reason', async () => {
@@ -524,7 +600,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(userNamed(dataDir, 'CKiplock')).toMatchObject({ failed_attempts: 0, locked_until: null });
     const [event] = auditEvents(dataDir, 'recovery_bypass_issued');
     expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({
-      by: '(cli)',
+      by: CLI_BY,
       reason: 'Lost phone, ID checked in person',
       checks: 'cli',
     });
@@ -553,7 +629,7 @@ describe('admin CLI commands on one data dir (in order)', () => {
     expect(result.stdout + result.stderr).not.toContain('Again2026x');
     const [event] = auditEvents(dataDir, 'temporary_password_set');
     expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({
-      by: '(cli)',
+      by: CLI_BY,
       reason: 'Forgot password at the front desk',
     });
   });

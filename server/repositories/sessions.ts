@@ -90,3 +90,25 @@ export async function revokeSessionsOf(
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * Revokes every live session (not revoked, not past its 12 hours), of one user or of everyone, but
+ * `keepSessionId` if given; returns how many there were. Sessions already over are left as they are, so the
+ * count says how many people were really signed out.
+ */
+export async function revokeLiveSessions(
+  db: Db,
+  now: Date,
+  scope: { userId?: string; keepSessionId?: string },
+): Promise<number> {
+  const at = now.toISOString();
+  let update = db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at);
+  if (scope.userId !== undefined) update = update.where('user_id', '=', scope.userId);
+  if (scope.keepSessionId !== undefined) update = update.where('id', '!=', scope.keepSessionId);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,5 +1,6 @@
 /**
- * The console's users and their trusted workstations (`/api/v1/admin/users...`, `/api/v1/admin/devices`).
+ * The console's users, their trusted workstations and sessions (`/api/v1/admin/users...`,
+ * `/api/v1/admin/devices`, `/api/v1/admin/sessions`).
  * Role admin, checked in onRequest before any input is read: 401 without a session, 403 for staff.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -13,6 +14,7 @@ import {
   ApiError,
   DevicesRevoked,
   ReasonRequest,
+  SessionsRevoked,
   TemporaryPasswordRequest,
   TrustedDeviceList,
   TwoFactorResetDone,
@@ -213,6 +215,29 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           requestContext(request),
         ),
       }),
+    );
+
+    app.delete(
+      '/sessions',
+      {
+        preHandler: reconfirmPassword(services),
+        schema: {
+          ...meta,
+          summary:
+            'Sign everyone out, practice-wide, but the calling account manager; their applications are logged out too (current password)',
+          body: ReasonRequest,
+          response: { 200: SessionsRevoked, ...errors },
+        },
+      },
+      async (request) => {
+        const { user, session } = principalOf(request);
+        const revoked = await services.sessionRevocation.everywhere(
+          { user, sessionId: session.id },
+          request.body.reason,
+          requestContext(request),
+        );
+        return { revoked, ownSessionKept: true as const };
+      },
     );
   };
 }

@@ -2,6 +2,7 @@
  * The account-manager console (`/api/v1/admin/...`). Every route needs a live session of role admin,
  * checked in onRequest before any input is read: 401 without a session, 403 for staff.
  */
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -13,6 +14,8 @@ import {
   PolicyView,
   Readiness,
 } from '../../src/shared/api';
+import { AUDIT_EXPORT_SUMMARY_PREFIX, auditExportFileName } from '../../src/shared/audit-export';
+import { csvLine } from '../../src/shared/csv';
 import type { Services } from '../services';
 import { readinessCsv } from '../services/readiness';
 import { requestContext } from './context';
@@ -103,18 +106,32 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'The filtered audit trail as CSV, newest first (at most 10,000 events)',
+          summary:
+            'Every event of the filtered audit trail as CSV, oldest first, streamed and never cut; the first line states the range, zone and count; audited as audit_exported',
           querystring: AuditFilter,
           produces: ['text/csv'],
           response: { 200: z.string().describe('text/csv'), ...errors },
         },
       },
       async (request, reply) => {
-        const csv = await services.auditTrail.csv(request.query);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="wrsauth-audit.csv"')
-          .send(csv);
+        const { user } = principalOf(request);
+        const exported = await services.auditTrail.export(
+          request.query,
+          'csv',
+          { by: user.username, userId: user.id, username: user.username },
+          requestContext(request),
+        );
+        async function* file() {
+          yield csvLine([`${AUDIT_EXPORT_SUMMARY_PREFIX}${exported.summary}`]);
+          yield* exported.lines();
+        }
+        return (
+          reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${auditExportFileName(request.query)}"`)
+            // The 200 schema documents the text; a stream is sent as it comes, never serialised against it.
+            .send(Readable.from(file()) as unknown as string)
+        );
       },
     );
   };

@@ -3,12 +3,12 @@ import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js
 import { z } from 'zod';
 import { isCalendarDate, timeZoneName } from '../../src/shared/account-dates';
 import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
+import { AUDIT_EVENT_TYPES } from '../../src/shared/audit-events';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { PolicyMode, SelfServiceResetValue } from '../db/schema';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
 import type { PasswordHasher } from '../password-hasher';
-import { listAuditEvents } from '../repositories/audit';
 import {
   DEFAULT_LOCATION,
   ensurePractice,
@@ -16,7 +16,8 @@ import {
   updatePolicy,
 } from '../repositories/practices';
 import { findUserByUsername, newUserRow } from '../repositories/users';
-import { type AuditLog, CLI_CONTEXT } from './audit-log';
+import { type AuditLog, CLI_ACTOR, CLI_CONTEXT } from './audit-log';
+import type { AuditTrail } from './audit-trail';
 import type { DeviceService } from './devices';
 import type { GuidedRecoveryService } from './guided-recovery';
 import {
@@ -25,6 +26,7 @@ import {
   REMEMBER_DAYS_BOUNDS,
   SMS_PER_HOUR_BOUNDS,
 } from './policy';
+import type { SessionRevocation } from './session-revocation';
 import type { UserAccountService } from './user-accounts';
 
 /** Bad input from an account manager: the message is the whole, one-line answer. */
@@ -68,6 +70,15 @@ export interface NewUser {
   startDate?: string;
   /** YYYY-MM-DD in the practice's time zone: the last day the user may sign in. */
   endDate?: string;
+}
+
+/** The CLI's `audit --from --to --format`: an export of every matching event. */
+export interface AuditExportQuery {
+  from?: string;
+  to?: string;
+  username?: string;
+  type?: string;
+  format: string;
 }
 
 export interface PolicyInput {
@@ -128,6 +139,8 @@ export class AdminService {
     private readonly audit: AuditLog,
     private readonly accounts: UserAccountService,
     private readonly devices: DeviceService,
+    private readonly sessionRevocation: SessionRevocation,
+    private readonly auditTrailService: AuditTrail,
     private readonly recovery: GuidedRecoveryService,
     /** Twilio Lookup, when configured: warns about a landline or VoIP number saved as a cell phone. */
     private readonly lookup?: PhoneLookup,
@@ -286,7 +299,7 @@ export class AdminService {
     return { ...practice, ...change };
   }
 
-  /** The console's unlock, by the CLI: the audit names "(cli)" as who did it. */
+  /** The console's unlock, by the CLI: the audit names "(cli: <os user>)" as who did it. */
   async unlock(username: string) {
     const user = await this.requireUser(username);
     await this.accounts.unlock('cli', user.id, CLI_CONTEXT);
@@ -330,6 +343,20 @@ export class AdminService {
     return { user, revoked: await this.devices.revokeAll(user, CLI_CONTEXT) };
   }
 
+  /**
+   * Ends one user's signed-in sessions, or (username undefined) everyone's; the applications signed in
+   * through them are logged out by the back-channel sweep. The reason goes on record.
+   */
+  async revokeSessions(username: string | undefined, reason: string) {
+    const why = reason.trim();
+    if (why.length < 3) throw new AdminInputError('--reason must be at least 3 characters');
+    if (username === undefined) {
+      return { revoked: await this.sessionRevocation.everywhere(undefined, why, CLI_CONTEXT) };
+    }
+    const user = await this.requireUser(username);
+    return { user, revoked: await this.sessionRevocation.ofUser(user, why, CLI_CONTEXT) };
+  }
+
   /** A one-time bypass code for a locked-out user, shown only here; the user and the admins are told. */
   async recover(username: string, reason: string) {
     if (reason.trim().length < RECOVERY_REASON_MIN) {
@@ -340,13 +367,54 @@ export class AdminService {
     return { user, ...issued };
   }
 
-  async auditTrail(query: { username?: string; limit?: number }) {
+  /** The newest events (50 unless told, at most 10,000), filtered as an export is: for a look at a terminal. */
+  async auditTrail(query: Omit<AuditExportQuery, 'format'> & { limit?: number }) {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       throw new AdminInputError('--limit must be a whole number from 1 to 10000');
     }
-    const user = query.username ? await findUserByUsername(this.db, query.username) : undefined;
-    return listAuditEvents(this.db, { username: user?.username ?? query.username, limit });
+    const filter = await this.auditFilterOf(query);
+    return this.auditTrailService.newest(filter, limit);
+  }
+
+  /**
+   * Every event matching the filter, for an auditor: days in the practice's time zone, both included; the
+   * export is audited with the filter, the count and the operating-system user.
+   */
+  async exportAudit(query: AuditExportQuery) {
+    if (query.format !== 'csv' && query.format !== 'jsonl') {
+      throw new AdminInputError('--format must be csv or jsonl');
+    }
+    return this.auditTrailService.export(
+      await this.auditFilterOf(query),
+      query.format,
+      { by: CLI_ACTOR },
+      CLI_CONTEXT,
+    );
+  }
+
+  /** The CLI's filter flags, checked: real days in order, a known event type, a user as the trail spells them. */
+  private async auditFilterOf(query: Omit<AuditExportQuery, 'format'>) {
+    for (const [flag, date] of [
+      ['--from', query.from],
+      ['--to', query.to],
+    ] as const) {
+      if (date !== undefined && !isCalendarDate(date)) {
+        throw new AdminInputError(`${flag} "${date}" is not a real date (use YYYY-MM-DD)`);
+      }
+    }
+    if (query.from !== undefined && query.to !== undefined && query.to < query.from) {
+      throw new AdminInputError(`--to ${query.to} is before --from ${query.from}`);
+    }
+    if (query.type !== undefined && !(AUDIT_EVENT_TYPES as readonly string[]).includes(query.type)) {
+      throw new AdminInputError(
+        `--type "${query.type}" is not an audit event type (for example login_failed or policy_changed; see the README)`,
+      );
+    }
+    const username = query.username?.trim() || undefined;
+    // The trail keeps the username as the account spells it; a known user is looked up to match that spelling.
+    const user = username ? await findUserByUsername(this.db, username) : undefined;
+    return { from: query.from, to: query.to, username: user?.username ?? username, type: query.type };
   }
 
   private async requireUser(username: string) {

@@ -1,4 +1,5 @@
 /** Writes security events. Callers pass facts (channel, masked target, counts), never secrets. */
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { AuditEventType } from '../../src/shared/audit-events';
 import type { Clock } from '../clock';
@@ -14,7 +15,25 @@ export interface RequestContext {
   userAgent: string | null;
 }
 
-export const CLI_CONTEXT: RequestContext = { ip: null, userAgent: 'wrsauth-cli' };
+/**
+ * The operating-system user running the admin CLI: an auditor must know who, not only that it was "the CLI".
+ * os.userInfo() throws where the uid has no passwd entry (some containers); the environment is next best.
+ */
+export function operatingSystemUser(): string {
+  try {
+    const name = os.userInfo().username;
+    if (name) return name;
+  } catch {
+    // No passwd entry for this uid: fall through.
+  }
+  return process.env.USER || process.env.USERNAME || 'unknown';
+}
+
+/** Who did it, when the admin CLI did: "(cli: alice)", as the audit trail's `by` names an actor. */
+export const CLI_ACTOR = `(cli: ${operatingSystemUser()})`;
+
+/** The admin CLI's context: no address, and a user agent naming the operating-system user. */
+export const CLI_CONTEXT: RequestContext = { ip: null, userAgent: `wrsauth-cli ${CLI_ACTOR}` };
 
 /**
  * A password reset's id as the audit trail and the logs may hold it: its first 8 characters. The whole id

@@ -1,14 +1,50 @@
-/** The audit trail for the console: filtered pages, and the same filter as CSV. */
-
+/**
+ * The audit trail for the console and the export. Dates in a filter are whole days in the practice's time
+ * zone, both included. An export holds every matching event (no cap), in id order, read in keyset batches and
+ * streamed, never held in memory; its count is fixed up front by a snapshot (events up to the newest id when
+ * it starts), so the file says how many rows it holds and holds exactly those. Each export is itself audited.
+ */
 import type { Selectable } from 'kysely';
+import { nextDate, startOfDayIn } from '../../src/shared/account-dates';
 import type { AuditEventView, AuditFilter, AuditPage, AuditQuery } from '../../src/shared/api';
+import { csvLine } from '../../src/shared/csv';
+import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { AuditEventTable } from '../db/schema';
-import { countAuditEvents, searchAuditEvents } from '../repositories/audit-search';
-import { csvCell } from './readiness';
+import {
+  type AuditSearch,
+  auditEventsAfter,
+  countAuditEvents,
+  newestAuditEventId,
+  searchAuditEvents,
+} from '../repositories/audit-search';
+import { ensurePractice } from '../repositories/practices';
+import type { AuditLog, RequestContext } from './audit-log';
 
-/** The most rows one CSV export holds, newest first. */
-export const AUDIT_CSV_MAX_ROWS = 10_000;
+/** Rows read per query while exporting: enough to be quick, few enough to keep memory flat. */
+export const AUDIT_EXPORT_BATCH = 1000;
+
+export type AuditExportFormat = 'csv' | 'jsonl';
+
+export const AUDIT_CSV_HEADER = ['id', 'at', 'type', 'username', 'user_id', 'ip', 'user_agent', 'detail'];
+
+/** Who exports: the account manager (console) or the operating-system user at the CLI. */
+export interface AuditExporter {
+  by: string;
+  userId?: string;
+  username?: string;
+}
+
+export interface AuditExport {
+  /** How many events the export holds, fixed when it started. */
+  count: number;
+  /** The zone the filter's days were read in. */
+  timeZone: string;
+  /** "1 234 events from 2026-11-01 to 2026-11-30 (America/New_York)", and the user and type if filtered. */
+  summary: string;
+  /** The export's text, a header (CSV) then one record per event, batch by batch. */
+  lines(): AsyncGenerator<string>;
+}
 
 function toView(row: Selectable<AuditEventTable>): AuditEventView {
   return {
@@ -23,32 +59,122 @@ function toView(row: Selectable<AuditEventTable>): AuditEventView {
   };
 }
 
+function csvRecord(row: Selectable<AuditEventTable>): string {
+  return csvLine([
+    row.id,
+    row.at,
+    row.event_type,
+    row.username ?? '',
+    row.user_id ?? '',
+    row.ip ?? '',
+    row.user_agent ?? '',
+    row.detail,
+  ]);
+}
+
+const jsonlRecord = (row: Selectable<AuditEventTable>) => `${JSON.stringify(toView(row))}\n`;
+
+/** The export's range, count and filter in words, as its file and the console state them. */
+export function exportSummary(filter: AuditFilter, count: number, timeZone: string): string {
+  // Digits grouped with spaces, not commas: the summary sits in a CSV file's first cell unquoted.
+  const events = `${count.toLocaleString('en-US').replaceAll(',', ' ')} event${count === 1 ? '' : 's'}`;
+  const range = `from ${filter.from ?? 'the first event'} to ${filter.to ?? 'now'} (${timeZone})`;
+  const who = filter.username ? `; user ${filter.username}` : '';
+  const type = filter.type ? `; type ${filter.type}` : '';
+  return `${events} ${range}${who}${type}`;
+}
+
 export class AuditTrail {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The practice's time zone, which the filter's days are read in. */
+  async timeZone(): Promise<string> {
+    const practice = await ensurePractice(this.db, this.clock.now());
+    return practice.time_zone;
+  }
+
+  /** The filter with its days as instants: from the start of `from` to the start of the day after `to`. */
+  private async search(filter: AuditFilter): Promise<{ search: AuditSearch; timeZone: string }> {
+    const timeZone = await this.timeZone();
+    return {
+      timeZone,
+      search: {
+        username: filter.username,
+        type: filter.type,
+        fromAt: filter.from && startOfDayIn(filter.from, timeZone).toISOString(),
+        beforeAt: filter.to && startOfDayIn(nextDate(filter.to), timeZone).toISOString(),
+      },
+    };
+  }
 
   async page(query: AuditQuery): Promise<AuditPage> {
     const { limit, offset, ...filter } = query;
+    const { search, timeZone } = await this.search(filter);
     const [rows, total] = await Promise.all([
-      searchAuditEvents(this.db, filter, { limit, offset }),
-      countAuditEvents(this.db, filter),
+      searchAuditEvents(this.db, search, { limit, offset }),
+      countAuditEvents(this.db, search),
     ]);
-    return { events: rows.map(toView), total, limit, offset };
+    return { events: rows.map(toView), total, limit, offset, timeZone };
   }
 
-  async csv(filter: AuditFilter): Promise<string> {
-    const rows = await searchAuditEvents(this.db, filter, { limit: AUDIT_CSV_MAX_ROWS, offset: 0 });
-    const lines = [
-      ['at', 'type', 'username', 'user_id', 'ip', 'user_agent', 'detail'],
-      ...rows.map((row) => [
-        row.at,
-        row.event_type,
-        row.username ?? '',
-        row.user_id ?? '',
-        row.ip ?? '',
-        row.user_agent ?? '',
-        row.detail,
-      ]),
-    ];
-    return `${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  /** The newest matching events as stored, for the CLI's look at a terminal. */
+  async newest(filter: AuditFilter, limit: number) {
+    const { search } = await this.search(filter);
+    return searchAuditEvents(this.db, search, { limit, offset: 0 });
+  }
+
+  /**
+   * Starts an export of every event matching the filter. The export is audited now, with the filter and
+   * the count, before a row leaves: an export cut short is still on record.
+   */
+  async export(
+    filter: AuditFilter,
+    format: AuditExportFormat,
+    exporter: AuditExporter,
+    context: RequestContext,
+  ): Promise<AuditExport> {
+    const { search: unbounded, timeZone } = await this.search(filter);
+    const throughId = await newestAuditEventId(this.db);
+    const search = { ...unbounded, throughId };
+    const count = throughId === undefined ? 0 : await countAuditEvents(this.db, search);
+    await this.audit.record(context, {
+      type: 'audit_exported',
+      userId: exporter.userId,
+      username: exporter.username,
+      detail: {
+        by: exporter.by,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        username: filter.username ?? null,
+        type: filter.type ?? null,
+        format,
+        timeZone,
+        rows: count,
+      },
+    });
+    const db = this.db;
+    const record = format === 'csv' ? csvRecord : jsonlRecord;
+    return {
+      count,
+      timeZone,
+      summary: exportSummary(filter, count, timeZone),
+      async *lines() {
+        if (format === 'csv') yield csvLine(AUDIT_CSV_HEADER);
+        if (throughId === undefined) return;
+        let after: string | undefined;
+        for (;;) {
+          const rows = await auditEventsAfter(db, search, after, AUDIT_EXPORT_BATCH);
+          if (rows.length === 0) return;
+          // One chunk per batch: fewer, larger writes than one per row.
+          yield rows.map(record).join('');
+          after = rows[rows.length - 1]?.id;
+          if (rows.length < AUDIT_EXPORT_BATCH) return;
+        }
+      },
+    };
   }
 }

@@ -10,7 +10,7 @@ import {
   revokeAllTrustedDevices,
   revokeTrustedDevice,
 } from '../repositories/trusted-devices';
-import type { AuditLog, RequestContext } from './audit-log';
+import { type AuditLog, CLI_ACTOR, type RequestContext } from './audit-log';
 
 export class DeviceService {
   constructor(
@@ -74,7 +74,7 @@ export class DeviceService {
       type: 'trusted_devices_revoked_everywhere',
       userId: admin?.id,
       username: admin?.username,
-      detail: { revoked, by: admin?.username ?? '(cli)', reason },
+      detail: { revoked, by: admin?.username ?? CLI_ACTOR, reason },
     });
     return revoked;
   }

@@ -31,7 +31,7 @@ import { ensurePractice } from '../repositories/practices';
 import { activeAdmins } from '../repositories/user-accounts';
 import { clearFailures, findUserById } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
-import type { AuditLog, RequestContext } from './audit-log';
+import { type AuditLog, CLI_ACTOR, type RequestContext } from './audit-log';
 import type { Notifier } from './notices';
 
 /** NIST-minded: long enough to read out and type, short enough that a stolen note is soon worthless. */
@@ -39,7 +39,7 @@ export const BYPASS_CODE_TTL_SECONDS = 15 * 60;
 
 /** Who acts: an account manager in the console, or IT at the admin CLI. */
 export type Actor = UserRow | 'cli';
-export const actorName = (actor: Actor) => (actor === 'cli' ? '(cli)' : actor.username);
+export const actorName = (actor: Actor) => (actor === 'cli' ? CLI_ACTOR : actor.username);
 
 export const DEFAULT_RECOVERY_CHECKLIST: RecoveryChecklistItem[] = [
   {

@@ -38,6 +38,7 @@ import { RecoveryCodeService } from './recovery-codes';
 import { RekeyService } from './rekey';
 import { RelyingPartyService } from './relying-parties';
 import { SendGuards } from './send-guards';
+import { SessionRevocation } from './session-revocation';
 import { SessionService } from './sessions';
 import { TotpService } from './totp';
 import { UserAccountService } from './user-accounts';
@@ -112,6 +113,8 @@ export function createServices(options: ServiceOptions) {
     accountEnds,
   });
   const devices = new DeviceService(db, clock, audit);
+  const sessionRevocation = new SessionRevocation(clock, audit);
+  const auditTrail = new AuditTrail(db, clock, audit);
   const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes, accountEnds);
   const locations = new LocationService(db, clock, audit);
   const admin = new AdminService(
@@ -121,13 +124,14 @@ export function createServices(options: ServiceOptions) {
     audit,
     userAccounts,
     devices,
+    sessionRevocation,
+    auditTrail,
     guidedRecovery,
     options.lookup,
   );
   const readiness = new ReadinessService(db, clock);
   const instanceReadiness = new InstanceReadinessCheck(db, options.couriers, options.log);
   const policy = new PracticePolicyService(db, clock, audit);
-  const auditTrail = new AuditTrail(db);
   const passwordReset = new PasswordResetService({
     db,
     clock,
@@ -191,6 +195,7 @@ export function createServices(options: ServiceOptions) {
     auth,
     admin,
     devices,
+    sessionRevocation,
     totp,
     recoveryCodes,
     notices,

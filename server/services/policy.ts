@@ -1,13 +1,17 @@
 /** The practice's 2FA policy as it applies right now. */
+import { todayIn } from '../../src/shared/account-dates';
 import type { PolicyMode, PracticeRow } from '../db/schema';
 
-/** `optional` with an enforce-after date acts as `required` from that (UTC) date on, with no restart. */
+/**
+ * `optional` with an enforce-after date acts as `required` from that date on, with no restart: from midnight
+ * in the practice's time zone, as its staff read the date, not midnight UTC.
+ */
 export function effectiveMode(
-  practice: Pick<PracticeRow, 'policy_mode' | 'enforce_after'>,
+  practice: Pick<PracticeRow, 'policy_mode' | 'enforce_after' | 'time_zone'>,
   now: Date,
 ): PolicyMode {
   if (practice.policy_mode !== 'optional' || !practice.enforce_after) return practice.policy_mode;
-  return now.toISOString().slice(0, 10) >= practice.enforce_after ? 'required' : 'optional';
+  return todayIn(practice.time_zone, now) >= practice.enforce_after ? 'required' : 'optional';
 }
 
 export const CODE_TTL_BOUNDS = { min: 120, max: 600 } as const;

@@ -3,6 +3,7 @@
  * Contacts have their own service (contacts.ts), since account managers change them too.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { todayIn } from '../../src/shared/account-dates';
 import {
   ErrorCode,
   type PasswordChanged,
@@ -162,7 +163,8 @@ export class ProfileService {
   async setup(user: UserRow): Promise<SetupStatus> {
     const now = this.clock.now();
     const practice = await findPractice(this.db, user.practice_id);
-    const today = now.toISOString().slice(0, 10);
+    // The mandate date is a day in the practice's time zone, as effectiveMode reads it.
+    const today = todayIn(practice.time_zone, now);
     const hasVerifiedContact = user.phone !== null || user.email !== null;
     const hasAuthenticator = Boolean((await findTotpFactor(this.db, user.id))?.confirmed_at);
     const future = practice.enforce_after !== null && practice.enforce_after > today;

@@ -3,6 +3,7 @@
  * sign-in (403 enrollment_required) if the practice required a code today.
  */
 import type { Readiness, ReadinessUser } from '../../src/shared/api';
+import { csvCell } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { ensurePractice } from '../repositories/practices';
@@ -73,10 +74,4 @@ export function readinessCsv(readiness: Readiness): string {
     ...readiness.wouldBeLockedOut.map((user) => [user.username, user.firstName, user.lastName, user.role]),
   ];
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
-}
-
-/** RFC 4180 quoting, and a leading ' before = + - @ so a spreadsheet never runs a cell as a formula. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

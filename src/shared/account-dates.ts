@@ -55,6 +55,47 @@ export function todayIn(timeZone: string, now: Date): string {
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
+/** How far the zone's wall clock is ahead of UTC at the instant (ms; negative west of Greenwich). */
+function offsetAt(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a day (YYYY-MM-DD) begins in the time zone: 2026-11-01 in America/New_York is
+ * 2026-11-01T04:00:00Z. Twice round, so a daylight-saving change near midnight is read at the right offset.
+ */
+export function startOfDayIn(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const wallMidnight = Date.UTC(year, month - 1, day);
+  let instant = wallMidnight - offsetAt(wallMidnight, timeZone);
+  instant = wallMidnight - offsetAt(instant, timeZone);
+  return new Date(instant);
+}
+
+/** The day after a YYYY-MM-DD, as YYYY-MM-DD. */
+export function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 export interface AccountDates {
   /** YYYY-MM-DD or null (no start: from the account's creation). */
   startDate: string | null;

@@ -16,6 +16,7 @@
  *   GET    /admin/users/:id/devices            → TrustedDeviceList (api-me.ts)
  *   DELETE /admin/users/:id/devices/:deviceId  → 204
  *   DELETE /admin/devices        ReasonRequest → DevicesRevoked (api-me.ts), every workstation practice-wide †
+ *   DELETE /admin/sessions       ReasonRequest → SessionsRevoked, every signed-in session but the caller's †
  *   GET    /admin/locations                    → AdminLocationList
  *   POST   /admin/locations      LocationName  → 201 AdminLocation (409 conflict: name taken)
  *   PATCH  /admin/locations/:id  LocationName  → AdminLocation     (409 conflict: name taken)
@@ -171,6 +172,16 @@ export type AdminUserUpdate = z.infer<typeof AdminUserUpdate>;
 /** Reset 2FA and revoking every workstation: why, and the acting account manager's password again. */
 export const ReasonRequest = z.object({ reason: AdminReason, currentPassword: ActingPassword });
 export type ReasonRequest = z.infer<typeof ReasonRequest>;
+
+/**
+ * Everyone signed out: how many sessions ended. The account manager who asked stays signed in (their own
+ * session is the one kept), so they can go on; `ownSessionKept` says so to the console.
+ */
+export const SessionsRevoked = z.object({
+  revoked: Count,
+  ownSessionKept: z.literal(true),
+});
+export type SessionsRevoked = z.infer<typeof SessionsRevoked>;
 
 /** A new temporary password for a user who cannot sign in (forgotten, or the last one expired). */
 export const TemporaryPasswordRequest = z.object({

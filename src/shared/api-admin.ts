@@ -108,9 +108,9 @@ export const PolicyUpdate = PracticePolicy.extend({
 });
 export type PolicyUpdate = z.infer<typeof PolicyUpdate>;
 
-const CalendarDate = z.iso.date().describe('YYYY-MM-DD (UTC)');
+const CalendarDate = z.iso.date().describe('YYYY-MM-DD, a day in the practice’s time zone');
 
-/** Filters for the audit trail; from and to are whole UTC days, both included. */
+/** Filters for the audit trail; from and to are whole days in the practice's time zone, both included. */
 export const AuditFilter = z.object({
   username: z.string().trim().min(1).max(128).optional(),
   type: z
@@ -147,5 +147,7 @@ export const AuditPage = z.object({
   total: Count,
   limit: Count,
   offset: Count,
+  /** The practice's time zone: the one the filter's days were read in. */
+  timeZone: z.string(),
 });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,10 +144,36 @@ describe('admin CLI on PostgreSQL (in order)', { timeout: 90_000 }, () => {
     expectSuccess(result);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(
-      /^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{"revokedSessions":0,"revokedDevices":2,"removedAuthenticator":false,"voidedRecoveryCodes":0,"by":"\(cli\)"\}$/,
-    );
+    expect(lines[0]).toMatch(/^\S+Z\s+two_factor_reset\s+CKiplock\s+-\s+\{/);
+    // Who ran it: the operating-system user, read here on its own.
+    expect(JSON.parse(lines[0]?.replace(/^.*?\s-\s+/, '') ?? '{}')).toEqual({
+      revokedSessions: 0,
+      revokedDevices: 2,
+      removedAuthenticator: false,
+      voidedRecoveryCodes: 0,
+      by: `(cli: ${os.userInfo().username})`,
+    });
     expect(lines[1]).toMatch(/^\S+Z\s+user_created\s+CKiplock\s/);
+  });
+
+  it('audit --format jsonl exports every event of the user in id order, and records the export with its count', async () => {
+    const result = await admin(['audit', '--username', 'ckiplock', '--format', 'jsonl']);
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; type: string });
+    const stored = await rows<{ id: string }>(
+      "SELECT id FROM audit_events WHERE username = 'CKiplock' AND event_type <> 'audit_exported' ORDER BY id",
+    );
+    expect(events.map((event) => event.id)).toEqual(stored.map((row) => row.id));
+    expect(result.stderr).toBe(
+      `exported ${events.length} events from the first event to now (UTC); user CKiplock\n`,
+    );
+    const [exported] = await rows<{ detail: string }>(
+      "SELECT detail FROM audit_events WHERE event_type = 'audit_exported'",
+    );
+    expect(JSON.parse(exported?.detail ?? '{}')).toMatchObject({ format: 'jsonl', rows: events.length });
   });
 
   it('keeps the audit trail append-only: PostgreSQL refuses UPDATE, DELETE and TRUNCATE', async () => {

@@ -5,7 +5,13 @@ import type { UserEvent } from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PASSWORD, RIGHT_CODE } from './support/fake-auth-server';
 import { ADMIN, installFakeConsole, WRONG_PASSWORD_MESSAGE } from './support/fake-console';
-import { BYPASS_CODE, type FakePeople, installFakePeople, LOCKED_OUT } from './support/fake-console-people';
+import {
+  BYPASS_CODE,
+  type FakePeople,
+  installFakePeople,
+  LOCKED_OUT,
+  SIGNED_IN_ELSEWHERE,
+} from './support/fake-console-people';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
 
 const api = setupFakeAuthServer();
@@ -277,6 +283,47 @@ describe('Console: Users', () => {
     await user.click(confirm());
     expect(await screen.findByText(/Revoked 1 workstation\./)).toBeVisible();
     expect(people.calls.revokedAll).toEqual(['Laptop stolen']);
+  });
+
+  it('with "and sign everyone out" also ends every signed-in session but the account manager’s, and says how many of each', async () => {
+    const user = await openTab('Users');
+    await user.type(await screen.findByLabelText('Reason for revoking every workstation'), 'Breach');
+    const signOut = screen.getByRole('checkbox', { name: 'and sign everyone out' });
+    expect(signOut).not.toBeChecked();
+    expect(signOut).toHaveAccessibleDescription(/but yours/);
+    await user.click(signOut);
+    await user.type(yourPassword('Every trusted workstation'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Revoke every workstation…' }));
+    const dialog = screen.getByRole('alertdialog', {
+      name: 'Revoke every trusted workstation and sign everyone out?',
+    });
+    expect(dialog).toHaveTextContent('You stay signed in here.');
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke and sign everyone out' }));
+    expect(
+      await screen.findByText(
+        `Revoked 1 workstation and ended ${SIGNED_IN_ELSEWHERE} signed-in sessions; you are still signed in here. Everyone signs in again, with a code.`,
+      ),
+    ).toBeVisible();
+    expect(people.calls.revokedAll).toEqual(['Breach']);
+    expect(people.calls.signedEveryoneOut).toEqual(['Breach']);
+    expect(screen.getByRole('checkbox', { name: 'and sign everyone out' })).not.toBeChecked();
+  });
+
+  it('without "and sign everyone out" ends no session', async () => {
+    const user = await openTab('Users');
+    await user.type(await screen.findByLabelText('Reason for revoking every workstation'), 'Laptop stolen');
+    await user.type(yourPassword('Every trusted workstation'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Revoke every workstation…' }));
+    await user.click(
+      within(screen.getByRole('alertdialog', { name: 'Revoke every trusted workstation?' })).getByRole(
+        'button',
+        {
+          name: 'Revoke every workstation',
+        },
+      ),
+    );
+    expect(await screen.findByText(/Revoked 1 workstation\. Everyone gets a code/)).toBeVisible();
+    expect(people.calls.signedEveryoneOut).toEqual([]);
   });
 
   it('sets a contact on the user\'s behalf, marked "set by admin"', async () => {

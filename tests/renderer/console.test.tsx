@@ -369,6 +369,31 @@ describe('Account manager console: Audit log', () => {
     vi.restoreAllMocks();
   });
 
+  it('names the practice’s time zone it shows, and after an export says how many events from which days the file holds', async () => {
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => 'blob:audit');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const downloads: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      downloads.push(this.download);
+    });
+    fake.policy = { ...fake.policy, timeZone: 'America/New_York' };
+    const user = await openConsole('Audit log');
+    expect(
+      await screen.findByText('Dates and times in America/New_York, the practice’s time zone.'),
+    ).toBeVisible();
+    await user.selectOptions(screen.getByLabelText('Event type'), 'code_sent');
+    await user.type(screen.getByLabelText('From'), '2026-11-27');
+    await user.type(screen.getByLabelText('To'), '2026-11-27');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await screen.findByText(/^Showing 1–/);
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(
+      await screen.findByText(/^Exported \d+ events from 2026-11-27 to 2026-11-27 \(America\/New_York\)\.$/),
+    ).toBeVisible();
+    expect(downloads).toEqual(['wrsauth-audit-2026-11-27-to-2026-11-27.csv']);
+    vi.restoreAllMocks();
+  });
+
   it('offers every audited event type in a list, by name, and says when nothing matches', async () => {
     const user = await openConsole('Audit log');
     await screen.findByText('Showing 1–50 of 120');

@@ -153,6 +153,12 @@ const ACTIONS: Action[] = [
     send: async (password) =>
       admin('POST', `/applications/${await registeredClient()}/rotate-secret`, withPassword({}, password)),
   },
+  {
+    name: 'signing everyone out',
+    doneEvent: 'sessions_revoked_everywhere',
+    send: async (password) =>
+      admin('DELETE', '/sessions', withPassword({ reason: 'Laptop stolen' }, password)),
+  },
 ];
 
 const failedAttemptsOf = async (username: string) =>

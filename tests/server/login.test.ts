@@ -197,6 +197,20 @@ describe('practice policy', () => {
     expect((await login(t, 'nocontact')).status).toBe(403);
   });
 
+  it('the enforce-after date begins at midnight in the practice’s time zone, not at midnight UTC', async () => {
+    await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
+    await t.server.services.admin.setPolicy({
+      mode: 'optional',
+      enforceAfter: '2026-09-01',
+      timeZone: 'America/New_York',
+    });
+    // Midnight UTC has passed, but it is still August 31 in New York (UTC-4): not required yet.
+    t.clock.set('2026-09-01T03:59:00.000Z');
+    expect((await login(t, 'nocontact')).body.setupRecommended).toBe(true);
+    t.clock.set('2026-09-01T04:00:00.000Z');
+    expect((await login(t, 'nocontact')).status).toBe(403);
+  });
+
   it('a deactivated user cannot sign in, with the same answer as a wrong password', async () => {
     await t.server.services.db.updateTable('users').set({ active: 0 }).execute();
     const response = await login(t);

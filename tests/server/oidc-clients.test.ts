@@ -2,6 +2,7 @@
  * Relying parties, registered and managed with the real CLI (`server/main.ts`, a process of its own) on the
  * test server's own database while it runs, and judged by the running provider through openid-client.
  */
+import os from 'node:os';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_CONTEXT } from '../../server/services/audit-log';
@@ -190,7 +191,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       clientId,
       name: 'Audited app',
       type: 'confidential',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     const row = await t.server.services.db
       .selectFrom('audit_events')
@@ -198,7 +199,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       .where('event_type', '=', 'oidc_client_registered')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(row.user_agent).toBe('wrsauth-cli');
+    expect(row.user_agent).toBe(`wrsauth-cli (cli: ${os.userInfo().username})`);
     expect(await storedText()).not.toContain(clientSecret as string);
     expect(t.logLines.filter((line) => line.includes(clientSecret as string))).toEqual([]);
   });
@@ -236,7 +237,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_disabled')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Old app',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     expect((await cli('disable-client', '--client-id', clientId)).stderr).toMatch(/already disabled/);
     expect((await cli('disable-client', '--client-id', 'no-such-client')).stderr).toMatch(
@@ -257,7 +258,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_secret_rotated')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Rotating app',
-      by: '(cli)',
+      by: `(cli: ${os.userInfo().username})`,
     });
     expect(await storedText()).not.toContain(newSecret);
   });

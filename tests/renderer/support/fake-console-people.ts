@@ -27,6 +27,7 @@ import {
   RecoveryChecklist,
   RecoveryChecklistUpdate,
   RecoveryRequest,
+  SessionsRevoked,
   TemporaryPasswordRequest,
   type TrustedDevice,
   TrustedDeviceList,
@@ -79,6 +80,7 @@ export interface FakePeople {
     temporaryPasswords: Array<{ id: string } & TemporaryPasswordRequest>;
     revokedDevice: Array<{ id: string; deviceId: string }>;
     revokedAll: string[];
+    signedEveryoneOut: string[];
     contacts: Array<{ id: string } & AdminContactRequest>;
     contactCodes: string[];
     locationsCreated: string[];
@@ -87,6 +89,9 @@ export interface FakePeople {
     recoveries: Array<{ id: string } & RecoveryRequest>;
   };
 }
+
+/** How many other sessions the fake practice has signed in when everyone is signed out. */
+export const SIGNED_IN_ELSEWHERE = 3;
 
 export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): FakePeople {
   const fake: FakePeople = {
@@ -134,6 +139,7 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       temporaryPasswords: [],
       revokedDevice: [],
       revokedAll: [],
+      signedEveryoneOut: [],
       contacts: [],
       contactCodes: [],
       locationsCreated: [],
@@ -265,6 +271,14 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const revoked = [...fake.devices.values()].reduce((sum, list) => sum + list.length, 0);
       fake.devices.clear();
       return server.reply(DevicesRevoked, { revoked });
+    }),
+    http.delete(apiUrl('/admin/sessions'), async ({ request }) => {
+      const reason = await body(ReasonRequest, request);
+      if (!reason) return bad('Give a reason.');
+      const wrong = guard.wrongPassword(reason);
+      if (wrong) return wrong;
+      fake.calls.signedEveryoneOut.push(reason.reason);
+      return server.reply(SessionsRevoked, { revoked: SIGNED_IN_ELSEWHERE, ownSessionKept: true });
     }),
     http.post(apiUrl('/admin/users/:id/contacts'), async ({ request, params }) => {
       const contact = await body(AdminContactRequest, request);

@@ -3,6 +3,7 @@
  * without a live session, as the real guard answers), every request and response parsed with the shared
  * contract (src/shared/api-admin.ts); a violation fails the test through FakeAuthServer.violations.
  */
+
 import { HttpResponse, http } from 'msw';
 import {
   ApiError,
@@ -17,6 +18,7 @@ import {
   type ReadinessUser,
   type User,
 } from '../../../src/shared/api';
+import { AUDIT_EXPORT_SUMMARY_PREFIX } from '../../../src/shared/audit-export';
 import { apiUrl, bearerOf, type FakeAuthServer, PASSWORD } from './fake-auth-server';
 
 export const ADMIN: User = {
@@ -234,6 +236,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
         total: events.length,
         limit,
         offset,
+        timeZone: fake.policy.timeZone,
       });
     }),
     http.get(apiUrl('/admin/audit.csv'), ({ request }) => {
@@ -250,7 +253,10 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       }
       fake.calls.csv.push({ path: '/admin/audit.csv', filter: parsed.data });
       const rows = matching(parsed.data).map((e) => `${e.at},${e.type},${e.username ?? ''}`);
-      return csvReply(['at,type,username', ...rows].join('\r\n'));
+      // As the server does: the first line states the count, the range and the practice's zone.
+      const { from, to } = parsed.data;
+      const summary = `${AUDIT_EXPORT_SUMMARY_PREFIX}${rows.length} events from ${from ?? 'the first event'} to ${to ?? 'now'} (${fake.policy.timeZone})`;
+      return csvReply([summary, 'at,type,username', ...rows].join('\r\n'));
     }),
   );
   return fake;

@@ -1,10 +1,12 @@
 /**
- * The audit trail: filter by user, event type and dates; pages come from the server (newest first); the
- * CSV export carries the filter in force.
+ * The audit trail: filter by user, event type and dates (days in the practice's time zone, which the panel
+ * names, and in which it shows times); pages come from the server (newest first); the CSV export carries the
+ * filter in force, holds every matching event, and the panel repeats the count and range the file states.
  */
 import { type FormEvent, useState } from 'react';
 import { type AuditEventView, AuditFilter } from '../../../shared/api-admin';
 import { AUDIT_EVENT_TYPES, auditEventLabel } from '../../../shared/audit-events';
+import { auditExportFileName, auditExportSummary } from '../../../shared/audit-export';
 import { ErrorAlert } from '../components/Messages';
 import { AUDIT_PAGE_SIZE, useAuditPage, useCsvExport } from './console-hooks';
 import { useConsoleSession, useEndsSession } from './console-session';
@@ -39,6 +41,7 @@ export function AuditPanel() {
   const [filter, setFilter] = useState<AuditFilter>({});
   const [offset, setOffset] = useState(0);
   const [problem, setProblem] = useState<string>();
+  const [exported, setExported] = useState<string>();
   const page = useAuditPage(sessionToken, filter, offset);
   const csv = useCsvExport(sessionToken);
   useEndsSession(page.error, csv.error);
@@ -62,8 +65,19 @@ export function AuditPanel() {
     setOffset(0);
     setProblem(undefined);
   }
-  const exportCsv = () =>
-    csv.mutate({ kind: 'audit', filter }, { onSuccess: (text) => downloadCsv('wrsauth-audit.csv', text) });
+  function exportCsv() {
+    setExported(undefined);
+    csv.mutate(
+      { kind: 'audit', filter },
+      {
+        onSuccess: (text) => {
+          downloadCsv(auditExportFileName(filter), text);
+          const summary = auditExportSummary(text);
+          setExported(summary ? `Exported ${summary}.` : 'Exported.');
+        },
+      },
+    );
+  }
 
   return (
     <>
@@ -121,6 +135,7 @@ export function AuditPanel() {
         <p role="status">Loading the audit log…</p>
       ) : page.data ? (
         <AuditResults
+          timeZone={page.data.timeZone}
           events={page.data.events}
           total={page.data.total}
           offset={page.data.offset}
@@ -133,11 +148,18 @@ export function AuditPanel() {
           Export CSV
         </button>
       </div>
+      {exported && (
+        <p className="status" role="status">
+          {exported}
+        </p>
+      )}
     </>
   );
 }
 
 interface AuditResultsProps {
+  /** The practice's time zone: the filter's days are read in it, and times are shown in it. */
+  timeZone: string;
   events: AuditEventView[];
   total: number;
   offset: number;
@@ -146,18 +168,23 @@ interface AuditResultsProps {
   onOffset(offset: number): void;
 }
 
-function AuditResults({ events, total, offset, loading, onOffset }: AuditResultsProps) {
+function AuditResults({ timeZone, events, total, offset, loading, onOffset }: AuditResultsProps) {
+  const zoneNote = <p className="note">Dates and times in {timeZone}, the practice’s time zone.</p>;
   if (total === 0 || events.length === 0) {
     return (
-      <p className="status" role="status">
-        No events match these filters.
-      </p>
+      <>
+        {zoneNote}
+        <p className="status" role="status">
+          No events match these filters.
+        </p>
+      </>
     );
   }
   const first = offset + 1;
   const last = offset + events.length;
   return (
     <>
+      {zoneNote}
       <p className="note" role="status" aria-live="polite">
         Showing {first}–{last} of {total}
         {loading ? ' (loading…)' : ''}
@@ -176,7 +203,7 @@ function AuditResults({ events, total, offset, loading, onOffset }: AuditResults
         <tbody>
           {events.map((event) => (
             <tr key={event.id}>
-              <td>{localTime(event.at)}</td>
+              <td>{localTime(event.at, timeZone)}</td>
               <td>{event.type}</td>
               <td>{event.username ?? '—'}</td>
               <td className="detail">{detailText(event.detail)}</td>

@@ -17,6 +17,7 @@ import {
   RecoveryChecklist,
   type RecoveryChecklistUpdate,
   type RecoveryRequest,
+  SessionsRevoked,
   type TemporaryPasswordRequest,
   TwoFactorResetDone,
 } from '../../../shared/api-admin-users';
@@ -153,20 +154,43 @@ export function useRevokeUserDevice(userId: string) {
   });
 }
 
-/** Every trusted workstation in the practice, with a reason and the account manager's password. */
+/** What "Revoke every workstation" asks: a reason, the account manager's password, and whether to sign everyone out. */
+export interface RevokeEverywhere extends ReasonRequest {
+  signEveryoneOut: boolean;
+}
+
+/** How many workstations were forgotten, and (when asked) how many signed-in sessions ended. */
+export interface RevokedEverywhere {
+  workstations: number;
+  sessions?: number;
+}
+
+/**
+ * Every trusted workstation in the practice, with a reason and the account manager's password; with "and
+ * sign everyone out", every signed-in session too (but this one), and the applications behind them.
+ */
 export function useRevokeAllDevices() {
   const { api, sessionToken, stale } = useCall();
-  return useMutation<DevicesRevoked, ApiFailure, ReasonRequest>({
-    mutationFn: (body) =>
-      api.request(DevicesRevoked, {
+  return useMutation<RevokedEverywhere, ApiFailure, RevokeEverywhere>({
+    mutationFn: async ({ signEveryoneOut, ...body }) => {
+      const devices = await api.request(DevicesRevoked, {
         method: 'DELETE',
         path: '/admin/devices',
         sessionToken,
         body,
-      }),
+      });
+      if (!signEveryoneOut) return { workstations: devices.revoked };
+      const sessions = await api.request(SessionsRevoked, {
+        method: 'DELETE',
+        path: '/admin/sessions',
+        sessionToken,
+        body,
+      });
+      return { workstations: devices.revoked, sessions: sessions.revoked };
+    },
     // The account manager's password is in the variables: drop them once the form is gone.
     gcTime: 0,
-    onSuccess: () => stale('devices', 'audit'),
+    onSuccess: () => stale('devices', 'audit', 'users'),
   });
 }
 

@@ -33,7 +33,7 @@ export function calendarDate(date: string): string {
   });
 }
 
-/** A local date and time for an ISO instant. */
-export function localTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** A date and time for an ISO instant, in the time zone given (the practice's), else this computer's. */
+export function localTime(iso: string, timeZone?: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone });
 }
