@@ -252,18 +252,18 @@ export const E2E_USERS = {
     password: 'frontDesk2026',
     firstName: 'Devon',
     lastName: 'Walsh',
-    phone: '+12025550163',
+    phone: '+12025550178',
     email: 'dwalsh@wrshealth.com',
     locations: ['Main Office', 'Eastside Clinic'],
   },
   /** The same, quitting the app while the practice application is open. */
   desktopPracticeQuit: {
-    username: 'sokafor',
+    username: 'tquinn',
     password: 'frontDesk2026',
-    firstName: 'Sam',
-    lastName: 'Okafor',
-    phone: '+12025550167',
-    email: 'sokafor@wrshealth.com',
+    firstName: 'Taylor',
+    lastName: 'Quinn',
+    phone: '+12025550179',
+    email: 'tquinn@wrshealth.com',
   },
 } satisfies Record<string, NewUser>;
 
