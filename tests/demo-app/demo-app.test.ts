@@ -15,6 +15,7 @@ import { SessionStore } from '../../demo-app/sessions';
 import { DEMO_APP_CREDENTIALS_FILE, ensureDemoApplication } from '../../server/demo-application';
 import { freePort } from '../cli-helpers/wrsauth-process';
 import { CookieBrowser } from '../support/oidc-browser';
+import { OidcSignIns } from '../support/oidc-sign-in';
 import { userIdOf } from '../support/self-service';
 import { auditEventsOf, createUser, startTestServer, type TestServer } from '../support/test-server';
 
@@ -39,24 +40,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Password, then a texted code, through WRSAuth's API as its screens call it: the session token. */
-async function wrsauthSignIn(username: string): Promise<string> {
-  t.clock.advance(31);
-  const login = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });
-  await t.send(login.body.challengeId, 'sms');
-  const verified = await t.verify(login.body.challengeId, t.lastSmsCode());
-  if (verified.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(verified.body)}`);
-  return verified.body.sessionToken;
-}
+/** Password, then a texted code, as WRSAuth's screens do it: the session token (tests/support/oidc-sign-in.ts). */
+const wrsauthSignIn = (username: string) => new OidcSignIns(t).signIn(username);
 
-async function locationId(name: string): Promise<string> {
-  const row = await t.server.services.db
-    .selectFrom('locations')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const locationId = (name: string) => new OidcSignIns(t).locationId(name);
 
 /**
  * A new user (two locations) presses Login with WRSAuth, signs in with a code, chooses Eastside Clinic, and

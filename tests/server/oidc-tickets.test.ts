@@ -15,6 +15,7 @@ import { CLI_CONTEXT } from '../../server/services/audit-log';
 import { Sweeps, serverSweepJobs } from '../../server/sweeps';
 import { CookieBrowser } from '../support/oidc-browser';
 import { authorizationRequest } from '../support/oidc-relying-party';
+import { OidcSignIns } from '../support/oidc-sign-in';
 import { createUser, eventually, startTestServer, type TestServer } from '../support/test-server';
 
 const REDIRECT = 'http://127.0.0.1:4581/callback';
@@ -78,25 +79,10 @@ async function newUser(username: string) {
   });
 }
 
-/** The desktop client's own sign-in, password and code by text: its session token. */
-async function signIn(username: string): Promise<string> {
-  t.clock.advance(31);
-  const login = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });
-  if (login.body.status === 'authenticated') return login.body.sessionToken;
-  await t.send(login.body.challengeId, 'sms');
-  const verified = await t.verify(login.body.challengeId, t.lastSmsCode());
-  if (verified.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(verified.body)}`);
-  return verified.body.sessionToken;
-}
+/** Password, then a texted code, as WRSAuth's screens do it: the session token (tests/support/oidc-sign-in.ts). */
+const signIn = (username: string) => new OidcSignIns(t).signIn(username);
 
-async function locationId(name: string): Promise<string> {
-  const row = await t.server.services.db
-    .selectFrom('locations')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const locationId = (name: string) => new OidcSignIns(t).locationId(name);
 
 /** The practice-application window follows the application's authorization request to the login prompt. */
 async function openPrompt(window: CookieBrowser, parameters: Record<string, string> = {}) {
