@@ -124,6 +124,19 @@ async function withServices<T>(
   }
 }
 
+/** `--username U` or `--all` (exactly one), and `--reason`: what the revoke-* verbs take. */
+function oneUserOrAll(args: string[]) {
+  const o = options(args, {
+    username: { type: 'string' },
+    all: { type: 'boolean' },
+    reason: { type: 'string' },
+  });
+  if ((o.username === undefined) === !o.all) {
+    throw new AdminInputError('give either --username U or --all');
+  }
+  return o;
+}
+
 async function serve(config: ServerConfig, args: string[]): Promise<void> {
   const flags = options(args, { demo: { type: 'boolean' }, 'demo-app': { type: 'boolean' } });
   const demo = flags.demo;
@@ -317,28 +330,14 @@ const commands: Record<string, Handler> = {
   },
 
   'revoke-devices': async (config, args) => {
-    const o = options(args, {
-      username: { type: 'string' },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
-    });
-    if ((o.username === undefined) === !o.all) {
-      throw new AdminInputError('give either --username U or --all');
-    }
+    const o = oneUserOrAll(args);
     const result = await withServices(config, (s) => s.admin.revokeDevices(o.username, o.reason));
     const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
     console.log(`revoked ${result.revoked} trusted workstation(s) ${whose}`);
   },
 
   'revoke-sessions': async (config, args) => {
-    const o = options(args, {
-      username: { type: 'string' },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
-    });
-    if ((o.username === undefined) === !o.all) {
-      throw new AdminInputError('give either --username U or --all');
-    }
+    const o = oneUserOrAll(args);
     const reason = required(o.reason, '--reason');
     const result = await withServices(config, (s) => s.admin.revokeSessions(o.username, reason));
     const whose = 'user' in result && result.user ? `of "${result.user.username}"` : 'of every user';
