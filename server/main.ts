@@ -4,6 +4,7 @@
  * Bad input exits non-zero with a one-line reason.
  */
 import { once } from 'node:events';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
@@ -19,7 +20,10 @@ import { CLI_CONTEXT } from './services/audit-log';
 import { countText, type KeyStatus, type KeyUse } from './services/rekey';
 import { applyMigrations, planMigrations } from './upgrade';
 
-const USAGE = `Usage: npm run server -- [command] [options]
+/** How this CLI was started, for its usage line: the bundle (node main.mjs), or a checkout (tsx server/main.ts). */
+const INVOKED_AS = process.argv[1]?.endsWith('.mjs') ? `node ${path.basename(process.argv[1])}` : 'npm run server --';
+
+const USAGE = `Usage: ${INVOKED_AS} [command] [options]
 
   (no command) | serve            run the verification server
   serve --demo                    as above; on an empty data dir, seed a demo practice first
