@@ -21,7 +21,9 @@ import { countText, type KeyStatus, type KeyUse } from './services/rekey';
 import { applyMigrations, planMigrations } from './upgrade';
 
 /** How this CLI was started, for its usage line: the bundle (node main.mjs), or a checkout (tsx server/main.ts). */
-const INVOKED_AS = process.argv[1]?.endsWith('.mjs') ? `node ${path.basename(process.argv[1])}` : 'npm run server --';
+const INVOKED_AS = process.argv[1]?.endsWith('.mjs')
+  ? `node ${path.basename(process.argv[1])}`
+  : 'npm run server --';
 
 const USAGE = `Usage: ${INVOKED_AS} [command] [options]
 

@@ -15,6 +15,12 @@ export interface SmtpTransportOptions {
   [option: string]: SmtpOption | Record<string, SmtpOption> | undefined;
 }
 
+/** A query option's value as nodemailer types it: booleans, numbers, else the text. */
+function optionValue(raw: string): SmtpOption {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+}
+
 /**
  * WRSAUTH_SMTP_URL as nodemailer's own URL form reads it (smtp:// or smtps://, user and password
  * percent-decoded, query options with `tls.` ones nested), but through the WHATWG URL parser: handing
@@ -32,7 +38,7 @@ export function smtpTransportOptions(url: string): SmtpTransportOptions {
     options.auth = { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) };
   }
   for (const [key, raw] of parsed.searchParams) {
-    const value: SmtpOption = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    const value = optionValue(raw);
     if (key.startsWith('tls.')) {
       options.tls ??= {};
       if (!(key.slice(4) in options.tls)) options.tls[key.slice(4)] = value;

@@ -171,7 +171,7 @@ describe('npm run build:server', { timeout: SLOW }, () => {
     expect([page.status, (await page.text()).includes('<div id="root">')]).toEqual([200, true]);
   });
 
-  it("names itself in its usage line as it is run (node main.mjs), and its CLI prints no runtime warning with SMTP configured", () => {
+  it('names itself in its usage line as it is run (node main.mjs), and its CLI prints no runtime warning with SMTP configured', () => {
     const help = run(process.execPath, ['main.mjs', '--help'], serverDir, bundleEnv({}));
     expect(help.code, help.output).toBe(0);
     expect(help.output.split('\n')[0]).toBe('Usage: node main.mjs [command] [options]');

@@ -34,7 +34,10 @@ describe('smtpTransportOptions', () => {
   it('makes a courier without calling the legacy url.parse() (DEP0169 in the bundle, where nodemailer is not under node_modules)', () => {
     const parse = vi.spyOn(legacyUrl, 'parse');
     try {
-      new SmtpCourier({ url: 'smtp://user:pass@127.0.0.1:2525', from: 'WRSAuth <no-reply@practice.example>' });
+      new SmtpCourier({
+        url: 'smtp://user:pass@127.0.0.1:2525',
+        from: 'WRSAuth <no-reply@practice.example>',
+      });
       expect(parse).not.toHaveBeenCalled();
     } finally {
       parse.mockRestore();
