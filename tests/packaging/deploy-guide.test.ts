@@ -29,6 +29,8 @@ function fenced(language: string): string[] {
 
 const unit = fenced('ini').find((block) => block.includes('[Service]')) ?? '';
 const wrapper = /^wrsauth\(\) \{\n[\s\S]*?^\}$/m.exec(fenced('sh').join('\n'))?.[0] ?? '';
+// Debian's systemd package, which .ci/run installs; elsewhere (macOS, a container without it) the two
+// systemd-analyze checks do not run.
 const systemdAnalyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' }).status === 0;
 
 function writeUnit(text: string): string {
