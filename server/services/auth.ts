@@ -18,7 +18,7 @@ import type { Db } from '../db/database';
 import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
 import { AppError, challengeExpired, invalidCredentials, rateLimited, serverBusy } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import { consumeChallenge, createChallenge, findChallenge } from '../repositories/challenges';
+import { createChallenge, findChallenge } from '../repositories/challenges';
 import { newPendingFlow } from '../repositories/code-flows';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
@@ -261,7 +261,7 @@ export class AuthService {
     request: VerifyCodeRequest,
     context: RequestContext,
   ): Promise<Authenticated> {
-    const { audit, clock } = this.deps;
+    const { audit } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
     const who = { userId: user.id, username: user.username };
     const attempt: Attempt = {
@@ -289,7 +289,6 @@ export class AuthService {
     const detail = { method: proof.factor, challengeId, ...(channel && { channel }) };
     // One transaction: the challenge is used up if and only if the session (and device) exist.
     return this.flows.settle(attempt, proof, {
-      advance: (tx) => consumeChallenge(tx, challengeId, clock.now(), proof.codeHmac),
       onSuccess: async (tx) => {
         // A bypass code is a one-off: it never makes a workstation trusted.
         if (!request.rememberDevice || rememberDays === 0 || proof.factor === 'bypass_code')

@@ -154,38 +154,20 @@ export class ResetProofs {
         },
       });
     }
-    if (policy === 'one_factor') {
-      return this.flows.settle(attempt, proof, {
-        advance: (tx) =>
-          endReset(
-            tx,
-            reset.id,
-            { to: 'verified', firstFactor: null, codeHmac, now },
-            { first: factor, second: null },
-          ),
-        onSuccess: async (tx) => {
+    // One factor is enough under one_factor; under two_factors, or with self-service reset turned off since
+    // this reset began, the user must ask the account manager.
+    const to = policy === 'one_factor' ? 'verified' : 'refused';
+    return this.flows.settle(attempt, proof, {
+      advance: (tx) =>
+        endReset(tx, reset.id, { to, firstFactor: null, codeHmac, now }, { first: factor, second: null }),
+      onSuccess: async (tx): Promise<PasswordResetVerifyResult> => {
+        if (to === 'verified') {
           const detail = { resetId, firstFactor: factor, secondFactor: null };
           await audit.record(context, { type: 'password_reset_verified', ...who, detail }, tx);
           return { status: 'verified', expiresAt: reset.expires_at };
-        },
-      });
-    }
-    // One factor under two_factors, or self-service reset turned off since this reset began.
-    return this.flows.settle(attempt, proof, {
-      advance: (tx) =>
-        endReset(
-          tx,
-          reset.id,
-          { to: 'refused', firstFactor: null, codeHmac, now },
-          { first: factor, second: null },
-        ),
-      onSuccess: async (tx) => {
-        const reason = policy === 'off' ? 'self_service_off' : 'one_factor';
-        await audit.record(
-          context,
-          { type: 'password_reset_refused', ...who, detail: { resetId, factor, reason } },
-          tx,
-        );
+        }
+        const detail = { resetId, factor, reason: policy === 'off' ? 'self_service_off' : 'one_factor' };
+        await audit.record(context, { type: 'password_reset_refused', ...who, detail }, tx);
         return { status: 'account_manager_required' };
       },
     });

@@ -7,9 +7,11 @@
  */
 import { BYPASS_TARGET_ID, looksLikeBypassCode } from '../../src/shared/api';
 import type { Clock } from '../clock';
+import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import { codeExpired, malformedCode } from '../errors';
 import { isWellFormedCode, type Keyring } from '../secrets';
+import type { RequestContext } from './audit-log';
 import type { Attempt, Proof } from './code-flow';
 import { CODE_NOUNS } from './code-sender';
 import type { GuidedRecoveryService } from './guided-recovery';
@@ -107,46 +109,51 @@ export function appProver(totp: Pick<TotpService, 'matchUnusedCode' | 'claim'>):
   };
 }
 
-/** One of the user's unused recovery codes: used up with the flow, then audited and the user told. */
-export function recoveryCodeProver(
-  recoveryCodes: Pick<RecoveryCodeService, 'match' | 'spend' | 'used'>,
-  use: RecoveryCodeUse,
+/** A single-use code kept for the user: found among theirs, used up with the flow, then told of. */
+interface SingleUseCodes {
+  match(userId: string, typed: string): Promise<string | undefined>;
+  spend(tx: Db, id: string): Promise<boolean>;
+  used(user: UserRow, context: RequestContext): Promise<void>;
+}
+
+function singleUseCodeProver(
+  factor: 'recovery_code' | 'bypass_code',
+  codes: SingleUseCodes,
+  shape?: { looksRight(typed: string): boolean; asked: string },
 ): Prover {
   return {
     async prove(attempt, typed, user) {
+      // A typo in the shape costs no attempt; a well-formed wrong code does, like any wrong code.
+      if (shape && !shape.looksRight(typed))
+        throw malformedCode(attempt.flow.attempts_remaining, shape.asked);
       await attempt.beforeGuess?.();
-      const codeId = await recoveryCodes.match(user.id, typed);
+      const codeId = await codes.match(user.id, typed);
       if (!codeId) return undefined;
       return {
-        factor: 'recovery_code',
-        claim: (tx) => recoveryCodes.spend(tx, codeId),
-        afterwards: () => recoveryCodes.used(user, attempt.context, use),
+        factor,
+        claim: (tx) => codes.spend(tx, codeId),
+        afterwards: () => codes.used(user, attempt.context),
       };
     },
   };
 }
 
-/** The live bypass code an account manager read out (guided recovery): used up, then audited and told. */
-export function bypassCodeProver(
+/** One of the user's unused recovery codes (factorOf picks it by its shape); the use is audited and told. */
+export const recoveryCodeProver = (
+  recoveryCodes: Pick<RecoveryCodeService, 'match' | 'spend' | 'used'>,
+  use: RecoveryCodeUse,
+): Prover =>
+  singleUseCodeProver('recovery_code', {
+    match: (userId, typed) => recoveryCodes.match(userId, typed),
+    spend: (tx, id) => recoveryCodes.spend(tx, id),
+    used: (user, context) => recoveryCodes.used(user, context, use),
+  });
+
+/** The live bypass code an account manager read out (guided recovery), typed for `targetId: "bypass"`. */
+export const bypassCodeProver = (
   bypassCodes: Pick<GuidedRecoveryService, 'match' | 'spend' | 'used'>,
-): Prover {
-  return {
-    async prove(attempt, typed, user) {
-      // A typo in the shape costs no attempt; a well-formed wrong code does, like any wrong code.
-      if (!looksLikeBypassCode(typed)) {
-        throw malformedCode(
-          attempt.flow.attempts_remaining,
-          'the 12 characters of the code from your account manager',
-        );
-      }
-      await attempt.beforeGuess?.();
-      const codeId = await bypassCodes.match(user.id, typed);
-      if (!codeId) return undefined;
-      return {
-        factor: 'bypass_code',
-        claim: (tx) => bypassCodes.spend(tx, codeId),
-        afterwards: () => bypassCodes.used(user, attempt.context),
-      };
-    },
-  };
-}
+): Prover =>
+  singleUseCodeProver('bypass_code', bypassCodes, {
+    looksRight: looksLikeBypassCode,
+    asked: 'the 12 characters of the code from your account manager',
+  });
