@@ -5,6 +5,7 @@
  * more than their share. Each flow's own repository inserts and reads its rows and adds its own columns.
  */
 import type { Updateable } from 'kysely';
+import { addSeconds } from '../clock';
 import type { Db } from '../db/database';
 import type { CodeFlowColumns, Database } from '../db/schema';
 
@@ -113,6 +114,6 @@ export function newPendingFlow(id: string, now: Date, ttlSeconds: number): CodeF
     code_hmac: null,
     code_expires_at: null,
     created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    expires_at: addSeconds(now, ttlSeconds).toISOString(),
   };
 }
