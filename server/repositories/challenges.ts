@@ -4,12 +4,18 @@
  * (a right proof: pending → used).
  */
 import type { Db } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { ChallengeRow } from '../db/schema';
 
 export async function createChallenge(db: Db, challenge: ChallengeRow): Promise<void> {
   await db.insertInto('challenges').values(challenge).execute();
 }
 
+/** Every verify reads its challenge first: built once (see prepared). */
+const challengeById = prepared((db, p: { id: string }) =>
+  db.selectFrom('challenges').selectAll().where('id', '=', p.id),
+);
+
 export function findChallenge(db: Db, id: string) {
-  return db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+  return challengeById.first(db, { id });
 }
