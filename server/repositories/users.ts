@@ -85,22 +85,25 @@ export async function findUserWithTimeZone(db: Db, by: { id: string } | { userna
 }
 
 /** The user with the practice policy that applies to their codes, in one query. */
-/** Read by every code sent and every verify: built once (see prepared). */
+/** The practice's policy as read with a user (findUserWithPolicy, and a sign-in's challenge). */
+export const POLICY_COLUMNS = [
+  'practices.code_ttl_seconds',
+  'practices.remember_days',
+  'practices.idle_lock_minutes',
+  'practices.sms_per_hour',
+  'practices.sms_countries',
+  'practices.allowed_factors',
+  'practices.self_service_reset',
+  'practices.time_zone',
+] as const;
+
+/** Read by every code sent: built once (see prepared). */
 const userWithPolicy = prepared((db, p: { id: string }) =>
   db
     .selectFrom('users')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
-    .select([
-      'practices.code_ttl_seconds',
-      'practices.remember_days',
-      'practices.idle_lock_minutes',
-      'practices.sms_per_hour',
-      'practices.sms_countries',
-      'practices.allowed_factors',
-      'practices.self_service_reset',
-      'practices.time_zone',
-    ])
+    .select(POLICY_COLUMNS)
     .where('users.id', '=', p.id),
 );
 
