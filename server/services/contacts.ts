@@ -39,12 +39,12 @@ import { hit } from '../repositories/rate-limits';
 import { findTotpFactor } from '../repositories/totp';
 import { findUserById, findUserWithPolicy } from '../repositories/users';
 import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
-import { AdminInputError, normalizeEmail, normalizePhone } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import type { CodeFlow, CodeSender } from './code-sender';
 import type { Notifier } from './notices';
 import type { PasswordCheck } from './password-check';
 import { allowedFactorsOf, effectiveMode } from './policy';
+import { AdminInputError, normalizeEmail, normalizePhone } from './validators';
 
 /** A pending change lives 10 minutes (NIST's longest code life). */
 export const CONTACT_CHANGE_TTL_SECONDS = 10 * 60;
