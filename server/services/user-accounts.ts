@@ -75,12 +75,12 @@ export class UserAccountService {
     private readonly accountEnds: Pick<AccountEnds, 'endIfPast' | 'timeZoneOf'>,
   ) {}
 
-  /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
   /** Whether the database has any user yet: the demo seed fills only an empty one. */
   anyUserExists(): Promise<boolean> {
     return anyUserExists(this.db);
   }
 
+  /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
   async list(q?: string): Promise<AdminUser[]> {
     const practice = await ensurePractice(this.db, this.clock.now());
     const needle = q?.trim().toLowerCase();
