@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: lint, typecheck, build the web client, then every test suite. Ends with one plain line
-# "N passed, N failed, N skipped" counted from the runners' JSON reports (vitest and Playwright), which never
-# says less than the truth (scripts/test-summary.mjs).
+# `npm test`: lint (biome, and the house rules on imports in .dependency-cruiser.cjs), typecheck, build the
+# web client, then every test suite. Ends with one plain line "N passed, N failed, N skipped" counted from the
+# runners' JSON reports (vitest and Playwright), which never says less than the truth (scripts/test-summary.mjs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # Node.js 24 is the runtime: refuse an older one in one line, before a native module built for another fails.
@@ -11,8 +11,8 @@ mkdir -p test-results
 rm -f test-results/*.json
 
 status=0
-echo "== lint (biome)"
-npx biome check . || status=1
+echo "== lint (biome, then the house rules on imports: dependency-cruiser, .dependency-cruiser.cjs)"
+npm run --silent lint || status=1
 echo "== typecheck (tsc)"
 npm run --silent typecheck || status=1
 

@@ -4,6 +4,7 @@
  * Bad input exits non-zero with a one-line reason.
  */
 import { once } from 'node:events';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULT_TIME_ZONE } from '../src/shared/account-dates';
@@ -19,15 +20,22 @@ import { countText, type KeyStatus, type KeyUse } from './services/rekey';
 import { AdminInputError } from './services/validators';
 import { applyMigrations, planMigrations } from './upgrade';
 
-const USAGE = `Usage: npm run server -- [command] [options]
+/** How this CLI was started, for its usage line: the bundle (node main.mjs), or a checkout (tsx server/main.ts). */
+const INVOKED_AS = process.argv[1]?.endsWith('.mjs')
+  ? `node ${path.basename(process.argv[1])}`
+  : 'npm run server --';
+
+const USAGE = `Usage: ${INVOKED_AS} [command] [options]
 
   (no command) | serve            run the verification server
   serve --demo                    as above; on an empty data dir, seed a demo practice first
   serve --demo --demo-app         and register the demo practice application as a client once (npm start;
                                   its id and secret in the data dir's demo-app-client.json; WRSAUTH_DEMO_APP_PORT)
-  create-user --username U --password P [--first-name F] [--last-name L] [--phone +E164] [--email E]
+  create-user --username U --password P|- [--first-name F] [--last-name L] [--phone +E164] [--email E]
               [--role staff|admin] [--location NAME]... [--resource-type T]
               [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
+                                  --password - reads it from standard input, one line, so it stays out
+                                  of ps and the shell's history (also for temporary-password);
                                   no sign-in before the start date or after the end date (the last day
                                   the user may work), read in the practice's time zone
   set-policy --mode off|optional|required [--enforce-after YYYY-MM-DD] [--code-ttl SECONDS] [--remember-days N] [--idle-lock-minutes N] [--sms-per-hour N] [--sms-countries 1,44|any] [--self-service-reset two_factors|one_factor|off] [--time-zone ZONE]
@@ -41,7 +49,7 @@ const USAGE = `Usage: npm run server -- [command] [options]
                                   clear locks, end sessions, revoke trusted workstations, remove the
                                   authenticator app, void recovery codes
   recover --username U --reason R print a one-time bypass code (15 min, one sign-in) for a locked-out user
-  temporary-password --username U --password P --reason R
+  temporary-password --username U --password P|- --reason R
                                   a new temporary password (a week, only to choose one's own); sessions,
                                   workstations and recovery codes end; user told
   deactivate --username U [--reason R]
@@ -97,6 +105,23 @@ function options<T extends Record<string, { type: 'string' | 'boolean'; multiple
 function required(value: string | undefined, flag: string): string {
   if (!value) throw new AdminInputError(`${flag} is required`);
   return value;
+}
+
+/**
+ * A password option. `-` reads it from standard input instead (one line; its newline is not part of it), so
+ * the password stays out of `ps`, the shell's history and sudo's log.
+ */
+async function passwordOption(value: string | undefined, flag: string): Promise<string> {
+  const given = required(value, flag);
+  if (given !== '-') return given;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (!password) throw new AdminInputError(`${flag} -: standard input held no password`);
+  if (/[\r\n]/.test(password)) throw new AdminInputError(`${flag} -: give the password on one line`);
+  return password;
 }
 
 function wholeNumber(value: string | undefined, flag: string): number | undefined {
@@ -197,10 +222,12 @@ const commands: Record<string, Handler> = {
     });
     const role = o.role ?? 'staff';
     if (role !== 'staff' && role !== 'admin') throw new AdminInputError('--role must be staff or admin');
+    const username = required(o.username, '--username');
+    const password = await passwordOption(o.password, '--password');
     const user = await withServices(config, (s) =>
       s.admin.createUser({
-        username: required(o.username, '--username'),
-        password: required(o.password, '--password'),
+        username,
+        password,
         firstName: o['first-name'],
         lastName: o['last-name'],
         phone: o.phone,
@@ -308,7 +335,7 @@ const commands: Record<string, Handler> = {
       reason: { type: 'string' },
     });
     const username = required(o.username, '--username');
-    const password = required(o.password, '--password');
+    const password = await passwordOption(o.password, '--password');
     const reason = required(o.reason, '--reason');
     if (reason.trim().length < 3) throw new AdminInputError('--reason must be at least 3 characters');
     const user = await withServices(config, (s) =>

@@ -4,8 +4,8 @@
  * the practice's time zone, CSV safe to open in a spreadsheet, and the export itself on the audit trail with
  * the count and the operating-system user who ran it.
  */
-import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatingSystemUser } from '../server/services/audit-log';
 import {
   type CliResult,
   makeDataDir,
@@ -15,7 +15,7 @@ import {
   writeDb,
 } from './cli-helpers/wrsauth-process';
 
-const CLI_BY = `(cli: ${os.userInfo().username})`;
+const CLI_BY = `(cli: ${operatingSystemUser()})`;
 /** More than one of the export's 1000-row keyset batches. */
 const BULK = 2_500;
 

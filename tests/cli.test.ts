@@ -3,12 +3,12 @@
  * over HTTP and in the SQLite file itself.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { verify } from '@node-rs/argon2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
 import { SECRET_FILE } from '../server/secrets';
+import { operatingSystemUser } from '../server/services/audit-log';
 import {
   type CliResult,
   databaseBytes,
@@ -62,7 +62,7 @@ interface DeviceRow {
 }
 
 /** Who the audit trail names for a CLI action: the operating-system user running it, read here on its own. */
-const CLI_BY = `(cli: ${os.userInfo().username})`;
+const CLI_BY = `(cli: ${operatingSystemUser()})`;
 const CLI_AGENT = `wrsauth-cli ${CLI_BY}`;
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -5,13 +5,58 @@ import { type Courier, DeliveryError, type DeliveryReceipt, type OutgoingMessage
 
 const TIMEOUT_MS = 5_000;
 
+type SmtpOption = string | number | boolean;
+export interface SmtpTransportOptions {
+  secure: boolean;
+  host: string;
+  port?: number;
+  auth?: { user: string; pass: string };
+  tls?: Record<string, SmtpOption>;
+  [option: string]: SmtpOption | Record<string, SmtpOption> | undefined;
+}
+
+/** A query option's value as nodemailer types it: booleans, numbers, else the text. */
+function optionValue(raw: string): SmtpOption {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+}
+
+/**
+ * WRSAUTH_SMTP_URL as nodemailer's own URL form reads it (smtp:// or smtps://, user and password
+ * percent-decoded, query options with `tls.` ones nested), but through the WHATWG URL parser: handing
+ * nodemailer the string makes it call the legacy url.parse(), whose deprecation warning (DEP0169) every
+ * start and every CLI command would print.
+ */
+export function smtpTransportOptions(url: string): SmtpTransportOptions {
+  const parsed = new URL(url);
+  const options: SmtpTransportOptions = {
+    secure: parsed.protocol === 'smtps:',
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+  };
+  if (parsed.port) options.port = Number(parsed.port);
+  if (parsed.username || parsed.password) {
+    options.auth = { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) };
+  }
+  for (const [key, raw] of parsed.searchParams) {
+    const value = optionValue(raw);
+    if (key.startsWith('tls.')) {
+      options.tls ??= {};
+      if (!(key.slice(4) in options.tls)) options.tls[key.slice(4)] = value;
+    } else if (!key.includes('.') && !(key in options)) {
+      options[key] = value;
+    }
+  }
+  return options;
+}
+
 export class SmtpCourier implements Courier {
   readonly kind = 'provider';
   readonly provider = 'smtp';
   private readonly transport: Transporter;
 
   constructor(private readonly config: SmtpConfig) {
-    this.transport = nodemailer.createTransport(config.url, {
+    this.transport = nodemailer.createTransport({
+      ...smtpTransportOptions(config.url),
       connectionTimeout: TIMEOUT_MS,
       greetingTimeout: TIMEOUT_MS,
       socketTimeout: TIMEOUT_MS,

@@ -18,15 +18,24 @@ export interface RequestContext {
 /**
  * The operating-system user running the admin CLI: an auditor must know who, not only that it was "the CLI".
  * os.userInfo() throws where the uid has no passwd entry (some containers); the environment is next best.
+ * Run through sudo as the service's user (docs/deploy-server.md's `wrsauth` function passes SUDO_USER on), it
+ * names the person too: "alice as wrsauth". SUDO_USER is the invoker's word, not proof: whoever runs the CLI
+ * can already write to the database, so it attributes, it does not authorize.
  */
-export function operatingSystemUser(): string {
+export function operatingSystemUser(env: NodeJS.ProcessEnv = process.env): string {
+  const runAs = processUser(env);
+  const invoker = env.SUDO_USER?.trim();
+  return invoker && invoker !== runAs ? `${invoker} as ${runAs}` : runAs;
+}
+
+function processUser(env: NodeJS.ProcessEnv): string {
   try {
     const name = os.userInfo().username;
     if (name) return name;
   } catch {
     // No passwd entry for this uid: fall through.
   }
-  return process.env.USER || process.env.USERNAME || 'unknown';
+  return env.USER || env.USERNAME || 'unknown';
 }
 
 /** Who did it, when the admin CLI did: "(cli: alice)", as the audit trail's `by` names an actor. */

@@ -35,21 +35,29 @@ function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...vars };
 }
 
-function spawnMain(args: string[], vars: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
+function spawnMain(args: string[], vars: Record<string, string>, input?: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv(vars),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(input);
+  return child;
 }
 
 /**
  * One CLI run to completion. With `timeoutMs`, a run still going by then is killed (SIGKILL, so its code is
- * null): for a command that must exit, such as a `serve` that has to refuse to start.
+ * null): for a command that must exit, such as a `serve` that has to refuse to start. `input` is its
+ * standard input (else none).
  */
-export function runCli(args: string[], vars: Record<string, string>, timeoutMs?: number): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  vars: Record<string, string>,
+  timeoutMs?: number,
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnMain(args, vars);
+    const child = spawnMain(args, vars, input);
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let stdout = '';
     let stderr = '';

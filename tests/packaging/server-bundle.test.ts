@@ -171,6 +171,25 @@ describe('npm run build:server', { timeout: SLOW }, () => {
     expect([page.status, (await page.text()).includes('<div id="root">')]).toEqual([200, true]);
   });
 
+  it('names itself in its usage line as it is run (node main.mjs), and its CLI prints no runtime warning with SMTP configured', () => {
+    const help = run(process.execPath, ['main.mjs', '--help'], serverDir, bundleEnv({}));
+    expect(help.code, help.output).toBe(0);
+    expect(help.output.split('\n')[0]).toBe('Usage: node main.mjs [command] [options]');
+    // Bundled, nodemailer is no longer under node_modules, so Node warns about any legacy url.parse() call it makes.
+    const audit = run(
+      process.execPath,
+      ['main.mjs', 'audit'],
+      serverDir,
+      bundleEnv({
+        WRSAUTH_DATA_DIR: dataDir,
+        WRSAUTH_SECRET: Buffer.alloc(32, 7).toString('base64'),
+        WRSAUTH_SMTP_URL: 'smtp://wrsauth:p%40ss@127.0.0.1:2525',
+      }),
+    );
+    expect(audit.code, audit.output).toBe(0);
+    expect(audit.output).not.toMatch(/Warning/);
+  });
+
   it('sends an OpenID Connect sign-in request to the login prompt from its bundled web client (oidc-provider is bundled, not installed)', async () => {
     const registered = run(
       process.execPath,

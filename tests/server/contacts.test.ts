@@ -193,6 +193,26 @@ describe('changing my cell phone', () => {
     expect((await profile()).phone).toBe(PHONE);
   });
 
+  it('speaks as a contact change, never of signing in: the code is named as texted, and it says to start again', async () => {
+    const started = await startChange({ channel: 'sms', value: NEW_PHONE });
+    const right = codeTextedTo(NEW_PHONE);
+    expect(textsTo(NEW_PHONE).at(-1)?.body).toContain('confirmation code');
+    const typo = await verifyChange(started.body.changeId, '12345');
+    expect(typo.body).toMatchObject({
+      error: 'invalid_code',
+      message: 'Enter the 6 digits of your confirmation code.',
+      attemptsRemaining: 5,
+    });
+    for (let i = 0; i < 4; i++) await verifyChange(started.body.changeId, wrongCode(right));
+    const last = await verifyChange(started.body.changeId, wrongCode(right));
+    expect(last.body.message).toBe('That code is not right, and no attempts are left. Please start again.');
+    const refused = await verifyChange(started.body.changeId, right);
+    expect([refused.status, refused.body.message]).toEqual([
+      429,
+      'Too many wrong codes. Please start again.',
+    ]);
+  });
+
   it('starts at most 10 changes per user an hour (each sends a code to a number not yet proven)', async () => {
     for (let i = 0; i < 10; i++) {
       expect((await startChange({ channel: 'sms', value: NEW_PHONE })).status).toBe(200);

@@ -2,10 +2,9 @@
  * Relying parties, registered and managed with the real CLI (`server/main.ts`, a process of its own) on the
  * test server's own database while it runs, and judged by the running provider through openid-client.
  */
-import os from 'node:os';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_CONTEXT } from '../../server/services/audit-log';
+import { CLI_CONTEXT, operatingSystemUser } from '../../server/services/audit-log';
 import { databaseBytes, runCli } from '../cli-helpers/wrsauth-process';
 import { tokenVerdict } from '../support/oidc-relying-party';
 import { auditEventsOf, cliEnv, startTestServer, type TestServer } from '../support/test-server';
@@ -191,7 +190,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       clientId,
       name: 'Audited app',
       type: 'confidential',
-      by: `(cli: ${os.userInfo().username})`,
+      by: `(cli: ${operatingSystemUser()})`,
     });
     const row = await t.server.db
       .selectFrom('audit_events')
@@ -199,7 +198,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       .where('event_type', '=', 'oidc_client_registered')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(row.user_agent).toBe(`wrsauth-cli (cli: ${os.userInfo().username})`);
+    expect(row.user_agent).toBe(`wrsauth-cli (cli: ${operatingSystemUser()})`);
     expect(await storedText()).not.toContain(clientSecret as string);
     expect(t.logLines.filter((line) => line.includes(clientSecret as string))).toEqual([]);
   });
@@ -237,7 +236,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_disabled')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Old app',
-      by: `(cli: ${os.userInfo().username})`,
+      by: `(cli: ${operatingSystemUser()})`,
     });
     expect((await cli('disable-client', '--client-id', clientId)).stderr).toMatch(/already disabled/);
     expect((await cli('disable-client', '--client-id', 'no-such-client')).stderr).toMatch(
@@ -258,7 +257,7 @@ describe('list-clients, disable-client and rotate-client-secret', { timeout: 90_
     expect((await auditEventsOf(t, 'oidc_client_secret_rotated')).at(-1)?.detail).toEqual({
       clientId,
       name: 'Rotating app',
-      by: `(cli: ${os.userInfo().username})`,
+      by: `(cli: ${operatingSystemUser()})`,
     });
     expect(await storedText()).not.toContain(newSecret);
   });

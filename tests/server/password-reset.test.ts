@@ -197,6 +197,29 @@ describe('Forgot your password?', () => {
     expect(spent.body.error).toBe('too_many_attempts');
   });
 
+  it('speaks as a password reset, never of signing in: the code is named as mailed, and it says to start again', async () => {
+    const id = (await start()).body.resetId;
+    await sendTo(id, 'email');
+    const right = t.lastMailCode();
+    expect(t.smtp.mails.at(-1)?.raw).toContain('password reset code');
+    const typo = await verify(id, '12345');
+    expect(typo.body).toMatchObject({
+      error: 'invalid_code',
+      message: 'Enter the 6 digits of your password reset code.',
+      attemptsRemaining: 5,
+    });
+    for (let i = 0; i < 5; i++) await verify(id, wrongCode(right));
+    const refused = await verify(id, right);
+    expect([refused.status, refused.body.message]).toEqual([
+      429,
+      'Too many wrong codes. Please start again.',
+    ]);
+    t.clock.advance(15 * 60);
+    const over = await verify(id, right);
+    expect([over.status, over.body.error]).toEqual([410, 'challenge_expired']);
+    expect(over.body.message).not.toContain('sign-in');
+  });
+
   it('stops checking codes for a User ID after 10 wrong ones in 15 minutes, across resets', async () => {
     for (let reset = 0; reset < 2; reset++) {
       const id = (await start()).body.resetId;

@@ -18,8 +18,8 @@ import {
   PasswordResetStarted,
   PasswordResetVerifyResult,
 } from '../../../shared/api';
+import type { ApiClient, ApiClientOptions } from './api-client';
 import { ApiFailure, badResponse, ClientErrorCode, networkFailure, unexpectedFailure } from './api-failure';
-import type { ApiClient, ApiClientOptions } from './client';
 
 function retryAfterHeader(value: unknown): number | undefined {
   const seconds = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;

@@ -9,7 +9,7 @@ import { AUDIT_EVENT_TYPES, auditEventLabel } from '../../../shared/audit-events
 import { auditExportFileName, auditExportSummary } from '../../../shared/audit-export';
 import { ErrorAlert } from '../components/Messages';
 import { AUDIT_PAGE_SIZE, useAuditPage, useCsvExport } from './console-hooks';
-import { useConsoleSession, useEndsSession } from './console-session';
+import { useEndsSession } from './console-session';
 import { downloadCsv } from './download';
 import { localTime } from './words';
 
@@ -36,14 +36,13 @@ function filterOf(draft: FilterDraft): AuditFilter | string {
 }
 
 export function AuditPanel() {
-  const { sessionToken } = useConsoleSession();
   const [draft, setDraft] = useState<FilterDraft>(NO_FILTER);
   const [filter, setFilter] = useState<AuditFilter>({});
   const [offset, setOffset] = useState(0);
   const [problem, setProblem] = useState<string>();
   const [exported, setExported] = useState<string>();
-  const page = useAuditPage(sessionToken, filter, offset);
-  const csv = useCsvExport(sessionToken);
+  const page = useAuditPage(filter, offset);
+  const csv = useCsvExport();
   useEndsSession(page.error, csv.error);
 
   const set = (key: keyof FilterDraft, value: string) =>

@@ -8,7 +8,7 @@ import { timeZoneChoices } from '../../../shared/account-dates';
 import { type Factor, PolicyUpdate, type PolicyView, type SelfServiceReset } from '../../../shared/api-admin';
 import { ErrorAlert } from '../components/Messages';
 import { usePolicy, useUpdatePolicy } from './console-hooks';
-import { useConsoleSession, useEndsSession } from './console-session';
+import { useEndsSession } from './console-session';
 import { ReasonField } from './ReasonField';
 import { calendarDate, FACTOR_WORDS, MODE_WORDS, type PolicyMode, SELF_SERVICE_RESET_WORDS } from './words';
 import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
@@ -18,8 +18,7 @@ const FACTORS: Factor[] = ['sms', 'email', 'totp'];
 const SELF_SERVICE_RESETS: SelfServiceReset[] = ['two_factors', 'one_factor', 'off'];
 
 export function PolicyPanel() {
-  const { sessionToken } = useConsoleSession();
-  const policy = usePolicy(sessionToken);
+  const policy = usePolicy();
   const [saved, setSaved] = useState(false);
   useEndsSession(policy.error);
 
@@ -102,8 +101,7 @@ function checkForm(values: FormValues, original: PolicyView): string | PolicyUpd
 
 /** `onSaved(false)` as a new save starts, so an earlier "saved" does not stand beside a new refusal. */
 function PolicyForm({ policy, onSaved }: { policy: PolicyView; onSaved(saved: boolean): void }) {
-  const { sessionToken } = useConsoleSession();
-  const save = useUpdatePolicy(sessionToken);
+  const save = useUpdatePolicy();
   useEndsSession(save.error);
   const [values, setValues] = useState<FormValues>({
     mode: policy.mode,

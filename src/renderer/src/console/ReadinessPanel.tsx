@@ -5,14 +5,13 @@
 import type { Readiness } from '../../../shared/api-admin';
 import { ErrorAlert } from '../components/Messages';
 import { useCsvExport, useReadiness } from './console-hooks';
-import { useConsoleSession, useEndsSession } from './console-session';
+import { useEndsSession } from './console-session';
 import { downloadCsv } from './download';
 import { calendarDate, localTime, MODE_WORDS } from './words';
 
 export function ReadinessPanel() {
-  const { sessionToken } = useConsoleSession();
-  const readiness = useReadiness(sessionToken);
-  const csv = useCsvExport(sessionToken);
+  const readiness = useReadiness();
+  const csv = useCsvExport();
   useEndsSession(readiness.error, csv.error);
 
   if (readiness.isPending) return <p role="status">Loading readiness…</p>;

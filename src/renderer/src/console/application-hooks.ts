@@ -1,25 +1,25 @@
 /**
- * The console's applications calls (relying parties for "Login with WRSAuth"), one react-query hook each,
- * through the API client's signed-in `request` (answers parsed with src/shared/api-admin-applications.ts).
- * A secret comes back in a mutation's answer only; gcTime 0 drops it, and the password in the variables,
- * from the cache once the screen that showed it is gone.
+ * The console's applications calls (relying parties for "Login with WRSAuth"), one react-query hook each:
+ * when to call and what to refresh afterwards (the requests are console-api.ts's). A secret comes back in a
+ * mutation's answer only; gcTime 0 drops it, and the password in the variables, from the cache once the
+ * screen that showed it is gone.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  type ActingPasswordBody,
+import type {
+  ActingPasswordBody,
   Application,
   ApplicationCredentials,
   ApplicationList,
-  type ApplicationRegistration,
+  ApplicationRegistration,
 } from '../../../shared/api-admin-applications';
-import { useApiClient } from '../api/api-context';
 import type { ApiFailure } from '../api/api-failure';
+import { useConsoleApi } from './console-api';
 import { consoleKey } from './console-hooks';
 import { useConsoleSession } from './console-session';
 
-/** The API client and the session, and a way to refetch the list and the audit trail after a change. */
+/** The console's calls and the session, and a way to refetch the list and the audit trail after a change. */
 function useCall() {
-  const api = useApiClient();
+  const api = useConsoleApi();
   const { sessionToken } = useConsoleSession();
   const queries = useQueryClient();
   const changed = () => {
@@ -34,20 +34,14 @@ export function useApplications() {
   const { api, sessionToken } = useCall();
   return useQuery<ApplicationList, ApiFailure>({
     queryKey: consoleKey(sessionToken, 'applications'),
-    queryFn: () => api.request(ApplicationList, { method: 'GET', path: '/admin/applications', sessionToken }),
+    queryFn: () => api.applications(),
   });
 }
 
 export function useRegisterApplication() {
-  const { api, sessionToken, changed } = useCall();
+  const { api, changed } = useCall();
   return useMutation<ApplicationCredentials, ApiFailure, ApplicationRegistration>({
-    mutationFn: (registration) =>
-      api.request(ApplicationCredentials, {
-        method: 'POST',
-        path: '/admin/applications',
-        sessionToken,
-        body: registration,
-      }),
+    mutationFn: (registration) => api.registerApplication(registration),
     gcTime: 0,
     onSuccess: changed,
   });
@@ -56,30 +50,18 @@ export function useRegisterApplication() {
 type ClientAction = ActingPasswordBody & { clientId: string };
 
 export function useDisableApplication() {
-  const { api, sessionToken, changed } = useCall();
+  const { api, changed } = useCall();
   return useMutation<Application, ApiFailure, ClientAction>({
-    mutationFn: ({ clientId, ...body }) =>
-      api.request(Application, {
-        method: 'POST',
-        path: `/admin/applications/${encodeURIComponent(clientId)}/disable`,
-        sessionToken,
-        body,
-      }),
+    mutationFn: ({ clientId, ...body }) => api.disableApplication(clientId, body),
     gcTime: 0,
     onSuccess: changed,
   });
 }
 
 export function useRotateApplicationSecret() {
-  const { api, sessionToken, changed } = useCall();
+  const { api, changed } = useCall();
   return useMutation<ApplicationCredentials, ApiFailure, ClientAction>({
-    mutationFn: ({ clientId, ...body }) =>
-      api.request(ApplicationCredentials, {
-        method: 'POST',
-        path: `/admin/applications/${encodeURIComponent(clientId)}/rotate-secret`,
-        sessionToken,
-        body,
-      }),
+    mutationFn: ({ clientId, ...body }) => api.rotateApplicationSecret(clientId, body),
     gcTime: 0,
     onSuccess: changed,
   });

@@ -1,44 +1,39 @@
 /**
  * The console's users, locations, workstations, contacts and guided-recovery calls, one react-query hook
- * each, through the API client's signed-in `request` (answers parsed with src/shared/api-admin-users.ts and
- * api-contacts.ts).
+ * each: when to call and what to refresh afterwards. The requests, and the contracts their answers are
+ * parsed with (src/shared/api-admin-users.ts, api-contacts.ts), are console-api.ts's.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
-import {
+import type {
   AdminLocation,
   AdminLocationList,
   AdminUser,
-  type AdminUserCreate,
+  AdminUserCreate,
   AdminUserList,
-  type AdminUserUpdate,
+  AdminUserUpdate,
   BypassIssued,
-  type ReasonRequest,
+  ReasonRequest,
   RecoveryChecklist,
-  type RecoveryChecklistUpdate,
-  type RecoveryRequest,
-  SessionsRevoked,
-  type TemporaryPasswordRequest,
+  RecoveryChecklistUpdate,
+  RecoveryRequest,
+  TemporaryPasswordRequest,
   TwoFactorResetDone,
 } from '../../../shared/api-admin-users';
-import {
-  type AdminContactRequest,
+import type {
+  AdminContactRequest,
   AdminContactResult,
   ContactApplied,
   ContactCodeSent,
 } from '../../../shared/api-contacts';
-import { DevicesRevoked, TrustedDeviceList } from '../../../shared/api-me';
-import { useApiClient } from '../api/api-context';
+import type { TrustedDeviceList } from '../../../shared/api-me';
 import type { ApiFailure } from '../api/api-failure';
+import { useConsoleApi } from './console-api';
 import { consoleKey } from './console-hooks';
 import { useConsoleSession } from './console-session';
 
-const NoContent = z.null();
-const enc = encodeURIComponent;
-
-/** The API client and the session, and a way to refetch what a change made stale. */
+/** The console's calls and the session, and a way to refetch what a change made stale. */
 function useCall() {
-  const api = useApiClient();
+  const api = useConsoleApi();
   const { sessionToken } = useConsoleSession();
   const queries = useQueryClient();
   const stale = (...what: string[]) => {
@@ -52,21 +47,14 @@ export function useUsers(search: string) {
   const q = search.trim();
   return useQuery<AdminUserList, ApiFailure>({
     queryKey: consoleKey(sessionToken, 'users', q),
-    queryFn: () =>
-      api.request(AdminUserList, {
-        method: 'GET',
-        path: '/admin/users',
-        sessionToken,
-        query: q ? { q } : {},
-      }),
+    queryFn: () => api.users(q),
   });
 }
 
 export function useCreateUser() {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminUser, ApiFailure, AdminUserCreate>({
-    mutationFn: (user) =>
-      api.request(AdminUser, { method: 'POST', path: '/admin/users', sessionToken, body: user }),
+    mutationFn: (user) => api.createUser(user),
     // The temporary password is in the variables: drop them once the form is gone.
     gcTime: 0,
     onSuccess: () => stale('users', 'locations', 'readiness', 'audit'),
@@ -74,38 +62,25 @@ export function useCreateUser() {
 }
 
 export function useUpdateUser(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminUser, ApiFailure, AdminUserUpdate>({
-    mutationFn: (update) =>
-      api.request(AdminUser, {
-        method: 'PATCH',
-        path: `/admin/users/${enc(userId)}`,
-        sessionToken,
-        body: update,
-      }),
+    mutationFn: (update) => api.updateUser(userId, update),
     onSuccess: () => stale('users', 'locations', 'readiness', 'audit'),
   });
 }
 
 export function useUnlockUser(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminUser, ApiFailure, void>({
-    mutationFn: () =>
-      api.request(AdminUser, { method: 'POST', path: `/admin/users/${enc(userId)}/unlock`, sessionToken }),
+    mutationFn: () => api.unlockUser(userId),
     onSuccess: () => stale('users', 'audit'),
   });
 }
 
 export function useResetTwoFactor(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<TwoFactorResetDone, ApiFailure, ReasonRequest>({
-    mutationFn: (body) =>
-      api.request(TwoFactorResetDone, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/reset-2fa`,
-        sessionToken,
-        body,
-      }),
+    mutationFn: (body) => api.resetTwoFactor(userId, body),
     // The account manager's password is in the variables: drop them once the form is gone.
     gcTime: 0,
     onSuccess: () => stale('users', 'devices', 'readiness', 'audit'),
@@ -113,15 +88,9 @@ export function useResetTwoFactor(userId: string) {
 }
 
 export function useSetTemporaryPassword(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminUser, ApiFailure, TemporaryPasswordRequest>({
-    mutationFn: (body) =>
-      api.request(AdminUser, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/temporary-password`,
-        sessionToken,
-        body,
-      }),
+    mutationFn: (body) => api.setTemporaryPassword(userId, body),
     // The temporary password is in the variables: drop them once the form is gone.
     gcTime: 0,
     onSuccess: () => stale('users', 'devices', 'audit'),
@@ -132,24 +101,14 @@ export function useUserDevices(userId: string) {
   const { api, sessionToken } = useCall();
   return useQuery<TrustedDeviceList, ApiFailure>({
     queryKey: consoleKey(sessionToken, 'devices', userId),
-    queryFn: () =>
-      api.request(TrustedDeviceList, {
-        method: 'GET',
-        path: `/admin/users/${enc(userId)}/devices`,
-        sessionToken,
-      }),
+    queryFn: () => api.userDevices(userId),
   });
 }
 
 export function useRevokeUserDevice(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<null, ApiFailure, string>({
-    mutationFn: (deviceId) =>
-      api.request(NoContent, {
-        method: 'DELETE',
-        path: `/admin/users/${enc(userId)}/devices/${enc(deviceId)}`,
-        sessionToken,
-      }),
+    mutationFn: (deviceId) => api.revokeUserDevice(userId, deviceId),
     onSuccess: () => stale('devices', 'audit'),
   });
 }
@@ -170,22 +129,12 @@ export interface RevokedEverywhere {
  * sign everyone out", every signed-in session too (but this one), and the applications behind them.
  */
 export function useRevokeAllDevices() {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<RevokedEverywhere, ApiFailure, RevokeEverywhere>({
     mutationFn: async ({ signEveryoneOut, ...body }) => {
-      const devices = await api.request(DevicesRevoked, {
-        method: 'DELETE',
-        path: '/admin/devices',
-        sessionToken,
-        body,
-      });
+      const devices = await api.revokeAllDevices(body);
       if (!signEveryoneOut) return { workstations: devices.revoked };
-      const sessions = await api.request(SessionsRevoked, {
-        method: 'DELETE',
-        path: '/admin/sessions',
-        sessionToken,
-        body,
-      });
+      const sessions = await api.revokeAllSessions(body);
       return { workstations: devices.revoked, sessions: sessions.revoked };
     },
     // The account manager's password is in the variables: drop them once the form is gone.
@@ -195,15 +144,9 @@ export function useRevokeAllDevices() {
 }
 
 export function useSetContact(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminContactResult, ApiFailure, AdminContactRequest>({
-    mutationFn: (request) =>
-      api.request(AdminContactResult, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/contacts`,
-        sessionToken,
-        body: request,
-      }),
+    mutationFn: (request) => api.setContact(userId, request),
     onSuccess: (result) => {
       if (result.status === 'applied') stale('users', 'readiness', 'audit');
     },
@@ -211,27 +154,16 @@ export function useSetContact(userId: string) {
 }
 
 export function useResendContactCode(userId: string) {
-  const { api, sessionToken } = useCall();
+  const { api } = useCall();
   return useMutation<ContactCodeSent, ApiFailure, string>({
-    mutationFn: (changeId) =>
-      api.request(ContactCodeSent, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/contacts/${enc(changeId)}/send`,
-        sessionToken,
-      }),
+    mutationFn: (changeId) => api.resendContactCode(userId, changeId),
   });
 }
 
 export function useVerifyContact(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<ContactApplied, ApiFailure, { changeId: string; code: string }>({
-    mutationFn: ({ changeId, code }) =>
-      api.request(ContactApplied, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/contacts/${enc(changeId)}/verify`,
-        sessionToken,
-        body: { code },
-      }),
+    mutationFn: ({ changeId, code }) => api.verifyContact(userId, changeId, code),
     gcTime: 0,
     onSuccess: () => stale('users', 'readiness', 'audit'),
   });
@@ -241,29 +173,22 @@ export function useLocations() {
   const { api, sessionToken } = useCall();
   return useQuery<AdminLocationList, ApiFailure>({
     queryKey: consoleKey(sessionToken, 'locations'),
-    queryFn: () => api.request(AdminLocationList, { method: 'GET', path: '/admin/locations', sessionToken }),
+    queryFn: () => api.locations(),
   });
 }
 
 export function useCreateLocation() {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminLocation, ApiFailure, string>({
-    mutationFn: (name) =>
-      api.request(AdminLocation, { method: 'POST', path: '/admin/locations', sessionToken, body: { name } }),
+    mutationFn: (name) => api.createLocation(name),
     onSuccess: () => stale('locations', 'audit'),
   });
 }
 
 export function useRenameLocation() {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<AdminLocation, ApiFailure, { id: string; name: string }>({
-    mutationFn: ({ id, name }) =>
-      api.request(AdminLocation, {
-        method: 'PATCH',
-        path: `/admin/locations/${enc(id)}`,
-        sessionToken,
-        body: { name },
-      }),
+    mutationFn: ({ id, name }) => api.renameLocation(id, name),
     // A user's locations carry the name too.
     onSuccess: () => stale('locations', 'users', 'audit'),
   });
@@ -273,36 +198,23 @@ export function useRecoveryChecklist() {
   const { api, sessionToken } = useCall();
   return useQuery<RecoveryChecklist, ApiFailure>({
     queryKey: consoleKey(sessionToken, 'checklist'),
-    queryFn: () =>
-      api.request(RecoveryChecklist, { method: 'GET', path: '/admin/recovery-checklist', sessionToken }),
+    queryFn: () => api.recoveryChecklist(),
   });
 }
 
 export function useUpdateChecklist() {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<RecoveryChecklist, ApiFailure, RecoveryChecklistUpdate>({
-    mutationFn: (update) =>
-      api.request(RecoveryChecklist, {
-        method: 'PUT',
-        path: '/admin/recovery-checklist',
-        sessionToken,
-        body: update,
-      }),
+    mutationFn: (update) => api.updateChecklist(update),
     onSuccess: () => stale('checklist', 'audit'),
   });
 }
 
 /** Guided recovery: the identity check done, a one-time bypass code for the user. */
 export function useIssueBypass(userId: string) {
-  const { api, sessionToken, stale } = useCall();
+  const { api, stale } = useCall();
   return useMutation<BypassIssued, ApiFailure, RecoveryRequest>({
-    mutationFn: (request) =>
-      api.request(BypassIssued, {
-        method: 'POST',
-        path: `/admin/users/${enc(userId)}/recovery`,
-        sessionToken,
-        body: request,
-      }),
+    mutationFn: (request) => api.issueBypass(userId, request),
     // The bypass code is shown once: nothing keeps it after the screen that shows it is gone.
     gcTime: 0,
     onSuccess: () => stale('users', 'audit'),

@@ -4,6 +4,7 @@ import type { KeychainStatus } from '../../../shared/ipc';
 import { useLogout } from '../api/hooks';
 import { useBridge } from '../bridge/bridge-context';
 import type { PracticeAppHost } from '../bridge/client-bridge';
+import { ScreenLoading } from '../components/ScreenLoading';
 import type { OidcInteractionInfo } from '../oidc/interaction-context';
 import { LoginScreen } from '../screens/LoginScreen';
 import { effectiveIdleLockMs, useExpiry, useIdleTimer } from '../session/timers';
@@ -17,7 +18,6 @@ import {
   PasswordResetScreen,
   prefetchAfterLogin,
   ReturningScreen,
-  ScreenLoading,
   SignedInScreen,
   VerifyScreen,
 } from './lazy-screens';

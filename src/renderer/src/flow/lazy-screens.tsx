@@ -37,15 +37,6 @@ export const ConsoleScreen = lazy(() =>
   import('../console/ConsoleScreen').then((m) => ({ default: m.ConsoleScreen })),
 );
 
-/** Shown in place of a screen whose code is still on its way. */
-export function ScreenLoading() {
-  return (
-    <p className="status" role="status">
-      Loading…
-    </p>
-  );
-}
-
 /** Signs that someone is at the form: typing, clicking, tapping. */
 const INTENT_EVENTS = ['keydown', 'pointerdown', 'input'] as const;
 /** Without any sign of a person (a password manager that fills in silently), prefetch after this long. */

@@ -3,7 +3,7 @@ import type { Location } from '../../../shared/api';
 import { ErrorCode } from '../../../shared/error-code';
 import { useMe } from '../api/hooks';
 import { Screen } from '../components/Screen';
-import { ScreenLoading } from '../flow/lazy-screens';
+import { ScreenLoading } from '../components/ScreenLoading';
 import type { FlowMessage, SignedInSession } from '../flow/sign-in-flow';
 import { PracticeAppBar } from '../practice/PracticeAppBar';
 import { usePracticeApp } from '../practice/practice-app';

@@ -1,17 +1,16 @@
 /**
- * My settings' server calls, one react-query hook each, every answer parsed with the shared contract through
- * the API client's generic signed-in request.
+ * My settings' server calls, one react-query hook each: when to call and what to refresh afterwards. The
+ * requests themselves, and the contracts their answers are parsed with, are settings-api.ts's.
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
-import {
+import type {
   ContactApplied,
-  type ContactChannel,
+  ContactChannel,
   ContactCodeSent,
   DevicesRevoked,
   PasswordChanged,
   Profile,
-  type ProfileUpdate,
+  ProfileUpdate,
   RecoveryCodeStatus,
   RecoveryCodes,
   SetupStatus,
@@ -19,10 +18,8 @@ import {
   TotpStatus,
   TrustedDeviceList,
 } from '../../../shared/api';
-import { useApiClient } from '../api/api-context';
 import type { ApiFailure } from '../api/api-failure';
-
-const noContent = z.null();
+import { useSettingsApi } from './settings-api';
 
 const keys = {
   all: (token: string) => ['settings', token] as const,
@@ -37,167 +34,151 @@ const keys = {
 const refreshAll = (client: QueryClient, token: string) =>
   client.invalidateQueries({ queryKey: keys.all(token) });
 
-function useSignedIn(token: string) {
-  const api = useApiClient();
-  return {
-    get: <S extends z.ZodType>(schema: S, path: string) =>
-      api.request(schema, { method: 'GET', path, sessionToken: token }),
-    send: <S extends z.ZodType>(schema: S, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
-      api.request(schema, { method, path, sessionToken: token, body }),
-  };
-}
-
 export function useProfile(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useQuery<Profile, ApiFailure>({
     queryKey: keys.profile(token),
-    queryFn: () => call.get(Profile, '/me/profile'),
+    queryFn: () => api.profile(),
     retry: false,
   });
 }
 
 export function useSaveProfile(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<Profile, ApiFailure, ProfileUpdate>({
-    mutationFn: (update) => call.send(Profile, 'PUT', '/me/profile', update),
+    mutationFn: (update) => api.saveProfile(update),
     onSuccess: (profile) => client.setQueryData(keys.profile(token), profile),
   });
 }
 
 export function useChangePassword(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useMutation<PasswordChanged, ApiFailure, { currentPassword: string; newPassword: string }>({
-    mutationFn: (input) => call.send(PasswordChanged, 'POST', '/me/password', input),
+    mutationFn: (input) => api.changePassword(input),
   });
 }
 
 export function useSetupStatus(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useQuery<SetupStatus, ApiFailure>({
     queryKey: keys.setup(token),
-    queryFn: () => call.get(SetupStatus, '/me/setup'),
+    queryFn: () => api.setupStatus(),
     retry: false,
   });
 }
 
 export function useStartContactChange(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useMutation<
     ContactCodeSent,
     ApiFailure,
     { channel: ContactChannel; value: string; currentPassword: string }
   >({
-    mutationFn: (input) => call.send(ContactCodeSent, 'POST', '/me/contacts', input),
+    mutationFn: (input) => api.startContactChange(input),
   });
 }
 
 export function useResendContactCode(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useMutation<ContactCodeSent, ApiFailure, string>({
-    mutationFn: (changeId) =>
-      call.send(ContactCodeSent, 'POST', `/me/contacts/${encodeURIComponent(changeId)}/send`),
+    mutationFn: (changeId) => api.resendContactCode(changeId),
   });
 }
 
 export function useVerifyContactChange(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<ContactApplied, ApiFailure, { changeId: string; code: string }>({
-    mutationFn: ({ changeId, code }) =>
-      call.send(ContactApplied, 'POST', `/me/contacts/${encodeURIComponent(changeId)}/verify`, {
-        code,
-      }),
+    mutationFn: ({ changeId, code }) => api.verifyContactChange(changeId, code),
     onSuccess: () => refreshAll(client, token),
   });
 }
 
 export function useRemoveContact(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<null, ApiFailure, { channel: ContactChannel; currentPassword: string }>({
-    mutationFn: ({ channel, currentPassword }) =>
-      call.send(noContent, 'DELETE', `/me/contacts/${channel}`, { currentPassword }),
+    mutationFn: ({ channel, currentPassword }) => api.removeContact(channel, currentPassword),
     onSuccess: () => refreshAll(client, token),
   });
 }
 
 export function useDevices(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useQuery<TrustedDeviceList, ApiFailure>({
     queryKey: keys.devices(token),
-    queryFn: () => call.get(TrustedDeviceList, '/me/devices'),
+    queryFn: () => api.devices(),
     retry: false,
   });
 }
 
 export function useRevokeDevice(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<null, ApiFailure, string>({
-    mutationFn: (id) => call.send(noContent, 'DELETE', `/me/devices/${encodeURIComponent(id)}`),
+    mutationFn: (id) => api.revokeDevice(id),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.devices(token) }),
   });
 }
 
 export function useRevokeAllDevices(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<DevicesRevoked, ApiFailure, void>({
-    mutationFn: () => call.send(DevicesRevoked, 'DELETE', '/me/devices'),
+    mutationFn: () => api.revokeAllDevices(),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.devices(token) }),
   });
 }
 
 export function useTotpStatus(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useQuery<TotpStatus, ApiFailure>({
     queryKey: keys.totp(token),
-    queryFn: () => call.get(TotpStatus, '/me/totp'),
+    queryFn: () => api.totpStatus(),
     retry: false,
   });
 }
 
 export function useEnrollTotp(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useMutation<TotpEnrollment, ApiFailure, string>({
-    mutationFn: (currentPassword) => call.send(TotpEnrollment, 'POST', '/me/totp', { currentPassword }),
+    mutationFn: (currentPassword) => api.enrollTotp(currentPassword),
   });
 }
 
 export function useConfirmTotp(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<TotpStatus, ApiFailure, string>({
-    mutationFn: (code) => call.send(TotpStatus, 'POST', '/me/totp/confirm', { code }),
+    mutationFn: (code) => api.confirmTotp(code),
     onSuccess: () => refreshAll(client, token),
   });
 }
 
 export function useRemoveTotp(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<null, ApiFailure, string>({
-    mutationFn: (currentPassword) => call.send(noContent, 'DELETE', '/me/totp', { currentPassword }),
+    mutationFn: (currentPassword) => api.removeTotp(currentPassword),
     onSuccess: () => refreshAll(client, token),
   });
 }
 
 export function useRecoveryCodeStatus(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   return useQuery<RecoveryCodeStatus, ApiFailure>({
     queryKey: keys.recovery(token),
-    queryFn: () => call.get(RecoveryCodeStatus, '/me/recovery-codes'),
+    queryFn: () => api.recoveryCodeStatus(),
     retry: false,
   });
 }
 
 export function useGenerateRecoveryCodes(token: string) {
-  const call = useSignedIn(token);
+  const api = useSettingsApi(token);
   const client = useQueryClient();
   return useMutation<RecoveryCodes, ApiFailure, string>({
-    mutationFn: (currentPassword) =>
-      call.send(RecoveryCodes, 'POST', '/me/recovery-codes', { currentPassword }),
+    mutationFn: (currentPassword) => api.generateRecoveryCodes(currentPassword),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.recovery(token) }),
   });
 }
