@@ -60,7 +60,7 @@ async function verifiedReset(): Promise<string> {
 }
 
 async function userRow(username = 'ckiplock') {
-  return t.server.services.db
+  return t.server.db
     .selectFrom('users')
     .selectAll()
     .where('username_key', '=', username)
@@ -78,7 +78,7 @@ async function withApp(username = 'ckiplock'): Promise<string> {
 }
 
 async function auditDetails(type: string): Promise<Array<Record<string, unknown>>> {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select('detail')
     .where('event_type', '=', type)
@@ -157,7 +157,7 @@ describe('Forgot your password?', () => {
   });
 
   it('offers only the factors the practice allows, as sign-in does', async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
     const started = await start();
     expect(started.body.targets.map((target: { id: string }) => target.id)).toEqual(['email']);
     const refused = await sendTo(started.body.resetId, 'sms');
@@ -453,7 +453,7 @@ describe('no enumeration', () => {
   });
 
   it("follows the practice's allowed factors: an email-only practice offers nobody a text target", async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
     const real = await start('ckiplock');
     const unknown = await start('nobody');
     expect(real.body.targets).toEqual([MAILBOX]);
@@ -530,10 +530,7 @@ describe('the reset id in the records', () => {
     const id = await verifiedReset();
     await t.verify(id, '000000'); // a reset id is no sign-in challenge: refused, and recorded as nothing
     expect((await t.post(`${RESET}/${id}/password`, { password: NEW_PASSWORD })).status).toBe(204);
-    const rows = await t.server.services.db
-      .selectFrom('audit_events')
-      .select(['event_type', 'detail'])
-      .execute();
+    const rows = await t.server.db.selectFrom('audit_events').select(['event_type', 'detail']).execute();
     const withReset = rows.filter((row) => row.detail.includes('"resetId"'));
     expect(withReset.map((row) => row.event_type)).toEqual(
       expect.arrayContaining(['password_reset_requested', 'code_sent', 'password_reset_completed']),
