@@ -60,17 +60,17 @@ async function main() {
     wrongPasswordUsername: 'bench.wrong',
     unknownUsername: 'bench.nobody',
   };
-  const verifyUser = await services.admin.createUser({
+  const verifyUser = await services.cli.createUser({
     username: 'bench.verify',
     password: benchPassword(),
     phone: '+12025553816',
   });
-  await services.admin.createUser({
+  await services.cli.createUser({
     username: accounts.username,
     password: accounts.password,
     phone: '+12025553817',
   });
-  await services.admin.createUser({
+  await services.cli.createUser({
     username: accounts.wrongPasswordUsername,
     password: benchPassword(),
     phone: '+12025553818',

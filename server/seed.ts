@@ -15,14 +15,14 @@ export async function seedDemoPractice(services: Services): Promise<string | und
   if (await services.userAccounts.anyUserExists()) return undefined;
   const admin = { username: 'admin', password: demoPassword() };
   const frontDesk = { username: 'frontdesk', password: demoPassword() };
-  await services.admin.createUser({
+  await services.cli.createUser({
     ...admin,
     firstName: 'Avery',
     lastName: 'Manager',
     role: 'admin',
     email: 'account.manager@practice.example',
   });
-  await services.admin.createUser({
+  await services.cli.createUser({
     ...frontDesk,
     firstName: 'Casey',
     lastName: 'Kiplock',

@@ -215,7 +215,7 @@ describe('the embedded server key in a real Secret Service', { timeout: 90_000 }
     const oldVersion = await openServices(loadConfig({ WRSAUTH_DATA_DIR: dataDir }), {
       log: pino({ level: 'silent' }),
     });
-    const user = await oldVersion.services.admin.createUser({
+    const user = await oldVersion.services.cli.createUser({
       username: 'ckiplock',
       password: 'frontDesk2026',
     });

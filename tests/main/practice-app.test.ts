@@ -199,7 +199,7 @@ describe('the ticket exchange, against a real server', () => {
       locations: ['Main Office'],
     });
     if (temporaryPassword) {
-      await t.server.services.admin.setTemporaryPassword(username, 'frontDesk2026', 'Forgotten');
+      await t.server.services.cli.setTemporaryPassword(username, 'frontDesk2026', 'Forgotten');
     }
     t.clock.advance(31);
     const login = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });

@@ -93,7 +93,7 @@ async function fullyEquipped() {
     bearer(session),
   );
   expect(codes.status).toBe(200);
-  await t.server.services.admin.recover('ckiplock', 'Lost phone, photo ID checked');
+  await t.server.services.cli.recover('ckiplock', 'Lost phone, photo ID checked');
   expect(await holdings()).toEqual({ sessions: 1, devices: 1, bypassCodes: 1, recoveryCodes: 10 });
   return { session, deviceToken: signedIn.body.deviceToken as string };
 }

@@ -149,7 +149,7 @@ describe('the audit trail in the console', () => {
 
   it('reads the filter’s days in the practice’s time zone, and says which zone it used', async () => {
     // In Auckland (UTC+12 in June) 2026-06-01T12:00Z is midnight starting June 2: every failure is on June 2.
-    await t.server.services.admin.setPolicy({ timeZone: 'Pacific/Auckland' });
+    await t.server.services.cli.setPolicy({ timeZone: 'Pacific/Auckland' });
     expect((await audit('type=login_failed&to=2026-06-01')).body).toMatchObject({
       total: 0,
       timeZone: 'Pacific/Auckland',

@@ -305,7 +305,7 @@ describe('removing a contact', () => {
   });
 
   it('refuses (409) to remove the last factor the practice allows while 2FA is required', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'required' });
+    await t.server.services.cli.setPolicy({ mode: 'required' });
     expect((await remove('email')).status).toBe(204);
     const last = await remove('sms');
     expect([last.status, last.body.error]).toEqual([409, 'conflict']);

@@ -164,7 +164,7 @@ describe('the delivery status a sign-in can poll', () => {
     await settled(id);
     // The status is written first and its audit event right after, so wait for the event itself.
     const events = await eventually(
-      () => t.server.services.admin.auditTrail({ username: 'ckiplock' }),
+      () => t.server.services.cli.auditTrail({ username: 'ckiplock' }),
       (all) => all.some((e) => e.event_type === 'code_delivery_reported'),
     );
     const reported = events.find((e) => e.event_type === 'code_delivery_reported');

@@ -43,7 +43,7 @@ describe('a locked account tells a right password from a wrong one by nothing', 
   });
 
   it('counts a right password of a deactivated account as a failure: its tenth locks as ten wrong ones do', async () => {
-    await t.server.services.admin.deactivate('ckiplock');
+    await t.server.services.cli.deactivate('ckiplock');
     for (let i = 0; i < 10; i++) expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(401);
     const right = await login(t, 'ckiplock', PASSWORD);
     const wrong = await login(t, 'ckiplock', 'stillWrong1');
@@ -135,7 +135,7 @@ describe('a trusted workstation is not locked out by failures made elsewhere', (
 
   it("gives another user's token no way past this account's lock", async () => {
     const deviceToken = await rememberedWorkstation();
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: 'frontDesk2026',
       phone: '+12025550188',

@@ -241,12 +241,12 @@ describe('the complete endpoint refuses', () => {
 
   it('a password-only session when the policy requires a second factor (403 second_factor_required)', async () => {
     await newUser('oidc_pwdonly');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const { uid } = await authorize(browser, practiceApp);
       const passwordOnly = await signIn('oidc_pwdonly');
-      await t.server.services.admin.setPolicy({ mode: 'required' });
+      await t.server.services.cli.setPolicy({ mode: 'required' });
       const main = (await t.get('/api/v1/me', { authorization: `Bearer ${passwordOnly}` })).body.locations[0]
         .id;
 
@@ -257,7 +257,7 @@ describe('the complete endpoint refuses', () => {
         'second_factor_required',
       ]);
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 
@@ -283,14 +283,14 @@ describe('the complete endpoint refuses', () => {
     const { uid } = await authorize(browser, practiceApp);
     const token = await signIn('oidc_gone');
     const main = (await t.get('/api/v1/me', { authorization: `Bearer ${token}` })).body.locations[0].id;
-    await t.server.services.admin.deactivate('oidc_gone');
+    await t.server.services.cli.deactivate('oidc_gone');
 
     expect((await complete(browser, uid as string, token, main)).status).toBe(401);
   });
 
   it('a session from a temporary password, until the user has chosen their own (403 password_change_required)', async () => {
     await newUser('oidc_temporary');
-    await t.server.services.admin.setTemporaryPassword('oidc_temporary', 'frontDesk2026', 'Forgotten');
+    await t.server.services.cli.setTemporaryPassword('oidc_temporary', 'frontDesk2026', 'Forgotten');
     const browser = new CookieBrowser(t.url);
     const { uid } = await authorize(browser, practiceApp);
     const token = await signIn('oidc_temporary');
@@ -361,7 +361,7 @@ describe('single sign-on and forcing a fresh sign-in', () => {
 
   it('never answers acr_values=urn:wrsauth:acr:2fa from a password-only sign-in: prompt=none gets login_required, the prompt gets unmet_authentication_requirements', async () => {
     await newUser('oidc_acr');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const first = await authorize(browser, practiceApp);
@@ -384,7 +384,7 @@ describe('single sign-on and forcing a fresh sign-in', () => {
       expect(landed.searchParams.get('error')).toBe('unmet_authentication_requirements');
       expect(landed.searchParams.get('code')).toBeNull();
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 });
@@ -406,7 +406,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
 
   it('asks a user with a factor on file for a code even under a policy that asks for none: acr 2fa, amr with mfa', async () => {
     await newUser('oidc_acr_asked');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
@@ -428,7 +428,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
       expect(asked).toBe(true);
       expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ['pwd', 'sms', 'mfa'] });
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 
@@ -468,7 +468,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
 describe('a deactivated user', () => {
   it('gets no new code (the signed-in browser must sign in again; prompt=none gets login_required) and userinfo refuses their token', async () => {
     const { browser, tokens } = await signedInBrowser('oidc_deactivated');
-    await t.server.services.admin.deactivate('oidc_deactivated');
+    await t.server.services.cli.deactivate('oidc_deactivated');
 
     const silent = await authorize(browser, chartApp, { prompt: 'none' });
     const prompted = await authorize(browser, chartApp);

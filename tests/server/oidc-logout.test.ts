@@ -228,7 +228,7 @@ describe('back-channel logout, for every way a WRSAuth sign-in ends', () => {
 
   it('an account manager deactivates the user: logged out, and their tokens stop at once (userinfo 401)', async () => {
     const signedIn = await signedInEverywhere('bcldeactivated');
-    await t.server.services.admin.deactivate('bcldeactivated', 'left the practice');
+    await t.server.services.cli.deactivate('bcldeactivated', 'left the practice');
     await expectLoggedOutEverywhere(signedIn);
     await expect(
       oidc.fetchUserInfo(chartApp, signedIn.chart.access_token, signedIn.user.id),
@@ -237,13 +237,13 @@ describe('back-channel logout, for every way a WRSAuth sign-in ends', () => {
 
   it('an account manager resets their 2FA', async () => {
     const signedIn = await signedInEverywhere('bclreset2fa');
-    await t.server.services.admin.resetTwoFactor('bclreset2fa', 'lost phone');
+    await t.server.services.cli.resetTwoFactor('bclreset2fa', 'lost phone');
     await expectLoggedOutEverywhere(signedIn);
   });
 
   it('an account manager gives a temporary password, which ends their sessions', async () => {
     const signedIn = await signedInEverywhere('bcltemporary');
-    await t.server.services.admin.setTemporaryPassword('bcltemporary', 'tempDesk2099', 'forgot it');
+    await t.server.services.cli.setTemporaryPassword('bcltemporary', 'tempDesk2099', 'forgot it');
     await expectLoggedOutEverywhere(signedIn);
   });
 

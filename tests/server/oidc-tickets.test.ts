@@ -338,7 +338,7 @@ describe('a ticket is refused at issue', () => {
 
   it('to a temporary-password session (403 password_change_required)', async () => {
     await newUser('ticket_temporary');
-    await t.server.services.admin.setTemporaryPassword('ticket_temporary', 'frontDesk2026', 'Forgotten');
+    await t.server.services.cli.setTemporaryPassword('ticket_temporary', 'frontDesk2026', 'Forgotten');
     const token = await signIn('ticket_temporary');
     const { uid } = await openPrompt(new CookieBrowser(t.url));
 
@@ -349,17 +349,17 @@ describe('a ticket is refused at issue', () => {
 
   it('to a password-only session when the practice requires a second factor (403 second_factor_required)', async () => {
     await newUser('ticket_pwdonly');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const passwordOnly = await signIn('ticket_pwdonly');
-      await t.server.services.admin.setPolicy({ mode: 'required' });
+      await t.server.services.cli.setPolicy({ mode: 'required' });
       const { uid } = await openPrompt(new CookieBrowser(t.url));
 
       const refused = await askTicket(passwordOnly, uid, await locationId('Main Office'));
 
       expect([refused.status, refused.body.error]).toEqual([403, 'second_factor_required']);
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 

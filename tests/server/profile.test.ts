@@ -160,7 +160,7 @@ describe('the mandate banner (/me/setup)', () => {
 
   it('names the date while the policy is optional with a future enforce-after date and I have no contact', async () => {
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
     expect(await setup(token)).toEqual({
       effectiveMode: 'optional',
       mode: 'optional',
@@ -180,13 +180,13 @@ describe('the mandate banner (/me/setup)', () => {
 
   it('names the date of a required policy that starts later', async () => {
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'required', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'required', enforceAfter: '2026-09-01' });
     const status = await setup(token);
     expect([status.mandateDate, status.reminder]).toEqual(['2026-09-01', 'mandate_date']);
   });
 
   it('shows nothing once I have a verified contact, or when the policy is off', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
     const withContact = await setup(session);
     expect([withContact.hasVerifiedContact, withContact.mandateDate, withContact.reminder]).toEqual([
       true,
@@ -194,7 +194,7 @@ describe('the mandate banner (/me/setup)', () => {
       'none',
     ]);
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     expect((await setup(token)).reminder).toBe('none');
   });
 });

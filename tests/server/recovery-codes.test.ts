@@ -193,7 +193,7 @@ describe('signing in with a recovery code', () => {
 
   it("refuses another user's recovery code, which its owner can still use", async () => {
     const [code] = (await generate()).body.codes as string[];
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: 'frontDesk2026',
       phone: '+12025550188',
@@ -275,7 +275,7 @@ describe('every recovery action voids the codes made before', () => {
   });
 
   it("voids only that user's codes: another user's still sign in", async () => {
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: PASSWORD,
       phone: '+12025550188',
@@ -335,20 +335,20 @@ describe('every recovery action voids the codes made before', () => {
   });
 
   it("the CLI's reset-2fa, deactivate and temporary-password void them too", async () => {
-    const { admin, userAccounts } = t.server.services;
+    const { cli, userAccounts } = t.server.services;
     await madeCodes();
-    await admin.resetTwoFactor('ckiplock', 'Lost phone');
+    await cli.resetTwoFactor('ckiplock', 'Lost phone');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
 
     session = await staffSession(t);
     await madeCodes();
-    await admin.deactivate('ckiplock', 'Left the practice');
+    await cli.deactivate('ckiplock', 'Left the practice');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
     await userAccounts.update('cli', await userIdOf(t, 'ckiplock'), { active: true }, CLI_CONTEXT);
 
     session = await staffSession(t);
     await madeCodes();
-    await admin.setTemporaryPassword('ckiplock', 'Again2026x', 'Forgot password');
+    await cli.setTemporaryPassword('ckiplock', 'Again2026x', 'Forgot password');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
     const events = await auditOf('temporary_password_set');
     expect(events.map((e) => e.detail.voidedRecoveryCodes)).toEqual([10]);

@@ -68,7 +68,7 @@ async function challengeFor(username: string): Promise<string> {
 
 const auditOf = (type: string) => auditEventsOf(t, type);
 
-const requirePolicy = () => t.server.services.admin.setPolicy({ mode: 'required' });
+const requirePolicy = () => t.server.services.cli.setPolicy({ mode: 'required' });
 
 describe('the identity checklist', () => {
   it('starts with sensible defaults: photo ID, a call-back to the number on record, a question only they know', async () => {

@@ -213,7 +213,7 @@ describe('signing in with the authenticator app', () => {
   it('offers the app to a user with no phone or email under a required policy', async () => {
     const secret = await enrolled();
     await t.server.db.updateTable('users').set({ phone: null, email: null }).execute();
-    await t.server.services.admin.setPolicy({ mode: 'required' });
+    await t.server.services.cli.setPolicy({ mode: 'required' });
     const response = await login(t);
     expect(response.body.targets).toEqual([{ id: 'totp', channel: 'totp', masked: 'Authenticator app' }]);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(200);
@@ -223,7 +223,7 @@ describe('signing in with the authenticator app', () => {
 describe('removing the authenticator app', () => {
   it("is removed by an account manager's 2FA reset, so a lost phone can be replaced", async () => {
     const secret = await enrolled();
-    await t.server.services.admin.resetTwoFactor('ckiplock');
+    await t.server.services.cli.resetTwoFactor('ckiplock');
     const response = await login(t);
     expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(400);

@@ -189,9 +189,9 @@ export const PASSWORD = 'frontDesk2026';
 /** Creates a user through the admin service, as the CLI does. */
 export async function createUser(
   t: TestServer,
-  overrides: Partial<Parameters<RunningServer['services']['admin']['createUser']>[0]> = {},
+  overrides: Partial<Parameters<RunningServer['services']['cli']['createUser']>[0]> = {},
 ) {
-  return t.server.services.admin.createUser({
+  return t.server.services.cli.createUser({
     username: 'ckiplock',
     password: PASSWORD,
     firstName: 'Casey',

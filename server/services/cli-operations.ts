@@ -99,7 +99,7 @@ function smsCountriesOf(raw: string): string | null {
   return [...new Set(codes)].join(',');
 }
 
-export class AdminService {
+export class CliOperations {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
