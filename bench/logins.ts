@@ -9,6 +9,7 @@ import { startCpuMeters } from './cpu-meters';
 import { countOf, type LoadResult, runLoad, unexpected } from './load';
 import type { Ratio } from './report';
 import { describeServerStats, readServerStats, type Subject } from './servers';
+import { median } from './statistics';
 
 const WARM_UP_SECONDS = 2;
 const ROUND_SECONDS = 4;
@@ -107,14 +108,6 @@ async function timeLogin(subject: Subject, username: string, password: string): 
   if (response.status !== 401)
     throw new Error(`a failing login for "${username}" answered ${response.status}`);
   return took;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export async function measureUnknownUserTiming(

@@ -58,7 +58,31 @@ export interface ChildFailed {
   message: string;
 }
 
-export type ChildMessage = ServerReady | Minted | Argon2Rate | ServerStats | ChildFailed;
+/** A scale-section practice written to its database (scale-seed-child.ts). */
+export interface PracticeSeeded {
+  type: 'seeded';
+  users: number;
+  auditEvents: number;
+  trustedDevices: number;
+  /** Seeding time, from the first insert to the commit. */
+  ms: number;
+}
+
+/** The code in the last message the scale server child would have sent to `to`, if any. */
+export interface CapturedCode {
+  type: 'code';
+  id: number;
+  code?: string;
+}
+
+export type ChildMessage =
+  | ServerReady
+  | Minted
+  | Argon2Rate
+  | ServerStats
+  | ChildFailed
+  | PracticeSeeded
+  | CapturedCode;
 
 /** Asks the subject server for `count` fresh challenges. */
 export interface MintRequest {
@@ -79,4 +103,11 @@ export interface StatsRequest {
   id: number;
 }
 
-export type ParentMessage = MintRequest | MeasureRequest | StatsRequest;
+/** Asks the scale server child for the code it last sent to a phone (a user reading their text). */
+export interface CodeRequest {
+  type: 'code';
+  id: number;
+  to: string;
+}
+
+export type ParentMessage = MintRequest | MeasureRequest | StatsRequest | CodeRequest;

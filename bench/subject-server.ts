@@ -6,26 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/app';
 import { loadConfig } from '../server/config';
-import type { Courier, DeliveryReceipt, OutgoingMessage } from '../server/delivery/courier';
+import type { Courier } from '../server/delivery/courier';
 import { createLogger } from '../server/logger';
 import { ensurePractice } from '../server/repositories/practices';
 import { createServices, type Services } from '../server/services';
 import type { Channel } from '../src/shared/api';
+import { CapturingCourier } from './capturing-courier';
 import { fail, listenAndAnnounce } from './child-ipc';
 import type { BenchAccounts } from './protocol';
 import { answerBenchRequests, openBenchDatabase } from './verify-child';
-
-/** Keeps what would have been sent, so the bench can read a code the way a user would. */
-class CapturingCourier implements Courier {
-  readonly kind = 'provider';
-  readonly provider = 'smtp';
-  readonly outbox: OutgoingMessage[] = [];
-
-  async send(message: OutgoingMessage): Promise<DeliveryReceipt> {
-    this.outbox.push(message);
-    return { providerMessageId: `bench-${this.outbox.length}`, status: 'sent' };
-  }
-}
 
 const BENCH_CONTEXT = { ip: '127.0.0.1', userAgent: 'wrsauth-bench' };
 
@@ -41,7 +30,7 @@ async function checkSignInPath(services: Services, courier: CapturingCourier, ac
   );
   if (login.status !== 'challenge') throw new Error(`bench user login answered ${login.status}`);
   await services.auth.sendCode(login.challengeId, 'sms', BENCH_CONTEXT);
-  const code = /code is (\d{6})/.exec(courier.outbox.at(-1)?.text ?? '')?.[1];
+  const code = courier.lastCode();
   if (!code) throw new Error('the captured message holds no code');
   await services.auth.verifyCode(login.challengeId, { code }, BENCH_CONTEXT);
 }
