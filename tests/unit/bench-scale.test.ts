@@ -72,15 +72,16 @@ describe('the small scale practice', () => {
 
   it('holds what the scale measurements rely on', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrsauth-scale-test-'));
-    db = await openSqlite(dir);
-    const figures = await seedPractice(db, 'small', '$argon2id$v=19$m=19456,t=2,p=1$stand-in');
+    const seeded = await openSqlite(dir);
+    db = seeded;
+    const figures = await seedPractice(seeded, 'small', '$argon2id$v=19$m=19456,t=2,p=1$stand-in');
     const size = PRACTICE_SIZES.small;
     expect(figures).toMatchObject(size);
 
     const count = async (table: 'users' | 'audit_events' | 'trusted_devices') =>
       Number(
         (
-          await db!
+          await seeded
             .selectFrom(table)
             .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow()
@@ -90,7 +91,7 @@ describe('the small scale practice', () => {
     expect(await count('audit_events')).toBe(size.auditEvents);
     expect(await count('trusted_devices')).toBe(size.trustedDevices);
 
-    const users = await db
+    const users = await seeded
       .selectFrom('users')
       .select(['username', 'last_name', 'phone', 'email', 'role'])
       .execute();
@@ -113,7 +114,7 @@ describe('the small scale practice', () => {
 
     // The busy user's events fill 100 audit pages of 50 within the filtered 30 days, and ids follow time.
     const windowStart = new Date(Date.now() - (AUDIT_WINDOW_DAYS - 1) * 86_400_000).toISOString();
-    const busy = await db
+    const busy = await seeded
       .selectFrom('audit_events')
       .select(['id', 'at'])
       .where('username', '=', usernameOf(BUSY_USER_INDEX))
