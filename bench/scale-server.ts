@@ -17,8 +17,8 @@ async function main() {
   const readMeter = startProcessMeter();
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(config.database, config.dataDir, { backgroundCheckpoints: true });
   const key = loadServerKey(config.dataDir, config.secret);
+  const db = await openDatabase(config.database, config.dataDir, { backgroundCheckpoints: true });
   const courier = new CapturingCourier();
   const services = createServices({ db, key, config, couriers: { sms: courier, email: courier }, log });
   onParentMessage(async (message) => {
