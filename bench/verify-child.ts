@@ -8,7 +8,8 @@ import type { Clock } from '../server/clock';
 import { addSeconds } from '../server/clock';
 import type { ServerConfig } from '../server/config';
 import { type Db, openSqlite } from '../server/db/database';
-import { createChallenge, MAX_ATTEMPTS, storeCode } from '../server/repositories/challenges';
+import { createChallenge } from '../server/repositories/challenges';
+import { MAX_ATTEMPTS, storeCode } from '../server/repositories/code-flows';
 import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/secrets';
 import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
 import { onParentMessage, toParent } from './child-ipc';
@@ -54,7 +55,10 @@ export async function mintChallenges(options: MintOptions, count: number): Promi
         created_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
       });
-      await storeCode(tx, id, keyring.codeHmac(id, code), codeExpiresAt);
+      await storeCode(tx, 'challenges', id, {
+        codeHmac: keyring.codeHmac(id, code),
+        expiresAt: codeExpiresAt,
+      });
       pairs.push([id, code]);
     }
   });

@@ -43,12 +43,17 @@ export const wrongCode = (attemptsRemaining: number, whenNoneLeft: string) =>
     { attemptsRemaining },
   );
 
-export const tooManyAttempts = () =>
-  new AppError(
-    429,
-    ErrorCode.tooManyAttempts,
-    'Too many wrong codes. Please sign in again to get a new code.',
-  );
+/** Every attempt of a flow is spent; `whatNow` says how to start over (a sign-in's words by default). */
+export const tooManyAttempts = (whatNow = 'Please sign in again to get a new code.') =>
+  new AppError(429, ErrorCode.tooManyAttempts, `Too many wrong codes. ${whatNow}`);
+
+/** A code that is not of the shape asked for: a typo, not a guess, so it costs no attempt. */
+export const malformedCode = (attemptsRemaining: number, asked = 'the 6 digits of your verification code') =>
+  new AppError(400, ErrorCode.invalidCode, `Enter ${asked}.`, { attemptsRemaining });
+
+/** A sent code past its lifetime; the flow itself may still be live. */
+export const codeExpired = () =>
+  new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
 
 export const serverBusy = () =>
   new AppError(503, ErrorCode.serverBusy, 'The server is busy. Please try again in a moment.', {

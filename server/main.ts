@@ -15,9 +15,9 @@ import { AppError } from './errors';
 import { createLogger } from './logger';
 import { openServices, startServer } from './runtime';
 import { seedDemoPractice } from './seed';
-import { AdminInputError } from './services/admin';
 import { CLI_CONTEXT } from './services/audit-log';
 import { countText, type KeyStatus, type KeyUse } from './services/rekey';
+import { AdminInputError } from './services/validators';
 import { applyMigrations, planMigrations } from './upgrade';
 
 /** How this CLI was started, for its usage line: the bundle (node main.mjs), or a checkout (tsx server/main.ts). */

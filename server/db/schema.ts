@@ -99,10 +99,16 @@ export interface UserLocationTable {
   location_id: string;
 }
 
-export interface ChallengeTable {
+/**
+ * The columns every flow that sends a one-time code to a contact shares (sign-in challenges, password resets,
+ * contact changes): an id, a lifetime, a state, the attempts and sends it has left and the HMAC of its latest
+ * code. One mechanism moves them on (repositories/code-flows, services/code-flow); each table adds its own.
+ * A flow is `pending` until it ends: `verified` or `used` by a right code, `replaced` by a newer flow; it is
+ * expired once `expires_at` has passed, whatever the column says.
+ */
+export interface CodeFlowColumns<Status extends string = 'pending' | 'used'> {
   id: string;
-  user_id: string;
-  status: 'pending' | 'used';
+  status: Status;
   attempts_remaining: number;
   sends: number;
   /** HMAC of the latest code; earlier codes are gone once a new one is sent. */
@@ -110,6 +116,10 @@ export interface ChallengeTable {
   code_expires_at: string | null;
   created_at: string;
   expires_at: string;
+}
+
+export interface ChallengeTable extends CodeFlowColumns {
+  user_id: string;
 }
 
 export interface ContactCooldownTable {
@@ -207,10 +217,10 @@ export interface OutboxTable {
 
 /**
  * A "Forgot your password?" flow: a code to a verified contact; for a user with two or more factors, a proof
- * from another one; then a new password.
+ * from another one; then a new password. `pending` until the proofs it needs are in (`first_factor` says the
+ * first one is); `refused` when the first proof showed a user the practice sends to the account manager.
  */
-export interface PasswordResetTable {
-  id: string;
+export interface PasswordResetTable extends CodeFlowColumns<'pending' | 'verified' | 'used' | 'refused'> {
   /**
    * Null for a decoy: an unknown User ID, an inactive user, a user with no factor to send a code to, or
    * anyone while the practice has self-service reset off, gets the same answers.
@@ -218,15 +228,6 @@ export interface PasswordResetTable {
   user_id: string | null;
   /** HMAC of the User ID as typed, so guesses at one account are counted across resets. */
   username_key: string;
-  /**
-   * `pending` until the proofs it needs are in (`first_factor` says the first one is); `refused` when the
-   * first proof showed a user the practice sends to the account manager.
-   */
-  status: 'pending' | 'verified' | 'used' | 'refused';
-  attempts_remaining: number;
-  sends: number;
-  code_hmac: string | null;
-  code_expires_at: string | null;
   /** The target id (`sms`, `email`) the code in `code_hmac` went to; null for a decoy's code. */
   code_target: string | null;
   /** The factor the first right code proved (`sms`, `email`); null before. */
@@ -236,8 +237,6 @@ export interface PasswordResetTable {
   /** JSON list of the DeliveryTargets offered that send nothing (see PasswordResetService.start). */
   decoy_targets: string | null;
   verified_at: string | null;
-  created_at: string;
-  expires_at: string;
 }
 
 /** A user's authenticator app (RFC 6238). Offered at sign-in only once confirmed with a code. */
@@ -266,10 +265,10 @@ export interface RecoveryCodeTable {
 
 /**
  * A new cell phone or email waiting for the code sent to it. The contact is sealed under the server key (it
- * is not on file yet); it takes effect on the users row only once verified.
+ * is not on file yet); it takes effect on the users row only once verified. `replaced`: a newer change for
+ * the same channel started.
  */
-export interface ContactChangeTable {
-  id: string;
+export interface ContactChangeTable extends CodeFlowColumns<'pending' | 'used' | 'replaced'> {
   user_id: string;
   channel: 'sms' | 'email';
   /** The new contact, AES-256-GCM under the server key, bound to this row's id (Keyring.seal). */
@@ -280,14 +279,6 @@ export interface ContactChangeTable {
   method: 'self' | 'admin_code';
   /** The user who asked: the user themselves, or the account manager. */
   requested_by: string;
-  /** `replaced`: a newer change for the same channel started. */
-  status: 'pending' | 'used' | 'replaced';
-  attempts_remaining: number;
-  sends: number;
-  code_hmac: string | null;
-  code_expires_at: string | null;
-  created_at: string;
-  expires_at: string;
 }
 
 /**

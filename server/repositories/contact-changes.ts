@@ -1,10 +1,9 @@
 /**
- * Contact changes waiting for their code, guarded like sign-in challenges: every change that limits guessing
- * is one conditional UPDATE, so parallel requests or several instances cannot get more than their share.
+ * Contact changes waiting for their code: a code flow (see code-flows) that holds the new contact, sealed.
+ * This module inserts, reads and replaces them, and puts a proven contact on the users row.
  */
 import type { Db } from '../db/database';
 import type { ContactChangeTable, ContactSetByValue } from '../db/schema';
-import { spendAttempt, storeCode, takeSend } from './challenges';
 
 export async function insertContactChange(db: Db, change: ContactChangeTable): Promise<void> {
   await db.insertInto('contact_changes').values(change).execute();
@@ -27,29 +26,6 @@ export async function replacePendingChanges(
     .where('channel', '=', channel)
     .where('status', '=', 'pending')
     .execute();
-}
-
-export const takeChangeSend = async (db: Db, id: string, now: Date): Promise<boolean> =>
-  (await takeSend(db, id, now, 'contact_changes')) !== undefined;
-
-export const storeChangeCode = (db: Db, id: string, codeHmac: string, expiresAt: Date) =>
-  storeCode(db, id, codeHmac, expiresAt, 'contact_changes');
-
-export const spendChangeAttempt = (db: Db, id: string) => spendAttempt(db, id, 'contact_changes');
-
-/** pending → used, only while it still holds the code that was checked and has attempts left. */
-export async function useContactChange(db: Db, id: string, codeHmac: string, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('contact_changes')
-    .set({ status: 'used', code_hmac: null })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('attempts_remaining', '>', 0)
-    .where('expires_at', '>', now.toISOString())
-    .where('code_hmac', '=', codeHmac)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Puts a contact on file (or removes it, with null), noting how it got there. */

@@ -5,51 +5,44 @@
 
 import {
   type Authenticated,
-  BYPASS_TARGET_ID,
   type CodeSent,
   type DeliveryStatus,
   type DeliveryTarget,
   ErrorCode,
   type LoginRequest,
   type LoginResponse,
-  looksLikeBypassCode,
   type VerifyCodeRequest,
 } from '../../src/shared/api';
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
-import {
-  AppError,
-  challengeExpired,
-  invalidCredentials,
-  rateLimited,
-  serverBusy,
-  tooManyAttempts,
-  wrongCode,
-} from '../errors';
+import { AppError, challengeExpired, invalidCredentials, rateLimited, serverBusy } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import {
-  consumeChallenge,
-  createChallenge,
-  findChallenge,
-  MAX_ATTEMPTS,
-  spendAttempt,
-  storeCode,
-  takeSend,
-} from '../repositories/challenges';
+import { createChallenge, findChallenge } from '../repositories/challenges';
+import { newPendingFlow } from '../repositories/code-flows';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { clearFailures, findUserWithPolicy, findUserWithTimeZone, isLocked } from '../repositories/users';
-import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
+import { type Keyring, newSortableId } from '../secrets';
 import type { AccountEnds } from './account-ends';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
 import { amrOf, type SignInMethod } from './authentication-methods';
+import { type Attempt, type CodeFlowKind, CodeFlows } from './code-flow';
 import { type CodeSender, publicTarget, targetsOf } from './code-sender';
 import type { DeliveryTracker } from './delivery-status';
 import type { GuidedRecoveryService } from './guided-recovery';
 import { accountLocked, type LoginLockout } from './lockout';
 import { allowedFactorsOf, effectiveMode, idleLockMinutesOf, rememberDaysOf } from './policy';
-import { looksLikeRecoveryCode, type RecoveryCodeService } from './recovery-codes';
+import {
+  appProver,
+  bypassCodeProver,
+  type Factor,
+  factorOf,
+  type Prover,
+  recoveryCodeProver,
+  sentCodeProver,
+} from './provers';
+import type { RecoveryCodeService } from './recovery-codes';
 import type { SessionService } from './sessions';
 import { TOTP_TARGET, type TotpService } from './totp';
 
@@ -74,27 +67,31 @@ export interface AuthServiceDeps {
   accountEnds: Pick<AccountEnds, 'within'>;
 }
 
-/**
- * What a verify request proved: `consume` uses up the challenge and the factor in the sign-in's transaction,
- * answering false when a parallel request got there first.
- */
-interface Proof {
-  method: 'code' | 'totp' | 'recovery_code' | 'bypass_code';
-  /** For a sent code: where it went (texted or emailed), which `amr` tells apart. */
-  channel?: 'sms' | 'email';
-  consume(tx: Db): Promise<boolean>;
-}
-
-/** Thrown inside the sign-in transaction to roll back a challenge whose factor was used meanwhile. */
-class FactorTaken extends Error {}
-
-const malformedCode = (challenge: Pick<ChallengeRow, 'attempts_remaining'>) =>
-  new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of your verification code.', {
-    attemptsRemaining: challenge.attempts_remaining,
-  });
+/** A sign-in's code flow: the challenge, in the words of signing in. */
+export const SIGN_IN_FLOW: CodeFlowKind = {
+  table: 'challenges',
+  purpose: 'sign_in',
+  words: {
+    over: challengeExpired,
+    startOver: 'Please sign in again.',
+    tooManyAttempts: 'Please sign in again to get a new code.',
+  },
+};
 
 export class AuthService {
-  constructor(private readonly deps: AuthServiceDeps) {}
+  private readonly flows: CodeFlows;
+  /** One prover per second factor a challenge takes. */
+  private readonly provers: Record<Factor, Prover>;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.flows = new CodeFlows(deps);
+    this.provers = {
+      code: sentCodeProver(deps),
+      totp: appProver(deps.totp),
+      recovery_code: recoveryCodeProver(deps.recoveryCodes, 'sign_in'),
+      bypass_code: bypassCodeProver(deps.bypassCodes),
+    };
+  }
 
   async login(request: LoginRequest, context: RequestContext): Promise<LoginResponse> {
     const { db, clock, audit } = this.deps;
@@ -215,15 +212,8 @@ export class AuthService {
     }
 
     const challenge: ChallengeRow = {
-      id: newSortableId(now),
+      ...newPendingFlow(newSortableId(now), now, CHALLENGE_TTL_SECONDS),
       user_id: user.id,
-      status: 'pending',
-      attempts_remaining: MAX_ATTEMPTS,
-      sends: 0,
-      code_hmac: null,
-      code_expires_at: null,
-      created_at: now.toISOString(),
-      expires_at: addSeconds(now, CHALLENGE_TTL_SECONDS).toISOString(),
     };
     await createChallenge(db, challenge);
     await audit.record(context, {
@@ -247,25 +237,12 @@ export class AuthService {
   }
 
   async sendCode(challengeId: string, targetId: string, context: RequestContext): Promise<CodeSent> {
-    const { db } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
     // Only the factors the practice allows; the authenticator app has no send step.
     if (!targetsOf(user).some((t) => t.id === targetId && allowedFactorsOf(user).includes(t.channel))) {
       throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
     }
-    return this.deps.codes.send(
-      {
-        id: challenge.id,
-        purpose: 'sign_in',
-        sends: challenge.sends,
-        expiresAt: challenge.expires_at,
-        takeSend: async (now) => (await takeSend(db, challenge.id, now)) !== undefined,
-        storeCode: (hmac, expiresAt) => storeCode(db, challenge.id, hmac, expiresAt),
-      },
-      user,
-      targetId,
-      context,
-    );
+    return this.deps.codes.send(this.flows.sending(SIGN_IN_FLOW, challenge), user, targetId, context);
   }
 
   /** What became of the latest code sent for a live challenge; 404 before the first send. */
@@ -284,151 +261,54 @@ export class AuthService {
     request: VerifyCodeRequest,
     context: RequestContext,
   ): Promise<Authenticated> {
-    const { db, audit } = this.deps;
+    const { audit } = this.deps;
     const { challenge, user } = await this.liveChallenge(challengeId);
     const who = { userId: user.id, username: user.username };
-    const proof = await this.proofOf(challenge, user, request, context);
-    if (proof) {
-      const rememberDays = user.remember_days;
-      const policy = { idle_lock_minutes: user.idle_lock_minutes };
-      const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
-      const detail = { method: proof.method, challengeId, ...(proof.channel && { channel: proof.channel }) };
-      // One transaction: the challenge is used up if and only if the session (and device) exist.
-      const authenticated = await audit
-        .transaction(async (tx) => {
-          if (!(await proof.consume(tx))) return undefined;
-          // A bypass code is a one-off: it never makes a workstation trusted.
-          if (!request.rememberDevice || rememberDays === 0 || proof.method === 'bypass_code')
-            return this.signIn(user, policy, context, detail, tx);
-          const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
-          await audit.record(
-            context,
-            { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
-            tx,
-          );
-          const session = await this.signIn(user, policy, context, detail, tx);
-          return { ...session, deviceToken };
-        })
-        .catch((error: unknown) => {
-          if (error instanceof FactorTaken) return 'factor_taken' as const;
-          throw error;
+    const attempt: Attempt = {
+      kind: SIGN_IN_FLOW,
+      flow: challenge,
+      context,
+      codeExpired: () => audit.record(context, { type: 'code_expired', ...who, detail: { challengeId } }),
+      wrongCode: async (attemptsRemaining) => {
+        await this.deps.lockout.accountFailed(user, context);
+        await audit.record(context, {
+          type: attemptsRemaining === 0 ? 'challenge_exhausted' : 'code_invalid',
+          ...who,
+          detail: { challengeId, attemptsRemaining },
         });
-      if (authenticated && authenticated !== 'factor_taken') {
-        if (proof.method === 'recovery_code') await this.deps.recoveryCodes.used(user, context);
-        if (proof.method === 'bypass_code') await this.deps.bypassCodes.used(user, context);
-        return authenticated;
-      }
-      // Another request used it, or guesses ran it out, between our read and our write.
-      if (authenticated === undefined) {
-        throw (await findChallenge(db, challenge.id))?.attempts_remaining === 0
-          ? tooManyAttempts()
-          : challengeExpired();
-      }
-      // The authenticator code or recovery code was used by a parallel sign-in: count it as a wrong one.
-    }
-
-    const spent = await spendAttempt(db, challenge.id);
-    if (!spent) throw tooManyAttempts();
-    await this.deps.lockout.accountFailed(user, context);
-    await audit.record(context, {
-      type: spent.attempts_remaining === 0 ? 'challenge_exhausted' : 'code_invalid',
-      ...who,
-      detail: { challengeId, attemptsRemaining: spent.attempts_remaining },
-    });
-    throw wrongCode(spent.attempts_remaining, 'Please sign in again.');
-  }
-
-  /**
-   * What the typed code proves, if anything: one of the user's recovery codes (by its shape), a code from the
-   * authenticator app (`targetId: "totp"`), or the code sent for this challenge. Undefined for a wrong code;
-   * a code of the wrong shape is refused without costing an attempt.
-   */
-  private async proofOf(
-    challenge: ChallengeRow,
-    user: UserRow & { allowed_factors: string },
-    request: VerifyCodeRequest,
-    context: RequestContext,
-  ): Promise<Proof | undefined> {
-    const { keyring, audit, clock } = this.deps;
-    const challengeId = challenge.id;
-    const takeChallenge = (tx: Db) => consumeChallenge(tx, challengeId);
-    if (request.targetId === BYPASS_TARGET_ID) {
-      // A typo in the shape costs no attempt; a well-formed wrong code does, like any wrong code.
-      if (!looksLikeBypassCode(request.code)) {
-        throw new AppError(
-          400,
-          ErrorCode.invalidCode,
-          'Enter the 12 characters of the code from your account manager.',
-          { attemptsRemaining: challenge.attempts_remaining },
-        );
-      }
-      const codeId = await this.deps.bypassCodes.match(user.id, request.code);
-      if (!codeId) return undefined;
-      return {
-        method: 'bypass_code',
-        consume: async (tx) => {
-          if (!(await takeChallenge(tx))) return false;
-          if (!(await this.deps.bypassCodes.spend(tx, codeId))) throw new FactorTaken();
-          return true;
-        },
-      };
-    }
-    if (looksLikeRecoveryCode(request.code)) {
-      const codeId = await this.deps.recoveryCodes.match(user.id, request.code);
-      if (!codeId) return undefined;
-      return {
-        method: 'recovery_code',
-        consume: async (tx) => {
-          if (!(await takeChallenge(tx))) return false;
-          if (!(await this.deps.recoveryCodes.spend(tx, codeId))) throw new FactorTaken();
-          return true;
-        },
-      };
-    }
-
-    const code = request.code.replace(/[\s-]/g, '');
-    if (request.targetId === TOTP_TARGET.id) {
-      if (!isWellFormedCode(code)) throw malformedCode(challenge);
-      if (!allowedFactorsOf(user).includes('totp')) return undefined;
-      const step = await this.deps.totp.matchUnusedCode(user.id, code);
-      if (step === undefined) return undefined;
-      return {
-        method: 'totp',
-        consume: async (tx) => {
-          if (!(await takeChallenge(tx))) return false;
-          if (!(await this.deps.totp.claim(tx, user.id, step))) throw new FactorTaken();
-          return true;
-        },
-      };
-    }
-
-    const now = clock.now();
-    if (challenge.code_hmac && challenge.code_expires_at && challenge.code_expires_at <= now.toISOString()) {
-      await audit.record(context, {
-        type: 'code_expired',
-        userId: user.id,
-        username: user.username,
-        detail: { challengeId },
-      });
-      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
-    }
-    // A typo in the shape of the code cannot be a guess at it, so it costs no attempt.
-    if (!isWellFormedCode(code)) throw malformedCode(challenge);
-    const storedHmac = challenge.code_hmac;
-    if (!storedHmac || !keyring.codeMatches(challengeId, code, storedHmac)) return undefined;
+      },
+    };
+    const proof = await this.provers[factorOf(request, this.provers)].prove(attempt, request.code, user);
+    if (!proof) return this.flows.refuse(attempt);
     // The challenge holds the code sent last, so the last message sent for it says where that code went.
-    const channel = (await this.deps.delivery.lastForChallenge(challengeId))?.channel;
-    return { method: 'code', channel, consume: (tx) => consumeChallenge(tx, challengeId, storedHmac) };
+    const channel =
+      proof.factor === 'code' ? (await this.deps.delivery.lastForChallenge(challengeId))?.channel : undefined;
+    const rememberDays = user.remember_days;
+    const policy = { idle_lock_minutes: user.idle_lock_minutes };
+    const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
+    const detail = { method: proof.factor, challengeId, ...(channel && { channel }) };
+    // One transaction: the challenge is used up if and only if the session (and device) exist.
+    return this.flows.settle(attempt, proof, {
+      onSuccess: async (tx) => {
+        // A bypass code is a one-off: it never makes a workstation trusted.
+        if (!request.rememberDevice || rememberDays === 0 || proof.factor === 'bypass_code')
+          return this.signIn(user, policy, context, detail, tx);
+        const deviceToken = await this.deps.sessions.rememberDevice(user.id, deviceName, rememberDays, tx);
+        await audit.record(
+          context,
+          { type: 'trusted_device_created', ...who, detail: { name: deviceName, days: rememberDays } },
+          tx,
+        );
+        const session = await this.signIn(user, policy, context, detail, tx);
+        return { ...session, deviceToken };
+      },
+    });
   }
 
   /** A pending, unexpired challenge with attempts left, and its active user. */
   private async liveChallenge(challengeId: string) {
     const { db, clock } = this.deps;
-    const challenge = await findChallenge(db, challengeId);
-    if (challenge?.status !== 'pending' || challenge.expires_at <= clock.now().toISOString()) {
-      throw challengeExpired();
-    }
-    if (challenge.attempts_remaining <= 0) throw tooManyAttempts();
+    const challenge = this.flows.live(SIGN_IN_FLOW, await findChallenge(db, challengeId));
     const user = await findUserWithPolicy(db, challenge.user_id);
     if (!user?.active) throw challengeExpired();
     // An end date that passed while the challenge was open closes it, as a deactivation does.

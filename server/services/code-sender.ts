@@ -12,7 +12,7 @@ import type { PracticeRow, UserRow } from '../db/schema';
 import { type Courier, DeliveryError, type RetryOptions, sendWithRetry } from '../delivery/courier';
 import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
-import { MAX_SENDS } from '../repositories/challenges';
+import { MAX_SENDS } from '../repositories/code-flows';
 import { advance, enqueue } from '../repositories/outbox';
 import { generateCode, type Keyring } from '../secrets';
 import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
@@ -57,7 +57,8 @@ const FLOW_ID_NAMES: Record<CodePurpose, string> = {
   password_reset: 'resetId',
   contact_change: 'changeId',
 };
-const CODE_NOUNS: Record<CodePurpose, string> = {
+/** What each flow calls its code, in the message and in the answers about it. */
+export const CODE_NOUNS: Record<CodePurpose, string> = {
   sign_in: 'verification code',
   password_reset: 'password reset code',
   contact_change: 'confirmation code',

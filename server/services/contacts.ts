@@ -20,31 +20,29 @@ import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { ContactChangeRow, UserRow } from '../db/schema';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
-import { AppError, rateLimited, tooManyAttempts, wrongCode } from '../errors';
+import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
-import { MAX_ATTEMPTS } from '../repositories/challenges';
+import { newPendingFlow } from '../repositories/code-flows';
 import {
   findContactChange,
   insertContactChange,
   replacePendingChanges,
   setContact,
-  spendChangeAttempt,
-  storeChangeCode,
-  takeChangeSend,
-  useContactChange,
 } from '../repositories/contact-changes';
 import { cooldownEnd, releaseCooldown } from '../repositories/cooldowns';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { findTotpFactor } from '../repositories/totp';
 import { findUserById, findUserWithPolicy } from '../repositories/users';
-import { isWellFormedCode, type Keyring, newSortableId } from '../secrets';
-import { AdminInputError, normalizeEmail, normalizePhone } from './admin';
+import { type Keyring, newSortableId } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
-import type { CodeFlow, CodeSender } from './code-sender';
+import { type Attempt, type CodeFlowKind, CodeFlows } from './code-flow';
+import type { CodeSender } from './code-sender';
 import type { Notifier } from './notices';
 import type { PasswordCheck } from './password-check';
 import { allowedFactorsOf, effectiveMode } from './policy';
+import { type SentCodeProver, sentCodeProver } from './provers';
+import { AdminInputError, normalizeEmail, normalizePhone } from './validators';
 
 /** A pending change lives 10 minutes (NIST's longest code life). */
 export const CONTACT_CHANGE_TTL_SECONDS = 10 * 60;
@@ -77,8 +75,22 @@ const changeOver = () =>
     'This change has expired or was already finished. Please start again.',
   );
 
+/** A contact change's code flow, in the words of a change. */
+const CONTACT_CHANGE_FLOW: CodeFlowKind = {
+  table: 'contact_changes',
+  purpose: 'contact_change',
+  words: { over: changeOver, startOver: 'Please start again.', tooManyAttempts: 'Please start again.' },
+};
+
 export class ContactService {
-  constructor(private readonly deps: ContactServiceDeps) {}
+  private readonly flows: CodeFlows;
+  /** A change takes one factor: the code sent to the new contact. */
+  private readonly sentCode: SentCodeProver;
+
+  constructor(private readonly deps: ContactServiceDeps) {
+    this.flows = new CodeFlows(deps);
+    this.sentCode = sentCodeProver(deps);
+  }
 
   /** My settings: asks for the current password, then sends a code to the new contact. */
   async startOwn(
@@ -121,60 +133,51 @@ export class ContactService {
     rawCode: string,
     context: RequestContext,
   ): Promise<ContactApplied> {
-    const { db, clock, keyring, audit } = this.deps;
+    const { clock, keyring, audit } = this.deps;
     const change = await this.livePending(changeId, scope);
-    const now = clock.now();
-    const code = rawCode.replace(/[\s-]/g, '');
-    if (!isWellFormedCode(code)) {
-      throw new AppError(400, ErrorCode.invalidCode, 'Enter the 6 digits of the code we sent.', {
-        attemptsRemaining: change.attempts_remaining,
-      });
-    }
-    if (change.code_expires_at && change.code_expires_at <= now.toISOString()) {
-      throw new AppError(400, ErrorCode.codeExpired, 'This code has expired. Request another code.');
-    }
-    const stored = change.code_hmac;
+    const attempt: Attempt = {
+      kind: CONTACT_CHANGE_FLOW,
+      flow: change,
+      context,
+      wrongCode: (attemptsRemaining) =>
+        audit.record(context, {
+          type: 'contact_code_invalid',
+          userId: change.user_id,
+          detail: { changeId: change.id, attemptsRemaining },
+        }),
+    };
+    const proof = await this.sentCode.prove(attempt, rawCode);
     const contact = keyring.open(change.value_sealed, change.id);
-    if (stored && contact && keyring.codeMatches(change.id, code, stored)) {
-      const setBy: ContactSetBy = change.method === 'self' ? 'user_code' : 'admin_code';
-      const before = await this.requireUser(change.user_id);
-      const by = change.method === 'admin_code' ? await this.usernameOf(change.requested_by) : undefined;
-      const applied = await audit.transaction(async (tx) => {
-        if (!(await useContactChange(tx, change.id, stored, now))) return false;
+    if (!proof || !contact) return this.flows.refuse(attempt);
+    const user = await this.requireUser(change.user_id);
+    const setBy: ContactSetBy = change.method === 'self' ? 'user_code' : 'admin_code';
+    const by = change.method === 'admin_code' ? await this.usernameOf(change.requested_by) : undefined;
+    const now = clock.now();
+    await this.flows.settle(attempt, proof, {
+      onSuccess: async (tx) => {
         await setContact(tx, change.user_id, change.channel, contact, setBy, now);
         await audit.record(
           context,
           {
             type: 'contact_changed',
-            userId: before.id,
-            username: before.username,
+            userId: user.id,
+            username: user.username,
             detail: {
               changeId: change.id,
               channel: change.channel,
               masked: change.masked,
               setBy,
-              replaced: this.onFile(before, change.channel) !== null,
+              replaced: this.onFile(user, change.channel) !== null,
               ...(by !== undefined && { by }),
             },
           },
           tx,
         );
-        return true;
-      });
-      if (!applied) throw changeOver();
-      await this.endCooldownOf(change.channel, contact);
-      this.noticeToOldContacts(before, change.channel, change.masked);
-      return { status: 'applied', channel: change.channel, masked: change.masked, setBy, warnings: [] };
-    }
-
-    const spent = await spendChangeAttempt(db, change.id);
-    if (!spent) throw tooManyAttempts();
-    await audit.record(context, {
-      type: 'contact_code_invalid',
-      userId: change.user_id,
-      detail: { changeId: change.id, attemptsRemaining: spent.attempts_remaining },
+      },
     });
-    throw wrongCode(spent.attempts_remaining, 'Please start again.');
+    await this.endCooldownOf(change.channel, contact);
+    this.noticeToOldContacts(user, change.channel, change.masked);
+    return { status: 'applied', channel: change.channel, masked: change.masked, setBy, warnings: [] };
   }
 
   /** An account manager puts the contact on file at once, marked set by admin; new and old contacts hear of it. */
@@ -304,20 +307,13 @@ export class ContactService {
     const warnings = await this.warningsFor(input.channel, input.value);
     const id = newSortableId(now);
     const change: ContactChangeRow = {
-      id,
+      ...newPendingFlow(id, now, CONTACT_CHANGE_TTL_SECONDS),
       user_id: user.id,
       channel: input.channel,
       value_sealed: keyring.seal(input.value, id),
       masked: input.masked,
       method: input.method,
       requested_by: requester.id,
-      status: 'pending',
-      attempts_remaining: MAX_ATTEMPTS,
-      sends: 0,
-      code_hmac: null,
-      code_expires_at: null,
-      created_at: now.toISOString(),
-      expires_at: addSeconds(now, CONTACT_CHANGE_TTL_SECONDS).toISOString(),
     };
     await db.transaction().execute(async (tx) => {
       await replacePendingChanges(tx, user.id, input.channel);
@@ -347,16 +343,8 @@ export class ContactService {
     const { db } = this.deps;
     const user = await findUserWithPolicy(db, change.user_id);
     if (!user) throw changeOver();
-    const flow: CodeFlow = {
-      id: change.id,
-      purpose: 'contact_change',
-      sends: change.sends,
-      expiresAt: change.expires_at,
-      takeSend: (now) => takeChangeSend(db, change.id, now),
-      storeCode: (hmac, expiresAt) => storeChangeCode(db, change.id, hmac, expiresAt),
-    };
     const sent = await this.deps.codes.sendTo(
-      flow,
+      this.flows.sending(CONTACT_CHANGE_FLOW, change),
       user,
       { id: change.channel, channel: change.channel, masked: change.masked, contact },
       context,
@@ -378,11 +366,7 @@ export class ContactService {
     if (!change || change.user_id !== scope.userId || change.method !== scope.method) {
       throw new AppError(404, ErrorCode.notFound, 'No such contact change.');
     }
-    if (change.status !== 'pending' || change.expires_at <= this.deps.clock.now().toISOString()) {
-      throw changeOver();
-    }
-    if (change.attempts_remaining <= 0) throw tooManyAttempts();
-    return change;
+    return this.flows.live(CONTACT_CHANGE_FLOW, change);
   }
 
   private parse(channel: ContactChannel, raw: string): { value: string; masked: string } {

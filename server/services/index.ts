@@ -186,7 +186,6 @@ export function createServices(options: ServiceOptions) {
   const rekey = new RekeyService(db, clock, keyring, audit);
   return {
     rekey,
-    db,
     clock,
     hasher,
     audit,

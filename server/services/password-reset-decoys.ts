@@ -14,8 +14,8 @@ import type { Db } from '../db/database';
 import type { PasswordResetRow, PracticeRow } from '../db/schema';
 import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
-import { MAX_SENDS } from '../repositories/challenges';
-import { storeResetCode, takeResetSend } from '../repositories/password-resets';
+import { MAX_SENDS, takeSend } from '../repositories/code-flows';
+import { storeResetCode } from '../repositories/password-resets';
 import { ensurePractice } from '../repositories/practices';
 import { commonEmailDomain, usernameKey } from '../repositories/users';
 import type { Keyring } from '../secrets';
@@ -105,7 +105,8 @@ export class ResetDecoys {
         const budget = { id: practice.id, smsPerHour: practice.sms_per_hour };
         claim(await guards.claimPracticeSms(budget, 'password_reset', context, subject));
       }
-      if (!(await takeResetSend(db, reset.id, now))) throw sendsExhausted(reset.expires_at, now);
+      if (!(await takeSend(db, 'password_resets', reset.id, now)))
+        throw sendsExhausted(reset.expires_at, now);
     });
     await guards.imitateDelivery();
     const expiresAt = new Date(

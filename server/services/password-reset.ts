@@ -26,30 +26,31 @@ import {
 import { addSeconds, type Clock, secondsUntil } from '../clock';
 import type { Db } from '../db/database';
 import type { PasswordResetRow } from '../db/schema';
-import { AppError, challengeExpired, rateLimited, serverBusy, tooManyAttempts } from '../errors';
+import { AppError, rateLimited, serverBusy } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import {
-  findReset,
-  insertReset,
-  MAX_RESET_ATTEMPTS,
-  storeResetCode,
-  takeResetSend,
-  useReset,
-} from '../repositories/password-resets';
+import { newPendingFlow } from '../repositories/code-flows';
+import { findReset, insertReset, storeResetCode, useReset } from '../repositories/password-resets';
 import { ensurePractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions';
-import { findUserByUsername, findUserWithPolicy, usernameKey } from '../repositories/users';
+import { findUserByUsername, findUserWithPolicy, setPasswordHash, usernameKey } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
-import { AdminInputError, checkPasswordRule } from './admin';
 import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
+import { CodeFlows } from './code-flow';
 import { type CodeSender, publicTarget } from './code-sender';
 import type { Notifier } from './notices';
 import { decoyTargetsOf, invalidTarget, ResetDecoys } from './password-reset-decoys';
-import { activeResetUser, ResetProofs, sendableTargetsOf } from './password-reset-proofs';
+import {
+  activeResetUser,
+  RESET_FLOW,
+  ResetProofs,
+  resetOver,
+  sendableTargetsOf,
+} from './password-reset-proofs';
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 import type { SendGuards } from './send-guards';
 import { TOTP_TARGET, type TotpService } from './totp';
+import { AdminInputError, checkPasswordRule } from './validators';
 
 export const RESET_TTL_SECONDS = 15 * 60;
 
@@ -76,10 +77,12 @@ const notVerifiedYet = () =>
 export class PasswordResetService {
   private readonly decoys: ResetDecoys;
   private readonly proofs: ResetProofs;
+  private readonly flows: CodeFlows;
 
   constructor(private readonly deps: PasswordResetDeps) {
     this.decoys = new ResetDecoys(deps.db, deps.clock, deps.keyring, deps.guards);
     this.proofs = new ResetProofs(deps);
+    this.flows = new CodeFlows(deps);
   }
 
   async start(username: string, context: RequestContext): Promise<PasswordResetStarted> {
@@ -110,21 +113,14 @@ export class PasswordResetService {
     // The user's own target where they have one; a decoy for each channel they lack.
     const targets = decoy ? decoys : decoys.map((target) => own.find((o) => o.id === target.id) ?? target);
     const reset = {
-      id: newSortableId(now),
+      ...newPendingFlow(newSortableId(now), now, RESET_TTL_SECONDS),
       user_id: decoy || !user ? null : user.id,
       username_key: usernameHmac,
-      status: 'pending' as const,
-      attempts_remaining: MAX_RESET_ATTEMPTS,
-      sends: 0,
-      code_hmac: null,
-      code_expires_at: null,
       code_target: null,
       first_factor: null,
       second_factor: null,
       decoy_targets: JSON.stringify(targets.filter((target) => !own.includes(target))),
       verified_at: null,
-      created_at: now.toISOString(),
-      expires_at: addSeconds(now, RESET_TTL_SECONDS).toISOString(),
     };
     await insertReset(db, reset);
     await audit.record(context, {
@@ -162,23 +158,14 @@ export class PasswordResetService {
       );
     }
     if (!sendableTargetsOf(user).some((target) => target.id === targetId)) throw invalidTarget();
-    return this.deps.codes.send(
-      {
-        id: reset.id,
-        purpose: 'password_reset',
-        sends: reset.sends,
-        expiresAt: reset.expires_at,
-        takeSend: (now) => takeResetSend(db, reset.id, now),
-        storeCode: (codeHmac, expiresAt) =>
-          storeResetCode(db, reset.id, { codeHmac, expiresAt, target: targetId }, firstFactor),
-        // A code withheld (the phone's country, the contact's daily limit) answers as a decoy's send does.
-        withhold: (expiresAt) =>
-          storeResetCode(db, reset.id, { codeHmac: null, expiresAt, target: targetId }, firstFactor),
-      },
-      user,
-      targetId,
-      context,
-    );
+    const flow = this.flows.sending(RESET_FLOW, reset, {
+      storeCode: (codeHmac, expiresAt) =>
+        storeResetCode(db, reset.id, { codeHmac, expiresAt, target: targetId }, firstFactor),
+      // A code withheld (the phone's country, the contact's daily limit) answers as a decoy's send does.
+      withhold: (expiresAt) =>
+        storeResetCode(db, reset.id, { codeHmac: null, expiresAt, target: targetId }, firstFactor),
+    });
+    return this.deps.codes.send(flow, user, targetId, context);
   }
 
   async verify(
@@ -196,7 +183,7 @@ export class PasswordResetService {
     const { db, clock, audit } = this.deps;
     const reset = await findReset(db, resetId);
     const now = clock.now();
-    if (!reset || reset.expires_at <= now.toISOString() || reset.status === 'used') throw challengeExpired();
+    if (!reset || reset.expires_at <= now.toISOString() || reset.status === 'used') throw resetOver();
     if (reset.status === 'refused') throw new AppError(400, ErrorCode.badRequest, ASK_ACCOUNT_MANAGER);
     if (reset.status !== 'verified' || !reset.user_id) throw notVerifiedYet();
     try {
@@ -222,17 +209,7 @@ export class PasswordResetService {
     // recovery codes were voided and the event was written.
     const revoked = await audit.transaction(async (tx) => {
       if (!(await useReset(tx, reset.id, now))) return undefined;
-      await tx
-        .updateTable('users')
-        .set({
-          password_hash: passwordHash,
-          temporary_password_until: null,
-          failed_attempts: 0,
-          locked_until: null,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', userId)
-        .execute();
+      await setPasswordHash(tx, userId, { passwordHash, temporaryUntil: null, unlock: true }, now);
       const result = {
         revokedSessions: await revokeSessionsOf(tx, userId, now),
         revokedDevices: await revokeTrustedDevices(tx, userId, now),
@@ -255,7 +232,7 @@ export class PasswordResetService {
       );
       return result;
     });
-    if (!revoked) throw challengeExpired();
+    if (!revoked) throw resetOver();
     if (user) {
       // In the background: a slow mail server must not hold up the person at the desk.
       this.deps.notices.notify(user, {
@@ -267,12 +244,7 @@ export class PasswordResetService {
 
   /** A pending, unexpired reset with attempts left. */
   private async livePendingReset(resetId: string): Promise<PasswordResetRow> {
-    const reset = await findReset(this.deps.db, resetId);
-    if (reset?.status !== 'pending' || reset.expires_at <= this.deps.clock.now().toISOString()) {
-      throw challengeExpired();
-    }
-    if (reset.attempts_remaining <= 0) throw tooManyAttempts();
-    return reset;
+    return this.flows.live(RESET_FLOW, await findReset(this.deps.db, resetId));
   }
 
   private async limitRequestsFrom(context: RequestContext): Promise<void> {

@@ -208,7 +208,7 @@ describe('the ticket exchange, against a real server', () => {
       await t.send(login.body.challengeId, 'sms');
       token = (await t.verify(login.body.challengeId, t.lastSmsCode())).body.sessionToken;
     }
-    const main = await t.server.services.db
+    const main = await t.server.db
       .selectFrom('locations')
       .select('id')
       .where('name', '=', 'Main Office')

@@ -61,7 +61,7 @@ async function mainOffice(): Promise<string> {
 
 /** What a user holds that signs in: live sessions, live workstations, unused bypass and recovery codes. */
 async function holdings(username = 'ckiplock') {
-  const { db } = t.server.services;
+  const { db } = t.server;
   const userId = await userIdOf(t, username);
   const count = async (table: 'sessions' | 'trusted_devices' | 'bypass_codes' | 'recovery_codes') => {
     let query = db.selectFrom(table).select(db.fn.countAll<string | number>().as('n'));

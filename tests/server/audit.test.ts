@@ -115,7 +115,7 @@ describe('the audit trail in the console', () => {
     const many = 10_050;
     const base = Date.parse('2026-06-03T00:00:00.000Z');
     for (let start = 0; start < many; start += 500) {
-      await t.server.services.db
+      await t.server.db
         .insertInto('audit_events')
         .values(
           Array.from({ length: Math.min(500, many - start) }, (_, i) => {

@@ -44,11 +44,7 @@ const codeTextedTo = (number: string) => {
 };
 const auditOf = async (type: string) =>
   (
-    await t.server.services.db
-      .selectFrom('audit_events')
-      .select('detail')
-      .where('event_type', '=', type)
-      .execute()
+    await t.server.db.selectFrom('audit_events').select('detail').where('event_type', '=', type).execute()
   ).map((e) => JSON.parse(e.detail));
 
 /** A user with only an email on file, signed in with the emailed code. */
@@ -143,7 +139,7 @@ describe('changing my cell phone', () => {
     const wrong = await startChange({ channel: 'sms', value: NEW_PHONE, currentPassword: 'notMine123' });
     expect([wrong.status, wrong.body.error]).toEqual([400, 'invalid_credentials']);
     expect(t.twilio.messages.length).toBe(textsBefore);
-    const user = await t.server.services.db
+    const user = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')
@@ -197,6 +193,26 @@ describe('changing my cell phone', () => {
     expect((await profile()).phone).toBe(PHONE);
   });
 
+  it('speaks as a contact change, never of signing in: the code is named as texted, and it says to start again', async () => {
+    const started = await startChange({ channel: 'sms', value: NEW_PHONE });
+    const right = codeTextedTo(NEW_PHONE);
+    expect(textsTo(NEW_PHONE).at(-1)?.body).toContain('confirmation code');
+    const typo = await verifyChange(started.body.changeId, '12345');
+    expect(typo.body).toMatchObject({
+      error: 'invalid_code',
+      message: 'Enter the 6 digits of your confirmation code.',
+      attemptsRemaining: 5,
+    });
+    for (let i = 0; i < 4; i++) await verifyChange(started.body.changeId, wrongCode(right));
+    const last = await verifyChange(started.body.changeId, wrongCode(right));
+    expect(last.body.message).toBe('That code is not right, and no attempts are left. Please start again.');
+    const refused = await verifyChange(started.body.changeId, right);
+    expect([refused.status, refused.body.message]).toEqual([
+      429,
+      'Too many wrong codes. Please start again.',
+    ]);
+  });
+
   it('starts at most 10 changes per user an hour (each sends a code to a number not yet proven)', async () => {
     for (let i = 0; i < 10; i++) {
       expect((await startChange({ channel: 'sms', value: NEW_PHONE })).status).toBe(200);
@@ -237,15 +253,11 @@ describe('changing my cell phone', () => {
   it('keeps only an HMAC of the code and the new number sealed; neither is in the audit trail or the logs', async () => {
     const started = await startChange({ channel: 'sms', value: NEW_PHONE });
     const code = codeTextedTo(NEW_PHONE);
-    const rows = JSON.stringify(
-      await t.server.services.db.selectFrom('contact_changes').selectAll().execute(),
-    );
+    const rows = JSON.stringify(await t.server.db.selectFrom('contact_changes').selectAll().execute());
     expect(rows).not.toContain(code);
     expect(rows).not.toContain('2025550199');
     await verifyChange(started.body.changeId, code);
-    const audit = JSON.stringify(
-      await t.server.services.db.selectFrom('audit_events').select('detail').execute(),
-    );
+    const audit = JSON.stringify(await t.server.db.selectFrom('audit_events').select('detail').execute());
     const logs = t.logLines.join('\n');
     for (const text of [audit, logs]) {
       expect(text).not.toContain(`"${code}"`);
@@ -399,7 +411,7 @@ describe('Twilio Lookup on a new cell phone', () => {
 });
 
 async function profileId(): Promise<string> {
-  const row = await t.server.services.db
+  const row = await t.server.db
     .selectFrom('users')
     .select('id')
     .where('username', '=', 'ckiplock')

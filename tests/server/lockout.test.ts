@@ -18,7 +18,7 @@ async function failTenTimes(username = 'ckiplock', extra: object = {}) {
 }
 
 async function auditRows(type: string) {
-  return t.server.services.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).execute();
+  return t.server.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).execute();
 }
 
 const LOCK_TEXT = 'Your WRSAuth account was locked after 10 failed sign-ins.';
@@ -90,8 +90,8 @@ describe('an unknown User ID locks exactly as a real one', () => {
     const locked = await auditRows('account_locked');
     expect(locked).toHaveLength(1);
     const everything = JSON.stringify([
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
-      await t.server.services.db.selectFrom('login_failures').selectAll().execute(),
+      await t.server.db.selectFrom('audit_events').selectAll().execute(),
+      await t.server.db.selectFrom('login_failures').selectAll().execute(),
     ]);
     expect(everything).not.toContain(typed);
     expect(everything.toLowerCase()).not.toContain(typed.toLowerCase());

@@ -212,7 +212,7 @@ describe('practice policy', () => {
   });
 
   it('a deactivated user cannot sign in, with the same answer as a wrong password', async () => {
-    await t.server.services.db.updateTable('users').set({ active: 0 }).execute();
+    await t.server.db.updateTable('users').set({ active: 0 }).execute();
     const response = await login(t);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_credentials');
@@ -221,7 +221,7 @@ describe('practice policy', () => {
 
 describe('the policy the client applies', () => {
   const setIdleLock = (minutes: number) =>
-    t.server.services.db.updateTable('practices').set({ idle_lock_minutes: minutes }).execute();
+    t.server.db.updateTable('practices').set({ idle_lock_minutes: minutes }).execute();
 
   it("tells the client how many days a remembered workstation lasts, from set-policy's remember-days", async () => {
     expect((await login(t)).body.rememberDays).toBe(30);
@@ -296,7 +296,7 @@ describe('trusted workstation', () => {
 
   it('stores only a hash of session and device tokens', async () => {
     const { sessionToken, deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
-    const db = t.server.services.db;
+    const db = t.server.db;
     const dump = JSON.stringify([
       await db.selectFrom('sessions').selectAll().execute(),
       await db.selectFrom('trusted_devices').selectAll().execute(),

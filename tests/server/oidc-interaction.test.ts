@@ -126,14 +126,7 @@ describe('the claims, in the ID token and from userinfo', () => {
   it('gives email and email_verified: true with the email scope only when a code proved the email', async () => {
     const username = 'oidc_email';
     const user = await newUser(username);
-    await setContact(
-      t.server.services.db,
-      user.id,
-      'email',
-      'oidc_email@wrshealth.com',
-      'user_code',
-      t.clock.now(),
-    );
+    await setContact(t.server.db, user.id, 'email', 'oidc_email@wrshealth.com', 'user_code', t.clock.now());
     const browser = new CookieBrowser(t.url);
     const withEmail = await authorize(browser, practiceApp, { scope: 'openid email' });
     const token = await signIn(username);
@@ -493,7 +486,7 @@ describe('a user past their end date', () => {
   it('gets no new code even before any sweep has ended their access: findAccount reads the dates itself', async () => {
     const { browser, user, tokens } = await signedInBrowser('oidc_ended');
     // The day before the test clock's today; written straight to the row, so nothing but findAccount notices.
-    await t.server.services.db
+    await t.server.db
       .updateTable('users')
       .set({ end_date: '2000-01-01' })
       .where('id', '=', user.id)
@@ -514,7 +507,7 @@ describe('the audit trail', () => {
     await authorize(browser, chartApp);
     const ofUser = async () =>
       (
-        await t.server.services.db
+        await t.server.db
           .selectFrom('audit_events')
           .select(['user_id', 'detail'])
           .where('event_type', '=', 'oidc_authorized')

@@ -177,12 +177,12 @@ describe('a ticket completes the login prompt with the desktop sign-in', () => {
     const { uid } = await openPrompt(window);
     const ticket = await ticketFor(token, uid, await locationId('Main Office'));
 
-    const rows = await t.server.services.db.selectFrom('oidc_tickets').selectAll().execute();
+    const rows = await t.server.db.selectFrom('oidc_tickets').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(ticket);
     expect(rows.map((row) => row.token_hash)).toContain(hashToken(ticket));
 
     expect((await redeem(window, uid, ticket)).location).toMatch(/\/oidc\/auth\//);
-    const audited = await t.server.services.db
+    const audited = await t.server.db
       .selectFrom('audit_events')
       .select(['username', 'detail'])
       .where('event_type', '=', 'oidc_ticket_redeemed')
@@ -311,7 +311,7 @@ describe('a ticket is single-use, short-lived and bound', () => {
     t.clock.advance(61);
 
     const swept = await new Sweeps(serverSweepJobs(t.server.services), pino({ level: 'silent' })).runOnce();
-    const left = await t.server.services.db
+    const left = await t.server.db
       .selectFrom('oidc_tickets')
       .select('token_hash')
       .where('token_hash', '=', hashToken(ticket))

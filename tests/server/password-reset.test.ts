@@ -60,7 +60,7 @@ async function verifiedReset(): Promise<string> {
 }
 
 async function userRow(username = 'ckiplock') {
-  return t.server.services.db
+  return t.server.db
     .selectFrom('users')
     .selectAll()
     .where('username_key', '=', username)
@@ -78,7 +78,7 @@ async function withApp(username = 'ckiplock'): Promise<string> {
 }
 
 async function auditDetails(type: string): Promise<Array<Record<string, unknown>>> {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select('detail')
     .where('event_type', '=', type)
@@ -157,7 +157,7 @@ describe('Forgot your password?', () => {
   });
 
   it('offers only the factors the practice allows, as sign-in does', async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
     const started = await start();
     expect(started.body.targets.map((target: { id: string }) => target.id)).toEqual(['email']);
     const refused = await sendTo(started.body.resetId, 'sms');
@@ -195,6 +195,29 @@ describe('Forgot your password?', () => {
     const spent = await verify(id, right);
     expect(spent.status).toBe(429);
     expect(spent.body.error).toBe('too_many_attempts');
+  });
+
+  it('speaks as a password reset, never of signing in: the code is named as mailed, and it says to start again', async () => {
+    const id = (await start()).body.resetId;
+    await sendTo(id, 'email');
+    const right = t.lastMailCode();
+    expect(t.smtp.mails.at(-1)?.raw).toContain('password reset code');
+    const typo = await verify(id, '12345');
+    expect(typo.body).toMatchObject({
+      error: 'invalid_code',
+      message: 'Enter the 6 digits of your password reset code.',
+      attemptsRemaining: 5,
+    });
+    for (let i = 0; i < 5; i++) await verify(id, wrongCode(right));
+    const refused = await verify(id, right);
+    expect([refused.status, refused.body.message]).toEqual([
+      429,
+      'Too many wrong codes. Please start again.',
+    ]);
+    t.clock.advance(15 * 60);
+    const over = await verify(id, right);
+    expect([over.status, over.body.error]).toEqual([410, 'challenge_expired']);
+    expect(over.body.message).not.toContain('sign-in');
   });
 
   it('stops checking codes for a User ID after 10 wrong ones in 15 minutes, across resets', async () => {
@@ -430,7 +453,7 @@ describe('no enumeration', () => {
   });
 
   it("follows the practice's allowed factors: an email-only practice offers nobody a text target", async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
     const real = await start('ckiplock');
     const unknown = await start('nobody');
     expect(real.body.targets).toEqual([MAILBOX]);
@@ -507,10 +530,7 @@ describe('the reset id in the records', () => {
     const id = await verifiedReset();
     await t.verify(id, '000000'); // a reset id is no sign-in challenge: refused, and recorded as nothing
     expect((await t.post(`${RESET}/${id}/password`, { password: NEW_PASSWORD })).status).toBe(204);
-    const rows = await t.server.services.db
-      .selectFrom('audit_events')
-      .select(['event_type', 'detail'])
-      .execute();
+    const rows = await t.server.db.selectFrom('audit_events').select(['event_type', 'detail']).execute();
     const withReset = rows.filter((row) => row.detail.includes('"resetId"'));
     expect(withReset.map((row) => row.event_type)).toEqual(
       expect.arrayContaining(['password_reset_requested', 'code_sent', 'password_reset_completed']),

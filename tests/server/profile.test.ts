@@ -30,11 +30,7 @@ const fullProfile = {
 
 const auditOf = async (type: string) =>
   (
-    await t.server.services.db
-      .selectFrom('audit_events')
-      .select('detail')
-      .where('event_type', '=', type)
-      .execute()
+    await t.server.db.selectFrom('audit_events').select('detail').where('event_type', '=', type).execute()
   ).map((e) => e.detail);
 
 describe('my profile', () => {
@@ -115,7 +111,7 @@ describe('changing my password', () => {
   it('refuses a wrong current password (400 invalid_credentials) and counts it as a failed attempt', async () => {
     const response = await change('FRONTDESK2026', 'brandNew2027');
     expect([response.status, response.body.error]).toEqual([400, 'invalid_credentials']);
-    const row = await t.server.services.db
+    const row = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')
@@ -148,9 +144,7 @@ describe('changing my password', () => {
     await t.server.services.notices.settled();
     const notice = t.smtp.mails.find((m) => m.raw.includes('password was just changed'));
     expect(notice?.to).toEqual([EMAIL]);
-    const everything = JSON.stringify(
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
-    );
+    const everything = JSON.stringify(await t.server.db.selectFrom('audit_events').selectAll().execute());
     expect(everything).not.toContain('brandNew2027');
     expect(t.logLines.join('\n')).not.toContain('brandNew2027');
   });

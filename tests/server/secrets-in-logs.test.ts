@@ -92,7 +92,7 @@ describe('secrets stay out of records', () => {
 
   it('keeps the audit trail append-only: the database refuses UPDATE and DELETE', async () => {
     await login(t, 'nobody', 'whatever1');
-    const db = t.server.services.db;
+    const db = t.server.db;
     await expect(db.updateTable('audit_events').set({ event_type: 'tampered' }).execute()).rejects.toThrow(
       /append-only/,
     );

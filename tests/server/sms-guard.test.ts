@@ -12,7 +12,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 async function auditCount(type: string): Promise<number> {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select('id')
     .where('event_type', '=', type)
