@@ -3,6 +3,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import type { UserRow, UserTable } from '../db/schema';
+import { insertInBatches } from './batches';
 import { findOrCreateLocation } from './practices';
 
 export const LOCKOUT_THRESHOLD = 10;
@@ -259,4 +260,9 @@ export async function clearFailures(db: Db, userId: string) {
 
 export function isLocked(user: Pick<UserRow, 'locked_until'>, now: Date): boolean {
   return user.locked_until !== null && user.locked_until > now.toISOString();
+}
+
+/** Many users at once (a bulk load: the bench's practices), a statement per batch; the caller holds the transaction. */
+export function insertUsers(db: Db, users: readonly Insertable<UserTable>[]): Promise<void> {
+  return insertInBatches(users, (batch) => db.insertInto('users').values(batch).execute());
 }
