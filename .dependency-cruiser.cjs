@@ -11,38 +11,6 @@
 /** The project's own code outside src/shared, as a path pattern (npm packages and Node built-ins are not). */
 const PROJECT = '^(server|src|tests|scripts|bench|demo-app|build)/';
 
-/**
- * TEMPORARY: violations on main that issue 18's server work (parts 3 and 4) removes. Each is one import, named
- * file by file; the check fails on any other. The lead deletes this list (and `knownViolations` below) after
- * merging that work: depcruise reports an entry that no longer happens as stale, and
- * tests/unit/house-rules.test.ts fails on a stale entry, so none lingers.
- */
-const KNOWN_VIOLATIONS = [
-  // Part 3: routes/guard.ts types the signed-in request with the SessionRow and UserRow db rows.
-  {
-    type: 'dependency',
-    from: 'server/routes/guard.ts',
-    to: 'server/db/schema.ts',
-    unresolvedTo: '../db/schema',
-    dependencyTypes: ['local', 'type-only', 'import'],
-    rule: { severity: 'error', name: 'routes-reach-no-db-or-repositories' },
-  },
-  // Part 4: the CLI's services/admin.ts types with UserAccountService, and services/user-accounts.ts takes
-  // AdminInputError and checkPasswordRule from services/admin.ts.
-  {
-    type: 'cycle',
-    from: 'server/services/admin.ts',
-    to: 'server/services/user-accounts.ts',
-    unresolvedTo: './user-accounts',
-    dependencyTypes: ['local', 'type-only', 'import'],
-    rule: { severity: 'error', name: 'no-circular-imports' },
-    cycle: [
-      { name: 'server/services/user-accounts.ts', dependencyTypes: ['local', 'type-only', 'import'] },
-      { name: 'server/services/admin.ts', dependencyTypes: ['local', 'import'] },
-    ],
-  },
-];
-
 module.exports = {
   forbidden: [
     {
@@ -98,6 +66,5 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     // Type-only imports are dependencies too (see the header).
     tsPreCompilationDeps: true,
-    knownViolations: KNOWN_VIOLATIONS,
   },
 };

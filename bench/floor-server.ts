@@ -45,7 +45,7 @@ async function main() {
   const { db, key, keyring } = await openBenchDatabase(config);
   // Nothing is ever sent here; the dev outbox stands in for the couriers createServices wants.
   const services = createServices({ db, key, config, couriers: createCouriers(config, log).couriers, log });
-  const user = await services.admin.createUser({
+  const user = await services.cli.createUser({
     username: 'bench.floor',
     password: `bench${newSortableId()}7`,
     phone: '+12025553819',

@@ -7,13 +7,15 @@ import { API_PREFIX } from '../src/shared/api';
 import type { BenchChild } from './children';
 import { startCpuMeters } from './cpu-meters';
 import { countOf, type LoadResult, runLoad, unexpected } from './load';
+import { FAILING_LOGIN_PAIRS } from './protocol';
 import type { Ratio } from './report';
 import { describeServerStats, readServerStats, type Subject } from './servers';
+import { median } from './statistics';
 
 const WARM_UP_SECONDS = 2;
 const ROUND_SECONDS = 4;
 const TIMING_WARM_UP_PAIRS = 10;
-const TIMING_PAIRS = 120;
+const TIMING_PAIRS = FAILING_LOGIN_PAIRS - TIMING_WARM_UP_PAIRS;
 const LOGIN_PATH = `${API_PREFIX}/auth/login`;
 
 /** Enough connections that a hash is always waiting for a free slot, never so many the queue overflows. */
@@ -109,25 +111,19 @@ async function timeLogin(subject: Subject, username: string, password: string): 
   return took;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
 export async function measureUnknownUserTiming(
   subject: Subject,
   say: (line: string) => void,
 ): Promise<{ ratio: Ratio; lines: string[] }> {
-  const { unknownUsername, wrongPasswordUsername } = subject.accounts;
+  const { unknownUsernames, wrongPasswordUsernames } = subject.accounts;
   const wrongPassword = 'not-the-password-1';
   const unknown: number[] = [];
   const wrong: number[] = [];
   say(`${TIMING_PAIRS} pairs of failing logins, one request at a time, in random order within each pair`);
-  for (let i = 0; i < TIMING_WARM_UP_PAIRS + TIMING_PAIRS; i++) {
+  for (let i = 0; i < FAILING_LOGIN_PAIRS; i++) {
     const unknownFirst = Math.random() < 0.5;
+    const unknownUsername = unknownUsernames[i % unknownUsernames.length] as string;
+    const wrongPasswordUsername = wrongPasswordUsernames[i % wrongPasswordUsernames.length] as string;
     const first = await timeLogin(
       subject,
       unknownFirst ? unknownUsername : wrongPasswordUsername,

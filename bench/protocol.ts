@@ -3,15 +3,21 @@
 /** A live challenge and the right code for it. */
 export type CodePair = [challengeId: string, code: string];
 
+/** Failing logins per kind (unknown user, wrong password) in the timing step, warm-up included. */
+export const FAILING_LOGIN_PAIRS = 130;
+
 /** Who the subject server knows, so the bench can sign in as them. */
 export interface BenchAccounts {
   /** Has a phone and the right password: a login answers with a challenge. */
   username: string;
   password: string;
-  /** Exists; the bench always sends it a wrong password (its own user, so lockouts touch nobody else). */
-  wrongPasswordUsername: string;
-  /** Does not exist. */
-  unknownUsername: string;
+  /**
+   * Exist; the bench always sends them a wrong password (users of its own, so lockouts touch nobody else),
+   * taking turns so that none of them reaches the lockout threshold.
+   */
+  wrongPasswordUsernames: string[];
+  /** Do not exist; as many as the known ones, taking turns for the same reason (unknown User IDs lock too). */
+  unknownUsernames: string[];
 }
 
 export interface ServerReady {
@@ -58,7 +64,31 @@ export interface ChildFailed {
   message: string;
 }
 
-export type ChildMessage = ServerReady | Minted | Argon2Rate | ServerStats | ChildFailed;
+/** A scale-section practice written to its database (scale-seed-child.ts). */
+export interface PracticeSeeded {
+  type: 'seeded';
+  users: number;
+  auditEvents: number;
+  trustedDevices: number;
+  /** Seeding time, from the first insert to the commit. */
+  ms: number;
+}
+
+/** The code in the last message the scale server child would have sent to `to`, if any. */
+export interface CapturedCode {
+  type: 'code';
+  id: number;
+  code?: string;
+}
+
+export type ChildMessage =
+  | ServerReady
+  | Minted
+  | Argon2Rate
+  | ServerStats
+  | ChildFailed
+  | PracticeSeeded
+  | CapturedCode;
 
 /** Asks the subject server for `count` fresh challenges. */
 export interface MintRequest {
@@ -79,4 +109,11 @@ export interface StatsRequest {
   id: number;
 }
 
-export type ParentMessage = MintRequest | MeasureRequest | StatsRequest;
+/** Asks the scale server child for the code it last sent to a phone (a user reading their text). */
+export interface CodeRequest {
+  type: 'code';
+  id: number;
+  to: string;
+}
+
+export type ParentMessage = MintRequest | MeasureRequest | StatsRequest | CodeRequest;

@@ -7,7 +7,13 @@
  *   npm run bench -- --cpu-prof   also write CPU profiles of the children to .tmp/bench-profiles/
  *   npm run bench -- --only renderer   just the renderer step (Vite builds + headless Chromium); merges its
  *                                      two figures and keeps the others in bench-results.json
+ *   npm run bench -- --only scale      just the scale section (small vs large practice, SQLite and PostgreSQL)
+ *
+ * When the scale section runs, the bench runs itself again inside scripts/with-postgres.sh, which gives it a
+ * throwaway PostgreSQL cluster (WRSAUTH_TEST_DATABASE_URL) and removes it afterwards; run inside that script
+ * already, it uses the cluster it is given.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,13 +23,16 @@ import { measureLoginThroughput, measureUnknownUserTiming } from './logins';
 import { measureOverload } from './overload';
 import { measureRenderer } from './renderer';
 import { formatTable, type Ratio, verdict, writeResults } from './report';
+import { measureScale } from './scale';
 import { startServer, startSubject } from './servers';
 import { measureVerifyThroughput } from './verify-throughput';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench-results.json');
-/** The bench must stop by itself, well inside 3 minutes, whatever hangs. */
+/** The bench must stop by itself, whatever hangs: the servers and renderer steps well inside 3 minutes. */
 const WATCHDOG_MS = 170_000;
+/** The scale section's own allowance, on top: the whole run must finish within 8 minutes. */
+const SCALE_WATCHDOG_MS = 290_000;
 const WARM_UP_CHALLENGES = 12_000;
 
 /** Other work on a shared machine skews every figure; say how much there was. */
@@ -43,7 +52,7 @@ async function cleanUp(): Promise<void> {
   fs.rmSync(workDir, { recursive: true, force: true });
 }
 
-const STEPS = ['servers', 'renderer'] as const;
+const STEPS = ['servers', 'scale', 'renderer'] as const;
 type Step = (typeof STEPS)[number];
 
 /** `--only <step>` runs one step; unset runs them all. */
@@ -119,8 +128,15 @@ async function main(): Promise<number> {
       await subject.child.stop();
     }
 
+    if (steps.has('scale')) {
+      heading('5. costs as the practice grows: large practice vs small, SQLite and PostgreSQL');
+      const scale = await measureScale(workDir, childOptions, say);
+      ratios.push(...scale.ratios);
+      say(`the scale section took ${scale.seconds.toFixed(1)} s`);
+    }
+
     if (steps.has('renderer')) {
-      heading('5. renderer: first-load JS (gzip KB), and login form interactive vs bare Vite React');
+      heading('6. renderer: first-load JS (gzip KB), and login form interactive vs bare Vite React');
       const renderer = await measureRenderer(workDir, say);
       renderer.lines.forEach(say);
       ratios.push(renderer.sizeRatio, renderer.interactiveRatio);
@@ -137,10 +153,42 @@ async function main(): Promise<number> {
   return ratios.some((r) => verdict(r) === 'INVALID') ? 1 : 0;
 }
 
+/**
+ * Runs this same bench inside scripts/with-postgres.sh and answers its exit code, when the scale section is
+ * selected and no cluster was given; undefined when this process should measure itself.
+ */
+function rerunWithPostgres(): number | undefined {
+  const env = process.env;
+  if (!selectedSteps(process.argv).has('scale')) return undefined;
+  if (env.WRSAUTH_TEST_DATABASE_URL || env.WRSAUTH_TEST_POSTGRES_MISSING || env.WRSAUTH_BENCH_IN_POSTGRES)
+    return undefined;
+  const script = fileURLToPath(import.meta.url);
+  const result = spawnSync(
+    'bash',
+    [
+      path.join(REPO_ROOT, 'scripts', 'with-postgres.sh'),
+      process.execPath,
+      '--import',
+      'tsx',
+      script,
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit', env: { ...env, WRSAUTH_BENCH_IN_POSTGRES: '1' } },
+  );
+  return result.status ?? 1;
+}
+
+const rerun = rerunWithPostgres();
+if (rerun !== undefined) {
+  fs.rmSync(workDir, { recursive: true, force: true });
+  process.exit(rerun);
+}
+
+const watchdogMs = WATCHDOG_MS + (selectedSteps(process.argv).has('scale') ? SCALE_WATCHDOG_MS : 0);
 const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${WATCHDOG_MS / 1000} s; stopping`);
+  console.error(`bench: still running after ${watchdogMs / 1000} s; stopping`);
   cleanUp().finally(() => process.exit(1));
-}, WATCHDOG_MS);
+}, watchdogMs);
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

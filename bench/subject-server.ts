@@ -6,26 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/app';
 import { loadConfig } from '../server/config';
-import type { Courier, DeliveryReceipt, OutgoingMessage } from '../server/delivery/courier';
+import type { Courier } from '../server/delivery/courier';
 import { createLogger } from '../server/logger';
 import { ensurePractice } from '../server/repositories/practices';
+import { LOCKOUT_THRESHOLD } from '../server/repositories/users';
 import { createServices, type Services } from '../server/services';
 import type { Channel } from '../src/shared/api';
+import { CapturingCourier } from './capturing-courier';
 import { fail, listenAndAnnounce } from './child-ipc';
-import type { BenchAccounts } from './protocol';
+import { type BenchAccounts, FAILING_LOGIN_PAIRS } from './protocol';
 import { answerBenchRequests, openBenchDatabase } from './verify-child';
 
-/** Keeps what would have been sent, so the bench can read a code the way a user would. */
-class CapturingCourier implements Courier {
-  readonly kind = 'provider';
-  readonly provider = 'smtp';
-  readonly outbox: OutgoingMessage[] = [];
-
-  async send(message: OutgoingMessage): Promise<DeliveryReceipt> {
-    this.outbox.push(message);
-    return { providerMessageId: `bench-${this.outbox.length}`, status: 'sent' };
-  }
-}
+/**
+ * Users (known, and unknown) the timing step's failing logins take turns on: each gets fewer failures than
+ * the lockout threshold, where a login would answer 423 instead of 401.
+ */
+const FAILING_LOGIN_USERS = Math.ceil(FAILING_LOGIN_PAIRS / (LOCKOUT_THRESHOLD - 1));
 
 const BENCH_CONTEXT = { ip: '127.0.0.1', userAgent: 'wrsauth-bench' };
 
@@ -41,7 +37,7 @@ async function checkSignInPath(services: Services, courier: CapturingCourier, ac
   );
   if (login.status !== 'challenge') throw new Error(`bench user login answered ${login.status}`);
   await services.auth.sendCode(login.challengeId, 'sms', BENCH_CONTEXT);
-  const code = /code is (\d{6})/.exec(courier.outbox.at(-1)?.text ?? '')?.[1];
+  const code = courier.lastCode();
   if (!code) throw new Error('the captured message holds no code');
   await services.auth.verifyCode(login.challengeId, { code }, BENCH_CONTEXT);
 }
@@ -57,24 +53,22 @@ async function main() {
   const accounts: BenchAccounts = {
     username: 'bench.login',
     password: benchPassword(),
-    wrongPasswordUsername: 'bench.wrong',
-    unknownUsername: 'bench.nobody',
+    wrongPasswordUsernames: Array.from({ length: FAILING_LOGIN_USERS }, (_, k) => `bench.wrong${k}`),
+    unknownUsernames: Array.from({ length: FAILING_LOGIN_USERS }, (_, k) => `bench.nobody${k}`),
   };
-  const verifyUser = await services.admin.createUser({
+  const verifyUser = await services.cli.createUser({
     username: 'bench.verify',
     password: benchPassword(),
     phone: '+12025553816',
   });
-  await services.admin.createUser({
+  await services.cli.createUser({
     username: accounts.username,
     password: accounts.password,
     phone: '+12025553817',
   });
-  await services.admin.createUser({
-    username: accounts.wrongPasswordUsername,
-    password: benchPassword(),
-    phone: '+12025553818',
-  });
+  for (const [k, username] of accounts.wrongPasswordUsernames.entries()) {
+    await services.cli.createUser({ username, password: benchPassword(), phone: `+1202555${3820 + k}` });
+  }
   await checkSignInPath(services, courier, accounts);
 
   // createUser made the practice; this only reads it (its code TTL bounds every minted code).

@@ -18,7 +18,7 @@ import type { CodePair } from './protocol';
 
 /** The database and key, opened as `serve` opens them: checkpoints in a worker, not inside measured commits. */
 export async function openBenchDatabase(config: Pick<ServerConfig, 'dataDir' | 'secret'>) {
-  // The key first, as `serve` loads it: a data dir that holds a database but no key file is refused.
+  // The key first, as the server loads it: a data dir that already holds a database never gets a new key.
   const key = loadServerKey(config.dataDir, config.secret);
   const db = await openSqlite(config.dataDir, { backgroundCheckpoints: true });
   return { db, key, keyring: new Keyring(key) };

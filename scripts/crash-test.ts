@@ -159,7 +159,7 @@ const abandoned = cutOff.n - stuck.n;
 const opened = await openServices(loadConfig(server.env), { log: pino({ level: 'warn' }) });
 const audited = new Set(
   (
-    await opened.services.db
+    await opened.db
       .selectFrom('audit_events')
       .select('username')
       .where('event_type', '=', 'login_succeeded')

@@ -12,7 +12,7 @@ import { loadConfig } from '../server/config';
 import { DEV_OUTBOX_FILE } from '../server/delivery/dev-outbox';
 import { openServices } from '../server/runtime';
 import type { Services } from '../server/services';
-import type { NewUser } from '../server/services/admin';
+import type { NewUser } from '../server/services/cli-operations';
 import { ServerProcess } from '../tests/cli-helpers/wrsauth-process';
 
 export class ScratchServer {
@@ -60,7 +60,7 @@ export class ScratchServer {
     await this.withServices(async (services) => {
       const queue = [...users];
       const worker = async () => {
-        for (let user = queue.shift(); user; user = queue.shift()) await services.admin.createUser(user);
+        for (let user = queue.shift(); user; user = queue.shift()) await services.cli.createUser(user);
       };
       await Promise.all(Array.from({ length: os.availableParallelism() }, worker));
     });

@@ -226,7 +226,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async () => {
       try {
-        await services.db.selectFrom('practices').select('id').limit(1).execute();
+        await services.instanceReadiness.databaseAnswers();
       } catch (error) {
         options.log.error({ err: error }, 'health check: database did not answer');
         throw new AppError(503, 'database_unavailable', 'The database does not answer.');

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app';
 import type { Clock } from './clock';
 import { ConfigError, type ServerConfig } from './config';
-import { closeDatabase, openDatabase } from './db/database';
+import { closeDatabase, type Db, openDatabase } from './db/database';
 import { createCouriers, requireProviders } from './delivery';
 import type { RetryOptions } from './delivery/courier';
 import { ensurePractice } from './repositories/practices';
@@ -19,6 +19,11 @@ const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
+  /**
+   * The database the services work on, for tests and scripts that look underneath. The server's own code
+   * reaches it only through services and their repositories: Services does not hand it out.
+   */
+  db: Db;
   /** The address it listens on, e.g. http://127.0.0.1:4580 */
   url: string;
   close(): Promise<void>;
@@ -79,6 +84,7 @@ export async function openServices(config: ServerConfig, options: OpenOptions) {
   }
   return {
     services,
+    db,
     delivery,
     async close() {
       // Security notices still under way go out before their couriers and database close.
@@ -153,6 +159,7 @@ export async function startServer(config: ServerConfig, options: OpenOptions): P
   return {
     app,
     services: opened.services,
+    db: opened.db,
     url,
     async close() {
       sweeps.stop();

@@ -12,18 +12,17 @@ function demoPassword(): string {
 
 /** Seeds only when the database has no users; returns what to print, or undefined when nothing was seeded. */
 export async function seedDemoPractice(services: Services): Promise<string | undefined> {
-  const anyUser = await services.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (anyUser) return undefined;
+  if (await services.userAccounts.anyUserExists()) return undefined;
   const admin = { username: 'admin', password: demoPassword() };
   const frontDesk = { username: 'frontdesk', password: demoPassword() };
-  await services.admin.createUser({
+  await services.cli.createUser({
     ...admin,
     firstName: 'Avery',
     lastName: 'Manager',
     role: 'admin',
     email: 'account.manager@practice.example',
   });
-  await services.admin.createUser({
+  await services.cli.createUser({
     ...frontDesk,
     firstName: 'Casey',
     lastName: 'Kiplock',

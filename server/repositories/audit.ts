@@ -2,6 +2,7 @@
 import type { Db } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { NewAuditEvent } from '../db/schema';
+import { insertInBatches } from './batches';
 
 /** Every event is this one statement, so it is built once (see prepared); all its columns are given. */
 const appendEvent = prepared((db, p: Required<NewAuditEvent>) =>
@@ -37,4 +38,9 @@ export function listAuditEvents(db: Db, query: AuditQuery) {
   let q = db.selectFrom('audit_events').selectAll();
   if (query.username) q = q.where('username', '=', query.username);
   return q.orderBy('id', 'desc').limit(query.limit).execute();
+}
+
+/** Many events at once (a bulk load: the bench's practices), a statement per batch. */
+export function insertAuditEvents(db: Db, events: readonly NewAuditEvent[]): Promise<void> {
+  return insertInBatches(events, (batch) => db.insertInto('audit_events').values(batch).execute());
 }

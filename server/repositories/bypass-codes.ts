@@ -2,12 +2,13 @@
 import type { Db } from '../db/database';
 import type { BypassCodeTable } from '../db/schema';
 
-/** Voids the user's unused codes and stores the new one, in one transaction. */
-export async function replaceBypassCode(db: Db, code: BypassCodeTable): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await voidBypassCodes(tx, code.user_id);
-    await tx.insertInto('bypass_codes').values(code).execute();
-  });
+/**
+ * Voids the user's unused codes and stores the new one. Pass the caller's transaction: the issue is audited
+ * in it, and at most one code may be live.
+ */
+export async function replaceBypassCode(tx: Db, code: BypassCodeTable): Promise<void> {
+  await voidBypassCodes(tx, code.user_id);
+  await tx.insertInto('bypass_codes').values(code).execute();
 }
 
 /** Deletes the user's unused codes (a new code, a deactivation): they can no longer sign anyone in. */

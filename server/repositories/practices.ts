@@ -87,3 +87,17 @@ export async function findOrCreateLocation(db: Db, practiceId: string, name: str
 export function findPractice(db: Db, id: string) {
   return db.selectFrom('practices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
+
+/** The practice's guided-recovery checklist (RecoveryChecklist as JSON text). */
+export async function setRecoveryChecklist(db: Db, practiceId: string, checklist: string): Promise<void> {
+  await db
+    .updateTable('practices')
+    .set({ recovery_checklist: checklist })
+    .where('id', '=', practiceId)
+    .execute();
+}
+
+/** The cheapest read that shows the database answers (GET /healthz); throws when it does not. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.selectFrom('practices').select('id').limit(1).execute();
+}

@@ -1,5 +1,8 @@
 /** A user's trusted workstations as the self-service list shows them; tokens never leave the table. */
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/database';
+import type { TrustedDeviceTable } from '../db/schema';
+import { insertInBatches } from './batches';
 
 /** Live (unrevoked, unexpired) workstations, newest first. */
 export function listLiveTrustedDevices(db: Db, userId: string, now: Date) {
@@ -72,4 +75,12 @@ export async function clearDeviceFailures(db: Db, id: string): Promise<void> {
     .where('id', '=', id)
     .where('failed_attempts', '>', 0)
     .execute();
+}
+
+/** Many workstations at once (a bulk load: the bench's practices), a statement per batch. */
+export function insertTrustedDevices(
+  db: Db,
+  devices: readonly Insertable<TrustedDeviceTable>[],
+): Promise<void> {
+  return insertInBatches(devices, (batch) => db.insertInto('trusted_devices').values(batch).execute());
 }

@@ -12,6 +12,27 @@ export function listUsersOfPractice(db: Db, practiceId: string) {
     .execute();
 }
 
+/** The practice's active users with their contacts and when they confirmed an authenticator app, if they did. */
+export function activeUsersWithFactors(db: Db, practiceId: string) {
+  return db
+    .selectFrom('users')
+    .leftJoin('totp_factors', 'totp_factors.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.first_name',
+      'users.last_name',
+      'users.role',
+      'users.phone',
+      'users.email',
+      'totp_factors.confirmed_at',
+    ])
+    .where('users.practice_id', '=', practiceId)
+    .where('users.active', '=', 1)
+    .orderBy('users.username')
+    .execute();
+}
+
 /** Of the given users (or all), those with a confirmed authenticator app. */
 export async function usersWithAuthenticator(db: Db, userId?: string): Promise<Set<string>> {
   let query = db.selectFrom('totp_factors').select('user_id').where('confirmed_at', 'is not', null);

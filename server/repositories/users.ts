@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { UserRow, UserTable } from '../db/schema';
+import { insertInBatches } from './batches';
+import { findOrCreateLocation } from './practices';
 
 export const LOCKOUT_THRESHOLD = 10;
 
@@ -41,6 +43,83 @@ export function newUserRow(fields: {
     created_at: at,
     updated_at: at,
   };
+}
+
+export async function insertUser(db: Db, user: Insertable<UserTable>): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+/**
+ * A new user and their locations, each found or made by name, in one transaction (the CLI's create-user):
+ * answers the locations. A user of the same name made meanwhile fails it on the unique User ID.
+ */
+export function insertUserWithLocations(
+  db: Db,
+  user: Insertable<UserTable> & { id: string; practice_id: string },
+  locationNames: readonly string[],
+  now: Date,
+): Promise<Array<{ id: string; name: string }>> {
+  return db.transaction().execute(async (tx) => {
+    await insertUser(tx, user);
+    const linked = [];
+    for (const name of new Set(locationNames))
+      linked.push(await findOrCreateLocation(tx, user.practice_id, name, now));
+    await tx
+      .insertInto('user_locations')
+      .values(linked.map((l) => ({ user_id: user.id, location_id: l.id })))
+      .execute();
+    return linked;
+  });
+}
+
+/** Whether the database has any user at all (the demo seed runs only on an empty one). */
+export async function anyUserExists(db: Db): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** What My settings' profile changes about a user. */
+export type ProfileChange = Pick<
+  Updateable<UserTable>,
+  'first_name' | 'middle_name' | 'last_name' | 'name_prefix' | 'name_suffix' | 'date_of_birth' | 'sex'
+>;
+
+export async function updateProfileFields(db: Db, userId: string, change: ProfileChange, now: Date) {
+  await db
+    .updateTable('users')
+    .set({ ...change, updated_at: now.toISOString() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Lifts the user's lock and clears their failure count (an account manager's unlock, a 2FA reset). */
+export async function unlockUser(db: Db, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * A new password hash for the user: `temporaryUntil` for an account manager's temporary password, null for
+ * one of their own. With `unlock`, their lock and failure count go too (a reset, a temporary password).
+ */
+export async function setPasswordHash(
+  db: Db,
+  userId: string,
+  change: { passwordHash: string; temporaryUntil: string | null; unlock: boolean },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: change.passwordHash,
+      temporary_password_until: change.temporaryUntil,
+      ...(change.unlock && { failed_attempts: 0, locked_until: null }),
+      updated_at: now.toISOString(),
+    })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export function toApiUser(row: UserRow): User {
@@ -197,4 +276,9 @@ export async function clearFailures(db: Db, userId: string) {
 
 export function isLocked(user: Pick<UserRow, 'locked_until'>, now: Date): boolean {
   return user.locked_until !== null && user.locked_until > now.toISOString();
+}
+
+/** Many users at once (a bulk load: the bench's practices), a statement per batch; the caller holds the transaction. */
+export function insertUsers(db: Db, users: readonly Insertable<UserTable>[]): Promise<void> {
+  return insertInBatches(users, (batch) => db.insertInto('users').values(batch).execute());
 }

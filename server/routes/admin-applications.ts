@@ -7,7 +7,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ActingPasswordBody,
-  ApiError,
   Application,
   ApplicationCredentials,
   ApplicationList,
@@ -17,15 +16,15 @@ import {
 import type { Services } from '../services';
 import { consoleManager } from '../services/relying-parties';
 import { requestContext } from './context';
-import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, requireAdmin } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
 
 export function adminApplicationRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireAdmin(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.get(
       '/applications',
@@ -33,7 +32,7 @@ export function adminApplicationRoutes(services: Services): FastifyPluginAsyncZo
         schema: {
           ...meta,
           summary: 'The registered applications (OpenID Connect clients), oldest first; never a secret',
-          response: { 200: ApplicationList, ...errors },
+          response: { 200: ApplicationList },
         },
       },
       async () => ({ applications: await services.relyingParties.list() }),
@@ -48,7 +47,7 @@ export function adminApplicationRoutes(services: Services): FastifyPluginAsyncZo
           summary:
             'Register an application; answers its client id and, for a confidential client, its secret, shown this once (current password)',
           body: ApplicationRegistration,
-          response: { 201: ApplicationCredentials, ...errors },
+          response: { 201: ApplicationCredentials },
         },
       },
       async (request, reply) => {
@@ -72,7 +71,7 @@ export function adminApplicationRoutes(services: Services): FastifyPluginAsyncZo
             'Disable an application: the provider refuses its requests from now on; 409 when already disabled (current password)',
           params: ApplicationParams,
           body: ActingPasswordBody,
-          response: { 200: Application, ...errors },
+          response: { 200: Application },
         },
       },
       (request) =>
@@ -93,7 +92,7 @@ export function adminApplicationRoutes(services: Services): FastifyPluginAsyncZo
             'A new secret for a confidential application, shown this once; the old one stops working at once; 409 for a public client (current password)',
           params: ApplicationParams,
           body: ActingPasswordBody,
-          response: { 200: ApplicationCredentials, ...errors },
+          response: { 200: ApplicationCredentials },
         },
       },
       (request) =>

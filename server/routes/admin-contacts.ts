@@ -9,22 +9,21 @@ import {
   AdminContactRequest,
   AdminContactResult,
   AdminUserParams,
-  ApiError,
   ContactApplied,
   ContactCodeRequest,
   ContactCodeSent,
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireAdmin } from './guard';
+import { principalOf, requireAdmin } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
 
 export function adminContactRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireAdmin(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.post(
       '/users/:id/contacts',
@@ -35,7 +34,7 @@ export function adminContactRoutes(services: Services): FastifyPluginAsyncZod {
             "Set a user's cell phone or email: by a code the user reads out (method code), or at once (set_by_admin)",
           params: AdminUserParams,
           body: AdminContactRequest,
-          response: { 200: AdminContactResult, ...errors },
+          response: { 200: AdminContactResult },
         },
       },
       (request) => {
@@ -54,7 +53,7 @@ export function adminContactRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Send the code for a contact change again (30 s cooldown per contact)',
           params: AdminContactChangeParams,
-          response: { 200: ContactCodeSent, ...errors },
+          response: { 200: ContactCodeSent },
         },
       },
       (request) =>
@@ -73,7 +72,7 @@ export function adminContactRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Enter the code the user read out from the new contact: only now does it take effect',
           params: AdminContactChangeParams,
           body: ContactCodeRequest,
-          response: { 200: ContactApplied, ...errors },
+          response: { 200: ContactApplied },
         },
       },
       (request) =>

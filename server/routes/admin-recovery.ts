@@ -6,7 +6,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   AdminLocation,
   AdminLocationList,
-  ApiError,
   BypassIssued,
   LocationName,
   LocationParams,
@@ -17,15 +16,15 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, requireAdmin } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
 
 export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireAdmin(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.get(
       '/locations',
@@ -33,7 +32,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'The practice’s locations, with how many users each has',
-          response: { 200: AdminLocationList, ...errors },
+          response: { 200: AdminLocationList },
         },
       },
       async () => ({ locations: await services.locations.list() }),
@@ -46,7 +45,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Create a location; 409 when the name is taken',
           body: LocationName,
-          response: { 201: AdminLocation, ...errors },
+          response: { 201: AdminLocation },
         },
       },
       async (request, reply) => {
@@ -67,7 +66,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Rename a location; 409 when the name is taken',
           params: LocationParams,
           body: LocationName,
-          response: { 200: AdminLocation, ...errors },
+          response: { 200: AdminLocation },
         },
       },
       (request) =>
@@ -85,7 +84,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'The identity check an account manager completes before issuing a bypass code',
-          response: { 200: RecoveryChecklist, ...errors },
+          response: { 200: RecoveryChecklist },
         },
       },
       () => services.guidedRecovery.checklist(),
@@ -98,7 +97,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Replace the identity checklist; audited with who and why',
           body: RecoveryChecklistUpdate,
-          response: { 200: RecoveryChecklist, ...errors },
+          response: { 200: RecoveryChecklist },
         },
       },
       (request) =>
@@ -119,7 +118,7 @@ export function adminRecoveryRoutes(services: Services): FastifyPluginAsyncZod {
             'Guided recovery: with every checklist item confirmed and a reason, a one-time bypass code (≤15 min, single use); unlocks the account and tells the user and the other admins (current password)',
           params: UserParams,
           body: RecoveryRequest,
-          response: { 200: BypassIssued, ...errors },
+          response: { 200: BypassIssued },
         },
       },
       (request) =>

@@ -11,7 +11,6 @@ import {
   AdminUserList,
   AdminUserQuery,
   AdminUserUpdate,
-  ApiError,
   DevicesRevoked,
   ReasonRequest,
   SessionsRevoked,
@@ -23,16 +22,16 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, requireAdmin } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const noContent = z.null().describe('Done');
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
 
 export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireAdmin(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
     const { userAccounts } = services;
 
     app.get(
@@ -42,7 +41,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'The practice’s users, with locations, factors on file and masked contacts',
           querystring: AdminUserQuery,
-          response: { 200: AdminUserList, ...errors },
+          response: { 200: AdminUserList },
         },
       },
       async (request) => ({ users: await userAccounts.list(request.query.q) }),
@@ -55,7 +54,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Create a user with a temporary password; 409 when the User ID is taken',
           body: AdminUserCreate,
-          response: { 201: AdminUser, ...errors },
+          response: { 201: AdminUser },
         },
       },
       async (request, reply) => {
@@ -75,7 +74,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'One user',
           params: UserParams,
-          response: { 200: AdminUser, ...errors },
+          response: { 200: AdminUser },
         },
       },
       (request) => userAccounts.get(request.params.id),
@@ -90,7 +89,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
             'Edit names, role, active and locations; deactivating revokes sessions and workstations. 409 for the last active admin',
           params: UserParams,
           body: AdminUserUpdate,
-          response: { 200: AdminUser, ...errors },
+          response: { 200: AdminUser },
         },
       },
       (request) =>
@@ -109,7 +108,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Unlock an account locked after too many failed attempts',
           params: UserParams,
-          response: { 200: AdminUser, ...errors },
+          response: { 200: AdminUser },
         },
       },
       (request) => userAccounts.unlock(principalOf(request).user, request.params.id, requestContext(request)),
@@ -125,7 +124,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
             'Reset 2FA: clear locks, revoke trusted workstations, remove the authenticator app; the user is told (current password)',
           params: UserParams,
           body: ReasonRequest,
-          response: { 200: TwoFactorResetDone, ...errors },
+          response: { 200: TwoFactorResetDone },
         },
       },
       (request) =>
@@ -147,7 +146,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
             'Give a user a new temporary password (a week, only to choose their own): the lock is lifted, their sessions and workstations end, they are told (current password)',
           params: UserParams,
           body: TemporaryPasswordRequest,
-          response: { 200: AdminUser, ...errors },
+          response: { 200: AdminUser },
         },
       },
       (request) =>
@@ -166,7 +165,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'A user’s trusted workstations',
           params: UserParams,
-          response: { 200: TrustedDeviceList, ...errors },
+          response: { 200: TrustedDeviceList },
         },
       },
       async (request) => {
@@ -182,7 +181,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Revoke one of a user’s trusted workstations',
           params: UserDeviceParams,
-          response: { 204: noContent, ...errors },
+          response: { 204: noContent },
         },
       },
       async (request, reply) => {
@@ -205,7 +204,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Revoke every trusted workstation of every user, practice-wide (current password)',
           body: ReasonRequest,
-          response: { 200: DevicesRevoked, ...errors },
+          response: { 200: DevicesRevoked },
         },
       },
       async (request) => ({
@@ -226,7 +225,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Sign everyone out, practice-wide, but the calling account manager; their applications are logged out too (current password)',
           body: ReasonRequest,
-          response: { 200: SessionsRevoked, ...errors },
+          response: { 200: SessionsRevoked },
         },
       },
       async (request) => {

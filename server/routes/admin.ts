@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError,
   AuditFilter,
   AuditPage,
   AuditQuery,
@@ -19,15 +18,15 @@ import { csvLine } from '../../src/shared/csv';
 import type { Services } from '../services';
 import { readinessCsv } from '../services/readiness';
 import { requestContext } from './context';
-import { principalOf, reconfirmPassword, refuseNul, requireAdmin } from './guard';
+import { principalOf, reconfirmPassword, requireAdmin } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['console'], security: [{ bearer: [] }] };
 
 export function adminRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireAdmin(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.get(
       '/readiness',
@@ -35,7 +34,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'Readiness before the mandate: who has which factor, and who would be locked out today',
-          response: { 200: Readiness, ...errors },
+          response: { 200: Readiness },
         },
       },
       () => services.readiness.report(),
@@ -48,7 +47,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'The users who would be locked out if the policy were required today, as CSV',
           produces: ['text/csv'],
-          response: { 200: z.string().describe('text/csv'), ...errors },
+          response: { 200: z.string().describe('text/csv') },
         },
       },
       async (_request, reply) => {
@@ -67,7 +66,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary:
             'The practice policy: mode, enforce-after date, code TTL, remember-days, idle lock, factors',
-          response: { 200: PolicyView, ...errors },
+          response: { 200: PolicyView },
         },
       },
       () => services.policy.get(),
@@ -82,7 +81,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Replace the practice policy; audited with who changed it and the reason given (current password)',
           body: PolicyUpdate,
-          response: { 200: PolicyView, ...errors },
+          response: { 200: PolicyView },
         },
       },
       (request) => services.policy.update(principalOf(request).user, request.body, requestContext(request)),
@@ -95,7 +94,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'The audit trail, newest first: filter by user, event type and dates; paged on the server',
           querystring: AuditQuery,
-          response: { 200: AuditPage, ...errors },
+          response: { 200: AuditPage },
         },
       },
       (request) => services.auditTrail.page(request.query),
@@ -110,7 +109,7 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
             'Every event of the filtered audit trail as CSV, oldest first, streamed and never cut; the first line states the range, zone and count; audited as audit_exported',
           querystring: AuditFilter,
           produces: ['text/csv'],
-          response: { 200: z.string().describe('text/csv'), ...errors },
+          response: { 200: z.string().describe('text/csv') },
         },
       },
       async (request, reply) => {

@@ -1,31 +1,26 @@
 /** The sign-in routes: thin adapters from HTTP to AuthService, validated by the shared schemas. */
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError,
   Authenticated,
   ChallengeParams,
   CodeSent,
   DeliveryStatus,
-  ErrorCode,
   LoginRequest,
   LoginResponse,
   Me,
   SendCodeRequest,
   VerifyCodeRequest,
 } from '../../src/shared/api';
-import { AppError, serverBusy } from '../errors';
+import { serverBusy } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
-
-const errors = { '4xx': ApiError, '5xx': ApiError };
+import { bearerToken } from './guard';
+import { routePreamble } from './preamble';
 
 export function authRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    // No User ID, id or workstation name holds U+0000, and PostgreSQL text cannot store one: refuse it
-    // here as bad input rather than let the database fail on it.
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.post(
       '/auth/login',
@@ -34,7 +29,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Check a User ID and password; answer with a code challenge or a session',
           tags: ['sign-in'],
           body: LoginRequest,
-          response: { 200: LoginResponse, ...errors },
+          response: { 200: LoginResponse },
         },
         // Under a login flood, refuse before reading and validating the body: 503 at once, cheaply.
         onRequest: async () => {
@@ -52,7 +47,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['sign-in'],
           params: ChallengeParams,
           body: SendCodeRequest,
-          response: { 200: CodeSent, ...errors },
+          response: { 200: CodeSent },
         },
       },
       (request) => services.auth.sendCode(request.params.id, request.body.targetId, requestContext(request)),
@@ -66,7 +61,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
             'What became of the latest code sent for this sign-in: sent, delivered, failed or undelivered',
           tags: ['sign-in'],
           params: ChallengeParams,
-          response: { 200: DeliveryStatus, ...errors },
+          response: { 200: DeliveryStatus },
         },
       },
       (request) => services.auth.deliveryStatus(request.params.id),
@@ -80,7 +75,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['sign-in'],
           params: ChallengeParams,
           body: VerifyCodeRequest,
-          response: { 200: Authenticated, ...errors },
+          response: { 200: Authenticated },
         },
       },
       (request) => services.auth.verifyCode(request.params.id, request.body, requestContext(request)),
@@ -93,7 +88,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'End the current session',
           tags: ['session'],
           security: [{ bearer: [] }],
-          response: { 204: z.null().describe('Signed out'), ...errors },
+          response: { 204: z.null().describe('Signed out') },
         },
       },
       async (request, reply) => {
@@ -117,7 +112,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'The signed-in user',
           tags: ['session'],
           security: [{ bearer: [] }],
-          response: { 200: Me, ...errors },
+          response: { 200: Me },
         },
       },
       async (request) => {
@@ -127,33 +122,4 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-/** A preValidation hook: 400 for a U+0000 anywhere in the params or body. */
-export async function refuseNul(request: FastifyRequest): Promise<void> {
-  if (holdsNul(request.params) || holdsNul(request.body)) {
-    throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
-  }
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-/** Whether any string in a parsed JSON value holds U+0000; iterative, so deep nesting cannot overflow. */
-export function holdsNul(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (typeof next === 'string') {
-      if (next.includes('\0')) return true;
-    } else if (next && typeof next === 'object') {
-      for (const [key, item] of Object.entries(next)) {
-        if (key.includes('\0')) return true;
-        pending.push(item);
-      }
-    }
-  }
-  return false;
 }

@@ -5,16 +5,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../src/shared/api';
-import type { SessionRow, UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import type { Services } from '../services';
-import { bearerToken, holdsNul } from './auth';
+import type { Principal } from '../services/sessions';
 import { requestContext } from './context';
-
-export interface Principal {
-  session: SessionRow;
-  user: UserRow;
-}
 
 /** A route as Fastify added it. */
 export interface RouteEntry {
@@ -114,9 +108,8 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** preValidation: PostgreSQL text cannot hold U+0000, so refuse it as bad input (as the auth routes do). */
-export async function refuseNul(request: FastifyRequest): Promise<void> {
-  if (holdsNul(request.params) || holdsNul(request.body) || holdsNul(request.query)) {
-    throw new AppError(400, ErrorCode.badRequest, 'The request contains a NUL character.');
-  }
+/** The token of an `Authorization: Bearer <token>` header, if it has that form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
 }

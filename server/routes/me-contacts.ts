@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError,
   ContactApplied,
   ContactChangeParams,
   ContactChangeRequest,
@@ -16,16 +15,16 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireSession } from './guard';
+import { principalOf, requireSession } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const noContent = z.null().describe('Done');
 const meta = { tags: ['self-service'], security: [{ bearer: [] }] };
 
 export function meContactRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireSession(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     /** A user finishes only their own self-service changes. */
     const own = (userId: string) => ({ userId, method: 'self' as const });
@@ -38,7 +37,7 @@ export function meContactRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Add or change my cell phone or email: after my current password, a code goes to the NEW contact',
           body: ContactChangeRequest,
-          response: { 200: ContactCodeSent, ...errors },
+          response: { 200: ContactCodeSent },
         },
       },
       (request) =>
@@ -52,7 +51,7 @@ export function meContactRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Send the code for a contact change again (30 s cooldown per contact)',
           params: ContactChangeParams,
-          response: { 200: ContactCodeSent, ...errors },
+          response: { 200: ContactCodeSent },
         },
       },
       (request) =>
@@ -71,7 +70,7 @@ export function meContactRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Enter the code sent to the new contact: only now does it take effect',
           params: ContactChangeParams,
           body: ContactCodeRequest,
-          response: { 200: ContactApplied, ...errors },
+          response: { 200: ContactApplied },
         },
       },
       (request) =>
@@ -92,7 +91,7 @@ export function meContactRoutes(services: Services): FastifyPluginAsyncZod {
             'Remove my cell phone or email (current password); refused if it is my last factor under a required policy',
           params: ContactChannelParams,
           body: ContactRemoveRequest,
-          response: { 204: noContent, ...errors },
+          response: { 204: noContent },
         },
       },
       async (request, reply) => {

@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
-  ApiError,
   PasswordChanged,
   PasswordChangeRequest,
   Profile,
@@ -14,15 +13,15 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireSession } from './guard';
+import { principalOf, requireSession } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const meta = { tags: ['self-service'], security: [{ bearer: [] }] };
 
 export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireSession(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.get(
       '/profile',
@@ -30,7 +29,7 @@ export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'My profile: User ID (read-only), names, date of birth, sex and my verified contacts',
-          response: { 200: Profile, ...errors },
+          response: { 200: Profile },
         },
       },
       async (request) => services.profile.get(principalOf(request).user),
@@ -43,7 +42,7 @@ export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Edit my names, date of birth and sex (contacts and password have their own routes)',
           body: ProfileUpdate,
-          response: { 200: Profile, ...errors },
+          response: { 200: Profile },
         },
       },
       (request) => services.profile.update(principalOf(request).user, request.body, requestContext(request)),
@@ -58,7 +57,7 @@ export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Change my password (8+ characters, letters and digits); my other sessions and trusted workstations are signed out',
           body: PasswordChangeRequest,
-          response: { 200: PasswordChanged, ...errors },
+          response: { 200: PasswordChanged },
         },
       },
       (request) =>
@@ -71,7 +70,7 @@ export function meSettingsRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'What the "2FA becomes mandatory" banner needs: the policy and whether I have a contact',
-          response: { 200: SetupStatus, ...errors },
+          response: { 200: SetupStatus },
         },
       },
       (request) => services.profile.setup(principalOf(request).user),

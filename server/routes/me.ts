@@ -6,7 +6,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError,
   CurrentPasswordRequest,
   DeviceParams,
   DevicesRevoked,
@@ -19,16 +18,16 @@ import {
 } from '../../src/shared/api';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { principalOf, refuseNul, requireSession } from './guard';
+import { principalOf, requireSession } from './guard';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const noContent = z.null().describe('Done');
 const meta = { tags: ['self-service'], security: [{ bearer: [] }] };
 
 export function meRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', requireSession(services));
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.get(
       '/devices',
@@ -36,7 +35,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'My trusted workstations: name, created, last used and expiry',
-          response: { 200: TrustedDeviceList, ...errors },
+          response: { 200: TrustedDeviceList },
         },
       },
       async (request) => ({ devices: await services.devices.list(principalOf(request).user.id) }),
@@ -49,7 +48,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Revoke one of my trusted workstations: its next sign-in asks for a code again',
           params: DeviceParams,
-          response: { 204: noContent, ...errors },
+          response: { 204: noContent },
         },
       },
       async (request, reply) => {
@@ -64,7 +63,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'Revoke all my trusted workstations',
-          response: { 200: DevicesRevoked, ...errors },
+          response: { 200: DevicesRevoked },
         },
       },
       async (request) => ({
@@ -78,7 +77,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'Whether I have an authenticator app set up',
-          response: { 200: TotpStatus, ...errors },
+          response: { 200: TotpStatus },
         },
       },
       (request) => services.totp.status(principalOf(request).user.id),
@@ -92,7 +91,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Start setting up an authenticator app (current password): its secret, otpauth URI and QR code, shown once',
           body: CurrentPasswordRequest,
-          response: { 200: TotpEnrollment, ...errors },
+          response: { 200: TotpEnrollment },
         },
       },
       async (request) => {
@@ -110,7 +109,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Confirm the authenticator app with the code it shows; from then on it is a sign-in target',
           body: TotpConfirmRequest,
-          response: { 200: TotpStatus, ...errors },
+          response: { 200: TotpStatus },
         },
       },
       (request) =>
@@ -124,7 +123,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
           ...meta,
           summary: 'Remove my authenticator app (current password)',
           body: CurrentPasswordRequest,
-          response: { 204: noContent, ...errors },
+          response: { 204: noContent },
         },
       },
       async (request, reply) => {
@@ -141,7 +140,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary: 'How many of my recovery codes are left, and when they were made',
-          response: { 200: RecoveryCodeStatus, ...errors },
+          response: { 200: RecoveryCodeStatus },
         },
       },
       (request) => services.recoveryCodes.status(principalOf(request).user.id),
@@ -158,7 +157,7 @@ export function meRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Make 10 new single-use recovery codes (current password), shown only now; the old ones stop working and my contacts are told',
           body: CurrentPasswordRequest,
-          response: { 200: RecoveryCodes, ...errors },
+          response: { 200: RecoveryCodes },
         },
       },
       (request) =>

@@ -14,7 +14,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   API_PREFIX,
-  ApiError,
   CompleteOidcInteraction,
   ErrorCode,
   IssueOidcTicket,
@@ -27,11 +26,10 @@ import {
 import { AppError } from '../errors';
 import type { Services } from '../services';
 import { INTERACTION_PREFIX } from '../services/oidc-provider';
-import { bearerToken, refuseNul } from './auth';
 import { requestContext } from './context';
+import { bearerToken } from './guard';
+import { routePreamble } from './preamble';
 import { WEB_CSP } from './web-client';
-
-const errors = { '4xx': ApiError, '5xx': ApiError };
 
 /** A ticket form is one short field; anything larger is not one. */
 const TICKET_FORM_LIMIT_BYTES = 1024;
@@ -55,7 +53,7 @@ export function oidcInteractionRoutes(
   webRoot: string | undefined,
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
     const prefix = INTERACTION_PREFIX.slice(0, -1);
 
     app.get(
@@ -66,7 +64,7 @@ export function oidcInteractionRoutes(
             "The login prompt an application's sign-in request opens: WRSAuth's sign-in screens (HTML)",
           tags: ['login-with-wrsauth'],
           params: OidcInteractionParams,
-          response: { 200: z.string().describe('text/html'), ...errors },
+          response: { 200: z.string().describe('text/html') },
         },
       },
       async (_request, reply) => {
@@ -93,7 +91,7 @@ export function oidcInteractionRoutes(
             'What the login prompt shows: the application asking, and whether it needs a second factor (interaction cookie)',
           tags: ['login-with-wrsauth'],
           params: OidcInteractionParams,
-          response: { 200: OidcInteraction, ...errors },
+          response: { 200: OidcInteraction },
         },
       },
       async (request, reply) => {
@@ -120,7 +118,7 @@ export function oidcInteractionRoutes(
           tags: ['login-with-wrsauth'],
           security: [{ bearer: [] }],
           body: IssueOidcTicket,
-          response: { 201: OidcTicketIssued, ...errors },
+          response: { 201: OidcTicketIssued },
         },
       },
       async (request, reply) => {
@@ -142,7 +140,7 @@ export function oidcInteractionRoutes(
           consumes: ['application/x-www-form-urlencoded'],
           params: OidcInteractionParams,
           body: RedeemOidcTicket,
-          response: { 303: z.null().describe('See Other: the Location header says where'), ...errors },
+          response: { 303: z.null().describe('See Other: the Location header says where') },
         },
       },
       async (request, reply) => {
@@ -166,7 +164,7 @@ export function oidcInteractionRoutes(
           security: [{ bearer: [] }],
           params: OidcInteractionParams,
           body: CompleteOidcInteraction,
-          response: { 200: OidcInteractionCompleted, ...errors },
+          response: { 200: OidcInteractionCompleted },
         },
       },
       async (request, reply) => {

@@ -2,7 +2,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiError,
   CodeSent,
   NewPassword,
   PasswordResetCode,
@@ -14,17 +13,16 @@ import {
 } from '../../src/shared/api';
 import { serverBusy } from '../errors';
 import type { Services } from '../services';
-import { refuseNul } from './auth';
 import { requestContext } from './context';
+import { routePreamble } from './preamble';
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
 const tags = ['password reset'];
 
 export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     const { passwordReset } = services;
     // PostgreSQL text cannot hold U+0000: bad input, not a database failure.
-    app.addHook('preValidation', refuseNul);
+    await app.register(routePreamble);
 
     app.post(
       '/auth/password-reset',
@@ -34,7 +32,7 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
             'Start a password reset: the masked targets a code can go to (the same answer for any User ID)',
           tags,
           body: PasswordResetRequest,
-          response: { 200: PasswordResetStarted, ...errors },
+          response: { 200: PasswordResetStarted },
         },
       },
       (request) => passwordReset.start(request.body.username, requestContext(request)),
@@ -49,7 +47,7 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           params: PasswordResetParams,
           body: SendCodeRequest,
-          response: { 200: CodeSent, ...errors },
+          response: { 200: CodeSent },
         },
       },
       (request) => passwordReset.send(request.params.id, request.body.targetId, requestContext(request)),
@@ -64,7 +62,7 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           params: PasswordResetParams,
           body: PasswordResetCode,
-          response: { 200: PasswordResetVerifyResult, ...errors },
+          response: { 200: PasswordResetVerifyResult },
         },
       },
       (request) => passwordReset.verify(request.params.id, request.body, requestContext(request)),
@@ -78,7 +76,7 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           params: PasswordResetParams,
           body: NewPassword,
-          response: { 204: z.null().describe('Password changed'), ...errors },
+          response: { 204: z.null().describe('Password changed') },
         },
         onRequest: async () => {
           if (services.hasher.saturated) throw serverBusy();

@@ -6,13 +6,14 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, ErrorCode } from '../../src/shared/api';
+import { ErrorCode } from '../../src/shared/api';
 import type { TwilioConfig } from '../config';
 import { statusCallbackFor } from '../delivery/twilio';
 import { validTwilioSignature } from '../delivery/twilio-signature';
 import { AppError } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
+import { routePreamble } from './preamble';
 
 const FORM_LIMIT_BYTES = 16 * 1024;
 
@@ -26,10 +27,9 @@ const TwilioStatusForm = z.looseObject({
   ErrorCode: z.string().max(16).optional(),
 });
 
-const errors = { '4xx': ApiError, '5xx': ApiError };
-
 export function webhookRoutes(services: Services, twilio: TwilioConfig | undefined): FastifyPluginAsyncZod {
   return async (app) => {
+    await app.register(routePreamble);
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES },
@@ -47,7 +47,7 @@ export function webhookRoutes(services: Services, twilio: TwilioConfig | undefin
           consumes: ['application/x-www-form-urlencoded'],
           querystring: TwilioStatusQuery,
           body: TwilioStatusForm,
-          response: { 204: z.null().describe('Taken'), ...errors },
+          response: { 204: z.null().describe('Taken') },
         },
       },
       async (request, reply) => {

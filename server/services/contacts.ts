@@ -35,7 +35,6 @@ import { hit } from '../repositories/rate-limits';
 import { findTotpFactor } from '../repositories/totp';
 import { findUserById, findUserWithPolicy } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
-import { AdminInputError, normalizeEmail, normalizePhone } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Attempt, type CodeFlowKind, CodeFlows } from './code-flow';
 import type { CodeSender } from './code-sender';
@@ -43,6 +42,7 @@ import type { Notifier } from './notices';
 import type { PasswordCheck } from './password-check';
 import { allowedFactorsOf, effectiveMode } from './policy';
 import { type SentCodeProver, sentCodeProver } from './provers';
+import { AdminInputError, normalizeEmail, normalizePhone } from './validators';
 
 /** A pending change lives 10 minutes (NIST's longest code life). */
 export const CONTACT_CHANGE_TTL_SECONDS = 10 * 60;

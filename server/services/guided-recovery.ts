@@ -23,11 +23,11 @@ import { AppError } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import {
   liveBypassCodes,
+  replaceBypassCode,
   spendBypassCode,
   usersWithLiveBypassCode,
-  voidBypassCodes,
 } from '../repositories/bypass-codes';
-import { ensurePractice } from '../repositories/practices';
+import { ensurePractice, setRecoveryChecklist } from '../repositories/practices';
 import { activeAdmins } from '../repositories/user-accounts';
 import { clearFailures, findUserById } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
@@ -100,11 +100,7 @@ export class GuidedRecoveryService {
       items: input.items.map((item) => ({ id: item.id ?? newSortableId(now), text: item.text })),
       updatedAt: now.toISOString(),
     };
-    await this.db
-      .updateTable('practices')
-      .set({ recovery_checklist: JSON.stringify(checklist) })
-      .where('id', '=', practice.id)
-      .execute();
+    await setRecoveryChecklist(this.db, practice.id, JSON.stringify(checklist));
     await this.audit.record(context, {
       type: 'recovery_checklist_changed',
       userId: admin.id,
@@ -165,19 +161,15 @@ export class GuidedRecoveryService {
       ...(user.email ? [{ channel: 'email' as const, masked: maskEmail(user.email) }] : []),
     ];
     await this.audit.transaction(async (tx) => {
-      await voidBypassCodes(tx, user.id);
-      await tx
-        .insertInto('bypass_codes')
-        .values({
-          id: newSortableId(now),
-          user_id: user.id,
-          code_hmac: this.keyring.sealCode('bypass', user.id, normalizeBypassCode(code)),
-          issued_by: actor === 'cli' ? null : actor.id,
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-          used_at: null,
-        })
-        .execute();
+      await replaceBypassCode(tx, {
+        id: newSortableId(now),
+        user_id: user.id,
+        code_hmac: this.keyring.sealCode('bypass', user.id, normalizeBypassCode(code)),
+        issued_by: actor === 'cli' ? null : actor.id,
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        used_at: null,
+      });
       await clearFailures(tx, user.id);
       await this.audit.record(
         context,

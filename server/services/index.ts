@@ -9,10 +9,10 @@ import type { PhoneLookup } from '../delivery/twilio-lookup';
 import { PasswordHasher } from '../password-hasher';
 import { Keyring } from '../secrets';
 import { AccountEnds } from './account-ends';
-import { AdminService } from './admin';
 import { AuditLog } from './audit-log';
 import { AuditTrail } from './audit-trail';
 import { AuthService } from './auth';
+import { CliOperations } from './cli-operations';
 import { CodeSender } from './code-sender';
 import { ContactService } from './contacts';
 import { DeliveryTracker } from './delivery-status';
@@ -117,7 +117,7 @@ export function createServices(options: ServiceOptions) {
   const auditTrail = new AuditTrail(db, clock, audit);
   const userAccounts = new UserAccountService(db, clock, hasher, audit, notices, recoveryCodes, accountEnds);
   const locations = new LocationService(db, clock, audit);
-  const admin = new AdminService(
+  const cli = new CliOperations(
     db,
     clock,
     hasher,
@@ -186,14 +186,13 @@ export function createServices(options: ServiceOptions) {
   const rekey = new RekeyService(db, clock, keyring, audit);
   return {
     rekey,
-    db,
     clock,
     hasher,
     audit,
     sessions,
     delivery,
     auth,
-    admin,
+    cli,
     devices,
     sessionRevocation,
     totp,

@@ -1,7 +1,8 @@
 /**
  * GET /readyz: can this instance sign people in right now? The database must answer; each code channel's
  * provider and its last message are reported beside it. Read from configuration and the outbox only: no
- * provider is called, so a probe every few seconds costs no text message, email or API quota.
+ * provider is called, so a probe every few seconds costs no text message, email or API quota. GET /healthz
+ * asks only the first question (databaseAnswers).
  *
  * Every channel always has a courier here (a server with a channel that has none does not start), so the
  * channels inform rather than decide: a dev outbox was switched on on purpose (WRSAUTH_DEV_OUTBOX=1) and
@@ -13,7 +14,7 @@ import type { Channel, InstanceReadiness } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import type { Courier } from '../delivery/courier';
 import { lastPerChannel } from '../repositories/outbox';
-import { FIRST_PRACTICE_ID, findPractice } from '../repositories/practices';
+import { FIRST_PRACTICE_ID, findPractice, pingDatabase } from '../repositories/practices';
 import { allowedFactorsOf } from './policy';
 
 export class InstanceReadinessCheck {
@@ -22,6 +23,11 @@ export class InstanceReadinessCheck {
     private readonly couriers: Record<Channel, Courier>,
     private readonly log: Pick<Logger, 'error'>,
   ) {}
+
+  /** Liveness (GET /healthz): resolves when the database answers, throws when it does not. */
+  databaseAnswers(): Promise<void> {
+    return pingDatabase(this.db);
+  }
 
   async report(): Promise<InstanceReadiness> {
     let practice: Awaited<ReturnType<typeof findPractice>>;

@@ -33,9 +33,8 @@ import { findReset, insertReset, storeResetCode, useReset } from '../repositorie
 import { ensurePractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
 import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions';
-import { findUserByUsername, findUserWithPolicy, usernameKey } from '../repositories/users';
+import { findUserByUsername, findUserWithPolicy, setPasswordHash, usernameKey } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
-import { AdminInputError, checkPasswordRule } from './admin';
 import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
 import { CodeFlows } from './code-flow';
 import { type CodeSender, publicTarget } from './code-sender';
@@ -51,6 +50,7 @@ import {
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
 import type { SendGuards } from './send-guards';
 import { TOTP_TARGET, type TotpService } from './totp';
+import { AdminInputError, checkPasswordRule } from './validators';
 
 export const RESET_TTL_SECONDS = 15 * 60;
 
@@ -209,17 +209,7 @@ export class PasswordResetService {
     // recovery codes were voided and the event was written.
     const revoked = await audit.transaction(async (tx) => {
       if (!(await useReset(tx, reset.id, now))) return undefined;
-      await tx
-        .updateTable('users')
-        .set({
-          password_hash: passwordHash,
-          temporary_password_until: null,
-          failed_attempts: 0,
-          locked_until: null,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', userId)
-        .execute();
+      await setPasswordHash(tx, userId, { passwordHash, temporaryUntil: null, unlock: true }, now);
       const result = {
         revokedSessions: await revokeSessionsOf(tx, userId, now),
         revokedDevices: await revokeTrustedDevices(tx, userId, now),

@@ -19,11 +19,12 @@ import { HasherBusyError, type PasswordHasher } from '../password-hasher';
 import { findPractice } from '../repositories/practices';
 import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions';
 import { findTotpFactor } from '../repositories/totp';
-import { AdminInputError, checkPasswordRule, DEFAULT_COUNTRY } from './admin';
+import { setPasswordHash, updateProfileFields } from '../repositories/users';
 import type { AuditLog, RequestContext } from './audit-log';
 import type { Notifier } from './notices';
 import type { PasswordCheck } from './password-check';
 import { effectiveMode } from './policy';
+import { AdminInputError, checkPasswordRule, DEFAULT_COUNTRY } from './validators';
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 
@@ -90,11 +91,7 @@ export class ProfileService {
     const changed = (Object.keys(change) as Array<keyof typeof change>).filter(
       (key) => change[key] !== user[key],
     );
-    await this.db
-      .updateTable('users')
-      .set({ ...change, updated_at: now.toISOString() })
-      .where('id', '=', user.id)
-      .execute();
+    await updateProfileFields(this.db, user.id, change, now);
     // Which fields, never their values: a date of birth is health-record data.
     await this.audit.record(context, {
       type: 'profile_updated',
@@ -133,11 +130,7 @@ export class ProfileService {
     }
     const now = this.clock.now();
     const revoked = await this.audit.transaction(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ password_hash: passwordHash, temporary_password_until: null, updated_at: now.toISOString() })
-        .where('id', '=', user.id)
-        .execute();
+      await setPasswordHash(tx, user.id, { passwordHash, temporaryUntil: null, unlock: false }, now);
       const result = {
         revokedSessions: await revokeSessionsOf(tx, user.id, now, session.id),
         revokedDevices: await revokeTrustedDevices(tx, user.id, now),

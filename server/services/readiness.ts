@@ -7,6 +7,7 @@ import { csvCell } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { ensurePractice } from '../repositories/practices';
+import { activeUsersWithFactors } from '../repositories/user-accounts';
 import { allowedFactorsOf } from './policy';
 
 export class ReadinessService {
@@ -18,23 +19,7 @@ export class ReadinessService {
   async report(): Promise<Readiness> {
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
-    const users = await this.db
-      .selectFrom('users')
-      .leftJoin('totp_factors', 'totp_factors.user_id', 'users.id')
-      .select([
-        'users.id',
-        'users.username',
-        'users.first_name',
-        'users.last_name',
-        'users.role',
-        'users.phone',
-        'users.email',
-        'totp_factors.confirmed_at',
-      ])
-      .where('users.practice_id', '=', practice.id)
-      .where('users.active', '=', 1)
-      .orderBy('users.username')
-      .execute();
+    const users = await activeUsersWithFactors(this.db, practice.id);
     const allowed = allowedFactorsOf(practice);
     const counts = { phone: 0, email: 0, authenticator: 0, nothing: 0 };
     const wouldBeLockedOut: ReadinessUser[] = [];

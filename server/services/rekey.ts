@@ -19,11 +19,11 @@ import {
   tagBareHmacs,
 } from '../repositories/key-ids';
 import { type Keyring, storedCodeContext } from '../secrets';
-import { AdminInputError } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { sealContext as signingKeysContext } from './oidc-signing-keys';
 import { sealContext as payloadContext } from './oidc-storage';
 import { sealContext as clientSecretContext } from './relying-parties';
+import { AdminInputError } from './validators';
 
 /** One kind of protected value: where it lives, what it is called, and for a sealed one its seal context. */
 interface Protected {

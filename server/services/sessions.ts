@@ -22,6 +22,12 @@ import type { AuthenticationMethod } from './authentication-methods';
 
 type SessionRow = Selectable<SessionTable>;
 
+/** Who a live session is: the session and its active user. The routes' guard keeps one per request. */
+export interface Principal {
+  session: SessionRow;
+  user: UserRow;
+}
+
 export const SESSION_IDLE_SECONDS = 30 * 60;
 export const SESSION_MAX_SECONDS = 12 * 60 * 60;
 /** Sliding the idle timer needs a write; once a minute is precise enough and spares the database. */
@@ -83,7 +89,7 @@ export class SessionService {
     return this.live(await findLiveSessionById(this.db, sessionId, now), now);
   }
 
-  private async live(session: SessionRow | undefined, now: Date) {
+  private async live(session: SessionRow | undefined, now: Date): Promise<Principal> {
     if (!session || addSeconds(new Date(session.last_seen_at), SESSION_IDLE_SECONDS) <= now)
       throw unauthorized();
     const found = await findUserWithTimeZone(this.db, { id: session.user_id });

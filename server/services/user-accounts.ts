@@ -29,13 +29,20 @@ import {
   updateUser,
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
-import { findUserById, newUserRow } from '../repositories/users';
+import {
+  anyUserExists,
+  findUserById,
+  insertUser,
+  newUserRow,
+  setPasswordHash,
+  unlockUser,
+} from '../repositories/users';
 import type { AccountEnds } from './account-ends';
-import { AdminInputError, checkPasswordRule } from './admin';
 import type { AuditLog, RequestContext } from './audit-log';
 import { type Actor, actorName } from './guided-recovery';
 import type { Notifier } from './notices';
 import { codesVoided, type RecoveryCodeService } from './recovery-codes';
+import { AdminInputError, checkPasswordRule } from './validators';
 
 /** How long a temporary password from the console signs in (only to choose one's own): a week. */
 export const TEMPORARY_PASSWORD_SECONDS = 7 * 24 * 60 * 60;
@@ -67,6 +74,11 @@ export class UserAccountService {
     private readonly recoveryCodes: RecoveryCodeService,
     private readonly accountEnds: Pick<AccountEnds, 'endIfPast' | 'timeZoneOf'>,
   ) {}
+
+  /** Whether the database has any user yet: the demo seed fills only an empty one. */
+  anyUserExists(): Promise<boolean> {
+    return anyUserExists(this.db);
+  }
 
   /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
   async list(q?: string): Promise<AdminUser[]> {
@@ -115,7 +127,7 @@ export class UserAccountService {
     };
     try {
       await this.audit.transaction(async (tx) => {
-        await tx.insertInto('users').values(user).execute();
+        await insertUser(tx, user);
         await replaceUserLocations(tx, user.id, locationIds);
         await this.audit.record(
           context,
@@ -245,11 +257,7 @@ export class UserAccountService {
 
   async unlock(actor: Actor, id: string, context: RequestContext): Promise<AdminUser> {
     const user = await this.requireUser(id);
-    await this.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
-      .where('id', '=', user.id)
-      .execute();
+    await unlockUser(this.db, user.id, this.clock.now());
     await this.audit.record(context, {
       type: 'account_unlocked',
       userId: user.id,
@@ -273,11 +281,7 @@ export class UserAccountService {
     const user = await this.requireUser(id);
     const now = this.clock.now();
     const done = await this.audit.transaction(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ failed_attempts: 0, locked_until: null, updated_at: now.toISOString() })
-        .where('id', '=', user.id)
-        .execute();
+      await unlockUser(tx, user.id, now);
       const result = {
         revokedSessions: await revokeSessionsOf(tx, user.id, now),
         revokedDevices: await revokeTrustedDevices(tx, user.id, now),
@@ -324,17 +328,8 @@ export class UserAccountService {
     const passwordHash = await this.hashTemporary(input.password);
     const now = this.clock.now();
     const voided = await this.audit.transaction(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({
-          password_hash: passwordHash,
-          temporary_password_until: addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString(),
-          failed_attempts: 0,
-          locked_until: null,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', user.id)
-        .execute();
+      const temporaryUntil = addSeconds(now, TEMPORARY_PASSWORD_SECONDS).toISOString();
+      await setPasswordHash(tx, user.id, { passwordHash, temporaryUntil, unlock: true }, now);
       const revokedSessions = await revokeSessionsOf(tx, user.id, now);
       const revokedDevices = await revokeTrustedDevices(tx, user.id, now);
       const voidedRecoveryCodes = await this.recoveryCodes.voidAll(tx, user.id);

@@ -198,7 +198,7 @@ describe('signing out', () => {
     const { demo, page } = await signedInAtDemoApp('demo_real_bcl');
     expect(page).toContain('Signed in as');
 
-    await t.server.services.admin.resetTwoFactor('demo_real_bcl', 'lost phone');
+    await t.server.services.cli.resetTwoFactor('demo_real_bcl', 'lost phone');
     await t.server.services.oidcLogout.sweep();
 
     expect(await auditEventsOf(t, 'oidc_backchannel_logout_delivered')).toContainEqual(

@@ -1,6 +1,6 @@
 /** The console's steps and checks that its specs share. */
 import type { Page } from '@playwright/test';
-import type { NewUser } from '../../server/services/admin';
+import type { NewUser } from '../../server/services/cli-operations';
 import { expect, expectAccessible, onScreen } from './fixtures';
 import { openLogin, SIGNED_IN, submitPassword, VERIFY } from './flows';
 

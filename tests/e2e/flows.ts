@@ -1,6 +1,6 @@
 /** The steps of the sign-in flow as a user takes them, by the words on the screens. */
 import type { Page } from '@playwright/test';
-import type { NewUser } from '../../server/services/admin';
+import type { NewUser } from '../../server/services/cli-operations';
 import { expect, onScreen } from './fixtures';
 import { type Contact, expectCodeTo } from './outbox';
 

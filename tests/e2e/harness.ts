@@ -49,7 +49,7 @@ const server = await startServer(config, { log: createLogger('warn') });
 // Like Twilio: each text's fate is posted, signed, to its StatusCallback; a landline's never arrives.
 twilio.relayCallbacksTo(server.url);
 twilio.reportFor(E2E_USERS.landline.phone, { status: 'undelivered', errorCode: '30006' });
-for (const user of Object.values(E2E_USERS)) await server.services.admin.createUser(user);
+for (const user of Object.values(E2E_USERS)) await server.services.cli.createUser(user);
 // The OIDC spec's applications, registered as the CLI's register-client does.
 const relyingParties: Array<{ name: string; clientId: string; clientSecret?: string }> = [];
 for (const name of E2E_RELYING_PARTIES) {

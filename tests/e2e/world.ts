@@ -1,6 +1,6 @@
 /** What the e2e harness sets up and the specs rely on. */
 import { execFileSync } from 'node:child_process';
-import type { NewUser } from '../../server/services/admin';
+import type { NewUser } from '../../server/services/cli-operations';
 
 /**
  * Four loopback ports that are free right now, picked once by the Playwright runner (the first process to

@@ -215,11 +215,11 @@ describe('the embedded server key in a real Secret Service', { timeout: 90_000 }
     const oldVersion = await openServices(loadConfig({ WRSAUTH_DATA_DIR: dataDir }), {
       log: pino({ level: 'silent' }),
     });
-    const user = await oldVersion.services.admin.createUser({
+    const user = await oldVersion.services.cli.createUser({
       username: 'ckiplock',
       password: 'frontDesk2026',
     });
-    const row = await findUserById(oldVersion.services.db, user.id);
+    const row = await findUserById(oldVersion.db, user.id);
     const { secret } = await oldVersion.services.totp.enroll(row as NonNullable<typeof row>, CLI_CONTEXT);
     await oldVersion.close();
     const keyFile = path.join(dataDir, LEGACY_KEY_FILE);

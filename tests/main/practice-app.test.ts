@@ -199,7 +199,7 @@ describe('the ticket exchange, against a real server', () => {
       locations: ['Main Office'],
     });
     if (temporaryPassword) {
-      await t.server.services.admin.setTemporaryPassword(username, 'frontDesk2026', 'Forgotten');
+      await t.server.services.cli.setTemporaryPassword(username, 'frontDesk2026', 'Forgotten');
     }
     t.clock.advance(31);
     const login = await t.post('/api/v1/auth/login', { username, password: 'frontDesk2026' });
@@ -208,7 +208,7 @@ describe('the ticket exchange, against a real server', () => {
       await t.send(login.body.challengeId, 'sms');
       token = (await t.verify(login.body.challengeId, t.lastSmsCode())).body.sessionToken;
     }
-    const main = await t.server.services.db
+    const main = await t.server.db
       .selectFrom('locations')
       .select('id')
       .where('name', '=', 'Main Office')

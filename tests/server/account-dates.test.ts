@@ -61,7 +61,7 @@ async function mainOffice(): Promise<string> {
 
 /** What a user holds that signs in: live sessions, live workstations, unused bypass and recovery codes. */
 async function holdings(username = 'ckiplock') {
-  const { db } = t.server.services;
+  const { db } = t.server;
   const userId = await userIdOf(t, username);
   const count = async (table: 'sessions' | 'trusted_devices' | 'bypass_codes' | 'recovery_codes') => {
     let query = db.selectFrom(table).select(db.fn.countAll<string | number>().as('n'));
@@ -93,7 +93,7 @@ async function fullyEquipped() {
     bearer(session),
   );
   expect(codes.status).toBe(200);
-  await t.server.services.admin.recover('ckiplock', 'Lost phone, photo ID checked');
+  await t.server.services.cli.recover('ckiplock', 'Lost phone, photo ID checked');
   expect(await holdings()).toEqual({ sessions: 1, devices: 1, bypassCodes: 1, recoveryCodes: 10 });
   return { session, deviceToken: signedIn.body.deviceToken as string };
 }

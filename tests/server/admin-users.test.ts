@@ -196,7 +196,7 @@ describe('deactivating users', () => {
     expect(withDevice).toMatchObject({ status: 401, body: { error: 'invalid_credentials' } });
     const wrongPassword = await login(t, 'ckiplock', 'wrongPass123');
     expect(withDevice.body).toEqual(wrongPassword.body);
-    const revoked = await t.server.services.db
+    const revoked = await t.server.db
       .selectFrom('trusted_devices')
       .select('revoked_at')
       .where('user_id', '=', id)
@@ -247,7 +247,7 @@ describe('the last active account manager', () => {
     // because it is staff now (403): never both demoted.
     expect([a.status, b.status].filter((status) => status === 200)).toHaveLength(1);
     expect([a.status, b.status].every((status) => [200, 403, 409].includes(status))).toBe(true);
-    const admins = (await t.server.services.db
+    const admins = (await t.server.db
       .selectFrom('users')
       .select('username')
       .where('role', '=', 'admin')

@@ -115,7 +115,7 @@ describe('the audit trail in the console', () => {
     const many = 10_050;
     const base = Date.parse('2026-06-03T00:00:00.000Z');
     for (let start = 0; start < many; start += 500) {
-      await t.server.services.db
+      await t.server.db
         .insertInto('audit_events')
         .values(
           Array.from({ length: Math.min(500, many - start) }, (_, i) => {
@@ -149,7 +149,7 @@ describe('the audit trail in the console', () => {
 
   it('reads the filter’s days in the practice’s time zone, and says which zone it used', async () => {
     // In Auckland (UTC+12 in June) 2026-06-01T12:00Z is midnight starting June 2: every failure is on June 2.
-    await t.server.services.admin.setPolicy({ timeZone: 'Pacific/Auckland' });
+    await t.server.services.cli.setPolicy({ timeZone: 'Pacific/Auckland' });
     expect((await audit('type=login_failed&to=2026-06-01')).body).toMatchObject({
       total: 0,
       timeZone: 'Pacific/Auckland',

@@ -189,7 +189,7 @@ describe('checking a code', () => {
   });
 
   it('follows the policy code TTL set by the account manager', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', codeTtlSeconds: 120 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', codeTtlSeconds: 120 });
     const id = await challenge(t);
     const sent = await t.send(id, 'sms');
     expect(sent.body.expiresAt).toBe(new Date(t.clock.now().getTime() + 120_000).toISOString());

@@ -62,7 +62,7 @@ async function authorize(config: oidc.Configuration, redirectUri: string) {
 
 /** The client and audit tables as text: what a database dump would show. */
 async function storedText(): Promise<string> {
-  const db = t.server.services.db;
+  const db = t.server.db;
   return JSON.stringify([
     await db.selectFrom('oidc_clients').selectAll().execute(),
     await db.selectFrom('audit_events').selectAll().execute(),

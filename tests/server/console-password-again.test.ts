@@ -54,7 +54,7 @@ const REDIRECT = 'https://app.practice.example/oidc/callback';
 async function registeredClient(): Promise<string> {
   const clientId = randomUUID();
   const now = new Date().toISOString();
-  await insertClient(t.server.services.db, {
+  await insertClient(t.server.db, {
     client_id: clientId,
     name: 'App',
     redirect_uris: JSON.stringify([REDIRECT]),
@@ -162,7 +162,7 @@ const ACTIONS: Action[] = [
 ];
 
 const failedAttemptsOf = async (username: string) =>
-  (await findUserByUsername(t.server.services.db, username))?.failed_attempts;
+  (await findUserByUsername(t.server.db, username))?.failed_attempts;
 
 describe.each(ACTIONS)('$name asks the account manager’s password again', (action) => {
   it('is refused without it, and with a wrong one or the user’s, as invalid_credentials; nothing is done', async () => {

@@ -51,7 +51,7 @@ describe('a password-only session of an account manager', () => {
   });
 
   it('gets it too where the policy is off and the account manager has no factor to give', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     await createUser(t, { username: 'manager', role: 'admin', phone: undefined, email: undefined });
     const token = (await login(t, 'manager', PASSWORD)).body.sessionToken;
     const policy = await call(t, 'GET', '/api/v1/admin/policy', undefined, bearer(token));
@@ -62,7 +62,7 @@ describe('a password-only session of an account manager', () => {
 
 describe('an account manager with a factor on file', () => {
   it('is asked for a code even where the policy asks none, and then opens the console', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     await createUser(t, { username: 'manager', role: 'admin', phone: MANAGER_PHONE, email: undefined });
     const { sessionToken } = await signInWithText('manager');
     const policy = await call(t, 'GET', '/api/v1/admin/policy', undefined, bearer(sessionToken));
@@ -70,7 +70,7 @@ describe('an account manager with a factor on file', () => {
   });
 
   it('leaves staff under a policy that is off signing in with the password alone', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     expect((await login(t, 'ckiplock', PASSWORD)).body.status).toBe('authenticated');
   });
 

@@ -44,11 +44,7 @@ const codeTextedTo = (number: string) => {
 };
 const auditOf = async (type: string) =>
   (
-    await t.server.services.db
-      .selectFrom('audit_events')
-      .select('detail')
-      .where('event_type', '=', type)
-      .execute()
+    await t.server.db.selectFrom('audit_events').select('detail').where('event_type', '=', type).execute()
   ).map((e) => JSON.parse(e.detail));
 
 /** A user with only an email on file, signed in with the emailed code. */
@@ -143,7 +139,7 @@ describe('changing my cell phone', () => {
     const wrong = await startChange({ channel: 'sms', value: NEW_PHONE, currentPassword: 'notMine123' });
     expect([wrong.status, wrong.body.error]).toEqual([400, 'invalid_credentials']);
     expect(t.twilio.messages.length).toBe(textsBefore);
-    const user = await t.server.services.db
+    const user = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')
@@ -257,15 +253,11 @@ describe('changing my cell phone', () => {
   it('keeps only an HMAC of the code and the new number sealed; neither is in the audit trail or the logs', async () => {
     const started = await startChange({ channel: 'sms', value: NEW_PHONE });
     const code = codeTextedTo(NEW_PHONE);
-    const rows = JSON.stringify(
-      await t.server.services.db.selectFrom('contact_changes').selectAll().execute(),
-    );
+    const rows = JSON.stringify(await t.server.db.selectFrom('contact_changes').selectAll().execute());
     expect(rows).not.toContain(code);
     expect(rows).not.toContain('2025550199');
     await verifyChange(started.body.changeId, code);
-    const audit = JSON.stringify(
-      await t.server.services.db.selectFrom('audit_events').select('detail').execute(),
-    );
+    const audit = JSON.stringify(await t.server.db.selectFrom('audit_events').select('detail').execute());
     const logs = t.logLines.join('\n');
     for (const text of [audit, logs]) {
       expect(text).not.toContain(`"${code}"`);
@@ -313,7 +305,7 @@ describe('removing a contact', () => {
   });
 
   it('refuses (409) to remove the last factor the practice allows while 2FA is required', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'required' });
+    await t.server.services.cli.setPolicy({ mode: 'required' });
     expect((await remove('email')).status).toBe(204);
     const last = await remove('sms');
     expect([last.status, last.body.error]).toEqual([409, 'conflict']);
@@ -419,7 +411,7 @@ describe('Twilio Lookup on a new cell phone', () => {
 });
 
 async function profileId(): Promise<string> {
-  const row = await t.server.services.db
+  const row = await t.server.db
     .selectFrom('users')
     .select('id')
     .where('username', '=', 'ckiplock')

@@ -76,7 +76,7 @@ describe('the outbox', () => {
       status: 'sent',
       error_code: null,
     });
-    const raw = JSON.stringify(await t.server.services.db.selectFrom('outbox').selectAll().execute());
+    const raw = JSON.stringify(await t.server.db.selectFrom('outbox').selectAll().execute());
     expect(raw).not.toContain(PHONE.slice(2));
     expect(raw).not.toContain(/\d{6}/.exec(message.body)?.[0]);
   });
@@ -164,7 +164,7 @@ describe('the delivery status a sign-in can poll', () => {
     await settled(id);
     // The status is written first and its audit event right after, so wait for the event itself.
     const events = await eventually(
-      () => t.server.services.admin.auditTrail({ username: 'ckiplock' }),
+      () => t.server.services.cli.auditTrail({ username: 'ckiplock' }),
       (all) => all.some((e) => e.event_type === 'code_delivery_reported'),
     );
     const reported = events.find((e) => e.event_type === 'code_delivery_reported');
@@ -295,7 +295,8 @@ describe('the Twilio status callback', () => {
 
 describe('the outbox sweep', () => {
   it('settles a send left queued by a stopped server as failed "abandoned", and leaves recent ones alone', async () => {
-    const { db, clock } = t.server.services;
+    const { db } = t.server;
+    const { clock } = t.server.services;
     const message = {
       challenge_id: null,
       user_id: null,

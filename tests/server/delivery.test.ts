@@ -114,7 +114,7 @@ describe('email provider failures', () => {
     t.smtp.behave({ kind: 'reject', responseCode: 550 });
     const id = await challenge(t);
     await t.send(id, 'email');
-    const events = await t.server.services.admin.auditTrail({ username: 'ckiplock' });
+    const events = await t.server.services.cli.auditTrail({ username: 'ckiplock' });
     const failure = events.find((e) => e.event_type === 'code_delivery_failed');
     expect(JSON.parse(failure?.detail ?? '{}')).toMatchObject({
       channel: 'email',

@@ -19,7 +19,7 @@ async function rememberWorkstation(name: string) {
 }
 
 const auditTypes = async () =>
-  (await t.server.services.db.selectFrom('audit_events').select(['event_type', 'detail']).execute()).map(
+  (await t.server.db.selectFrom('audit_events').select(['event_type', 'detail']).execute()).map(
     (e) => e.event_type,
   );
 

@@ -18,7 +18,7 @@ async function failTenTimes(username = 'ckiplock', extra: object = {}) {
 }
 
 async function auditRows(type: string) {
-  return t.server.services.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).execute();
+  return t.server.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).execute();
 }
 
 const LOCK_TEXT = 'Your WRSAuth account was locked after 10 failed sign-ins.';
@@ -43,7 +43,7 @@ describe('a locked account tells a right password from a wrong one by nothing', 
   });
 
   it('counts a right password of a deactivated account as a failure: its tenth locks as ten wrong ones do', async () => {
-    await t.server.services.admin.deactivate('ckiplock');
+    await t.server.services.cli.deactivate('ckiplock');
     for (let i = 0; i < 10; i++) expect((await login(t, 'ckiplock', PASSWORD)).status).toBe(401);
     const right = await login(t, 'ckiplock', PASSWORD);
     const wrong = await login(t, 'ckiplock', 'stillWrong1');
@@ -90,8 +90,8 @@ describe('an unknown User ID locks exactly as a real one', () => {
     const locked = await auditRows('account_locked');
     expect(locked).toHaveLength(1);
     const everything = JSON.stringify([
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
-      await t.server.services.db.selectFrom('login_failures').selectAll().execute(),
+      await t.server.db.selectFrom('audit_events').selectAll().execute(),
+      await t.server.db.selectFrom('login_failures').selectAll().execute(),
     ]);
     expect(everything).not.toContain(typed);
     expect(everything.toLowerCase()).not.toContain(typed.toLowerCase());
@@ -135,7 +135,7 @@ describe('a trusted workstation is not locked out by failures made elsewhere', (
 
   it("gives another user's token no way past this account's lock", async () => {
     const deviceToken = await rememberedWorkstation();
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: 'frontDesk2026',
       phone: '+12025550188',

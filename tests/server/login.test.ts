@@ -123,7 +123,7 @@ describe('account lockout', () => {
 
   it('ends the lock early on unlock', async () => {
     await failTenTimes();
-    await t.server.services.admin.unlock('ckiplock');
+    await t.server.services.cli.unlock('ckiplock');
     expect((await login(t)).body.status).toBe('challenge');
   });
 
@@ -162,7 +162,7 @@ describe('per-IP login limit', () => {
 
 describe('practice policy', () => {
   it('off: a correct password alone signs in', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     const response = await login(t);
     expect(response.body.status).toBe('authenticated');
     expect(response.body.setupRecommended).toBeUndefined();
@@ -181,7 +181,7 @@ describe('practice policy', () => {
 
   it('required: a user with no contacts gets 403 enrollment_required naming the account manager', async () => {
     await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
-    await t.server.services.admin.setPolicy({ mode: 'required' });
+    await t.server.services.cli.setPolicy({ mode: 'required' });
     const response = await login(t, 'nocontact');
     expect(response.status).toBe(403);
     expect(response.body.error).toBe('enrollment_required');
@@ -191,7 +191,7 @@ describe('practice policy', () => {
   it('optional with --enforce-after turns required on that date, without a restart', async () => {
     await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
     t.clock.set('2026-08-31T23:59:00.000Z');
-    await t.server.services.admin.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
     expect((await login(t, 'nocontact')).body.setupRecommended).toBe(true);
     t.clock.advance(120);
     expect((await login(t, 'nocontact')).status).toBe(403);
@@ -199,7 +199,7 @@ describe('practice policy', () => {
 
   it('the enforce-after date begins at midnight in the practice’s time zone, not at midnight UTC', async () => {
     await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
-    await t.server.services.admin.setPolicy({
+    await t.server.services.cli.setPolicy({
       mode: 'optional',
       enforceAfter: '2026-09-01',
       timeZone: 'America/New_York',
@@ -212,7 +212,7 @@ describe('practice policy', () => {
   });
 
   it('a deactivated user cannot sign in, with the same answer as a wrong password', async () => {
-    await t.server.services.db.updateTable('users').set({ active: 0 }).execute();
+    await t.server.db.updateTable('users').set({ active: 0 }).execute();
     const response = await login(t);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_credentials');
@@ -221,16 +221,16 @@ describe('practice policy', () => {
 
 describe('the policy the client applies', () => {
   const setIdleLock = (minutes: number) =>
-    t.server.services.db.updateTable('practices').set({ idle_lock_minutes: minutes }).execute();
+    t.server.db.updateTable('practices').set({ idle_lock_minutes: minutes }).execute();
 
   it("tells the client how many days a remembered workstation lasts, from set-policy's remember-days", async () => {
     expect((await login(t)).body.rememberDays).toBe(30);
-    await t.server.services.admin.setPolicy({ mode: 'optional', rememberDays: 7 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', rememberDays: 7 });
     expect((await login(t)).body.rememberDays).toBe(7);
   });
 
   it('offers no remembering when remember-days is 0', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'required', rememberDays: 0 });
+    await t.server.services.cli.setPolicy({ mode: 'required', rememberDays: 0 });
     const response = await login(t);
     expect(response.body.status).toBe('challenge');
     expect(response.body).not.toHaveProperty('rememberDays');
@@ -245,7 +245,7 @@ describe('the policy the client applies', () => {
     await createUser(t, { username: 'nocontact', phone: undefined, email: undefined });
     const setup = await login(t, 'nocontact');
     expect(setup.body).toMatchObject({ setupRecommended: true, idleLockMinutes: 5 });
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     await setIdleLock(20);
     expect((await login(t)).body).toMatchObject({ status: 'authenticated', idleLockMinutes: 20 });
   });
@@ -279,7 +279,7 @@ describe('trusted workstation', () => {
   });
 
   it('expires device tokens after remember-days', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', rememberDays: 7 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', rememberDays: 7 });
     const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
     t.clock.advance(7 * 86_400 - 60);
     expect((await login(t, 'ckiplock', PASSWORD, { deviceToken })).body.status).toBe('authenticated');
@@ -289,14 +289,14 @@ describe('trusted workstation', () => {
 
   it('reset-2fa revokes the device tokens', async () => {
     const { deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
-    const result = await t.server.services.admin.resetTwoFactor('ckiplock');
+    const result = await t.server.services.cli.resetTwoFactor('ckiplock');
     expect(result.revokedDevices).toBe(1);
     expect((await login(t, 'ckiplock', PASSWORD, { deviceToken })).body.status).toBe('challenge');
   });
 
   it('stores only a hash of session and device tokens', async () => {
     const { sessionToken, deviceToken } = (await signInWithCode(t, { rememberDevice: true })).body;
-    const db = t.server.services.db;
+    const db = t.server.db;
     const dump = JSON.stringify([
       await db.selectFrom('sessions').selectAll().execute(),
       await db.selectFrom('trusted_devices').selectAll().execute(),

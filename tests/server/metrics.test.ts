@@ -66,7 +66,8 @@ describe('GET /metrics', () => {
 
   it('counts and logs an audit event only once its transaction commits, never one that rolled back', async () => {
     t = await startWithUser();
-    const { audit, db } = t.server.services;
+    const { db } = t.server;
+    const { audit } = t.server.services;
     const context = { ip: '127.0.0.1', userAgent: 'metrics-test' };
     const lockout = { type: 'account_locked', username: 'rolled.back' } as const;
     const logged = () => t.logLines.filter((line) => line.includes('"audit":"account_locked"')).length;

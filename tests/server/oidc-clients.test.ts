@@ -50,7 +50,7 @@ async function verdictFor(clientId: string, secret: string): Promise<string> {
 
 /** The client and audit tables as text, and on SQLite the whole database file with its WAL. */
 async function storedText(): Promise<string> {
-  const db = t.server.services.db;
+  const db = t.server.db;
   const tables = JSON.stringify([
     await db.selectFrom('oidc_clients').selectAll().execute(),
     await db.selectFrom('audit_events').selectAll().execute(),
@@ -192,7 +192,7 @@ describe('register-client', { timeout: 90_000 }, () => {
       type: 'confidential',
       by: `(cli: ${operatingSystemUser()})`,
     });
-    const row = await t.server.services.db
+    const row = await t.server.db
       .selectFrom('audit_events')
       .select('user_agent')
       .where('event_type', '=', 'oidc_client_registered')

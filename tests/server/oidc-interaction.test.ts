@@ -126,14 +126,7 @@ describe('the claims, in the ID token and from userinfo', () => {
   it('gives email and email_verified: true with the email scope only when a code proved the email', async () => {
     const username = 'oidc_email';
     const user = await newUser(username);
-    await setContact(
-      t.server.services.db,
-      user.id,
-      'email',
-      'oidc_email@wrshealth.com',
-      'user_code',
-      t.clock.now(),
-    );
+    await setContact(t.server.db, user.id, 'email', 'oidc_email@wrshealth.com', 'user_code', t.clock.now());
     const browser = new CookieBrowser(t.url);
     const withEmail = await authorize(browser, practiceApp, { scope: 'openid email' });
     const token = await signIn(username);
@@ -248,12 +241,12 @@ describe('the complete endpoint refuses', () => {
 
   it('a password-only session when the policy requires a second factor (403 second_factor_required)', async () => {
     await newUser('oidc_pwdonly');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const { uid } = await authorize(browser, practiceApp);
       const passwordOnly = await signIn('oidc_pwdonly');
-      await t.server.services.admin.setPolicy({ mode: 'required' });
+      await t.server.services.cli.setPolicy({ mode: 'required' });
       const main = (await t.get('/api/v1/me', { authorization: `Bearer ${passwordOnly}` })).body.locations[0]
         .id;
 
@@ -264,7 +257,7 @@ describe('the complete endpoint refuses', () => {
         'second_factor_required',
       ]);
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 
@@ -290,14 +283,14 @@ describe('the complete endpoint refuses', () => {
     const { uid } = await authorize(browser, practiceApp);
     const token = await signIn('oidc_gone');
     const main = (await t.get('/api/v1/me', { authorization: `Bearer ${token}` })).body.locations[0].id;
-    await t.server.services.admin.deactivate('oidc_gone');
+    await t.server.services.cli.deactivate('oidc_gone');
 
     expect((await complete(browser, uid as string, token, main)).status).toBe(401);
   });
 
   it('a session from a temporary password, until the user has chosen their own (403 password_change_required)', async () => {
     await newUser('oidc_temporary');
-    await t.server.services.admin.setTemporaryPassword('oidc_temporary', 'frontDesk2026', 'Forgotten');
+    await t.server.services.cli.setTemporaryPassword('oidc_temporary', 'frontDesk2026', 'Forgotten');
     const browser = new CookieBrowser(t.url);
     const { uid } = await authorize(browser, practiceApp);
     const token = await signIn('oidc_temporary');
@@ -368,7 +361,7 @@ describe('single sign-on and forcing a fresh sign-in', () => {
 
   it('never answers acr_values=urn:wrsauth:acr:2fa from a password-only sign-in: prompt=none gets login_required, the prompt gets unmet_authentication_requirements', async () => {
     await newUser('oidc_acr');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const first = await authorize(browser, practiceApp);
@@ -391,7 +384,7 @@ describe('single sign-on and forcing a fresh sign-in', () => {
       expect(landed.searchParams.get('error')).toBe('unmet_authentication_requirements');
       expect(landed.searchParams.get('code')).toBeNull();
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 });
@@ -413,7 +406,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
 
   it('asks a user with a factor on file for a code even under a policy that asks for none: acr 2fa, amr with mfa', async () => {
     await newUser('oidc_acr_asked');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const browser = new CookieBrowser(t.url);
       const request = await authorize(browser, practiceApp, { acr_values: ACR_2FA });
@@ -435,7 +428,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
       expect(asked).toBe(true);
       expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ['pwd', 'sms', 'mfa'] });
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 
@@ -475,7 +468,7 @@ describe('acr_values=urn:wrsauth:acr:2fa asks for a code', () => {
 describe('a deactivated user', () => {
   it('gets no new code (the signed-in browser must sign in again; prompt=none gets login_required) and userinfo refuses their token', async () => {
     const { browser, tokens } = await signedInBrowser('oidc_deactivated');
-    await t.server.services.admin.deactivate('oidc_deactivated');
+    await t.server.services.cli.deactivate('oidc_deactivated');
 
     const silent = await authorize(browser, chartApp, { prompt: 'none' });
     const prompted = await authorize(browser, chartApp);
@@ -493,7 +486,7 @@ describe('a user past their end date', () => {
   it('gets no new code even before any sweep has ended their access: findAccount reads the dates itself', async () => {
     const { browser, user, tokens } = await signedInBrowser('oidc_ended');
     // The day before the test clock's today; written straight to the row, so nothing but findAccount notices.
-    await t.server.services.db
+    await t.server.db
       .updateTable('users')
       .set({ end_date: '2000-01-01' })
       .where('id', '=', user.id)
@@ -514,7 +507,7 @@ describe('the audit trail', () => {
     await authorize(browser, chartApp);
     const ofUser = async () =>
       (
-        await t.server.services.db
+        await t.server.db
           .selectFrom('audit_events')
           .select(['user_id', 'detail'])
           .where('event_type', '=', 'oidc_authorized')

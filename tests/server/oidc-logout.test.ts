@@ -228,7 +228,7 @@ describe('back-channel logout, for every way a WRSAuth sign-in ends', () => {
 
   it('an account manager deactivates the user: logged out, and their tokens stop at once (userinfo 401)', async () => {
     const signedIn = await signedInEverywhere('bcldeactivated');
-    await t.server.services.admin.deactivate('bcldeactivated', 'left the practice');
+    await t.server.services.cli.deactivate('bcldeactivated', 'left the practice');
     await expectLoggedOutEverywhere(signedIn);
     await expect(
       oidc.fetchUserInfo(chartApp, signedIn.chart.access_token, signedIn.user.id),
@@ -237,13 +237,13 @@ describe('back-channel logout, for every way a WRSAuth sign-in ends', () => {
 
   it('an account manager resets their 2FA', async () => {
     const signedIn = await signedInEverywhere('bclreset2fa');
-    await t.server.services.admin.resetTwoFactor('bclreset2fa', 'lost phone');
+    await t.server.services.cli.resetTwoFactor('bclreset2fa', 'lost phone');
     await expectLoggedOutEverywhere(signedIn);
   });
 
   it('an account manager gives a temporary password, which ends their sessions', async () => {
     const signedIn = await signedInEverywhere('bcltemporary');
-    await t.server.services.admin.setTemporaryPassword('bcltemporary', 'tempDesk2099', 'forgot it');
+    await t.server.services.cli.setTemporaryPassword('bcltemporary', 'tempDesk2099', 'forgot it');
     await expectLoggedOutEverywhere(signedIn);
   });
 
@@ -275,7 +275,7 @@ describe('back-channel logout, for every way a WRSAuth sign-in ends', () => {
 
   it('the account end date passes (the sweep ends the access)', async () => {
     const signedIn = await signedInEverywhere('bclended');
-    await t.server.services.db
+    await t.server.db
       .updateTable('users')
       .set({ end_date: '2001-01-01' })
       .where('id', '=', signedIn.user.id)
@@ -360,7 +360,7 @@ describe('delivery', () => {
     // Both first attempts failed; the retries come due once the clock passes the backoff.
     t.clock.advance(6);
     await expectLoggedOutEverywhere(signedIn);
-    const rows = await t.server.services.db
+    const rows = await t.server.db
       .selectFrom('oidc_logout_deliveries')
       .select(['attempts', 'delivered_at'])
       .where('user_id', '=', signedIn.user.id)
@@ -391,7 +391,7 @@ describe('delivery', () => {
     const failed = await failures();
     expect(failed.map((event) => event.detail.retryInSeconds)).toEqual([...RETRY_AFTER_SECONDS, null]);
     expect(failed.at(-1)?.detail).toMatchObject({ givenUp: true, attempt: RETRY_AFTER_SECONDS.length + 1 });
-    const row = await t.server.services.db
+    const row = await t.server.db
       .selectFrom('oidc_logout_deliveries')
       .selectAll()
       .where('user_id', '=', user.id)

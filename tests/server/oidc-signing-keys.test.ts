@@ -31,7 +31,7 @@ async function jwks(): Promise<PublicJwk[]> {
 const kids = (keys: PublicJwk[]) => keys.map((key) => key.kid).sort();
 
 async function generations(): Promise<string[]> {
-  const rows = await t.server.services.db.selectFrom('oidc_signing_keys').select('generation').execute();
+  const rows = await t.server.db.selectFrom('oidc_signing_keys').select('generation').execute();
   return rows.map((row) => row.generation);
 }
 
@@ -40,7 +40,7 @@ describe('the signing keys at rest', () => {
     const privateKeys = await t.server.services.signingKeys.published();
     expect(privateKeys.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
 
-    const rows = await t.server.services.db.selectFrom('oidc_signing_keys').selectAll().execute();
+    const rows = await t.server.db.selectFrom('oidc_signing_keys').selectAll().execute();
 
     expect(rows).toHaveLength(1);
     expect(rows[0]?.keys_sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
@@ -89,7 +89,8 @@ describe('rotate-signing-key', { timeout: 90_000 }, () => {
 
 describe('several instances starting at once', () => {
   it('create one generation of keys on an empty database, which every one of them reads back', async () => {
-    const { db, audit, clock } = t.server.services;
+    const { db } = t.server;
+    const { audit, clock } = t.server.services;
     await db.deleteFrom('oidc_signing_keys').execute();
     const instances = [1, 2, 3].map(
       () => new SigningKeyService(db, clock, new Keyring(t.config.secret as Buffer), audit),

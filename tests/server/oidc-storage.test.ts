@@ -21,11 +21,11 @@ const token = () => randomBytes(32).toString('base64url');
 
 /** Every oidc_payloads row as text, so a test can look for a value anywhere in it. */
 async function tableText(): Promise<string> {
-  return JSON.stringify(await t.server.services.db.selectFrom('oidc_payloads').selectAll().execute());
+  return JSON.stringify(await t.server.db.selectFrom('oidc_payloads').selectAll().execute());
 }
 
 async function rowCount(): Promise<number> {
-  const rows = await t.server.services.db.selectFrom('oidc_payloads').select('id').execute();
+  const rows = await t.server.db.selectFrom('oidc_payloads').select('id').execute();
   return rows.length;
 }
 

@@ -177,12 +177,12 @@ describe('a ticket completes the login prompt with the desktop sign-in', () => {
     const { uid } = await openPrompt(window);
     const ticket = await ticketFor(token, uid, await locationId('Main Office'));
 
-    const rows = await t.server.services.db.selectFrom('oidc_tickets').selectAll().execute();
+    const rows = await t.server.db.selectFrom('oidc_tickets').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(ticket);
     expect(rows.map((row) => row.token_hash)).toContain(hashToken(ticket));
 
     expect((await redeem(window, uid, ticket)).location).toMatch(/\/oidc\/auth\//);
-    const audited = await t.server.services.db
+    const audited = await t.server.db
       .selectFrom('audit_events')
       .select(['username', 'detail'])
       .where('event_type', '=', 'oidc_ticket_redeemed')
@@ -311,7 +311,7 @@ describe('a ticket is single-use, short-lived and bound', () => {
     t.clock.advance(61);
 
     const swept = await new Sweeps(serverSweepJobs(t.server.services), pino({ level: 'silent' })).runOnce();
-    const left = await t.server.services.db
+    const left = await t.server.db
       .selectFrom('oidc_tickets')
       .select('token_hash')
       .where('token_hash', '=', hashToken(ticket))
@@ -338,7 +338,7 @@ describe('a ticket is refused at issue', () => {
 
   it('to a temporary-password session (403 password_change_required)', async () => {
     await newUser('ticket_temporary');
-    await t.server.services.admin.setTemporaryPassword('ticket_temporary', 'frontDesk2026', 'Forgotten');
+    await t.server.services.cli.setTemporaryPassword('ticket_temporary', 'frontDesk2026', 'Forgotten');
     const token = await signIn('ticket_temporary');
     const { uid } = await openPrompt(new CookieBrowser(t.url));
 
@@ -349,17 +349,17 @@ describe('a ticket is refused at issue', () => {
 
   it('to a password-only session when the practice requires a second factor (403 second_factor_required)', async () => {
     await newUser('ticket_pwdonly');
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     try {
       const passwordOnly = await signIn('ticket_pwdonly');
-      await t.server.services.admin.setPolicy({ mode: 'required' });
+      await t.server.services.cli.setPolicy({ mode: 'required' });
       const { uid } = await openPrompt(new CookieBrowser(t.url));
 
       const refused = await askTicket(passwordOnly, uid, await locationId('Main Office'));
 
       expect([refused.status, refused.body.error]).toEqual([403, 'second_factor_required']);
     } finally {
-      await t.server.services.admin.setPolicy({ mode: 'optional' });
+      await t.server.services.cli.setPolicy({ mode: 'optional' });
     }
   });
 

@@ -60,7 +60,7 @@ async function verifiedReset(): Promise<string> {
 }
 
 async function userRow(username = 'ckiplock') {
-  return t.server.services.db
+  return t.server.db
     .selectFrom('users')
     .selectAll()
     .where('username_key', '=', username)
@@ -78,7 +78,7 @@ async function withApp(username = 'ckiplock'): Promise<string> {
 }
 
 async function auditDetails(type: string): Promise<Array<Record<string, unknown>>> {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select('detail')
     .where('event_type', '=', type)
@@ -88,7 +88,7 @@ async function auditDetails(type: string): Promise<Array<Record<string, unknown>
 }
 
 const policy = (selfServiceReset: 'two_factors' | 'one_factor' | 'off') =>
-  t.server.services.admin.setPolicy({ selfServiceReset });
+  t.server.services.cli.setPolicy({ selfServiceReset });
 
 describe('Forgot your password?', () => {
   it('offers the masked targets of the verified contacts, and texts a password reset code', async () => {
@@ -123,7 +123,7 @@ describe('Forgot your password?', () => {
     expect((await t.get('/api/v1/me', { authorization: `Bearer ${sessionToken}` })).status).toBe(401);
     const withDevice = await login(t, 'ckiplock', NEW_PASSWORD, { deviceToken });
     expect(withDevice.body.status).toBe('challenge');
-    const events = await t.server.services.admin.auditTrail({ username: 'ckiplock' });
+    const events = await t.server.services.cli.auditTrail({ username: 'ckiplock' });
     const completed = events.find((e) => e.event_type === 'password_reset_completed');
     expect(JSON.parse(completed?.detail ?? '{}')).toMatchObject({ revokedSessions: 1, revokedDevices: 1 });
   });
@@ -147,7 +147,7 @@ describe('Forgot your password?', () => {
   });
 
   it('refuses a new password before the code is verified, whatever the policy', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     const started = await start();
     expect(started.body.targets).toHaveLength(2);
     const early = await setPassword(started.body.resetId, NEW_PASSWORD);
@@ -157,7 +157,7 @@ describe('Forgot your password?', () => {
   });
 
   it('offers only the factors the practice allows, as sign-in does', async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
     const started = await start();
     expect(started.body.targets.map((target: { id: string }) => target.id)).toEqual(['email']);
     const refused = await sendTo(started.body.resetId, 'sms');
@@ -250,7 +250,7 @@ describe('Forgot your password?', () => {
   it('never writes a code, password or full contact to the audit trail', async () => {
     const id = await verifiedReset();
     await setPassword(id, NEW_PASSWORD);
-    const raw = JSON.stringify(await t.server.services.admin.auditTrail({ limit: 100 }));
+    const raw = JSON.stringify(await t.server.services.cli.auditTrail({ limit: 100 }));
     expect(raw).not.toContain(NEW_PASSWORD);
     expect(raw).not.toContain(EMAIL);
     expect(raw).not.toContain('2025553816');
@@ -453,7 +453,7 @@ describe('no enumeration', () => {
   });
 
   it("follows the practice's allowed factors: an email-only practice offers nobody a text target", async () => {
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email' }).execute();
     const real = await start('ckiplock');
     const unknown = await start('nobody');
     expect(real.body.targets).toEqual([MAILBOX]);
@@ -496,7 +496,7 @@ describe('no enumeration', () => {
   });
 
   it("gives a decoy's code the practice's lifetime, and code_expired after it, as a real reset", async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', codeTtlSeconds: 120 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', codeTtlSeconds: 120 });
     const real = (await start('ckiplock')).body.resetId;
     const decoy = (await start('nobody')).body.resetId;
     const realSent = await sendTo(real, 'sms');
@@ -530,10 +530,7 @@ describe('the reset id in the records', () => {
     const id = await verifiedReset();
     await t.verify(id, '000000'); // a reset id is no sign-in challenge: refused, and recorded as nothing
     expect((await t.post(`${RESET}/${id}/password`, { password: NEW_PASSWORD })).status).toBe(204);
-    const rows = await t.server.services.db
-      .selectFrom('audit_events')
-      .select(['event_type', 'detail'])
-      .execute();
+    const rows = await t.server.db.selectFrom('audit_events').select(['event_type', 'detail']).execute();
     const withReset = rows.filter((row) => row.detail.includes('"resetId"'));
     expect(withReset.map((row) => row.event_type)).toEqual(
       expect.arrayContaining(['password_reset_requested', 'code_sent', 'password_reset_completed']),

@@ -47,7 +47,7 @@ describe('reading and changing the policy', () => {
     const response = await put({ ...POLICY, reason: 'Rollout: mandatory at the end of summer' });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ ...POLICY, effectiveMode: 'optional' });
-    const events = await t.server.services.db
+    const events = await t.server.db
       .selectFrom('audit_events')
       .select(['username', 'detail'])
       .where('event_type', '=', 'policy_changed')
@@ -113,11 +113,7 @@ describe('allowed factors', () => {
   });
 
   it('counts a user whose only contact is a factor no longer allowed as locked out in readiness', async () => {
-    await t.server.services.db
-      .updateTable('users')
-      .set({ email: null })
-      .where('username', '=', 'ckiplock')
-      .execute();
+    await t.server.db.updateTable('users').set({ email: null }).where('username', '=', 'ckiplock').execute();
     await put({ ...POLICY, allowedFactors: ['email', 'totp'], reason: 'NIST: no SMS' });
     const readiness = await call(t, 'GET', '/api/v1/admin/readiness', undefined, bearer(admin));
     expect(readiness.body.wouldBeLockedOut.map((u: { username: string }) => u.username)).toContain(
@@ -138,7 +134,7 @@ describe('self-service password reset', () => {
     expect(response.status).toBe(200);
     expect(response.body.selfServiceReset).toBe('one_factor');
     expect((await get()).body.selfServiceReset).toBe('one_factor');
-    const [event] = await t.server.services.db
+    const [event] = await t.server.db
       .selectFrom('audit_events')
       .select('detail')
       .where('event_type', '=', 'policy_changed')

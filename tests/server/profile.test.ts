@@ -30,11 +30,7 @@ const fullProfile = {
 
 const auditOf = async (type: string) =>
   (
-    await t.server.services.db
-      .selectFrom('audit_events')
-      .select('detail')
-      .where('event_type', '=', type)
-      .execute()
+    await t.server.db.selectFrom('audit_events').select('detail').where('event_type', '=', type).execute()
   ).map((e) => e.detail);
 
 describe('my profile', () => {
@@ -115,7 +111,7 @@ describe('changing my password', () => {
   it('refuses a wrong current password (400 invalid_credentials) and counts it as a failed attempt', async () => {
     const response = await change('FRONTDESK2026', 'brandNew2027');
     expect([response.status, response.body.error]).toEqual([400, 'invalid_credentials']);
-    const row = await t.server.services.db
+    const row = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')
@@ -148,9 +144,7 @@ describe('changing my password', () => {
     await t.server.services.notices.settled();
     const notice = t.smtp.mails.find((m) => m.raw.includes('password was just changed'));
     expect(notice?.to).toEqual([EMAIL]);
-    const everything = JSON.stringify(
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
-    );
+    const everything = JSON.stringify(await t.server.db.selectFrom('audit_events').selectAll().execute());
     expect(everything).not.toContain('brandNew2027');
     expect(t.logLines.join('\n')).not.toContain('brandNew2027');
   });
@@ -166,7 +160,7 @@ describe('the mandate banner (/me/setup)', () => {
 
   it('names the date while the policy is optional with a future enforce-after date and I have no contact', async () => {
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
     expect(await setup(token)).toEqual({
       effectiveMode: 'optional',
       mode: 'optional',
@@ -186,13 +180,13 @@ describe('the mandate banner (/me/setup)', () => {
 
   it('names the date of a required policy that starts later', async () => {
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'required', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'required', enforceAfter: '2026-09-01' });
     const status = await setup(token);
     expect([status.mandateDate, status.reminder]).toEqual(['2026-09-01', 'mandate_date']);
   });
 
   it('shows nothing once I have a verified contact, or when the policy is off', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', enforceAfter: '2026-09-01' });
     const withContact = await setup(session);
     expect([withContact.hasVerifiedContact, withContact.mandateDate, withContact.reminder]).toEqual([
       true,
@@ -200,7 +194,7 @@ describe('the mandate banner (/me/setup)', () => {
       'none',
     ]);
     const token = await noContactSession();
-    await t.server.services.admin.setPolicy({ mode: 'off' });
+    await t.server.services.cli.setPolicy({ mode: 'off' });
     expect((await setup(token)).reminder).toBe('none');
   });
 });

@@ -17,7 +17,7 @@ beforeEach(async () => {
     email: undefined,
   });
   await createUser(t, { username: 'gone', phone: undefined, email: undefined });
-  await t.server.services.db.updateTable('users').set({ active: 0 }).where('username', '=', 'gone').execute();
+  await t.server.db.updateTable('users').set({ active: 0 }).where('username', '=', 'gone').execute();
 });
 afterEach(() => t.close());
 
@@ -39,7 +39,7 @@ describe('readiness before the mandate', () => {
   });
 
   it('counts a confirmed authenticator app as a factor that keeps a user out of the list', async () => {
-    await t.server.services.db
+    await t.server.db
       .updateTable('users')
       .set({ phone: '+12025550177' })
       .where('username', '=', 'nobody')
@@ -49,11 +49,7 @@ describe('readiness before the mandate', () => {
       await call(t, 'POST', '/api/v1/me/totp', { currentPassword: PASSWORD }, bearer(session))
     ).body;
     await call(t, 'POST', '/api/v1/me/totp/confirm', { code: await totpCode(t, secret) }, bearer(session));
-    await t.server.services.db
-      .updateTable('users')
-      .set({ phone: null })
-      .where('username', '=', 'nobody')
-      .execute();
+    await t.server.db.updateTable('users').set({ phone: null }).where('username', '=', 'nobody').execute();
     const response = await call(t, 'GET', '/api/v1/admin/readiness', undefined, bearer(admin));
     expect(response.body.counts).toEqual({ phone: 2, email: 2, authenticator: 1, nothing: 1 });
     expect(response.body.wouldBeLockedOut.map((u: { username: string }) => u.username)).toEqual(['manager']);

@@ -69,7 +69,7 @@ describe('GET /readyz with Twilio and SMTP configured', () => {
 
   it('answers 503 not_ready, with the reason, when the database does not answer; /healthz says 503 too', async () => {
     t = await startWithUser();
-    await t.server.services.db.destroy();
+    await t.server.db.destroy();
 
     const response = await t.get('/readyz');
 
@@ -106,7 +106,7 @@ describe('GET /readyz with a channel on the dev outbox (WRSAUTH_DEV_OUTBOX=1)', 
         WRSAUTH_MAIL_FROM: 'WRSAuth <no-reply@practice.example>',
       },
     });
-    await t.server.services.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
+    await t.server.db.updateTable('practices').set({ allowed_factors: 'email,totp' }).execute();
 
     const response = await t.get('/readyz');
 

@@ -40,7 +40,7 @@ async function madeCodes(token = session): Promise<string[]> {
 }
 
 async function failedAttempts(): Promise<number> {
-  const row = await t.server.services.db
+  const row = await t.server.db
     .selectFrom('users')
     .select('failed_attempts')
     .where('username', '=', 'ckiplock')
@@ -52,7 +52,7 @@ const auditOf = (type: string) => auditEventsOf(t, type);
 
 /** The stored codes (HMACs) of a user, used or not. */
 async function storedCodesOf(username: string) {
-  return t.server.services.db
+  return t.server.db
     .selectFrom('recovery_codes')
     .select('id')
     .where('user_id', '=', await userIdOf(t, username))
@@ -110,7 +110,7 @@ describe('generating recovery codes asks for the current password', () => {
         expect(sentMails[0]?.raw).not.toContain(form);
       }
     }
-    const outbox = await t.server.services.db
+    const outbox = await t.server.db
       .selectFrom('outbox')
       .select(['channel', 'masked_target', 'status'])
       .where('challenge_id', 'is', null)
@@ -138,12 +138,8 @@ describe('generating recovery codes', () => {
 
   it('stores only HMACs: no code, with or without its dash, is in the database or the log', async () => {
     const codes: string[] = (await generate()).body.codes;
-    const rows = JSON.stringify(
-      await t.server.services.db.selectFrom('recovery_codes').selectAll().execute(),
-    );
-    const events = JSON.stringify(
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
-    );
+    const rows = JSON.stringify(await t.server.db.selectFrom('recovery_codes').selectAll().execute());
+    const events = JSON.stringify(await t.server.db.selectFrom('audit_events').selectAll().execute());
     for (const code of codes) {
       for (const form of [code, code.replace('-', '')]) {
         expect(rows).not.toContain(form);
@@ -171,7 +167,7 @@ describe('signing in with a recovery code', () => {
   it('audits each use with the codes left, and tells the user by text and by email', async () => {
     const [code] = (await generate()).body.codes as string[];
     expect((await t.verify(await challenge(t), code ?? '')).status).toBe(200);
-    const used = await t.server.services.db
+    const used = await t.server.db
       .selectFrom('audit_events')
       .select(['detail', 'username'])
       .where('event_type', '=', 'recovery_code_used')
@@ -197,7 +193,7 @@ describe('signing in with a recovery code', () => {
 
   it("refuses another user's recovery code, which its owner can still use", async () => {
     const [code] = (await generate()).body.codes as string[];
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: 'frontDesk2026',
       phone: '+12025550188',
@@ -224,7 +220,7 @@ describe('signing in with a recovery code', () => {
     expect((await status()).body).toEqual({ remaining: 10, generatedAt: t.clock.now().toISOString() });
     expect((await t.verify(await challenge(t), old ?? '')).status).toBe(400);
     expect((await t.verify(await challenge(t), fresh ?? '')).status).toBe(200);
-    const generated = await t.server.services.db
+    const generated = await t.server.db
       .selectFrom('audit_events')
       .select('event_type')
       .where('event_type', '=', 'recovery_codes_generated')
@@ -279,7 +275,7 @@ describe('every recovery action voids the codes made before', () => {
   });
 
   it("voids only that user's codes: another user's still sign in", async () => {
-    await t.server.services.admin.createUser({
+    await t.server.services.cli.createUser({
       username: 'other',
       password: PASSWORD,
       phone: '+12025550188',
@@ -339,20 +335,20 @@ describe('every recovery action voids the codes made before', () => {
   });
 
   it("the CLI's reset-2fa, deactivate and temporary-password void them too", async () => {
-    const { admin, userAccounts } = t.server.services;
+    const { cli, userAccounts } = t.server.services;
     await madeCodes();
-    await admin.resetTwoFactor('ckiplock', 'Lost phone');
+    await cli.resetTwoFactor('ckiplock', 'Lost phone');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
 
     session = await staffSession(t);
     await madeCodes();
-    await admin.deactivate('ckiplock', 'Left the practice');
+    await cli.deactivate('ckiplock', 'Left the practice');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
     await userAccounts.update('cli', await userIdOf(t, 'ckiplock'), { active: true }, CLI_CONTEXT);
 
     session = await staffSession(t);
     await madeCodes();
-    await admin.setTemporaryPassword('ckiplock', 'Again2026x', 'Forgot password');
+    await cli.setTemporaryPassword('ckiplock', 'Again2026x', 'Forgot password');
     expect(await storedCodesOf('ckiplock')).toEqual([]);
     const events = await auditOf('temporary_password_set');
     expect(events.map((e) => e.detail.voidedRecoveryCodes)).toEqual([10]);

@@ -26,7 +26,7 @@ beforeEach(async () => {
   t = await startWithUser(); // ckiplock: staff with phone and email
   admin = await adminSession(t); // manager: the acting admin
   // The acting admin has a contact too, to show they are not notified of their own action.
-  await t.server.services.db
+  await t.server.db
     .updateTable('users')
     .set({ email: MANAGER_EMAIL })
     .where('username', '=', 'manager')
@@ -68,7 +68,7 @@ async function challengeFor(username: string): Promise<string> {
 
 const auditOf = (type: string) => auditEventsOf(t, type);
 
-const requirePolicy = () => t.server.services.admin.setPolicy({ mode: 'required' });
+const requirePolicy = () => t.server.services.cli.setPolicy({ mode: 'required' });
 
 describe('the identity checklist', () => {
   it('starts with sensible defaults: photo ID, a call-back to the number on record, a question only they know', async () => {
@@ -130,7 +130,7 @@ describe('issuing a bypass code', () => {
       const response = await api('POST', `/users/${id}/recovery`, { ...body, currentPassword: PASSWORD });
       expect(response, JSON.stringify(body)).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     }
-    expect(await t.server.services.db.selectFrom('bypass_codes').selectAll().execute()).toEqual([]);
+    expect(await t.server.db.selectFrom('bypass_codes').selectAll().execute()).toEqual([]);
   });
 
   it('follows an edited checklist: the new items must be confirmed', async () => {
@@ -155,8 +155,8 @@ describe('issuing a bypass code', () => {
     expect(issued.expiresAt).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
     const bare = issued.bypassCode.replace(/-/g, '');
     const dump = JSON.stringify([
-      await t.server.services.db.selectFrom('bypass_codes').selectAll().execute(),
-      await t.server.services.db.selectFrom('audit_events').selectAll().execute(),
+      await t.server.db.selectFrom('bypass_codes').selectAll().execute(),
+      await t.server.db.selectFrom('audit_events').selectAll().execute(),
     ]);
     expect(dump).not.toContain(issued.bypassCode);
     expect(dump).not.toContain(bare);
@@ -294,7 +294,7 @@ describe('signing in with a bypass code', () => {
     const answers = await Promise.all(challenges.map((id) => useBypass(id, issued.bypassCode)));
     expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
     expect(answers.filter((r) => r.status === 400)).toHaveLength(5);
-    const used = await t.server.services.db.selectFrom('bypass_codes').select('used_at').execute();
+    const used = await t.server.db.selectFrom('bypass_codes').select('used_at').execute();
     expect(used.filter((row) => row.used_at !== null)).toHaveLength(1);
   });
 
@@ -305,7 +305,7 @@ describe('signing in with a bypass code', () => {
     expect(typo).toMatchObject({ status: 400, body: { error: 'invalid_code', attemptsRemaining: 5 } });
     const wrong = await useBypass(id, 'ABCD-EFGH-JKMN');
     expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_code', attemptsRemaining: 4 } });
-    const failed = await t.server.services.db
+    const failed = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')

@@ -183,7 +183,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
     const oldKey = Buffer.from(OLD_KEY, 'base64');
     const first = await start({ secret: OLD_KEY });
     await createUser(first);
-    const db = first.server.services.db;
+    const db = first.server.db;
     const userId = await userIdOf(first, 'ckiplock');
     // As an earlier version stored them: an app secret sealed as `v1.` (no key id), recovery codes as bare HMACs.
     const appSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -240,7 +240,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
 
     // Without the old key, the unused HMAC-made code would be lost: refused, and so reported by --check.
     const withoutOld = new RekeyService(
-      rotated.server.services.db,
+      rotated.server.db,
       rotated.clock,
       new Keyring(Buffer.from(NEW_KEY, 'base64')),
       rotated.server.services.audit,
@@ -279,7 +279,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
     const oldKey = Buffer.from(OLD_KEY, 'base64');
     const first = await start({ secret: OLD_KEY });
     await createUser(first);
-    const db = first.server.services.db;
+    const db = first.server.db;
     const userId = await userIdOf(first, 'ckiplock');
     const now = first.clock.now().toISOString();
     const sealed = new Keyring(oldKey).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', userId);
@@ -350,7 +350,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
         '1 OIDC session or token: run `npm run server -- rekey` to re-seal them',
       ],
     });
-    const app = await rotated.server.services.db.selectFrom('totp_factors').select('secret_sealed').execute();
+    const app = await rotated.server.db.selectFrom('totp_factors').select('secret_sealed').execute();
     expect(app).toEqual([{ secret_sealed: sealed }]);
     await expect(rekey.forget(NEW_ID, CLI_CONTEXT)).rejects.toThrow('is WRSAUTH_SECRET, the current key');
     await expect(rekey.forget('../etc', CLI_CONTEXT)).rejects.toThrow('--forget takes a key id');
@@ -363,7 +363,7 @@ describe('rotating the server key with rekey', { timeout: 240_000 }, () => {
       { noun: 'OIDC session or token', rows: 1 },
     ]);
     const newOnly = new Keyring(Buffer.from(NEW_KEY, 'base64'));
-    const read = rotated.server.services.db;
+    const read = rotated.server.db;
     const change = await read.selectFrom('contact_changes').select('value_sealed').executeTakeFirstOrThrow();
     expect(newOnly.open(change.value_sealed, 'change-1')).toBe('casey.new@wrshealth.com');
     const session = await read.selectFrom('oidc_payloads').select('payload').executeTakeFirstOrThrow();

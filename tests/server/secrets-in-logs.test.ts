@@ -76,7 +76,7 @@ describe('secrets stay out of records', () => {
 
   it('keeps no code, password, token or full contact in the audit trail', async () => {
     const secrets = await walkEveryStep();
-    const events = await t.server.services.admin.auditTrail({ limit: 1000 });
+    const events = await t.server.services.cli.auditTrail({ limit: 1000 });
     expect(events.map((e) => e.event_type)).toEqual(
       expect.arrayContaining([
         'login_failed',
@@ -92,7 +92,7 @@ describe('secrets stay out of records', () => {
 
   it('keeps the audit trail append-only: the database refuses UPDATE and DELETE', async () => {
     await login(t, 'nobody', 'whatever1');
-    const db = t.server.services.db;
+    const db = t.server.db;
     await expect(db.updateTable('audit_events').set({ event_type: 'tampered' }).execute()).rejects.toThrow(
       /append-only/,
     );
@@ -105,7 +105,7 @@ describe('secrets stay out of records', () => {
       { username: 'ckiplock', password: 'nope1234' },
       { 'user-agent': 'FrontDesk/1.0' },
     );
-    const [event] = await t.server.services.admin.auditTrail({ username: 'ckiplock', limit: 1 });
+    const [event] = await t.server.services.cli.auditTrail({ username: 'ckiplock', limit: 1 });
     expect(event).toMatchObject({
       event_type: 'login_failed',
       username: 'ckiplock',

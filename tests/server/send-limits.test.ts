@@ -234,7 +234,7 @@ describe("password resets: at most half of a contact's 10 codes a day", () => {
 describe("password-reset texts: at most a quarter of the practice's hourly budget", () => {
   it('refuses the reset text past floor(sms_per_hour / 4) with 429 and Retry-After; sign-in texts still use the rest of the hour', async () => {
     await serve();
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsPerHour: 9 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsPerHour: 9 });
     await staff(10);
     const desk = clientAt('203.0.113.40');
 
@@ -262,7 +262,7 @@ describe("password-reset texts: at most a quarter of the practice's hourly budge
 
   it("counts a decoy reset's text as a real one's, and answers the reset cap and the practice cap alike for both", async () => {
     await serve();
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsPerHour: 4 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsPerHour: 4 });
     await staff(4);
     const desk = clientAt('203.0.113.41');
 
@@ -290,7 +290,7 @@ describe("password-reset texts: at most a quarter of the practice's hourly budge
 describe('a reset text to a country the practice does not allow', () => {
   it('answers as a decoy does, not with sms_country_blocked, so the answer tells nobody there is an account', async () => {
     await serve();
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsCountries: '44' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsCountries: '44' });
     const desk = clientAt('203.0.113.50');
 
     const real = await desk.resetSend(await desk.reset('ckiplock'), 'sms');

@@ -12,7 +12,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 async function auditCount(type: string): Promise<number> {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select('id')
     .where('event_type', '=', type)
@@ -29,7 +29,7 @@ async function staff(count: number, phoneOf: (i: number) => string = (i) => `+12
 
 describe('SMS pumping guard', () => {
   it('caps texts practice-wide per hour: past --sms-per-hour a text gets 429 until the hour is over', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsPerHour: 2 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsPerHour: 2 });
     await staff(3);
 
     for (const i of [0, 1]) expect((await t.send(await challenge(t, `staff${i}`), 'sms')).status).toBe(200);
@@ -50,7 +50,7 @@ describe('SMS pumping guard', () => {
   });
 
   it('still sends email when the text cap is reached, and audits the cap once, not per refused text', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsPerHour: 0 });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsPerHour: 0 });
     await staff(2);
 
     const id = await challenge(t, 'staff0');
@@ -61,7 +61,7 @@ describe('SMS pumping guard', () => {
   });
 
   it('refuses texts outside --sms-countries with 429 sms_country_blocked, suggesting email', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsCountries: '1' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsCountries: '1' });
     await staff(1, () => '+442079460958');
 
     const id = await challenge(t, 'staff0');
@@ -76,7 +76,7 @@ describe('SMS pumping guard', () => {
   });
 
   it('sends texts to an allowed country calling code', async () => {
-    await t.server.services.admin.setPolicy({ mode: 'optional', smsCountries: '44, 1' });
+    await t.server.services.cli.setPolicy({ mode: 'optional', smsCountries: '44, 1' });
     await staff(1);
 
     expect((await t.send(await challenge(t, 'staff0'), 'sms')).status).toBe(200);

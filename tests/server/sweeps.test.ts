@@ -17,7 +17,7 @@ afterEach(() => t.close());
 const silent = pino({ level: 'silent' });
 const sweep = () => new Sweeps(serverSweepJobs(t.server.services), silent).runOnce();
 const rows = (table: 'contact_sends' | 'login_failures') =>
-  t.server.services.db.selectFrom(table).selectAll().execute();
+  t.server.db.selectFrom(table).selectAll().execute();
 
 describe('per-contact send records', () => {
   it('are deleted once past the 24-hour window, and kept within it', async () => {

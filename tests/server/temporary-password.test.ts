@@ -98,7 +98,7 @@ describe('a temporary password from the console', () => {
     expect(response.body.message).toContain('account manager');
     // A wrong password still learns nothing about the account.
     expect((await signIn('wrongPass99')).body.error).toBe('invalid_credentials');
-    const failed = await t.server.services.db
+    const failed = await t.server.db
       .selectFrom('audit_events')
       .select('detail')
       .where('event_type', '=', 'login_failed')
@@ -108,7 +108,7 @@ describe('a temporary password from the console', () => {
   });
 
   it('is replaced by a forgotten-password reset too', async () => {
-    const db = t.server.services.db;
+    const db = t.server.db;
     await db
       .updateTable('users')
       .set({ phone: '+12025553817', email: 'newhire@wrshealth.com' })
@@ -153,7 +153,7 @@ describe('a new temporary password from the console', () => {
       new Date(t.clock.now().getTime() + TEMPORARY_PASSWORD_SECONDS * 1000).toISOString(),
     );
     expect((await signIn('Again2026x')).body).toMatchObject({ passwordChangeRequired: true });
-    const audit = await t.server.services.db
+    const audit = await t.server.db
       .selectFrom('audit_events')
       .select('detail')
       .where('event_type', '=', 'temporary_password_set')
@@ -165,7 +165,7 @@ describe('a new temporary password from the console', () => {
   it('ends the user’s sessions and workstations, lifts a lock, and tells their contacts', async () => {
     const signedIn = await signInWithCode(t, { rememberDevice: true });
     const { sessionToken, deviceToken } = signedIn.body;
-    await t.server.services.db
+    await t.server.db
       .updateTable('users')
       .set({ failed_attempts: 10, locked_until: '2099-01-01T00:00:00.000Z' })
       .where('username', '=', 'ckiplock')

@@ -62,11 +62,11 @@ describe('enrolling an authenticator app', () => {
   it('stores the secret sealed under the server key, never in plain text, and never logs it', async () => {
     const { secret } = (await enroll()).body;
     await confirm(await totpCode(t, secret));
-    const rows = await t.server.services.db.selectFrom('totp_factors').selectAll().execute();
+    const rows = await t.server.db.selectFrom('totp_factors').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(rows[0]?.secret_sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
-    const events = await t.server.services.db.selectFrom('audit_events').select('detail').execute();
+    const events = await t.server.db.selectFrom('audit_events').select('detail').execute();
     expect(JSON.stringify(events)).not.toContain(secret);
     expect(t.logLines.join('\n')).not.toContain(secret);
   });
@@ -98,8 +98,8 @@ describe('enrolling an authenticator app', () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe('invalid_credentials');
     expect(wrong.body.secret).toBeUndefined();
-    expect(await t.server.services.db.selectFrom('totp_factors').selectAll().execute()).toHaveLength(0);
-    const row = await t.server.services.db
+    expect(await t.server.db.selectFrom('totp_factors').selectAll().execute()).toHaveLength(0);
+    const row = await t.server.db
       .selectFrom('users')
       .select('failed_attempts')
       .where('username', '=', 'ckiplock')
@@ -133,7 +133,7 @@ describe('signing in with the authenticator app', () => {
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('authenticated');
     expect(t.twilio.messages).toHaveLength(1); // only the text of the first sign-in
-    const events = await t.server.services.db
+    const events = await t.server.db
       .selectFrom('audit_events')
       .select('detail')
       .where('event_type', '=', 'login_succeeded')
@@ -212,8 +212,8 @@ describe('signing in with the authenticator app', () => {
 
   it('offers the app to a user with no phone or email under a required policy', async () => {
     const secret = await enrolled();
-    await t.server.services.db.updateTable('users').set({ phone: null, email: null }).execute();
-    await t.server.services.admin.setPolicy({ mode: 'required' });
+    await t.server.db.updateTable('users').set({ phone: null, email: null }).execute();
+    await t.server.services.cli.setPolicy({ mode: 'required' });
     const response = await login(t);
     expect(response.body.targets).toEqual([{ id: 'totp', channel: 'totp', masked: 'Authenticator app' }]);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(200);
@@ -223,7 +223,7 @@ describe('signing in with the authenticator app', () => {
 describe('removing the authenticator app', () => {
   it("is removed by an account manager's 2FA reset, so a lost phone can be replaced", async () => {
     const secret = await enrolled();
-    await t.server.services.admin.resetTwoFactor('ckiplock');
+    await t.server.services.cli.resetTwoFactor('ckiplock');
     const response = await login(t);
     expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(400);
@@ -245,7 +245,7 @@ describe('removing the authenticator app', () => {
     const response = await login(t);
     expect(response.body.targets.map((x: { id: string }) => x.id)).toEqual(['sms', 'email']);
     expect((await verifyTotp(response.body.challengeId, await totpCode(t, secret))).status).toBe(400);
-    const types = await t.server.services.db.selectFrom('audit_events').select('event_type').execute();
+    const types = await t.server.db.selectFrom('audit_events').select('event_type').execute();
     expect(types.map((e) => e.event_type)).toEqual(
       expect.arrayContaining(['totp_enrollment_started', 'totp_enrolled', 'totp_removed']),
     );

@@ -20,7 +20,7 @@ describe('Twilio Lookup on contact save', () => {
   it('warns that a number saved as a cell phone is a landline, and still saves it', async () => {
     t = await startTestServer({ env: { TWILIO_LOOKUP: 'on' } });
     t.twilio.lineTypes.set('+12025550111', 'landline');
-    const created = await t.server.services.admin.createUser(newUser('desk', '(202) 555-0111'));
+    const created = await t.server.services.cli.createUser(newUser('desk', '(202) 555-0111'));
     expect(created.warnings).toEqual([
       'Twilio Lookup says this number is a landline: texts may not reach it. Use a cell phone, or rely on email.',
     ]);
@@ -34,16 +34,16 @@ describe('Twilio Lookup on contact save', () => {
   it('warns about an internet (VoIP) number and says nothing about a mobile one', async () => {
     t = await startTestServer({ env: { TWILIO_LOOKUP: 'on' } });
     t.twilio.lineTypes.set('+12025550112', 'nonFixedVoip');
-    const voip = await t.server.services.admin.createUser(newUser('voip', '+12025550112'));
+    const voip = await t.server.services.cli.createUser(newUser('voip', '+12025550112'));
     expect(voip.warnings[0]).toContain('an internet (VoIP) number');
-    const mobile = await t.server.services.admin.createUser(newUser('mobile', '+12025550113'));
+    const mobile = await t.server.services.cli.createUser(newUser('mobile', '+12025550113'));
     expect(mobile.warnings).toEqual([]);
   });
 
   it('saves the number unchecked, saying so, when Lookup fails', async () => {
     t = await startTestServer({ env: { TWILIO_LOOKUP: 'on' } });
     t.twilio.behave({ kind: 'fail', status: 500 });
-    const created = await t.server.services.admin.createUser(newUser('unchecked', '+12025550114'));
+    const created = await t.server.services.cli.createUser(newUser('unchecked', '+12025550114'));
     expect(created.warnings).toEqual([
       'Twilio Lookup could not check this number (it answered 500); it was saved unchecked.',
     ]);
@@ -52,7 +52,7 @@ describe('Twilio Lookup on contact save', () => {
   it('is off unless TWILIO_LOOKUP=on: no lookup is made', async () => {
     t = await startTestServer();
     t.twilio.lineTypes.set('+12025550115', 'landline');
-    const created = await t.server.services.admin.createUser(newUser('nolookup', '+12025550115'));
+    const created = await t.server.services.cli.createUser(newUser('nolookup', '+12025550115'));
     expect(created.warnings).toEqual([]);
     expect(t.twilio.lookups).toEqual([]);
   });

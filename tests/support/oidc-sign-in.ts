@@ -63,7 +63,7 @@ export class OidcSignIns {
 
   /** A location's id by name (the setup's; a test's user works at both). */
   async locationId(name: string): Promise<string> {
-    const row = await this.t.server.services.db
+    const row = await this.t.server.db
       .selectFrom('locations')
       .select('id')
       .where('name', '=', name)

@@ -7,7 +7,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A user's id by User ID (any case), read from the database, for the /admin/users/:id routes. */
 export async function userIdOf(t: TestServer, username: string): Promise<string> {
-  const row = await t.server.services.db
+  const row = await t.server.db
     .selectFrom('users')
     .select('id')
     .where('username_key', '=', username.toLowerCase())
@@ -64,7 +64,7 @@ export async function adminSession(t: TestServer, username = 'manager'): Promise
 
 /** A new session for an existing user, as a sign-in that passed a second factor starts one. */
 export async function secondFactorSession(t: TestServer, username: string): Promise<string> {
-  const user = await findUserByUsername(t.server.services.db, username);
+  const user = await findUserByUsername(t.server.db, username);
   if (!user) throw new Error(`no user ${username}`);
   return (await t.server.services.sessions.start(user, undefined, ['pwd', 'otp', 'mfa'])).sessionToken;
 }

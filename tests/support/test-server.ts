@@ -189,9 +189,9 @@ export const PASSWORD = 'frontDesk2026';
 /** Creates a user through the admin service, as the CLI does. */
 export async function createUser(
   t: TestServer,
-  overrides: Partial<Parameters<RunningServer['services']['admin']['createUser']>[0]> = {},
+  overrides: Partial<Parameters<RunningServer['services']['cli']['createUser']>[0]> = {},
 ) {
-  return t.server.services.admin.createUser({
+  return t.server.services.cli.createUser({
     username: 'ckiplock',
     password: PASSWORD,
     firstName: 'Casey',
@@ -233,7 +233,7 @@ export async function signInWithCode(t: TestServer, extra: object = {}) {
 
 /** The outbox as the server recorded it, oldest first: what became of each message, never its text. */
 export async function outboxOf(t: TestServer) {
-  return t.server.services.db
+  return t.server.db
     .selectFrom('outbox')
     .select(['channel', 'masked_target', 'provider', 'provider_message_id', 'status', 'error_code'])
     .orderBy('id')
@@ -252,7 +252,7 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 
 /** The audit events of one type, oldest first, with their detail parsed. */
 export async function auditEventsOf(t: TestServer, type: string) {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select(['username', 'detail'])
     .where('event_type', '=', type)
@@ -263,7 +263,7 @@ export async function auditEventsOf(t: TestServer, type: string) {
 
 /** The audit events of one type about one user (by id), oldest first, with their detail parsed. */
 export async function auditEventsAbout(t: TestServer, type: string, userId: string) {
-  const rows = await t.server.services.db
+  const rows = await t.server.db
     .selectFrom('audit_events')
     .select(['username', 'detail'])
     .where('event_type', '=', type)

@@ -1,6 +1,4 @@
 /** What an account manager does from the CLI: users, policy, unlocks, 2FA resets and the audit trail. */
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js';
-import { z } from 'zod';
 import { isCalendarDate, timeZoneName } from '../../src/shared/account-dates';
 import { RECOVERY_REASON_MIN, type Role } from '../../src/shared/api';
 import { AUDIT_EVENT_TYPES } from '../../src/shared/audit-events';
@@ -9,13 +7,8 @@ import type { Db } from '../db/database';
 import type { PolicyMode, SelfServiceResetValue } from '../db/schema';
 import type { PhoneLookup } from '../delivery/twilio-lookup';
 import type { PasswordHasher } from '../password-hasher';
-import {
-  DEFAULT_LOCATION,
-  ensurePractice,
-  findOrCreateLocation,
-  updatePolicy,
-} from '../repositories/practices';
-import { findUserByUsername, newUserRow } from '../repositories/users';
+import { DEFAULT_LOCATION, ensurePractice, updatePolicy } from '../repositories/practices';
+import { findUserByUsername, insertUserWithLocations, newUserRow } from '../repositories/users';
 import { type AuditLog, CLI_ACTOR, CLI_CONTEXT } from './audit-log';
 import type { AuditTrail } from './audit-trail';
 import type { DeviceService } from './devices';
@@ -28,32 +21,7 @@ import {
 } from './policy';
 import type { SessionRevocation } from './session-revocation';
 import type { UserAccountService } from './user-accounts';
-
-/** Bad input from an account manager: the message is the whole, one-line answer. */
-export class AdminInputError extends Error {}
-
-export const DEFAULT_COUNTRY = 'US';
-
-/** The seed's rule: case-sensitive, 8 characters or longer, with letters and digits. */
-export function checkPasswordRule(password: string): void {
-  if (password.length < 8) throw new AdminInputError('password must be at least 8 characters long');
-  if (!/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) {
-    throw new AdminInputError('password must contain both letters and digits');
-  }
-}
-
-export function normalizePhone(raw: string): string {
-  if (!isValidPhoneNumber(raw, DEFAULT_COUNTRY)) {
-    throw new AdminInputError(`"${raw}" is not a valid phone number (use E.164, e.g. +12025550123)`);
-  }
-  return parsePhoneNumberWithError(raw, DEFAULT_COUNTRY).number;
-}
-
-export function normalizeEmail(raw: string): string {
-  const email = raw.trim();
-  if (!z.email().safeParse(email).success) throw new AdminInputError(`"${raw}" is not a valid email address`);
-  return email;
-}
+import { AdminInputError, checkPasswordRule, normalizeEmail, normalizePhone } from './validators';
 
 export interface NewUser {
   username: string;
@@ -131,7 +99,7 @@ function smsCountriesOf(raw: string): string | null {
   return [...new Set(codes)].join(',');
 }
 
-export class AdminService {
+export class CliOperations {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -183,25 +151,12 @@ export class AdminService {
     });
     let locations: Array<{ id: string; name: string }> = [];
     try {
-      locations = await this.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('users')
-          .values({
-            ...user,
-            resource_type: resourceType,
-            start_date: dates.startDate,
-            end_date: dates.endDate,
-          })
-          .execute();
-        const linked = [];
-        for (const name of new Set(names))
-          linked.push(await findOrCreateLocation(tx, practice.id, name, now));
-        await tx
-          .insertInto('user_locations')
-          .values(linked.map((l) => ({ user_id: user.id, location_id: l.id })))
-          .execute();
-        return linked;
-      });
+      locations = await insertUserWithLocations(
+        this.db,
+        { ...user, resource_type: resourceType, start_date: dates.startDate, end_date: dates.endDate },
+        names,
+        now,
+      );
     } catch (error) {
       // Another create-user for the same name got there first.
       if (/unique/i.test((error as Error).message))
