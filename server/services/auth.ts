@@ -334,7 +334,10 @@ export class AuthService {
   ): Promise<Authenticated> {
     const run = async (executor: AuditedTx): Promise<Authenticated> => {
       // A trusted workstation got past the count, so it leaves it alone: a lock an attacker caused stays.
-      if (detail.method !== 'trusted_device') await clearFailures(executor, user.id);
+      // A count that was clean when this sign-in read the user needs no write (most sign-ins): a failure
+      // that lands meanwhile, from another request, stays counted, which errs on the side of the lock.
+      const counted = user.failed_attempts > 0 || user.locked_until !== null;
+      if (detail.method !== 'trusted_device' && counted) await clearFailures(executor, user.id);
       const session = await this.deps.sessions.start(user, executor, amrOf(detail.method, detail.channel));
       await this.deps.audit.record(
         context,
