@@ -1,12 +1,12 @@
 /**
- * Child process: the floor under verifyVsBareFastify. The same verify route and the same durable writes as
+ * Child process: the floor that verifyVsFloor measures the real route against. The same verify route and the same durable writes as
  * the real one, with none of the product around them: raw prepared better-sqlite3 statements instead of
  * Kysely, no zod, no policy, no lockout counter, no trusted workstation, no response schema. What it keeps
  * is the least any honest verify must do: read the challenge, check the code's HMAC, and in one transaction
  * use the challenge up, store the session's hash and append the audit event; then answer with the token.
  *
- * No implementation with one transaction per verify can beat this on the same machine, so the ratio it
- * reaches is the ceiling for the real route. It is a diagnostic: the bench prints it beside the real figure.
+ * No implementation with one transaction per verify can beat this on the same machine: verifyVsFloor is the
+ * real route's share of it, and its own ratio to bare hello-world is the ceiling for verifyVsBareFastify.
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';

@@ -1,6 +1,7 @@
 /**
- * Measured figures, most of them ratios to a baseline, some absolute against a budget (the renderer's KB):
- * the table printed at the end, and bench-results.json (shared with other benches).
+ * Measured figures, most of them ratios to a baseline, some absolute against a budget (the renderer's KB),
+ * a few for information only (no target): the table printed at the end, and bench-results.json (shared with
+ * other benches).
  */
 import fs from 'node:fs';
 
@@ -10,14 +11,16 @@ export interface Ratio {
   key: string;
   /** Undefined when the measurement could not be taken. */
   value?: number;
-  target: Target;
+  /** Unset for a figure reported as information, which neither passes nor fails the run. */
+  target?: Target;
   /** Why the figure cannot be trusted (errors, non-200 answers, a pool that ran out); unset when valid. */
   invalid?: string;
   /** Decimals shown in the table; 3 unless set (an absolute figure such as KB may want fewer). */
   digits?: number;
 }
 
-export function describeTarget(target: Target): string {
+export function describeTarget(target: Target | undefined): string {
+  if (!target) return '(information)';
   if ('atLeast' in target) return `>= ${target.atLeast}`;
   if ('atMost' in target) return `<= ${target.atMost}`;
   return `${target.between[0]}-${target.between[1]}`;
@@ -29,7 +32,8 @@ export function meets(target: Target, value: number): boolean {
   return value >= target.between[0] && value <= target.between[1];
 }
 
-export function verdict(ratio: Ratio): 'pass' | 'FAIL' | 'INVALID' {
+export function verdict(ratio: Ratio): 'pass' | 'FAIL' | 'INVALID' | 'info' {
+  if (!ratio.target) return 'info';
   if (ratio.invalid || ratio.value === undefined || !Number.isFinite(ratio.value)) return 'INVALID';
   return meets(ratio.target, ratio.value) ? 'pass' : 'FAIL';
 }
@@ -64,7 +68,8 @@ export function writeResults(file: string, ratios: Ratio[]): void {
     existing = parsed as Record<string, unknown>;
   }
   for (const ratio of ratios) {
-    existing[ratio.key] = verdict(ratio) === 'INVALID' ? null : Number((ratio.value as number).toFixed(4));
+    const valid = !ratio.invalid && ratio.value !== undefined && Number.isFinite(ratio.value);
+    existing[ratio.key] = valid ? Number((ratio.value as number).toFixed(4)) : null;
   }
   fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
 }

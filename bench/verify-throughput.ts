@@ -1,9 +1,11 @@
 /**
- * verifyVsBareFastify: code checks per second against a bare Fastify hello-world, both in child processes,
- * both driven by the same autocannon setup. Rounds run bare, verify, verify, floor, floor, bare so drift on a
- * shared machine falls on both sides alike. The floor (floor-server.ts) is the least work any verify with
- * one durable transaction can do; its ratio is the ceiling for the real route on this machine, printed
- * beside the real one.
+ * verifyVsFloor: code checks per second of the real server against the floor (floor-server.ts), the least
+ * work any verify with one durable transaction can do, both in child processes, both driven by the same
+ * autocannon setup. What sits between the two is ours to improve (issue 19); the floor itself is bounded by
+ * the machine's SQLite commits. verifyVsBareFastify, against a bare Fastify hello-world, is reported beside
+ * it as information: issue 2's target for it was withdrawn when the floor showed no durable verify can
+ * reach it. Rounds run bare, verify, verify, floor, floor, bare so drift on a shared machine falls on both
+ * sides alike.
  */
 
 import { startCpuMeters } from './cpu-meters';
@@ -24,8 +26,12 @@ const ROUND_SECONDS = 4;
 /** Challenges per verify round, relative to what the warm-up rate says a round needs. */
 const POOL_MARGIN = 1.6;
 
+/** Issue 19: the real route at this share of the floor, or better. */
+export const VERIFY_VS_FLOOR_TARGET = 0.6;
+
 export interface VerifyThroughput {
-  ratio: Ratio;
+  /** verifyVsFloor (the target) and verifyVsBareFastify (information). */
+  ratios: Ratio[];
   verifiesPerSecond: number;
   lines: string[];
 }
@@ -94,12 +100,10 @@ export async function measureVerifyThroughput(
   const floorRounds = [await load(floor, floorPools[0]), await load(floor, floorPools[1])];
   bareRounds.push(await hello());
 
-  const problems = [
-    ...problemsOf('bare hello-world', bareRounds),
-    ...problemsOf('verify', verifyRounds, pools),
-  ];
-  // The floor only explains the figure; its own trouble is reported beside it, not held against the ratio.
+  const verifyProblems = problemsOf('verify', verifyRounds, pools);
   const floorProblems = problemsOf('floor', floorRounds, floorPools);
+  const bareProblems = problemsOf('bare hello-world', bareRounds);
+  const invalid = (problems: string[]) => (problems.length ? problems.join('; ') : undefined);
 
   const bareRate = rateOf(bareRounds, 200);
   const verifyRate = rateOf(verifyRounds, 200);
@@ -115,18 +119,24 @@ export async function measureVerifyThroughput(
     `verify code:      ${summarize(verifyRounds, verifyRate)}`,
     `  ${describeServerStats(serverStats, cpu)}`,
     `verify floor:     ${summarize(floorRounds, floorRate)}`,
-    `  the floor is raw SQL with one transaction per verify and nothing else (floor-server.ts): ` +
-      `${(floorRate / bareRate).toFixed(3)} of bare, the ceiling for verifyVsBareFastify on this machine; ` +
-      `the real route reaches ${(verifyRate / floorRate).toFixed(2)} of the floor`,
-    ...floorProblems.map((problem) => `  the floor figure is not valid: ${problem}`),
+    `  the floor is raw SQL with one transaction per verify and nothing else (floor-server.ts); ` +
+      `the real route reaches ${(verifyRate / floorRate).toFixed(2)} of it (verifyVsFloor), and the floor ` +
+      `${(floorRate / bareRate).toFixed(3)} of bare hello-world, the ceiling for verifyVsBareFastify here`,
   ];
   return {
-    ratio: {
-      key: 'verifyVsBareFastify',
-      value: verifyRate / bareRate,
-      target: { atLeast: 0.5 },
-      invalid: problems.length ? problems.join('; ') : undefined,
-    },
+    ratios: [
+      {
+        key: 'verifyVsFloor',
+        value: verifyRate / floorRate,
+        target: { atLeast: VERIFY_VS_FLOOR_TARGET },
+        invalid: invalid([...verifyProblems, ...floorProblems]),
+      },
+      {
+        key: 'verifyVsBareFastify',
+        value: verifyRate / bareRate,
+        invalid: invalid([...verifyProblems, ...bareProblems]),
+      },
+    ],
     verifiesPerSecond: verifyRate,
     lines,
   };

@@ -1,10 +1,31 @@
 /** The append-only audit trail of security events. The table's triggers refuse UPDATE and DELETE. */
 import type { Db } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { NewAuditEvent } from '../db/schema';
 import { insertInBatches } from './batches';
 
+/** Every event is this one statement, so it is built once (see prepared); all its columns are given. */
+const appendEvent = prepared((db, p: Required<NewAuditEvent>) =>
+  db.insertInto('audit_events').values({
+    id: p.id,
+    at: p.at,
+    user_id: p.user_id,
+    username: p.username,
+    ip: p.ip,
+    user_agent: p.user_agent,
+    event_type: p.event_type,
+    detail: p.detail,
+  }),
+);
+
 export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
-  await db.insertInto('audit_events').values(event).execute();
+  await appendEvent.run(db, {
+    ...event,
+    user_id: event.user_id ?? null,
+    username: event.username ?? null,
+    ip: event.ip ?? null,
+    user_agent: event.user_agent ?? null,
+  });
 }
 
 export interface AuditQuery {

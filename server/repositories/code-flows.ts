@@ -7,6 +7,7 @@
 import type { Updateable } from 'kysely';
 import { addSeconds } from '../clock';
 import type { Db } from '../db/database';
+import { type Prepared, prepared } from '../db/prepared';
 import type { CodeFlowColumns, Database } from '../db/schema';
 
 export const MAX_ATTEMPTS = 5;
@@ -93,6 +94,16 @@ export async function advanceFlow(
   options: { also?: OwnColumns; narrow?: Narrow } = {},
 ): Promise<boolean> {
   const { also, narrow = asIs } = options;
+  if (!also && narrow === asIs) {
+    // The plain move (every sign-in's): built once per table and kind of proof.
+    const { codeHmac } = end;
+    const values = { id, to: end.to, now: end.now.toISOString() };
+    const row =
+      codeHmac === undefined
+        ? await plainMove(table, false).first(db, values)
+        : await plainMove(table, true).first(db, { ...values, codeHmac });
+    return row !== undefined;
+  }
   let update = narrow(pendingFlow(db, table, id))
     .where('attempts_remaining', '>', 0)
     .where('expires_at', '>', end.now.toISOString());
@@ -102,6 +113,27 @@ export async function advanceFlow(
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+type PlainMoveValues = { id: string; to: CodeFlowMove; now: string; codeHmac?: string };
+const plainMoves = new Map<string, Prepared<PlainMoveValues, { id: string }>>();
+
+/** advanceFlow's update without a flow's own columns or step, for a proof that holds a sent code or not. */
+function plainMove(table: CodeFlowTable, withCode: boolean): Prepared<PlainMoveValues, { id: string }> {
+  const key = `${table} ${withCode}`;
+  let move = plainMoves.get(key);
+  if (!move) {
+    move = prepared((db, p: PlainMoveValues) => {
+      const update = pendingFlow(db, table, p.id)
+        .where('attempts_remaining', '>', 0)
+        .where('expires_at', '>', p.now);
+      return (withCode ? update.where('code_hmac', '=', p.codeHmac as string) : update)
+        .set({ status: p.to, code_hmac: null })
+        .returning('id');
+    });
+    plainMoves.set(key, move);
+  }
+  return move;
 }
 
 /** The shared columns of a new pending flow: all its attempts and sends, no code yet. */

@@ -3,6 +3,7 @@
  * is called, so a send that dies with its process is still on record, and the sweep settles it.
  */
 import type { Db } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { OutboxRow, OutboxStatus, OutboxTable } from '../db/schema';
 import { newSortableId } from '../secrets';
 
@@ -76,14 +77,18 @@ export async function findMessage(db: Db, id: string): Promise<OutboxRow | undef
 }
 
 /** The latest message sent for a sign-in challenge. */
-export async function lastForChallenge(db: Db, challengeId: string): Promise<OutboxRow | undefined> {
-  return db
+/** Read by every verify of a sent code (which channel it went by): built once (see prepared). */
+const lastMessageOf = prepared((db, p: { challengeId: string }) =>
+  db
     .selectFrom('outbox')
     .selectAll()
-    .where('challenge_id', '=', challengeId)
+    .where('challenge_id', '=', p.challengeId)
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1),
+);
+
+export async function lastForChallenge(db: Db, challengeId: string): Promise<OutboxRow | undefined> {
+  return lastMessageOf.first(db, { challengeId });
 }
 
 /**

@@ -1,9 +1,30 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { SessionTable, TrustedDeviceTable } from '../db/schema';
 
+/** Every sign-in starts a session with this one statement, so it is built once (see prepared). */
+const startSession = prepared((db, p: Required<Insertable<SessionTable>>) =>
+  db.insertInto('sessions').values({
+    id: p.id,
+    token_hash: p.token_hash,
+    user_id: p.user_id,
+    created_at: p.created_at,
+    last_seen_at: p.last_seen_at,
+    expires_at: p.expires_at,
+    revoked_at: p.revoked_at,
+    second_factor: p.second_factor,
+    amr: p.amr,
+  }),
+);
+
 export async function insertSession(db: Db, session: Insertable<SessionTable>): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+  await startSession.run(db, {
+    ...session,
+    revoked_at: session.revoked_at ?? null,
+    second_factor: session.second_factor ?? 0,
+    amr: session.amr ?? null,
+  });
 }
 
 export function findLiveSession(db: Db, tokenHash: string, now: Date) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
+import { prepared } from '../db/prepared';
 import type { UserRow, UserTable } from '../db/schema';
 import { insertInBatches } from './batches';
 import { findOrCreateLocation } from './practices';
@@ -163,23 +164,30 @@ export async function findUserWithTimeZone(db: Db, by: { id: string } | { userna
 }
 
 /** The user with the practice policy that applies to their codes, in one query. */
-export function findUserWithPolicy(db: Db, id: string) {
-  return db
+/** The practice's policy as read with a user (findUserWithPolicy, and a sign-in's challenge). */
+export const POLICY_COLUMNS = [
+  'practices.code_ttl_seconds',
+  'practices.remember_days',
+  'practices.idle_lock_minutes',
+  'practices.sms_per_hour',
+  'practices.sms_countries',
+  'practices.allowed_factors',
+  'practices.self_service_reset',
+  'practices.time_zone',
+] as const;
+
+/** Read by every code sent: built once (see prepared). */
+const userWithPolicy = prepared((db, p: { id: string }) =>
+  db
     .selectFrom('users')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
-    .select([
-      'practices.code_ttl_seconds',
-      'practices.remember_days',
-      'practices.idle_lock_minutes',
-      'practices.sms_per_hour',
-      'practices.sms_countries',
-      'practices.allowed_factors',
-      'practices.self_service_reset',
-      'practices.time_zone',
-    ])
-    .where('users.id', '=', id)
-    .executeTakeFirst();
+    .select(POLICY_COLUMNS)
+    .where('users.id', '=', p.id),
+);
+
+export function findUserWithPolicy(db: Db, id: string) {
+  return userWithPolicy.first(db, { id });
 }
 
 /**
@@ -209,14 +217,18 @@ export async function commonEmailDomain(db: Db): Promise<string | undefined> {
 /** Enough emails to tell a practice's usual domain; the read stays small in a large practice. */
 const COMMON_DOMAIN_SAMPLE = 500;
 
-export function locationsOf(db: Db, userId: string): Promise<Location[]> {
-  return db
+/** Every sign-in answers with the user's locations: built once (see prepared). */
+const userLocations = prepared((db, p: { userId: string }) =>
+  db
     .selectFrom('user_locations')
     .innerJoin('locations', 'locations.id', 'user_locations.location_id')
     .select(['locations.id', 'locations.name'])
-    .where('user_locations.user_id', '=', userId)
-    .orderBy('locations.name')
-    .execute();
+    .where('user_locations.user_id', '=', p.userId)
+    .orderBy('locations.name'),
+);
+
+export function locationsOf(db: Db, userId: string): Promise<Location[]> {
+  return userLocations.all(db, { userId });
 }
 
 /**
@@ -249,13 +261,17 @@ export function recordFailure(db: Db, userId: string, now: Date, lockUntil: Date
     .executeTakeFirst();
 }
 
-export async function clearFailures(db: Db, userId: string) {
-  await db
+/** Every sign-in clears the count, in its transaction: built once (see prepared). */
+const noFailures = prepared((db, p: { userId: string }) =>
+  db
     .updateTable('users')
     .set({ failed_attempts: 0, locked_until: null })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
-    .execute();
+    .where('id', '=', p.userId)
+    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)])),
+);
+
+export async function clearFailures(db: Db, userId: string) {
+  await noFailures.run(db, { userId });
 }
 
 export function isLocked(user: Pick<UserRow, 'locked_until'>, now: Date): boolean {

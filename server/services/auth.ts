@@ -18,11 +18,11 @@ import type { Db } from '../db/database';
 import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
 import { AppError, challengeExpired, invalidCredentials, rateLimited, serverBusy } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import { createChallenge, findChallenge } from '../repositories/challenges';
+import { createChallenge, findChallengeWithUser } from '../repositories/challenges';
 import { newPendingFlow } from '../repositories/code-flows';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
-import { clearFailures, findUserWithPolicy, findUserWithTimeZone, isLocked } from '../repositories/users';
+import { clearFailures, findUserWithTimeZone, isLocked } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
 import type { AccountEnds } from './account-ends';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
@@ -262,7 +262,7 @@ export class AuthService {
     context: RequestContext,
   ): Promise<Authenticated> {
     const { audit } = this.deps;
-    const { challenge, user } = await this.liveChallenge(challengeId);
+    const { challenge, user, lastChannel } = await this.liveChallenge(challengeId);
     const who = { userId: user.id, username: user.username };
     const attempt: Attempt = {
       kind: SIGN_IN_FLOW,
@@ -281,8 +281,7 @@ export class AuthService {
     const proof = await this.provers[factorOf(request, this.provers)].prove(attempt, request.code, user);
     if (!proof) return this.flows.refuse(attempt);
     // The challenge holds the code sent last, so the last message sent for it says where that code went.
-    const channel =
-      proof.factor === 'code' ? (await this.deps.delivery.lastForChallenge(challengeId))?.channel : undefined;
+    const channel = proof.factor === 'code' ? lastChannel : undefined;
     const rememberDays = user.remember_days;
     const policy = { idle_lock_minutes: user.idle_lock_minutes };
     const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
@@ -305,17 +304,21 @@ export class AuthService {
     });
   }
 
-  /** A pending, unexpired challenge with attempts left, and its active user. */
+  /**
+   * A pending, unexpired challenge with attempts left, its active user, and the channel of the last code
+   * sent for it: one read.
+   */
   private async liveChallenge(challengeId: string) {
     const { db, clock } = this.deps;
-    const challenge = this.flows.live(SIGN_IN_FLOW, await findChallenge(db, challengeId));
-    const user = await findUserWithPolicy(db, challenge.user_id);
+    const found = await findChallengeWithUser(db, challengeId);
+    const challenge = this.flows.live(SIGN_IN_FLOW, found?.challenge);
+    const user = found?.user;
     if (!user?.active) throw challengeExpired();
     // An end date that passed while the challenge was open closes it, as a deactivation does.
     if (!this.deps.accountEnds.within(user, user.time_zone)) throw challengeExpired();
     // A lock reached while a challenge is open (say, by password guessing elsewhere) stops codes too.
     if (isLocked(user, clock.now())) throw accountLocked(user.locked_until as string, clock.now());
-    return { challenge, user };
+    return { challenge, user, lastChannel: found?.lastChannel };
   }
 
   /**
@@ -331,7 +334,10 @@ export class AuthService {
   ): Promise<Authenticated> {
     const run = async (executor: AuditedTx): Promise<Authenticated> => {
       // A trusted workstation got past the count, so it leaves it alone: a lock an attacker caused stays.
-      if (detail.method !== 'trusted_device') await clearFailures(executor, user.id);
+      // A count that was clean when this sign-in read the user needs no write (most sign-ins): a failure
+      // that lands meanwhile, from another request, stays counted, which errs on the side of the lock.
+      const counted = user.failed_attempts > 0 || user.locked_until !== null;
+      if (detail.method !== 'trusted_device' && counted) await clearFailures(executor, user.id);
       const session = await this.deps.sessions.start(user, executor, amrOf(detail.method, detail.channel));
       await this.deps.audit.record(
         context,

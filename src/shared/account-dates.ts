@@ -43,30 +43,38 @@ export function timeZoneChoices(current?: string): string[] {
   return current && !names.includes(current) ? [current, ...names] : names;
 }
 
+/**
+ * One formatter per time zone and shape, made once: building an Intl.DateTimeFormat costs far more than
+ * using one, and every sign-in reads the date in the practice's zone. The zones are the runtime's few
+ * hundred, so the cache stays small.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${withTime ? 'time' : 'date'} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      ...(withTime && { hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Today's date (YYYY-MM-DD) in the time zone, at the instant `now`. */
 export function todayIn(timeZone: string, now: Date): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
+  const parts = formatterFor(timeZone, false).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 /** How far the zone's wall clock is ahead of UTC at the instant (ms; negative west of Greenwich). */
 function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  const parts = formatterFor(timeZone, true).formatToParts(new Date(instant));
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(
     part('year'),
@@ -120,6 +128,8 @@ export function withinDatesOn(dates: AccountDates, today: string): boolean {
 
 /** Whether the user may work at the instant `now`, their dates read in the practice's time zone. */
 export function withinAccountDates(dates: AccountDates, timeZone: string, now: Date): boolean {
+  // Most accounts have neither date: no need to read today's.
+  if (dates.startDate === null && dates.endDate === null) return true;
   return withinDatesOn(dates, todayIn(timeZone, now));
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Prepared queries (server/db/prepared.ts): built and compiled once, run with each call's own values. The
+ * rule they must keep is that nothing of one call's values reaches the next: the sign-in path reads a
+ * challenge, a user and writes a session through them, and a leaked parameter would hand one person's row to
+ * another. On a real SQLite data dir or PostgreSQL database (the vitest project picks which).
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config';
+import { closeDatabase, type Db, openDatabase } from '../../server/db/database';
+import { prepared } from '../../server/db/prepared';
+import { insertAuditEvent } from '../../server/repositories/audit';
+import { ensurePractice } from '../../server/repositories/practices';
+import { makeDataDir, removeDataDir } from '../cli-helpers/wrsauth-process';
+import { createTestDatabase, TEST_BACKEND, type TestDatabase } from '../support/test-database';
+
+let dataDir: string;
+let database: TestDatabase | undefined;
+let db: Db;
+
+beforeEach(async () => {
+  dataDir = makeDataDir();
+  database = TEST_BACKEND === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig({
+    WRSAUTH_DATA_DIR: dataDir,
+    WRSAUTH_SECRET: randomBytes(32).toString('base64'),
+    ...(database && { WRSAUTH_DATABASE_URL: database.url }),
+  });
+  db = await openDatabase(config.database, config.dataDir);
+});
+afterEach(async () => {
+  await closeDatabase(db);
+  await database?.drop();
+  removeDataDir(dataDir);
+});
+
+const event = (id: string, username: string, eventType: string) => ({
+  id,
+  at: '2026-12-05T10:00:00.000Z',
+  user_id: null,
+  username,
+  ip: '127.0.0.1',
+  user_agent: null,
+  event_type: eventType,
+  detail: JSON.stringify({ n: id }),
+});
+
+const byUserAndType = prepared((db, p: { username: string; eventType: string }) =>
+  db
+    .selectFrom('audit_events')
+    .select(['id', 'detail'])
+    .where('username', '=', p.username)
+    .where('event_type', '=', p.eventType)
+    .orderBy('id'),
+);
+
+describe('a prepared query', () => {
+  it("binds each call's own values: the first call's do not leak into the second", async () => {
+    // insertAuditEvent is itself prepared: each row must hold its own call's values.
+    await insertAuditEvent(db, event('e1', 'alice', 'login_succeeded'));
+    await insertAuditEvent(db, event('e2', 'bob', 'login_succeeded'));
+    await insertAuditEvent(db, event('e3', 'bob', 'login_failed'));
+
+    expect(await byUserAndType.all(db, { username: 'alice', eventType: 'login_succeeded' })).toEqual([
+      { id: 'e1', detail: JSON.stringify({ n: 'e1' }) },
+    ]);
+    expect(await byUserAndType.all(db, { username: 'bob', eventType: 'login_failed' })).toEqual([
+      { id: 'e3', detail: JSON.stringify({ n: 'e3' }) },
+    ]);
+    // Values in the other order than the builder placed them still land where they belong.
+    expect(await byUserAndType.first(db, { eventType: 'login_succeeded', username: 'bob' })).toEqual({
+      id: 'e2',
+      detail: JSON.stringify({ n: 'e2' }),
+    });
+    expect(
+      await byUserAndType.first(db, { username: 'nobody', eventType: 'login_succeeded' }),
+    ).toBeUndefined();
+  });
+
+  it('runs inside a transaction as on the database, and its writes roll back with it', async () => {
+    await db
+      .transaction()
+      .execute(async (tx) => {
+        await insertAuditEvent(tx, event('t1', 'carol', 'login_succeeded'));
+        expect(await byUserAndType.all(tx, { username: 'carol', eventType: 'login_succeeded' })).toHaveLength(
+          1,
+        );
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await byUserAndType.all(db, { username: 'carol', eventType: 'login_succeeded' })).toEqual([]);
+  });
+
+  it("answers how many rows a write changed, with that call's values", async () => {
+    const practice = await ensurePractice(db, new Date());
+    const at = new Date().toISOString();
+    await db
+      .insertInto('locations')
+      .values([
+        { id: 'l1', practice_id: practice.id, name: 'North', created_at: at },
+        { id: 'l2', practice_id: practice.id, name: 'South', created_at: at },
+      ])
+      .execute();
+    const rename = prepared((db, p: { name: string; id: string }) =>
+      db.updateTable('locations').set({ name: p.name }).where('id', '=', p.id),
+    );
+    expect(await rename.run(db, { name: 'North Clinic', id: 'l1' })).toBe(1n);
+    expect(await rename.run(db, { name: 'South Clinic', id: 'l2' })).toBe(1n);
+    expect(await rename.run(db, { name: 'Nowhere', id: 'l3' })).toBe(0n);
+    const names = await db
+      .selectFrom('locations')
+      .select(['id', 'name'])
+      .where('id', 'in', ['l1', 'l2'])
+      .orderBy('id')
+      .execute();
+    expect(names).toEqual([
+      { id: 'l1', name: 'North Clinic' },
+      { id: 'l2', name: 'South Clinic' },
+    ]);
+  });
+});
