@@ -6,7 +6,13 @@
  */
 import type { Selectable } from 'kysely';
 import { nextDate, startOfDayIn } from '../../src/shared/account-dates';
-import type { AuditEventView, AuditFilter, AuditPage, AuditQuery } from '../../src/shared/api';
+import {
+  AUDIT_COUNT_CAP,
+  type AuditEventView,
+  type AuditFilter,
+  type AuditPage,
+  type AuditQuery,
+} from '../../src/shared/api';
 import { csvLine } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -15,6 +21,7 @@ import {
   type AuditSearch,
   auditEventsAfter,
   countAuditEvents,
+  countAuditEventsUpTo,
   newestAuditEventId,
   searchAuditEvents,
 } from '../repositories/audit-search';
@@ -112,13 +119,15 @@ export class AuditTrail {
   }
 
   async page(query: AuditQuery): Promise<AuditPage> {
-    const { limit, offset, ...filter } = query;
+    const { limit, offset, before, ...filter } = query;
     const { search, timeZone } = await this.search(filter);
-    const [rows, total] = await Promise.all([
-      searchAuditEvents(this.db, search, { limit, offset }),
-      countAuditEvents(this.db, search),
+    const [rows, counted] = await Promise.all([
+      searchAuditEvents(this.db, search, { limit, offset, before }),
+      countAuditEventsUpTo(this.db, search, AUDIT_COUNT_CAP),
     ]);
-    return { events: rows.map(toView), total, limit, offset, timeZone };
+    const totalCapped = counted > AUDIT_COUNT_CAP;
+    const total = totalCapped ? AUDIT_COUNT_CAP : counted;
+    return { events: rows.map(toView), total, totalCapped, limit, offset, timeZone };
   }
 
   /** The newest matching events as stored, for the CLI's look at a terminal. */
