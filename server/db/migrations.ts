@@ -489,8 +489,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on('users')
           .columns(['practice_id', 'username_key'])
           .execute();
-        // Readiness (readinessCounts, usersWithoutAllowedFactor): the practice's active users, counted in one
-        // aggregate and listed in username_key order after the cursor.
+        // Readiness list (usersWithoutAllowedFactor): the practice's active users in username_key order after
+        // the cursor. (Its counts read every active user whatever the index: one aggregate, no rows sent.)
         await db.schema
           .createIndex('users_practice_active_username')
           .on('users')

@@ -38,6 +38,16 @@ export function searchAuditEvents(
   return auditPageQuery(db, search, page).execute();
 }
 
+/**
+ * The least id an event at or after `at` can have. An event's id begins with its time in base-36 milliseconds,
+ * padded to 9 (newSortableId; AuditLog.record writes id and `at` from one instant), so a time range is also an
+ * id range, and "events of a user in a month, newest first, below the cursor" is one backward walk of
+ * audit_events_username (username, id): no sort of the month's events, however many the user has.
+ */
+function idFloor(at: string): string {
+  return Date.parse(at).toString(36).padStart(9, '0');
+}
+
 /** The page's query, unrun (its plan is checked in tests). */
 export function auditPageQuery(
   db: Db,
@@ -45,6 +55,9 @@ export function auditPageQuery(
   page: { limit: number; offset: number; before?: string },
 ) {
   let query = filtered(db, search).selectAll();
+  // The same range as the `at` filters, said of the id, so the planner can walk the id index in order.
+  if (search.fromAt) query = query.where('id', '>=', idFloor(search.fromAt));
+  if (search.beforeAt) query = query.where('id', '<', idFloor(search.beforeAt));
   if (page.before !== undefined) query = query.where('id', '<', page.before);
   query = query.orderBy('id', 'desc').limit(page.limit);
   return page.offset > 0 ? query.offset(page.offset) : query;

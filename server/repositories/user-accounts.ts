@@ -66,8 +66,9 @@ export interface FactorsAllowed {
 }
 
 /**
- * The readiness counts in one aggregate over the practice's active users (users_practice_active and the
- * totp_factors primary key): how many have each factor, and how many have none the practice allows.
+ * The readiness counts in one aggregate over the practice's active users (each joined to totp_factors by its
+ * primary key): how many have each factor, and how many have none the practice allows. It reads every active
+ * user, as a count must, but sends one row, not a list.
  */
 export async function readinessCounts(db: Db, practiceId: string, allowed: FactorsAllowed) {
   const row = await readinessCountsQuery(db, practiceId, allowed).executeTakeFirst();
