@@ -67,22 +67,34 @@ function ChooseUser({ onChoose }: { onChoose(user: AdminUser): void }) {
         <p role="status">Loading users…</p>
       ) : users.isError ? (
         <ErrorAlert>{users.error.message}</ErrorAlert>
-      ) : users.data.users.length === 0 ? (
+      ) : users.data.pages[0]?.users.length === 0 ? (
         <p className="status" role="status">
           No users match.
         </p>
       ) : (
-        <ul className="pick-list">
-          {users.data.users
-            .filter((candidate) => candidate.active)
-            .map((candidate) => (
-              <li key={candidate.id}>
-                <button type="button" onClick={() => onChoose(candidate)}>
-                  {fullName(candidate) || candidate.username} ({candidate.username})
-                </button>
-              </li>
-            ))}
-        </ul>
+        <>
+          <ul className="pick-list">
+            {users.data.pages
+              .flatMap((page) => page.users)
+              .filter((candidate) => candidate.active)
+              .map((candidate) => (
+                <li key={candidate.id}>
+                  <button type="button" onClick={() => onChoose(candidate)}>
+                    {fullName(candidate) || candidate.username} ({candidate.username})
+                  </button>
+                </li>
+              ))}
+          </ul>
+          {users.hasNextPage && (
+            <button
+              type="button"
+              aria-busy={users.isFetchingNextPage}
+              onClick={() => !users.isFetchingNextPage && void users.fetchNextPage()}
+            >
+              Show more users
+            </button>
+          )}
+        </>
       )}
     </section>
   );
