@@ -157,6 +157,11 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
     return undefined;
   };
   const query = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+  /** A query the client should never send: noted as a violation, answered as the server would. */
+  const invalid = (request: Request, error: Error) => {
+    server.violations.push(`request ${request.url}: ${error.message}`);
+    return server.reply(ApiError, { error: ErrorCode.badRequest, message: 'The request is not valid.' }, 400);
+  };
   const csvReply = (text: string) =>
     new HttpResponse(text, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } });
 
@@ -216,14 +221,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       const denied = refused(request);
       if (denied) return denied;
       const parsed = ReadinessQuery.safeParse(query(request));
-      if (!parsed.success) {
-        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
-        return server.reply(
-          ApiError,
-          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
-          400,
-        );
-      }
+      if (!parsed.success) return invalid(request, parsed.error);
       fake.calls.readinessQueries.push(parsed.data);
       const { limit, after } = parsed.data;
       const all = fake.readiness.wouldBeLockedOut;
@@ -249,14 +247,7 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       const denied = refused(request);
       if (denied) return denied;
       const parsed = AuditQuery.safeParse(query(request));
-      if (!parsed.success) {
-        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
-        return server.reply(
-          ApiError,
-          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
-          400,
-        );
-      }
+      if (!parsed.success) return invalid(request, parsed.error);
       fake.calls.auditQueries.push(parsed.data);
       const { limit, offset, before, ...filter } = parsed.data;
       const events = matching(filter);

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../components/Messages';
 import { useCsvExport, useReadiness } from './console-hooks';
 import { useEndsSession } from './console-session';
 import { downloadCsv } from './download';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { calendarDate, localTime, MODE_WORDS } from './words';
 
 export function ReadinessPanel() {
@@ -31,17 +32,7 @@ export function ReadinessPanel() {
       </p>
       <FactorBars report={report} />
       <LockedOutTable users={lockedOut} total={report.counts.nothing} />
-      {readiness.hasNextPage && (
-        <div className="actions">
-          <button
-            type="button"
-            aria-busy={readiness.isFetchingNextPage}
-            onClick={() => !readiness.isFetchingNextPage && void readiness.fetchNextPage()}
-          >
-            Show more users
-          </button>
-        </div>
-      )}
+      <ShowMoreUsers list={readiness} />
       {lockedOut.length > 0 && (
         <p className="visually-hidden" role="status" aria-live="polite">
           {readiness.isFetchingNextPage

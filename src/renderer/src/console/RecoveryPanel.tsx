@@ -17,6 +17,7 @@ import { ChecklistEditor } from './ChecklistEditor';
 import { useEndsSession } from './console-session';
 import { useIssueBypass, useRecoveryChecklist, useUsers } from './people-hooks';
 import { ReasonField } from './ReasonField';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { fullName } from './user-words';
 import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
@@ -85,15 +86,7 @@ function ChooseUser({ onChoose }: { onChoose(user: AdminUser): void }) {
                 </li>
               ))}
           </ul>
-          {users.hasNextPage && (
-            <button
-              type="button"
-              aria-busy={users.isFetchingNextPage}
-              onClick={() => !users.isFetchingNextPage && void users.fetchNextPage()}
-            >
-              Show more users
-            </button>
-          )}
+          <ShowMoreUsers list={users} />
         </>
       )}
     </section>

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../components/Messages';
 import { useEndsSession } from './console-session';
 import { PracticeWorkstations } from './PracticeWorkstations';
 import { useAdminUser, useUsers } from './people-hooks';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { UserDetail } from './UserDetail';
 import { CreateUserForm } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
@@ -107,17 +108,7 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
               setView({ view: 'user', userId: user.id });
             }}
           />
-          {users.hasNextPage && (
-            <div className="actions">
-              <button
-                type="button"
-                aria-busy={users.isFetchingNextPage}
-                onClick={() => !users.isFetchingNextPage && void users.fetchNextPage()}
-              >
-                Show more users
-              </button>
-            </div>
-          )}
+          <ShowMoreUsers list={users} />
           <p className="visually-hidden" role="status" aria-live="polite">
             {users.isFetchingNextPage ? 'Loading more users…' : `Showing ${listed.length} users.`}
           </p>
