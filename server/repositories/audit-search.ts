@@ -45,7 +45,16 @@ export function searchAuditEvents(
  * audit_events_username (username, id): no sort of the month's events, however many the user has.
  */
 function idFloor(at: string): string {
-  return Date.parse(at).toString(36).padStart(9, '0');
+  // A day before 1970 (a filter "from 1900-01-01") is every event: no minus sign, which collations may skip.
+  return Math.max(0, Date.parse(at)).toString(36).padStart(9, '0');
+}
+
+/** The filter with its time range also said of the id, so the planner can walk an id index in order. */
+function filteredInIdOrder(db: Db, search: AuditSearch) {
+  let query = filtered(db, search);
+  if (search.fromAt) query = query.where('id', '>=', idFloor(search.fromAt));
+  if (search.beforeAt) query = query.where('id', '<', idFloor(search.beforeAt));
+  return query;
 }
 
 /** The page's query, unrun (its plan is checked in tests). */
@@ -54,10 +63,7 @@ export function auditPageQuery(
   search: AuditSearch,
   page: { limit: number; offset: number; before?: string },
 ) {
-  let query = filtered(db, search).selectAll();
-  // The same range as the `at` filters, said of the id, so the planner can walk the id index in order.
-  if (search.fromAt) query = query.where('id', '>=', idFloor(search.fromAt));
-  if (search.beforeAt) query = query.where('id', '<', idFloor(search.beforeAt));
+  let query = filteredInIdOrder(db, search).selectAll();
   if (page.before !== undefined) query = query.where('id', '<', page.before);
   query = query.orderBy('id', 'desc').limit(page.limit);
   return page.offset > 0 ? query.offset(page.offset) : query;
@@ -95,7 +101,7 @@ export function auditCountUpToQuery(db: Db, search: AuditSearch, cap: number) {
 
 /** The next `limit` matching events after `afterId` (all from the start when undefined), in id order. */
 export function auditEventsAfter(db: Db, search: AuditSearch, afterId: string | undefined, limit: number) {
-  let query = filtered(db, search).selectAll();
+  let query = filteredInIdOrder(db, search).selectAll();
   if (afterId !== undefined) query = query.where('id', '>', afterId);
   return query.orderBy('id', 'asc').limit(limit).execute();
 }

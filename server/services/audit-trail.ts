@@ -28,6 +28,9 @@ import {
 import { ensurePractice } from '../repositories/practices';
 import type { AuditLog, RequestContext } from './audit-log';
 
+/** The last calendar day a filter can name (YYYY-MM-DD has four digits of year). */
+const LAST_DAY = '9999-12-31';
+
 /** Rows read per query while exporting: enough to be quick, few enough to keep memory flat. */
 export const AUDIT_EXPORT_BATCH = 1000;
 
@@ -113,7 +116,11 @@ export class AuditTrail {
         username: filter.username,
         type: filter.type,
         fromAt: filter.from && startOfDayIn(filter.from, timeZone).toISOString(),
-        beforeAt: filter.to && startOfDayIn(nextDate(filter.to), timeZone).toISOString(),
+        // The last day there is (9999-12-31) has no next day to stop before: it bounds nothing.
+        beforeAt:
+          filter.to && filter.to < LAST_DAY
+            ? startOfDayIn(nextDate(filter.to), timeZone).toISOString()
+            : undefined,
       },
     };
   }

@@ -231,6 +231,21 @@ describe('the audit log pages by a before cursor as well as by offset', () => {
     expect(next.body.events[0].id < first.body.events[19].id).toBe(true);
   });
 
+  it('finds the same events by a date range however far its ends lie (the range is also an id range)', async () => {
+    for (const range of [
+      'from=1900-01-01',
+      'to=9999-12-31',
+      'from=1900-01-01&to=9999-12-31',
+      'from=2026-07-01',
+    ]) {
+      const page = await get(`audit?username=paged&limit=200&${range}`);
+      expect([page.status, page.body.total], range).toEqual([200, 210]);
+      expect(page.body.events, range).toHaveLength(200);
+    }
+    expect((await get('audit?username=paged&to=2026-06-30')).body.events).toEqual([]);
+    expect((await get('audit?username=paged&from=2026-07-02')).body.events).toEqual([]);
+  });
+
   it('refuses a malformed before with 400 naming the field, never a 500', async () => {
     for (const before of ['NOT-AN-ID', "x' or 1=1 --", 'a'.repeat(65)]) {
       const response = await get(`audit?before=${encodeURIComponent(before)}`);
