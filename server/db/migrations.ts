@@ -479,6 +479,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('oidc_tickets_expires').on('oidc_tickets').column('expires_at').execute();
       },
     },
+    '0019_paging_indexes': {
+      // Indexes for the console's paged reads (issue 19), so their cost stays flat as a practice grows.
+      async up(db: Kysely<unknown>) {
+        // Users tab search (searchUsersOfPractice): the practice's users in username_key order after the
+        // cursor, walked in order until a page of matches is found; never a sort of every match.
+        await db.schema
+          .createIndex('users_practice_username')
+          .on('users')
+          .columns(['practice_id', 'username_key'])
+          .execute();
+        // Readiness list (usersWithoutAllowedFactor): the practice's active users in username_key order after
+        // the cursor. (Its counts read every active user whatever the index: one aggregate, no rows sent.)
+        await db.schema
+          .createIndex('users_practice_active_username')
+          .on('users')
+          .columns(['practice_id', 'active', 'username_key'])
+          .execute();
+        // Audit log filtered by one user and a date range (countAuditEventsUpTo, the console's total): the
+        // user's events in the range are one index range, not every event of theirs.
+        await db.schema
+          .createIndex('audit_events_username_at')
+          .on('audit_events')
+          .columns(['username', 'at'])
+          .execute();
+        // Audit log filtered by a date range alone (countAuditEventsUpTo): the range without the table.
+        await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+      },
+    },
   };
 }
 

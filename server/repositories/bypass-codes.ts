@@ -33,14 +33,16 @@ export function liveBypassCodes(db: Db, userId: string, now: Date) {
 }
 
 /** The users (of those given, or all) holding a live code. */
-export async function usersWithLiveBypassCode(db: Db, now: Date, userId?: string): Promise<Set<string>> {
-  let query = db
+export async function usersWithLiveBypassCode(db: Db, now: Date, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
     .selectFrom('bypass_codes')
     .select('user_id')
     .where('used_at', 'is', null)
-    .where('expires_at', '>', now.toISOString());
-  if (userId) query = query.where('user_id', '=', userId);
-  return new Set((await query.execute()).map((row) => row.user_id));
+    .where('expires_at', '>', now.toISOString())
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((row) => row.user_id));
 }
 
 /** Marks a live code used: of parallel uses exactly one wins, and an expired code wins none. */

@@ -1,5 +1,5 @@
 /** What the console reads and writes about the practice's users (the sign-in path uses users.ts). */
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from '../db/database';
 import type { UserTable } from '../db/schema';
 
@@ -12,32 +12,143 @@ export function listUsersOfPractice(db: Db, practiceId: string) {
     .execute();
 }
 
-/** The practice's active users with their contacts and when they confirmed an authenticator app, if they did. */
-export function activeUsersWithFactors(db: Db, practiceId: string) {
+/** `needle` as a LIKE pattern that matches it anywhere, its own % _ and \\ taken literally. */
+function containing(needle: string): string {
+  return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of the Users tab: the practice's users whose User ID, first or last name holds `needle` (already
+ * lower-case), in username_key order after `afterKey`. The page walks users_practice_username in order and
+ * stops at `limit` matches, so it never sorts or returns every match; a rare needle still reads the index
+ * through (a substring match cannot seek), but only rows, never a page, leave the database.
+ */
+export function searchUsersOfPractice(
+  db: Db,
+  practiceId: string,
+  page: { needle?: string; afterKey?: string; limit: number },
+) {
+  return searchUsersQuery(db, practiceId, page).execute();
+}
+
+/** The Users tab page's query, unrun: its plan is checked in tests/server/paging-plans.test.ts. */
+export function searchUsersQuery(
+  db: Db,
+  practiceId: string,
+  page: { needle?: string; afterKey?: string; limit: number },
+) {
+  let query = db.selectFrom('users').selectAll().where('practice_id', '=', practiceId);
+  if (page.afterKey !== undefined) query = query.where('username_key', '>', page.afterKey);
+  if (page.needle) {
+    const pattern = containing(page.needle);
+    query = query.where(
+      (eb) =>
+        sql<boolean>`(${eb.ref('username_key')} like ${pattern} escape '\\' or lower(${eb.ref('first_name')}) like ${pattern} escape '\\' or lower(${eb.ref('last_name')}) like ${pattern} escape '\\')`,
+    );
+  }
+  return query.orderBy('username_key').limit(page.limit);
+}
+
+/** The columns the readiness list and its counts read of a user. */
+function activeUsersWithFactorsQuery(db: Db, practiceId: string) {
   return db
     .selectFrom('users')
     .leftJoin('totp_factors', 'totp_factors.user_id', 'users.id')
+    .where('users.practice_id', '=', practiceId)
+    .where('users.active', '=', 1);
+}
+
+/** Which factors count for the readiness view: a contact on file, a confirmed authenticator. */
+export interface FactorsAllowed {
+  sms: boolean;
+  email: boolean;
+  totp: boolean;
+}
+
+/**
+ * The readiness counts in one aggregate over the practice's active users (each joined to totp_factors by its
+ * primary key): how many have each factor, and how many have none the practice allows. It reads every active
+ * user, as a count must, but sends one row, not a list.
+ */
+export async function readinessCounts(db: Db, practiceId: string, allowed: FactorsAllowed) {
+  const row = await readinessCountsQuery(db, practiceId, allowed).executeTakeFirst();
+  const n = (value: string | number | null | undefined) => Number(value ?? 0);
+  return {
+    activeUsers: n(row?.active),
+    counts: {
+      phone: n(row?.phone),
+      email: n(row?.email),
+      authenticator: n(row?.authenticator),
+      nothing: n(row?.nothing),
+    },
+  };
+}
+
+/** The readiness counts' query, unrun (its plan is checked in tests). */
+export function readinessCountsQuery(db: Db, practiceId: string, allowed: FactorsAllowed) {
+  return activeUsersWithFactorsQuery(db, practiceId).select((eb) => [
+    eb.fn.countAll<string | number>().as('active'),
+    eb.fn.count<string | number>('users.phone').as('phone'),
+    eb.fn.count<string | number>('users.email').as('email'),
+    eb.fn.count<string | number>('totp_factors.confirmed_at').as('authenticator'),
+    sql<string | number>`sum(case when ${noAllowedFactor(allowed)} then 1 else 0 end)`.as('nothing'),
+  ]);
+}
+
+/** The SQL condition "this active user has no factor the practice allows". */
+function noAllowedFactor(allowed: FactorsAllowed) {
+  const has = [
+    allowed.sms ? sql`users.phone is not null` : undefined,
+    allowed.email ? sql`users.email is not null` : undefined,
+    allowed.totp ? sql`totp_factors.confirmed_at is not null` : undefined,
+  ].filter((condition) => condition !== undefined);
+  return has.length === 0 ? sql`1 = 1` : sql`not (${sql.join(has, sql` or `)})`;
+}
+
+/**
+ * A page of the active users with no factor the practice allows, in username_key order after `afterKey`:
+ * the readiness list, read from users_practice_active_username in order, stopping at `limit`.
+ */
+export function usersWithoutAllowedFactor(
+  db: Db,
+  practiceId: string,
+  allowed: FactorsAllowed,
+  page: { afterKey?: string; limit: number },
+) {
+  return usersWithoutAllowedFactorQuery(db, practiceId, allowed, page).execute();
+}
+
+/** The readiness list page's query, unrun (its plan is checked in tests). */
+export function usersWithoutAllowedFactorQuery(
+  db: Db,
+  practiceId: string,
+  allowed: FactorsAllowed,
+  page: { afterKey?: string; limit: number },
+) {
+  let query = activeUsersWithFactorsQuery(db, practiceId)
     .select([
       'users.id',
       'users.username',
+      'users.username_key',
       'users.first_name',
       'users.last_name',
       'users.role',
-      'users.phone',
-      'users.email',
-      'totp_factors.confirmed_at',
     ])
-    .where('users.practice_id', '=', practiceId)
-    .where('users.active', '=', 1)
-    .orderBy('users.username')
-    .execute();
+    .where(sql<boolean>`${noAllowedFactor(allowed)}`);
+  if (page.afterKey !== undefined) query = query.where('users.username_key', '>', page.afterKey);
+  return query.orderBy('users.username_key').limit(page.limit);
 }
 
-/** Of the given users (or all), those with a confirmed authenticator app. */
-export async function usersWithAuthenticator(db: Db, userId?: string): Promise<Set<string>> {
-  let query = db.selectFrom('totp_factors').select('user_id').where('confirmed_at', 'is not', null);
-  if (userId) query = query.where('user_id', '=', userId);
-  return new Set((await query.execute()).map((row) => row.user_id));
+/** Of the given users (a page of them, never the whole practice), those with a confirmed authenticator app. */
+export async function usersWithAuthenticator(db: Db, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('totp_factors')
+    .select('user_id')
+    .where('confirmed_at', 'is not', null)
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((row) => row.user_id));
 }
 
 /** The practice's active account managers. */

@@ -39,12 +39,13 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'The practice’s users, with locations, factors on file and masked contacts',
+          summary:
+            'A page of the practice’s users by User ID, with locations, factors on file and masked contacts; `after` pages on',
           querystring: AdminUserQuery,
           response: { 200: AdminUserList },
         },
       },
-      async (request) => ({ users: await userAccounts.list(request.query.q) }),
+      (request) => userAccounts.list(request.query),
     );
 
     app.post(

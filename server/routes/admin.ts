@@ -12,11 +12,11 @@ import {
   PolicyUpdate,
   PolicyView,
   Readiness,
+  ReadinessQuery,
 } from '../../src/shared/api';
 import { AUDIT_EXPORT_SUMMARY_PREFIX, auditExportFileName } from '../../src/shared/audit-export';
 import { csvLine } from '../../src/shared/csv';
 import type { Services } from '../services';
-import { readinessCsv } from '../services/readiness';
 import { requestContext } from './context';
 import { principalOf, reconfirmPassword, requireAdmin } from './guard';
 import { routePreamble } from './preamble';
@@ -33,11 +33,13 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'Readiness before the mandate: who has which factor, and who would be locked out today',
+          summary:
+            'Readiness before the mandate: who has which factor, and the first page (or the page after `after`) of who would be locked out today',
+          querystring: ReadinessQuery,
           response: { 200: Readiness },
         },
       },
-      () => services.readiness.report(),
+      (request) => services.readiness.report(request.query),
     );
 
     app.get(
@@ -45,18 +47,17 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           ...meta,
-          summary: 'The users who would be locked out if the policy were required today, as CSV',
+          summary: 'Every user who would be locked out if the policy were required today, as CSV, streamed',
           produces: ['text/csv'],
           response: { 200: z.string().describe('text/csv') },
         },
       },
-      async (_request, reply) => {
-        const csv = readinessCsv(await services.readiness.report());
-        return reply
+      async (_request, reply) =>
+        reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="wrsauth-readiness.csv"')
-          .send(csv);
-      },
+          // The 200 schema documents the text; a stream is sent as it comes, never serialised against it.
+          .send(Readable.from(services.readiness.csv()) as unknown as string),
     );
 
     app.get(

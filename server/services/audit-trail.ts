@@ -6,7 +6,13 @@
  */
 import type { Selectable } from 'kysely';
 import { nextDate, startOfDayIn } from '../../src/shared/account-dates';
-import type { AuditEventView, AuditFilter, AuditPage, AuditQuery } from '../../src/shared/api';
+import {
+  AUDIT_COUNT_CAP,
+  type AuditEventView,
+  type AuditFilter,
+  type AuditPage,
+  type AuditQuery,
+} from '../../src/shared/api';
 import { csvLine } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -15,11 +21,15 @@ import {
   type AuditSearch,
   auditEventsAfter,
   countAuditEvents,
+  countAuditEventsUpTo,
   newestAuditEventId,
   searchAuditEvents,
 } from '../repositories/audit-search';
 import { ensurePractice } from '../repositories/practices';
 import type { AuditLog, RequestContext } from './audit-log';
+
+/** The last calendar day a filter can name (YYYY-MM-DD has four digits of year). */
+const LAST_DAY = '9999-12-31';
 
 /** Rows read per query while exporting: enough to be quick, few enough to keep memory flat. */
 export const AUDIT_EXPORT_BATCH = 1000;
@@ -106,19 +116,25 @@ export class AuditTrail {
         username: filter.username,
         type: filter.type,
         fromAt: filter.from && startOfDayIn(filter.from, timeZone).toISOString(),
-        beforeAt: filter.to && startOfDayIn(nextDate(filter.to), timeZone).toISOString(),
+        // The last day there is (9999-12-31) has no next day to stop before: it bounds nothing.
+        beforeAt:
+          filter.to && filter.to < LAST_DAY
+            ? startOfDayIn(nextDate(filter.to), timeZone).toISOString()
+            : undefined,
       },
     };
   }
 
   async page(query: AuditQuery): Promise<AuditPage> {
-    const { limit, offset, ...filter } = query;
+    const { limit, offset, before, ...filter } = query;
     const { search, timeZone } = await this.search(filter);
-    const [rows, total] = await Promise.all([
-      searchAuditEvents(this.db, search, { limit, offset }),
-      countAuditEvents(this.db, search),
+    const [rows, counted] = await Promise.all([
+      searchAuditEvents(this.db, search, { limit, offset, before }),
+      countAuditEventsUpTo(this.db, search, AUDIT_COUNT_CAP),
     ]);
-    return { events: rows.map(toView), total, limit, offset, timeZone };
+    const totalCapped = counted > AUDIT_COUNT_CAP;
+    const total = totalCapped ? AUDIT_COUNT_CAP : counted;
+    return { events: rows.map(toView), total, totalCapped, limit, offset, timeZone };
   }
 
   /** The newest matching events as stored, for the CLI's look at a terminal. */

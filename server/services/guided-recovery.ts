@@ -211,7 +211,7 @@ export class GuidedRecoveryService {
   }
 
   async hasLiveBypass(userId: string): Promise<boolean> {
-    return (await usersWithLiveBypassCode(this.db, this.clock.now(), userId)).has(userId);
+    return (await usersWithLiveBypassCode(this.db, this.clock.now(), [userId])).has(userId);
   }
 
   /** The id of the user's live bypass code matching the typed one, or undefined. */

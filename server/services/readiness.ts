@@ -1,14 +1,42 @@
 /**
  * Readiness before the mandate: which active users have which second factor, and who would be refused at
- * sign-in (403 enrollment_required) if the practice required a code today.
+ * sign-in (403 enrollment_required) if the practice required a code today. The counts are one aggregate query;
+ * the list is paged by User ID (keyset), and its CSV is read in keyset batches and streamed, so neither the
+ * view nor the file holds the practice's users in memory.
  */
-import type { Readiness, ReadinessUser } from '../../src/shared/api';
+import type { Readiness, ReadinessQuery, ReadinessUser } from '../../src/shared/api';
 import { csvCell } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { ensurePractice } from '../repositories/practices';
-import { activeUsersWithFactors } from '../repositories/user-accounts';
+import {
+  type FactorsAllowed,
+  readinessCounts,
+  usersWithoutAllowedFactor,
+} from '../repositories/user-accounts';
+import { usernameKey } from '../repositories/users';
 import { allowedFactorsOf } from './policy';
+
+/** Users read per query while writing readiness.csv: enough to be quick, few enough to keep memory flat. */
+export const READINESS_CSV_BATCH = 1000;
+
+const READINESS_CSV_HEADER = ['username', 'first_name', 'last_name', 'role'];
+
+type LockedOutRow = Awaited<ReturnType<typeof usersWithoutAllowedFactor>>[number];
+
+function toReadinessUser(row: LockedOutRow): ReadinessUser {
+  return {
+    id: row.id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    role: row.role,
+  };
+}
+
+function csvRow(cells: string[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
 
 export class ReadinessService {
   constructor(
@@ -16,47 +44,56 @@ export class ReadinessService {
     private readonly clock: Clock,
   ) {}
 
-  async report(): Promise<Readiness> {
+  private async practiceAndFactors() {
     const now = this.clock.now();
     const practice = await ensurePractice(this.db, now);
-    const users = await activeUsersWithFactors(this.db, practice.id);
     const allowed = allowedFactorsOf(practice);
-    const counts = { phone: 0, email: 0, authenticator: 0, nothing: 0 };
-    const wouldBeLockedOut: ReadinessUser[] = [];
-    for (const user of users) {
-      if (user.phone) counts.phone++;
-      if (user.email) counts.email++;
-      if (user.confirmed_at) counts.authenticator++;
-      const canSignIn =
-        (allowed.includes('sms') && user.phone) ||
-        (allowed.includes('email') && user.email) ||
-        (allowed.includes('totp') && user.confirmed_at);
-      if (!canSignIn) {
-        counts.nothing++;
-        wouldBeLockedOut.push({
-          id: user.id,
-          username: user.username,
-          firstName: user.first_name,
-          lastName: user.last_name,
-          role: user.role,
-        });
-      }
-    }
+    const factors: FactorsAllowed = {
+      sms: allowed.includes('sms'),
+      email: allowed.includes('email'),
+      totp: allowed.includes('totp'),
+    };
+    return { now, practice, factors };
+  }
+
+  /** The counts and one page of the list; one more row than the page is read to know if another follows. */
+  async report(query: ReadinessQuery): Promise<Readiness> {
+    const { now, practice, factors } = await this.practiceAndFactors();
+    const [totals, rows] = await Promise.all([
+      readinessCounts(this.db, practice.id, factors),
+      usersWithoutAllowedFactor(this.db, practice.id, factors, {
+        afterKey: query.after === undefined ? undefined : usernameKey(query.after),
+        limit: query.limit + 1,
+      }),
+    ]);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
     return {
       asOf: now.toISOString(),
       policy: { mode: practice.policy_mode, enforceAfter: practice.enforce_after },
-      activeUsers: users.length,
-      counts,
-      wouldBeLockedOut,
+      ...totals,
+      wouldBeLockedOut: page.map(toReadinessUser),
+      nextAfter: rows.length > query.limit && last ? last.username : null,
     };
   }
-}
 
-/** The readiness list as CSV, one row per user who would be locked out; cells that start a formula are quoted. */
-export function readinessCsv(readiness: Readiness): string {
-  const rows = [
-    ['username', 'first_name', 'last_name', 'role'],
-    ...readiness.wouldBeLockedOut.map((user) => [user.username, user.firstName, user.lastName, user.role]),
-  ];
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  /**
+   * The whole readiness list as CSV, one row per user who would be locked out (cells that start a formula
+   * are quoted): a header, then one chunk per batch, read by keyset so memory stays flat however many.
+   */
+  async *csv(): AsyncGenerator<string> {
+    const { practice, factors } = await this.practiceAndFactors();
+    yield csvRow(READINESS_CSV_HEADER);
+    let afterKey: string | undefined;
+    for (;;) {
+      const rows = await usersWithoutAllowedFactor(this.db, practice.id, factors, {
+        afterKey,
+        limit: READINESS_CSV_BATCH,
+      });
+      if (rows.length === 0) return;
+      yield rows.map((row) => csvRow([row.username, row.first_name, row.last_name, row.role])).join('');
+      afterKey = rows.at(-1)?.username_key;
+      if (rows.length < READINESS_CSV_BATCH) return;
+    }
+  }
 }

@@ -7,6 +7,8 @@ import { accountDatesProblem, datesStatusOn, todayIn } from '../../src/shared/ac
 import {
   type AdminUser,
   type AdminUserCreate,
+  type AdminUserList,
+  type AdminUserQuery,
   type AdminUserUpdate,
   ErrorCode,
   type TwoFactorResetDone,
@@ -24,8 +26,8 @@ import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions
 import { deleteTotp } from '../repositories/totp';
 import {
   activeAdmins,
-  listUsersOfPractice,
   lockPractice,
+  searchUsersOfPractice,
   updateUser,
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
@@ -36,6 +38,7 @@ import {
   newUserRow,
   setPasswordHash,
   unlockUser,
+  usernameKey,
 } from '../repositories/users';
 import type { AccountEnds } from './account-ends';
 import type { AuditLog, RequestContext } from './audit-log';
@@ -80,21 +83,27 @@ export class UserAccountService {
     return anyUserExists(this.db);
   }
 
-  /** Every user of the practice, by User ID; `q` matches User ID, first or last name, anywhere. */
-  async list(q?: string): Promise<AdminUser[]> {
+  /**
+   * A page of the practice's users, by User ID; `q` matches User ID, first or last name, anywhere. One more
+   * row than the page is read, to know whether a next page exists without counting every match.
+   */
+  async list(query: AdminUserQuery): Promise<AdminUserList> {
     const practice = await ensurePractice(this.db, this.clock.now());
-    const needle = q?.trim().toLowerCase();
-    // A practice has tens or hundreds of users: filtering here keeps the SQL the same on both databases.
-    const rows = (await listUsersOfPractice(this.db, practice.id)).filter(
-      (row) =>
-        !needle ||
-        [row.username, row.first_name, row.last_name].some((field) => field.toLowerCase().includes(needle)),
-    );
-    return this.views(rows);
+    const rows = await searchUsersOfPractice(this.db, practice.id, {
+      needle: query.q?.trim().toLowerCase() || undefined,
+      afterKey: query.after === undefined ? undefined : usernameKey(query.after),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      users: await this.views(page),
+      nextAfter: rows.length > query.limit && last ? last.username : null,
+    };
   }
 
   async get(id: string): Promise<AdminUser> {
-    const [view] = await this.views([await this.requireUser(id)], id);
+    const [view] = await this.views([await this.requireUser(id)]);
     if (!view) throw noSuchUser();
     return view;
   }
@@ -391,15 +400,14 @@ export class UserAccountService {
     return found.map((location) => location.id);
   }
 
-  private async views(rows: UserRow[], onlyId?: string): Promise<AdminUser[]> {
+  /** The rows as the console shows them; each lookup reads only these users' rows. */
+  private async views(rows: UserRow[]): Promise<AdminUser[]> {
     const now = this.clock.now();
+    const ids = rows.map((row) => row.id);
     const [locations, authenticators, bypass] = await Promise.all([
-      locationsByUser(
-        this.db,
-        rows.map((row) => row.id),
-      ),
-      usersWithAuthenticator(this.db, onlyId),
-      usersWithLiveBypassCode(this.db, now, onlyId),
+      locationsByUser(this.db, ids),
+      usersWithAuthenticator(this.db, ids),
+      usersWithLiveBypassCode(this.db, now, ids),
     ]);
     // Every user is of the one practice: its time zone reads everyone's dates.
     const today = rows[0] ? todayIn(await this.accountEnds.timeZoneOf(rows[0]), now) : '';

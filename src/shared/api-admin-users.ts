@@ -6,7 +6,7 @@
  * Routes (all 401 without a session, 403 for staff, 403 second_factor_required for a session that signed in
  * on a password alone, before any input is read; † also asks the acting account manager's currentPassword,
  * 400 invalid_credentials when it is missing or wrong):
- *   GET    /admin/users?q=                     → AdminUserList
+ *   GET    /admin/users?q=&limit=&after=       → AdminUserList, one page in User ID order
  *   POST   /admin/users          AdminUserCreate → 201 AdminUser   (409 conflict: username taken)
  *   GET    /admin/users/:id                    → AdminUser
  *   PATCH  /admin/users/:id      AdminUserUpdate → AdminUser       (409 conflict: last active admin)
@@ -92,11 +92,43 @@ export const AdminUser = z.object({
 });
 export type AdminUser = z.infer<typeof AdminUser>;
 
-export const AdminUserList = z.object({ users: z.array(AdminUser) });
+/** One page of the Users tab, in User ID order; `nextAfter` asks for the next page, null on the last. */
+export const AdminUserList = z.object({
+  users: z.array(AdminUser),
+  nextAfter: z
+    .string()
+    .nullable()
+    .describe(
+      'The `after` that asks for the next page (the last User ID shown); null when this page is the last',
+    ),
+});
 export type AdminUserList = z.infer<typeof AdminUserList>;
 
-/** `q` matches the User ID, first or last name (case-insensitive, anywhere in them). */
-export const AdminUserQuery = z.object({ q: z.string().trim().max(128).optional() });
+/** Users a page holds at the most, and unless asked for fewer. */
+export const USER_PAGE_LIMIT = 100;
+export const USER_PAGE_DEFAULT = 50;
+
+/**
+ * `q` matches the User ID, first or last name (case-insensitive, anywhere in them). Pages are in User ID
+ * order (case-insensitive); `after` is the previous page's `nextAfter`, a keyset cursor: the users after that
+ * User ID, so a deep page costs what the first does and a user added meanwhile is never shown twice.
+ */
+export const AdminUserQuery = z.object({
+  q: z.string().trim().max(128).optional(),
+  limit: z.coerce
+    .number('must be a whole number of users')
+    .int('must be a whole number of users')
+    .min(1, 'must be at least 1')
+    .max(USER_PAGE_LIMIT, `must be at most ${USER_PAGE_LIMIT}`)
+    .default(USER_PAGE_DEFAULT)
+    .describe(`Users per page, 1 to ${USER_PAGE_LIMIT}; ${USER_PAGE_DEFAULT} unless given`),
+  after: z
+    .string()
+    .min(1, 'must be a User ID, as the previous page’s nextAfter gives it')
+    .max(128, 'must be a User ID, as the previous page’s nextAfter gives it')
+    .optional()
+    .describe('The previous page’s nextAfter: the page starts after that User ID'),
+});
 export type AdminUserQuery = z.infer<typeof AdminUserQuery>;
 
 export const UserParams = z.object({ id: Id });

@@ -32,10 +32,37 @@ export const Readiness = z.object({
     authenticator: Count.describe('users with a confirmed authenticator app'),
     nothing: Count.describe('users with no second factor the practice allows'),
   }),
-  /** Users who would be refused at sign-in (enrollment_required) if the policy were required today. */
+  /**
+   * The first page (or the page after `after`) of the users who would be refused at sign-in
+   * (enrollment_required) if the policy were required today, by User ID; `counts.nothing` says how many in all.
+   */
   wouldBeLockedOut: z.array(ReadinessUser),
+  nextAfter: z
+    .string()
+    .nullable()
+    .describe('The `after` that asks for the next page of wouldBeLockedOut; null when this page is the last'),
 });
 export type Readiness = z.infer<typeof Readiness>;
+
+/** Users a readiness page lists at the most, and unless asked for fewer. */
+export const READINESS_PAGE_LIMIT = 200;
+export const READINESS_PAGE_DEFAULT = 50;
+
+/** A page of the readiness list: `after` is the previous page's `nextAfter` (a keyset cursor by User ID). */
+export const ReadinessQuery = z.object({
+  limit: z.coerce
+    .number('must be a whole number of users')
+    .int('must be a whole number of users')
+    .min(1, 'must be at least 1')
+    .max(READINESS_PAGE_LIMIT, `must be at most ${READINESS_PAGE_LIMIT}`)
+    .default(READINESS_PAGE_DEFAULT),
+  after: z
+    .string()
+    .min(1, 'must be a User ID, as the previous page’s nextAfter gives it')
+    .max(128, 'must be a User ID, as the previous page’s nextAfter gives it')
+    .optional(),
+});
+export type ReadinessQuery = z.infer<typeof ReadinessQuery>;
 
 export const PolicyModeValue = z.enum(['off', 'optional', 'required']);
 /** A second factor the practice may offer at sign-in. */
@@ -122,9 +149,30 @@ export const AuditFilter = z.object({
 });
 export type AuditFilter = z.infer<typeof AuditFilter>;
 
+/** Matching events the first page counts at the most: a total over that reads "more than 10 000". */
+export const AUDIT_COUNT_CAP = 10_000;
+
+/**
+ * A page of the trail, newest first. Two ways to page: `offset` (skip that many matching events, for
+ * "Showing 51–100 of 340") or `before`, a keyset cursor (the id of the last event seen; ids sort by time), which
+ * reads only the page it returns however deep it is. With `before`, `offset` counts from that event.
+ */
 export const AuditQuery = AuditFilter.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe(
+      'Matching events to skip (from the newest, or from `before`); deep offsets read what they skip',
+    ),
+  before: z
+    .string()
+    .regex(/^[0-9a-z]{1,64}$/, 'must be an audit event’s id, as the last event of a page gives it')
+    .optional()
+    .describe('Keyset cursor: only events older than this event id (the last id of the previous page)'),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
@@ -144,7 +192,11 @@ export type AuditEventView = z.infer<typeof AuditEventView>;
 /** One page of the trail, newest first, and how many events match in all. */
 export const AuditPage = z.object({
   events: z.array(AuditEventView),
-  total: Count,
+  total: Count.describe(
+    `Matching events in all, counted up to ${AUDIT_COUNT_CAP} (then ${AUDIT_COUNT_CAP} and totalCapped true)`,
+  ),
+  /** True when more than AUDIT_COUNT_CAP events match: the console then says "more than 10 000". */
+  totalCapped: z.boolean(),
   limit: Count,
   offset: Count,
   /** The practice's time zone: the one the filter's days were read in. */

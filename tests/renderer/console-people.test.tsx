@@ -10,6 +10,7 @@ import {
   type FakePeople,
   installFakePeople,
   LOCKED_OUT,
+  person,
   SIGNED_IN_ELSEWHERE,
 } from './support/fake-console-people';
 import { logIn, renderApp, setupFakeAuthServer } from './support/render-app';
@@ -57,6 +58,49 @@ describe('Console: Users', () => {
     await user.type(screen.getByLabelText('Search users'), 'zzz');
     await user.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByText('No users match “zzz”.')).toBeVisible();
+  });
+
+  it('pages the list from the server: "Show more users" loads the next 50, by keyboard too, each user once', async () => {
+    const staff = Array.from({ length: 120 }, (_, i) =>
+      person({ id: `bulk-${i}`, username: `staff${String(i).padStart(3, '0')}`, firstName: `Staff ${i}` }),
+    );
+    people.users.push(...staff);
+    const user = await openTab('Users');
+    expect(await screen.findByRole('table', { name: 'Users (first 50; more match)' })).toBeVisible();
+    expect(screen.getAllByRole('button', { name: /^Manage / })).toHaveLength(50);
+    await user.click(screen.getByRole('button', { name: 'Show more users' }));
+    expect(await screen.findByRole('table', { name: 'Users (first 100; more match)' })).toBeVisible();
+    screen.getByRole('button', { name: 'Show more users' }).focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('table', { name: 'Users (123)' })).toBeVisible();
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 123 users.');
+    expect(screen.queryByRole('button', { name: 'Show more users' })).toBeNull();
+    const shown = screen
+      .getAllByRole('button', { name: /^Manage / })
+      .map((b) => b.getAttribute('aria-label'));
+    const expected = [...people.users]
+      .map((u) => u.username)
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    expect(shown).toEqual(expected.map((username) => `Manage ${username}`));
+    // A user from the last page opens as one from the first does.
+    await manage(user, 'staff119');
+  });
+
+  it('opens a new user who sorts past the loaded pages, reading them from the server alone', async () => {
+    people.users.push(
+      ...Array.from({ length: 60 }, (_, i) =>
+        person({ id: `bulk-${i}`, username: `a${String(i).padStart(3, '0')}` }),
+      ),
+    );
+    const user = await openTab('Users');
+    await screen.findByRole('table', { name: 'Users (first 50; more match)' });
+    await user.click(screen.getByRole('button', { name: 'New user' }));
+    await user.type(await screen.findByLabelText('User ID'), 'zlate');
+    await user.type(screen.getByLabelText('Temporary password'), 'welcome2026');
+    await user.type(screen.getByLabelText('First name'), 'Zoe');
+    await user.click(screen.getByRole('checkbox', { name: 'Eastside Clinic' }));
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'Zoe (zlate)' })).toBeVisible();
   });
 
   it('creates a user with a temporary password that meets the rule and at least one location', async () => {

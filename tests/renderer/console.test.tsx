@@ -308,6 +308,33 @@ describe('Account manager console: Readiness', () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('pages the locked-out list from the server: "Show more users", each user once, the count from the first page', async () => {
+    const many = Array.from({ length: 75 }, (_, i) => ({
+      ...NO_CONTACTS,
+      id: `nobody-${i}`,
+      username: `nobody${String(i).padStart(2, '0')}`,
+    }));
+    fake.readiness = {
+      ...fake.readiness,
+      activeUsers: 80,
+      counts: { phone: 3, email: 2, authenticator: 1, nothing: 75 },
+      wouldBeLockedOut: many,
+    };
+    const user = await openConsole('Readiness');
+    const firstPage = await screen.findByRole('table', { name: /\(50 shown of 75\)/ });
+    expect(within(firstPage).getAllByRole('row')).toHaveLength(51);
+    expect(screen.getByText('Showing 50 of 75 users who would be locked out.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show more users' }));
+    const whole = await screen.findByRole('table', { name: /today \(75\)/ });
+    const names = within(whole)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.firstChild?.textContent);
+    expect(names).toEqual(many.map((u) => u.username));
+    expect(screen.queryByRole('button', { name: 'Show more users' })).toBeNull();
+    expect(fake.calls.readinessQueries.map((q) => q.after)).toEqual([undefined, 'nobody49']);
+  });
+
   it('says so when no one would be locked out', async () => {
     fake.readiness = {
       ...fake.readiness,
@@ -340,8 +367,25 @@ describe('Account manager console: Audit log', () => {
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Previous' }));
     expect(await screen.findByText('Showing 51–100 of 120')).toBeVisible();
-    expect(fake.calls.auditQueries.map((q) => q.offset)).toEqual([0, 50, 100, 50]);
-    expect(fake.calls.auditQueries.every((q) => q.limit === 50)).toBe(true);
+    // Next walks on from the last event shown (a keyset cursor), so page 100 costs the server what page 1 does.
+    expect(fake.calls.auditQueries.map((q) => q.before)).toEqual([
+      undefined,
+      'event50',
+      'event100',
+      'event50',
+    ]);
+    expect(fake.calls.auditQueries.every((q) => q.limit === 50 && q.offset === 0)).toBe(true);
+  });
+
+  it('says "more than" when more events match than the server counts', async () => {
+    fake.auditCountCap = 100;
+    const user = await openConsole('Audit log');
+    expect(await screen.findByText('Showing 1–50 of more than 100')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.click(await screen.findByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('Showing 101–120 of more than 100')).toBeVisible();
+    // The last page is short: there is nothing after it, whatever the capped total says.
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
   });
 
   it('filters by user, event type and dates on the server, and exports the filtered log as CSV', async () => {

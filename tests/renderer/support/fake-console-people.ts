@@ -10,9 +10,10 @@ import {
   AdminContactResult,
   AdminLocation,
   AdminLocationList,
-  type AdminUser,
+  AdminUser,
   AdminUserCreate,
   AdminUserList,
+  AdminUserQuery,
   AdminUser as AdminUserSchema,
   AdminUserUpdate,
   ApiError,
@@ -38,7 +39,7 @@ import { ADMIN, type FakeConsole } from './fake-console';
 
 export const BYPASS_CODE = 'ABCD-EFGH-JKMN';
 
-const person = (over: Partial<AdminUser> & Pick<AdminUser, 'id' | 'username'>): AdminUser => ({
+export const person = (over: Partial<AdminUser> & Pick<AdminUser, 'id' | 'username'>): AdminUser => ({
   firstName: '',
   lastName: '',
   role: 'staff',
@@ -164,12 +165,31 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
   server.use(
     // The admin guard first: a request it refuses goes no further.
     http.all(apiUrl('/admin/*'), ({ request }) => guard.refused(request)),
+    // Pages as the real server does: in User ID order, `limit` at a time after the User ID `after`.
     http.get(apiUrl('/admin/users'), ({ request }) => {
-      const q = new URL(request.url).searchParams.get('q')?.toLowerCase() ?? '';
-      const users = fake.users.filter((u) =>
-        [u.username, u.firstName, u.lastName].some((text) => text.toLowerCase().includes(q)),
-      );
-      return server.reply(AdminUserList, { users });
+      const parsed = AdminUserQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      if (!parsed.success) {
+        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
+        return bad('The request is not valid.');
+      }
+      const { q = '', limit, after } = parsed.data;
+      const key = (user: AdminUser) => user.username.toLowerCase();
+      const users = fake.users
+        .filter((u) =>
+          [u.username, u.firstName, u.lastName].some((text) => text.toLowerCase().includes(q.toLowerCase())),
+        )
+        .filter((u) => after === undefined || key(u) > after.toLowerCase())
+        .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      const page = users.slice(0, limit);
+      const more = users.length > limit;
+      return server.reply(AdminUserList, {
+        users: page,
+        nextAfter: more ? (page.at(-1)?.username ?? null) : null,
+      });
+    }),
+    http.get(apiUrl('/admin/users/:id'), ({ params }) => {
+      const user = fake.users.find((u) => u.id === params.id);
+      return user ? server.reply(AdminUser, user) : notFound();
     }),
     http.post(apiUrl('/admin/users'), async ({ request }) => {
       const created = await body(AdminUserCreate, request);

@@ -7,6 +7,7 @@
 import { HttpResponse, http } from 'msw';
 import {
   ApiError,
+  AUDIT_COUNT_CAP,
   type AuditEventView,
   AuditFilter,
   AuditPage,
@@ -15,6 +16,7 @@ import {
   PolicyUpdate,
   PolicyView,
   Readiness,
+  ReadinessQuery,
   type ReadinessUser,
   type User,
 } from '../../../src/shared/api';
@@ -53,7 +55,8 @@ export const INITIAL_POLICY: PolicyView = {
 /** `count` events, newest first, alternating two users and two types. */
 export function auditEvents(count: number): AuditEventView[] {
   return Array.from({ length: count }, (_, index) => ({
-    id: `event-${index + 1}`,
+    // Ids as the real server's: letters and digits only (a `before` cursor is refused otherwise).
+    id: `event${index + 1}`,
     at: new Date(Date.UTC(2026, 10, 27, 12) - index * 60_000).toISOString(),
     type: index % 2 === 0 ? 'login_succeeded' : 'code_sent',
     userId: index % 2 === 0 ? 'user-1' : 'user-2',
@@ -73,11 +76,15 @@ export const SECOND_FACTOR_MESSAGE =
 
 export interface FakeConsole {
   policy: PolicyView;
+  /** The counts, and the whole locked-out list: the fake pages it as the real server does. */
   readiness: Readiness;
   audit: AuditEventView[];
+  /** The real server counts up to 10 000; a test sets a lower cap to see "more than". */
+  auditCountCap: number;
   readonly calls: {
     policyUpdates: PolicyUpdate[];
     auditQueries: AuditQuery[];
+    readinessQueries: ReadinessQuery[];
     csv: Array<{ path: string; filter: AuditFilter }>;
   };
   /** The next PUT /admin/policy answers with this error. */
@@ -102,9 +109,11 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       activeUsers: 4,
       counts: { phone: 3, email: 2, authenticator: 1, nothing: 1 },
       wouldBeLockedOut: [NO_CONTACTS],
+      nextAfter: null,
     },
     audit: auditEvents(120),
-    calls: { policyUpdates: [], auditQueries: [], csv: [] },
+    auditCountCap: AUDIT_COUNT_CAP,
+    calls: { policyUpdates: [], auditQueries: [], readinessQueries: [], csv: [] },
     failPolicyUpdate: (status, error) => {
       failure = { status, error };
     },
@@ -148,6 +157,11 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
     return undefined;
   };
   const query = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+  /** A query the client should never send: noted as a violation, answered as the server would. */
+  const invalid = (request: Request, error: Error) => {
+    server.violations.push(`request ${request.url}: ${error.message}`);
+    return server.reply(ApiError, { error: ErrorCode.badRequest, message: 'The request is not valid.' }, 400);
+  };
   const csvReply = (text: string) =>
     new HttpResponse(text, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } });
 
@@ -203,10 +217,23 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       };
       return server.reply(PolicyView, fake.policy);
     }),
-    http.get(
-      apiUrl('/admin/readiness'),
-      ({ request }) => refused(request) ?? server.reply(Readiness, fake.readiness),
-    ),
+    http.get(apiUrl('/admin/readiness'), ({ request }) => {
+      const denied = refused(request);
+      if (denied) return denied;
+      const parsed = ReadinessQuery.safeParse(query(request));
+      if (!parsed.success) return invalid(request, parsed.error);
+      fake.calls.readinessQueries.push(parsed.data);
+      const { limit, after } = parsed.data;
+      const all = fake.readiness.wouldBeLockedOut;
+      const start = after === undefined ? 0 : all.findIndex((user) => user.username === after) + 1;
+      const page = all.slice(start, start + limit);
+      const more = start + limit < all.length;
+      return server.reply(Readiness, {
+        ...fake.readiness,
+        wouldBeLockedOut: page,
+        nextAfter: more ? (page.at(-1)?.username ?? null) : null,
+      });
+    }),
     http.get(apiUrl('/admin/readiness.csv'), ({ request }) => {
       const denied = refused(request);
       if (denied) return denied;
@@ -220,20 +247,17 @@ export function installFakeConsole(server: FakeAuthServer): FakeConsole {
       const denied = refused(request);
       if (denied) return denied;
       const parsed = AuditQuery.safeParse(query(request));
-      if (!parsed.success) {
-        server.violations.push(`request ${request.url}: ${parsed.error.message}`);
-        return server.reply(
-          ApiError,
-          { error: ErrorCode.badRequest, message: 'The request is not valid.' },
-          400,
-        );
-      }
+      if (!parsed.success) return invalid(request, parsed.error);
       fake.calls.auditQueries.push(parsed.data);
-      const { limit, offset, ...filter } = parsed.data;
+      const { limit, offset, before, ...filter } = parsed.data;
       const events = matching(filter);
+      // Newest first: `before` starts below that event, as the server's keyset cursor does.
+      const from = before === undefined ? 0 : events.findIndex((event) => event.id === before) + 1;
+      const capped = events.length > fake.auditCountCap;
       return server.reply(AuditPage, {
-        events: events.slice(offset, offset + limit),
-        total: events.length,
+        events: events.slice(from + offset, from + offset + limit),
+        total: capped ? fake.auditCountCap : events.length,
+        totalCapped: capped,
         limit,
         offset,
         timeZone: fake.policy.timeZone,

@@ -38,10 +38,11 @@ function filterOf(draft: FilterDraft): AuditFilter | string {
 export function AuditPanel() {
   const [draft, setDraft] = useState<FilterDraft>(NO_FILTER);
   const [filter, setFilter] = useState<AuditFilter>({});
-  const [offset, setOffset] = useState(0);
+  // The `before` cursor of each page walked past the first: Next pushes the last event's id, Previous pops.
+  const [cursors, setCursors] = useState<string[]>([]);
   const [problem, setProblem] = useState<string>();
   const [exported, setExported] = useState<string>();
-  const page = useAuditPage(filter, offset);
+  const page = useAuditPage(filter, cursors.at(-1));
   const csv = useCsvExport();
   useEndsSession(page.error, csv.error);
 
@@ -56,12 +57,12 @@ export function AuditPanel() {
     }
     setProblem(undefined);
     setFilter(next);
-    setOffset(0);
+    setCursors([]);
   }
   function clear() {
     setDraft(NO_FILTER);
     setFilter({});
-    setOffset(0);
+    setCursors([]);
     setProblem(undefined);
   }
   function exportCsv() {
@@ -137,9 +138,11 @@ export function AuditPanel() {
           timeZone={page.data.timeZone}
           events={page.data.events}
           total={page.data.total}
-          offset={page.data.offset}
+          totalCapped={page.data.totalCapped}
+          offset={cursors.length * AUDIT_PAGE_SIZE}
           loading={page.isPlaceholderData}
-          onOffset={setOffset}
+          onNext={(lastId) => setCursors((walked) => [...walked, lastId])}
+          onPrevious={() => setCursors((walked) => walked.slice(0, -1))}
         />
       ) : null}
       <div className="actions">
@@ -160,14 +163,20 @@ interface AuditResultsProps {
   /** The practice's time zone: the filter's days are read in it, and times are shown in it. */
   timeZone: string;
   events: AuditEventView[];
+  /** Matching events, counted up to the server's cap; `totalCapped` when more match than that. */
   total: number;
+  totalCapped: boolean;
+  /** How many events the pages before this one hold. */
   offset: number;
   /** The previous page is still shown while the asked-for one loads. */
   loading: boolean;
-  onOffset(offset: number): void;
+  /** The next page: the events older than `lastId`, this page's last. */
+  onNext(lastId: string): void;
+  onPrevious(): void;
 }
 
-function AuditResults({ timeZone, events, total, offset, loading, onOffset }: AuditResultsProps) {
+function AuditResults(props: AuditResultsProps) {
+  const { timeZone, events, total, totalCapped, offset, loading } = props;
   const zoneNote = <p className="note">Dates and times in {timeZone}, the practice’s time zone.</p>;
   if (total === 0 || events.length === 0) {
     return (
@@ -185,7 +194,7 @@ function AuditResults({ timeZone, events, total, offset, loading, onOffset }: Au
     <>
       {zoneNote}
       <p className="note" role="status" aria-live="polite">
-        Showing {first}–{last} of {total}
+        Showing {first}–{last} of {totalCapped ? `more than ${total.toLocaleString('en-US')}` : total}
         {loading ? ' (loading…)' : ''}
       </p>
       <table className="console-table" aria-busy={loading}>
@@ -212,17 +221,16 @@ function AuditResults({ timeZone, events, total, offset, loading, onOffset }: Au
         </tbody>
       </table>
       <nav className="actions" aria-label="Audit log pages">
-        <button
-          type="button"
-          disabled={offset === 0}
-          onClick={() => !loading && onOffset(Math.max(0, offset - AUDIT_PAGE_SIZE))}
-        >
+        <button type="button" disabled={offset === 0} onClick={() => !loading && props.onPrevious()}>
           Previous
         </button>
         <button
           type="button"
-          disabled={last >= total}
-          onClick={() => !loading && onOffset(offset + AUDIT_PAGE_SIZE)}
+          disabled={events.length < AUDIT_PAGE_SIZE || (!totalCapped && last >= total)}
+          onClick={() => {
+            const lastId = events.at(-1)?.id;
+            if (!loading && lastId) props.onNext(lastId);
+          }}
         >
           Next
         </button>

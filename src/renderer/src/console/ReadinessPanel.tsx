@@ -1,12 +1,14 @@
 /**
  * Readiness before the mandate: how many active users have each factor, as bars with their numbers in
- * text, and who would be locked out if 2FA were required today, as a table and a one-click CSV.
+ * text, and who would be locked out if 2FA were required today, as a table paged from the server ("Show
+ * more") and a one-click CSV of the whole list.
  */
-import type { Readiness } from '../../../shared/api-admin';
+import type { Readiness, ReadinessUser } from '../../../shared/api-admin';
 import { ErrorAlert } from '../components/Messages';
 import { useCsvExport, useReadiness } from './console-hooks';
 import { useEndsSession } from './console-session';
 import { downloadCsv } from './download';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { calendarDate, localTime, MODE_WORDS } from './words';
 
 export function ReadinessPanel() {
@@ -16,7 +18,9 @@ export function ReadinessPanel() {
 
   if (readiness.isPending) return <p role="status">Loading readiness…</p>;
   if (readiness.isError) return <ErrorAlert>{readiness.error.message}</ErrorAlert>;
-  const report = readiness.data;
+  // The counts are the first page's; later pages only add to the list.
+  const report = readiness.data.pages[0] as Readiness;
+  const lockedOut = readiness.data.pages.flatMap((page) => page.wouldBeLockedOut);
   const download = () =>
     csv.mutate({ kind: 'readiness' }, { onSuccess: (text) => downloadCsv('wrsauth-readiness.csv', text) });
   return (
@@ -27,7 +31,15 @@ export function ReadinessPanel() {
         {report.policy.enforceAfter ? `, required from ${calendarDate(report.policy.enforceAfter)}` : ''}.
       </p>
       <FactorBars report={report} />
-      <LockedOutTable report={report} />
+      <LockedOutTable users={lockedOut} total={report.counts.nothing} />
+      <ShowMoreUsers list={readiness} />
+      {lockedOut.length > 0 && (
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {readiness.isFetchingNextPage
+            ? 'Loading more users…'
+            : `Showing ${lockedOut.length} of ${report.counts.nothing} users who would be locked out.`}
+        </p>
+      )}
       <ErrorAlert>{csv.error?.message}</ErrorAlert>
       <div className="actions">
         <button type="button" onClick={download} aria-busy={csv.isPending}>
@@ -67,8 +79,8 @@ function FactorBars({ report }: { report: Readiness }) {
   );
 }
 
-function LockedOutTable({ report }: { report: Readiness }) {
-  if (report.wouldBeLockedOut.length === 0) {
+function LockedOutTable({ users, total }: { users: ReadinessUser[]; total: number }) {
+  if (users.length === 0) {
     return (
       <p className="status" role="status">
         No one would be locked out: every active user has a second factor the practice allows.
@@ -77,7 +89,10 @@ function LockedOutTable({ report }: { report: Readiness }) {
   }
   return (
     <table className="console-table">
-      <caption>Would be locked out if 2FA were required today ({report.wouldBeLockedOut.length})</caption>
+      <caption>
+        Would be locked out if 2FA were required today (
+        {users.length < total ? `${users.length} shown of ${total}` : total})
+      </caption>
       <thead>
         <tr>
           <th scope="col">User ID</th>
@@ -86,7 +101,7 @@ function LockedOutTable({ report }: { report: Readiness }) {
         </tr>
       </thead>
       <tbody>
-        {report.wouldBeLockedOut.map((user) => (
+        {users.map((user) => (
           <tr key={user.id}>
             <td>{user.username}</td>
             <td>{`${user.firstName} ${user.lastName}`.trim() || '—'}</td>

@@ -17,6 +17,7 @@ import { ChecklistEditor } from './ChecklistEditor';
 import { useEndsSession } from './console-session';
 import { useIssueBypass, useRecoveryChecklist, useUsers } from './people-hooks';
 import { ReasonField } from './ReasonField';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { fullName } from './user-words';
 import { ENTER_YOUR_PASSWORD, YourPasswordField } from './YourPasswordField';
 
@@ -67,22 +68,26 @@ function ChooseUser({ onChoose }: { onChoose(user: AdminUser): void }) {
         <p role="status">Loading users…</p>
       ) : users.isError ? (
         <ErrorAlert>{users.error.message}</ErrorAlert>
-      ) : users.data.users.length === 0 ? (
+      ) : users.data.pages[0]?.users.length === 0 ? (
         <p className="status" role="status">
           No users match.
         </p>
       ) : (
-        <ul className="pick-list">
-          {users.data.users
-            .filter((candidate) => candidate.active)
-            .map((candidate) => (
-              <li key={candidate.id}>
-                <button type="button" onClick={() => onChoose(candidate)}>
-                  {fullName(candidate) || candidate.username} ({candidate.username})
-                </button>
-              </li>
-            ))}
-        </ul>
+        <>
+          <ul className="pick-list">
+            {users.data.pages
+              .flatMap((page) => page.users)
+              .filter((candidate) => candidate.active)
+              .map((candidate) => (
+                <li key={candidate.id}>
+                  <button type="button" onClick={() => onChoose(candidate)}>
+                    {fullName(candidate) || candidate.username} ({candidate.username})
+                  </button>
+                </li>
+              ))}
+          </ul>
+          <ShowMoreUsers list={users} />
+        </>
       )}
     </section>
   );

@@ -1,13 +1,15 @@
 /**
  * Users: search, the list, a new user, one user's details (UserDetail), and revoking every trusted
- * workstation in the practice.
+ * workstation in the practice. The list comes a page at a time from the server ("Show more users"), so a
+ * practice of 100 000 never sends them all.
  */
 import { type FormEvent, useState } from 'react';
 import type { AdminUser } from '../../../shared/api-admin-users';
 import { ErrorAlert } from '../components/Messages';
 import { useEndsSession } from './console-session';
 import { PracticeWorkstations } from './PracticeWorkstations';
-import { useUsers } from './people-hooks';
+import { useAdminUser, useUsers } from './people-hooks';
+import { ShowMoreUsers } from './ShowMoreUsers';
 import { UserDetail } from './UserDetail';
 import { CreateUserForm } from './UserForms';
 import { factorsOf, fullName, userStatus } from './user-words';
@@ -25,6 +27,7 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
   const [search, setSearch] = useState('');
   const [created, setCreated] = useState<string>();
   const users = useUsers(search);
+  const listed = users.data?.pages.flatMap((page) => page.users) ?? [];
   useEndsSession(users.error);
   const toList = () => setView({ view: 'list' });
 
@@ -40,7 +43,6 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
     );
   }
   if (view.view === 'user') {
-    const user = users.data?.users.find((candidate) => candidate.id === view.userId);
     return (
       <>
         {created && (
@@ -48,16 +50,12 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
             {created}
           </p>
         )}
-        {user ? (
-          <UserDetail user={user} onBack={toList} onRecover={() => onRecover(user)} />
-        ) : (
-          <>
-            <p role="status">Loading the user…</p>
-            <button type="button" onClick={toList}>
-              Back to users
-            </button>
-          </>
-        )}
+        <OpenUser
+          userId={view.userId}
+          listed={listed.find((candidate) => candidate.id === view.userId)}
+          onBack={toList}
+          onRecover={onRecover}
+        />
       </>
     );
   }
@@ -96,28 +94,61 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
         <p role="status">Loading users…</p>
       ) : users.isError ? (
         <ErrorAlert>{users.error.message}</ErrorAlert>
-      ) : users.data.users.length === 0 ? (
+      ) : listed.length === 0 ? (
         <p className="status" role="status">
           {search.trim() ? `No users match “${search.trim()}”.` : 'No users yet.'}
         </p>
       ) : (
-        <UserTable
-          users={users.data.users}
-          onOpen={(user) => {
-            setCreated(undefined);
-            setView({ view: 'user', userId: user.id });
-          }}
-        />
+        <>
+          <UserTable
+            users={listed}
+            more={users.hasNextPage}
+            onOpen={(user) => {
+              setCreated(undefined);
+              setView({ view: 'user', userId: user.id });
+            }}
+          />
+          <ShowMoreUsers list={users} />
+          <p className="visually-hidden" role="status" aria-live="polite">
+            {users.isFetchingNextPage ? 'Loading more users…' : `Showing ${listed.length} users.`}
+          </p>
+        </>
       )}
       <PracticeWorkstations />
     </>
   );
 }
 
-function UserTable({ users, onOpen }: { users: AdminUser[]; onOpen(user: AdminUser): void }) {
+/** One user's details, from the loaded pages when they hold them, else read from the server. */
+function OpenUser(props: {
+  userId: string;
+  listed: AdminUser | undefined;
+  onBack(): void;
+  onRecover(user: AdminUser): void;
+}) {
+  const user = useAdminUser(props.userId, props.listed);
+  if (user) return <UserDetail user={user} onBack={props.onBack} onRecover={() => props.onRecover(user)} />;
+  return (
+    <>
+      <p role="status">Loading the user…</p>
+      <button type="button" onClick={props.onBack}>
+        Back to users
+      </button>
+    </>
+  );
+}
+
+interface UserTableProps {
+  users: AdminUser[];
+  /** More users match than are shown: the caption says so. */
+  more: boolean;
+  onOpen(user: AdminUser): void;
+}
+
+function UserTable({ users, more, onOpen }: UserTableProps) {
   return (
     <table className="console-table">
-      <caption>Users ({users.length})</caption>
+      <caption>{more ? `Users (first ${users.length}; more match)` : `Users (${users.length})`}</caption>
       <thead>
         <tr>
           <th scope="col">User ID</th>

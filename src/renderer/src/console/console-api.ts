@@ -58,13 +58,23 @@ export function createConsoleApi(api: ApiClient, sessionToken: string) {
   return {
     policy: () => get(PolicyView, '/admin/policy'),
     updatePolicy: (update: PolicyUpdate) => send(PolicyView, 'PUT', '/admin/policy', update),
-    readiness: () => get(Readiness, '/admin/readiness'),
-    auditPage: (filter: AuditFilter, page: { limit: number; offset: number }) =>
-      get(AuditPage, '/admin/audit', { ...filter, ...page }),
+    /** The counts and a page of the locked-out list: the first, or the one after the User ID `after`. */
+    readiness: (after?: string) => get(Readiness, '/admin/readiness', after ? { after } : {}),
+    /** A page of the trail: `before` (the last event id seen) when walking on, else `offset`. */
+    auditPage: (filter: AuditFilter, page: { limit: number; offset: number; before?: string }) =>
+      get(AuditPage, '/admin/audit', {
+        ...filter,
+        limit: page.limit,
+        offset: page.offset,
+        ...(page.before ? { before: page.before } : {}),
+      }),
     csvExport: (csv: CsvExport) =>
       csv.kind === 'readiness' ? text('/admin/readiness.csv') : text('/admin/audit.csv', csv.filter),
 
-    users: (q: string) => get(AdminUserList, '/admin/users', q ? { q } : {}),
+    /** A page of users matching `q`: the first, or the one after the User ID `after`. */
+    users: (q: string, after?: string) =>
+      get(AdminUserList, '/admin/users', { ...(q ? { q } : {}), ...(after ? { after } : {}) }),
+    user: (userId: string) => get(AdminUser, user(userId)),
     createUser: (created: AdminUserCreate) => send(AdminUser, 'POST', '/admin/users', created),
     updateUser: (userId: string, update: AdminUserUpdate) => send(AdminUser, 'PATCH', user(userId), update),
     unlockUser: (userId: string) => send(AdminUser, 'POST', `${user(userId)}/unlock`),

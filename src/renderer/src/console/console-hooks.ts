@@ -2,7 +2,14 @@
  * The console's policy, readiness and audit calls, one react-query hook each: when to call and what to
  * refresh afterwards. The requests, and the contracts their answers are parsed with, are console-api.ts's.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type { AuditFilter, AuditPage, PolicyUpdate, PolicyView, Readiness } from '../../../shared/api-admin';
 import type { ApiFailure } from '../api/api-failure';
 import { type CsvExport, useConsoleApi } from './console-api';
@@ -37,24 +44,30 @@ export function useUpdatePolicy() {
   });
 }
 
+/** The readiness counts and its list page by page: the server's `nextAfter` asks for the next. */
 export function useReadiness() {
   const api = useConsoleApi();
   const { sessionToken } = useConsoleSession();
-  return useQuery<Readiness, ApiFailure>({
+  return useInfiniteQuery<Readiness, ApiFailure, InfiniteData<Readiness>, unknown[], string | undefined>({
     queryKey: consoleKey(sessionToken, 'readiness'),
-    queryFn: () => api.readiness(),
+    queryFn: ({ pageParam }) => api.readiness(pageParam),
+    initialPageParam: undefined,
+    getNextPageParam: (last) => last.nextAfter ?? undefined,
   });
 }
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** One page of the audit trail; the previous page stays on screen while the next one loads. */
-export function useAuditPage(filter: AuditFilter, offset: number) {
+/**
+ * One page of the audit trail: the newest, or the one below the event id `before` (a keyset cursor, so a deep
+ * page costs the server what the first does). The previous page stays on screen while the next one loads.
+ */
+export function useAuditPage(filter: AuditFilter, before: string | undefined) {
   const api = useConsoleApi();
   const { sessionToken } = useConsoleSession();
   return useQuery<AuditPage, ApiFailure>({
-    queryKey: consoleKey(sessionToken, 'audit', filter, offset),
-    queryFn: () => api.auditPage(filter, { limit: AUDIT_PAGE_SIZE, offset }),
+    queryKey: consoleKey(sessionToken, 'audit', filter, before ?? null),
+    queryFn: () => api.auditPage(filter, { limit: AUDIT_PAGE_SIZE, offset: 0, before }),
     placeholderData: keepPreviousData,
   });
 }

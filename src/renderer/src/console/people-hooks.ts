@@ -3,7 +3,13 @@
  * each: when to call and what to refresh afterwards. The requests, and the contracts their answers are
  * parsed with (src/shared/api-admin-users.ts, api-contacts.ts), are console-api.ts's.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type {
   AdminLocation,
   AdminLocationList,
@@ -42,13 +48,33 @@ function useCall() {
   return { api, sessionToken, stale };
 }
 
+/** The users matching `search`, page by page: the server's `nextAfter` asks for the next page. */
 export function useUsers(search: string) {
   const { api, sessionToken } = useCall();
   const q = search.trim();
-  return useQuery<AdminUserList, ApiFailure>({
+  return useInfiniteQuery<
+    AdminUserList,
+    ApiFailure,
+    InfiniteData<AdminUserList>,
+    unknown[],
+    string | undefined
+  >({
     queryKey: consoleKey(sessionToken, 'users', q),
-    queryFn: () => api.users(q),
+    queryFn: ({ pageParam }) => api.users(q, pageParam),
+    initialPageParam: undefined,
+    getNextPageParam: (last) => last.nextAfter ?? undefined,
   });
+}
+
+/** One user: `listed` when a loaded page holds them (kept fresh with the list), else read on its own. */
+export function useAdminUser(userId: string, listed: AdminUser | undefined) {
+  const { api, sessionToken } = useCall();
+  const alone = useQuery<AdminUser, ApiFailure>({
+    queryKey: consoleKey(sessionToken, 'users', 'one', userId),
+    queryFn: () => api.user(userId),
+    enabled: listed === undefined,
+  });
+  return listed ?? alone.data;
 }
 
 export function useCreateUser() {

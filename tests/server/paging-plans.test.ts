@@ -1,0 +1,105 @@
+/**
+ * Each index of migration 0019 serves the query it was made for: the planner's own account of that query
+ * (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN with sequential scans priced out, as they are once a
+ * practice is large) names the index. A query that stopped using its index would read the whole table again.
+ */
+import { type Compilable, CompiledQuery, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/database';
+import { auditCountUpToQuery, auditPageQuery } from '../../server/repositories/audit-search';
+import { searchUsersQuery, usersWithoutAllowedFactorQuery } from '../../server/repositories/user-accounts';
+import { newSortableId } from '../../server/secrets';
+import { TEST_BACKEND } from '../support/test-database';
+import { startWithUser, type TestServer } from '../support/test-server';
+
+let t: TestServer;
+let practiceId: string;
+beforeAll(async () => {
+  t = await startWithUser();
+  practiceId = (await t.server.db.selectFrom('practices').select('id').executeTakeFirstOrThrow()).id;
+  // A trail of many users over months, and the planner's statistics of it: with an empty table and none,
+  // any index looks as good as another and the plan says nothing about a real practice's.
+  const base = Date.parse('2026-01-01T00:00:00.000Z');
+  for (let start = 0; start < 5_000; start += 1_000) {
+    const events = Array.from({ length: 1_000 }, (_, k) => {
+      const at = new Date(base + (start + k) * 3_600_000);
+      return {
+        id: newSortableId(at),
+        at: at.toISOString(),
+        user_id: null,
+        username: `user${(start + k) % 500}`,
+        ip: null,
+        user_agent: null,
+        event_type: 'code_sent',
+        detail: '{}',
+      };
+    });
+    await t.server.db.insertInto('audit_events').values(events).execute();
+  }
+  await sql`ANALYZE`.execute(t.server.db);
+});
+afterAll(() => t.close());
+
+/** The plan of `query` as the database would run it, one line per step. */
+async function planOf(query: Compilable): Promise<string> {
+  const compiled = query.compile();
+  if (TEST_BACKEND === 'sqlite') {
+    const result = await t.server.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]),
+    );
+    return result.rows.map((row) => row.detail).join('\n');
+  }
+  // A test database holds a few rows, where a sequential scan is cheapest; a large practice's is not.
+  return t.server.db.transaction().execute(async (tx: Db) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(tx);
+    const result = await tx.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]),
+    );
+    return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+}
+
+const allFactors = { sms: true, email: true, totp: true };
+const monthOfUser = {
+  username: 'user7',
+  fromAt: '2026-06-01T00:00:00.000Z',
+  beforeAt: '2026-07-01T00:00:00.000Z',
+};
+
+describe('the paged queries use the indexes made for them', () => {
+  it('Users tab search walks users_practice_username in User ID order after the cursor', async () => {
+    const plan = await planOf(
+      searchUsersQuery(t.server.db, practiceId, { needle: 'smi', afterKey: 'kiplock', limit: 51 }),
+    );
+    expect(plan).toMatch(/users_practice_username\b/);
+    // In index order: no sort of every match before the page is cut.
+    expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
+  });
+
+  it('the readiness list walks users_practice_active_username after the cursor', async () => {
+    const plan = await planOf(
+      usersWithoutAllowedFactorQuery(t.server.db, practiceId, allFactors, { afterKey: 'a', limit: 51 }),
+    );
+    expect(plan).toMatch(/users_practice_active_username/);
+    expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
+  });
+
+  it('the audit count for a user and a date range reads audit_events_username_at', async () => {
+    const plan = await planOf(auditCountUpToQuery(t.server.db, monthOfUser, 10_000));
+    expect(plan).toMatch(/audit_events_username_at/);
+  });
+
+  it('the audit count for a date range alone reads audit_events_at', async () => {
+    const { username: _, ...range } = monthOfUser;
+    const plan = await planOf(auditCountUpToQuery(t.server.db, range, 10_000));
+    expect(plan).toMatch(/audit_events_at\b/);
+  });
+
+  it('a deep audit page by before starts at the cursor in an index, in id order, with no sort', async () => {
+    const plan = await planOf(
+      auditPageQuery(t.server.db, monthOfUser, { limit: 50, offset: 0, before: 'mzzzzzzzz0000' }),
+    );
+    expect(plan).toMatch(/audit_events_username/);
+    expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
+  });
+});
