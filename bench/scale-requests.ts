@@ -15,9 +15,9 @@ export interface Timed {
   rows: number;
 }
 
-/** How the console reaches a deep audit page: OFFSET today; a `before` cursor once the API has one. */
+/** How the console reaches a deep audit page: its Next walks by the `before` cursor (`offset` is kept for comparison). */
 export type AuditPaging = 'offset' | 'before';
-export const AUDIT_PAGING: AuditPaging = 'offset';
+export const AUDIT_PAGING: AuditPaging = 'before';
 
 export interface AuditFilter {
   username: string;
