@@ -122,7 +122,8 @@ export async function setPasswordHash(
     .execute();
 }
 
-export function toApiUser(row: UserRow): User {
+/** A user as the API shows one: the Users tab, Readiness, the console's user detail. */
+export function toApiUser(row: Pick<UserRow, 'id' | 'username' | 'first_name' | 'last_name' | 'role'>): User {
   return {
     id: row.id,
     username: row.username,

@@ -4,7 +4,7 @@
  * the list is paged by User ID (keyset), and its CSV is read in keyset batches and streamed, so neither the
  * view nor the file holds the practice's users in memory.
  */
-import type { Readiness, ReadinessQuery, ReadinessUser } from '../../src/shared/api';
+import type { Readiness, ReadinessQuery } from '../../src/shared/api';
 import { csvCell } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
@@ -14,25 +14,13 @@ import {
   readinessCounts,
   usersWithoutAllowedFactor,
 } from '../repositories/user-accounts';
-import { usernameKey } from '../repositories/users';
+import { toApiUser, usernameKey } from '../repositories/users';
 import { allowedFactorsOf } from './policy';
 
 /** Users read per query while writing readiness.csv: enough to be quick, few enough to keep memory flat. */
 export const READINESS_CSV_BATCH = 1000;
 
 const READINESS_CSV_HEADER = ['username', 'first_name', 'last_name', 'role'];
-
-type LockedOutRow = Awaited<ReturnType<typeof usersWithoutAllowedFactor>>[number];
-
-function toReadinessUser(row: LockedOutRow): ReadinessUser {
-  return {
-    id: row.id,
-    username: row.username,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    role: row.role,
-  };
-}
 
 function csvRow(cells: string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
@@ -72,7 +60,7 @@ export class ReadinessService {
       asOf: now.toISOString(),
       policy: { mode: practice.policy_mode, enforceAfter: practice.enforce_after },
       ...totals,
-      wouldBeLockedOut: page.map(toReadinessUser),
+      wouldBeLockedOut: page.map(toApiUser),
       nextAfter: rows.length > query.limit && last ? last.username : null,
     };
   }
