@@ -542,7 +542,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-/** The users that are there already get their names' search keys, a batch at a time. */
+/**
+ * The users that are there already get their names' search keys, a thousand at a time, each thousand in one
+ * transaction (SQLite runs migrations outside one; a commit per user would cost more than the work).
+ */
 async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
   type Names = {
     id: string;
@@ -552,6 +555,8 @@ async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
     last_name_key: string;
   };
   const users = db as unknown as Kysely<{ users: Names }>;
+  const inOneTransaction = (work: (tx: Kysely<{ users: Names }>) => Promise<void>) =>
+    users.isTransaction ? work(users) : users.transaction().execute(work);
   let after = '';
   for (;;) {
     const rows = await users
@@ -561,12 +566,14 @@ async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
       .orderBy('id')
       .limit(1_000)
       .execute();
-    for (const row of rows)
-      await users
-        .updateTable('users')
-        .set({ first_name_key: nameKey(row.first_name), last_name_key: nameKey(row.last_name) })
-        .where('id', '=', row.id)
-        .execute();
+    await inOneTransaction(async (tx) => {
+      for (const row of rows)
+        await tx
+          .updateTable('users')
+          .set({ first_name_key: nameKey(row.first_name), last_name_key: nameKey(row.last_name) })
+          .where('id', '=', row.id)
+          .execute();
+    });
     const last = rows.at(-1);
     if (!last) return;
     after = last.id;
