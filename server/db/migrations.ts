@@ -1,10 +1,12 @@
 /**
  * Migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
- * Only the append-only guard on the audit table needs each dialect's own trigger syntax.
+ * Only the append-only guard on the audit table needs each dialect's own trigger syntax, and the search keys
+ * their collation.
  */
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { DEFAULT_TIME_ZONE } from '../../src/shared/account-dates';
+import { nameKey } from './search-keys';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -507,7 +509,75 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
       },
     },
+    '0021_user_search_keys': {
+      // The Users search by the start of a name (issue 19): each name's search key (nameKey: lower case,
+      // accents dropped, which SQLite's lower() cannot do) and an index per searched column, so a page walks
+      // the matches in order and stops, however many there are.
+      async up(db: Kysely<unknown>) {
+        // Byte (code point) order in both databases: a prefix is then one index range, and a page's order is
+        // the same on SQLite (BINARY) and PostgreSQL whatever collation its cluster was made with.
+        const keyType = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+        for (const column of ['first_name_key', 'last_name_key'])
+          await db.schema
+            .alterTable('users')
+            .addColumn(column, keyType, (c) => c.notNull().defaultTo(''))
+            .execute();
+        if (dialect === 'postgres')
+          await sql`alter table users alter column username_key type text collate "C"`.execute(db);
+        await fillNameKeys(db);
+        // Search by last name (searchUsersOfPractice, its last-name branch): the matches in name order.
+        await db.schema
+          .createIndex('users_practice_last_name_key')
+          .on('users')
+          .columns(['practice_id', 'last_name_key', 'username_key'])
+          .execute();
+        // Search by first name (its first-name branch). The User ID branch uses users_practice_username.
+        await db.schema
+          .createIndex('users_practice_first_name_key')
+          .on('users')
+          .columns(['practice_id', 'first_name_key', 'username_key'])
+          .execute();
+      },
+    },
   };
+}
+
+/**
+ * The users that are there already get their names' search keys, a thousand at a time, each thousand in one
+ * transaction (SQLite runs migrations outside one; a commit per user would cost more than the work).
+ */
+async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
+  type Names = {
+    id: string;
+    first_name: string;
+    last_name: string;
+    first_name_key: string;
+    last_name_key: string;
+  };
+  const users = db as unknown as Kysely<{ users: Names }>;
+  const inOneTransaction = (work: (tx: Kysely<{ users: Names }>) => Promise<void>) =>
+    users.isTransaction ? work(users) : users.transaction().execute(work);
+  let after = '';
+  for (;;) {
+    const rows = await users
+      .selectFrom('users')
+      .select(['id', 'first_name', 'last_name'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(1_000)
+      .execute();
+    await inOneTransaction(async (tx) => {
+      for (const row of rows)
+        await tx
+          .updateTable('users')
+          .set({ first_name_key: nameKey(row.first_name), last_name_key: nameKey(row.last_name) })
+          .where('id', '=', row.id)
+          .execute();
+    });
+    const last = rows.at(-1);
+    if (!last) return;
+    after = last.id;
+  }
 }
 
 /** A user with one factor cannot reset their password alone until an account manager says otherwise. */

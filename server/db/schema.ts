@@ -56,6 +56,9 @@ export interface UserTable {
   password_hash: string;
   first_name: string;
   last_name: string;
+  /** nameKey(first_name), nameKey(last_name): what the Users search matches a name prefix against. */
+  first_name_key: ColumnType<string, string, string | undefined>;
+  last_name_key: ColumnType<string, string, string | undefined>;
   role: 'staff' | 'admin';
   /** E.164, verified cell phone. */
   phone: string | null;

@@ -4,6 +4,7 @@ import type { Location, User } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { UserRow, UserTable } from '../db/schema';
+import { nameKey } from '../db/search-keys';
 import { insertInBatches } from './batches';
 import { findOrCreateLocation } from './practices';
 
@@ -11,6 +12,17 @@ export const LOCKOUT_THRESHOLD = 10;
 
 export function usernameKey(username: string): string {
   return username.trim().toLowerCase();
+}
+
+/** A change of names with the search keys that go with them, so no writer can forget to keep them in step. */
+export function withNameKeys<Change extends { first_name?: string; last_name?: string }>(
+  change: Change,
+): Change & { first_name_key?: string; last_name_key?: string } {
+  return {
+    ...change,
+    ...(change.first_name !== undefined && { first_name_key: nameKey(change.first_name) }),
+    ...(change.last_name !== undefined && { last_name_key: nameKey(change.last_name) }),
+  };
 }
 
 /** A new, active, unlocked user's row, as the CLI's create-user and the console's Users both make it. */
@@ -26,14 +38,18 @@ export function newUserRow(fields: {
   now: Date;
 }): Insertable<UserTable> & { id: string } {
   const at = fields.now.toISOString();
+  const firstName = fields.firstName?.trim() ?? '';
+  const lastName = fields.lastName?.trim() ?? '';
   return {
     id: randomUUID(),
     practice_id: fields.practiceId,
     username: fields.username,
     username_key: usernameKey(fields.username),
     password_hash: fields.passwordHash,
-    first_name: fields.firstName?.trim() ?? '',
-    last_name: fields.lastName?.trim() ?? '',
+    first_name: firstName,
+    first_name_key: nameKey(firstName),
+    last_name: lastName,
+    last_name_key: nameKey(lastName),
     role: fields.role,
     phone: fields.phone,
     email: fields.email,
@@ -86,7 +102,7 @@ export type ProfileChange = Pick<
 export async function updateProfileFields(db: Db, userId: string, change: ProfileChange, now: Date) {
   await db
     .updateTable('users')
-    .set({ ...change, updated_at: now.toISOString() })
+    .set({ ...withNameKeys(change), updated_at: now.toISOString() })
     .where('id', '=', userId)
     .execute();
 }

@@ -40,7 +40,7 @@ export function adminUserRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           ...meta,
           summary:
-            'A page of the practice’s users by User ID, with locations, factors on file and masked contacts; `after` pages on',
+            'A page of the practice’s users by User ID, or those whose last name, first name or User ID starts with `q`; with locations, factors on file and masked contacts; `after` pages on (409 when a search’s `after` user no longer matches it)',
           querystring: AdminUserQuery,
           response: { 200: AdminUserList },
         },

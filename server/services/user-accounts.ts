@@ -16,6 +16,7 @@ import {
 import { addSeconds, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
+import { nameKey } from '../db/search-keys';
 import { AppError, serverBusy } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
@@ -26,14 +27,19 @@ import { revokeSessionsOf, revokeTrustedDevices } from '../repositories/sessions
 import { deleteTotp } from '../repositories/totp';
 import {
   activeAdmins,
+  listUsersPage,
   lockPractice,
+  type SearchPosition,
+  searchPositionOf,
   searchUsersOfPractice,
+  type UserSearch,
   updateUser,
   usersWithAuthenticator,
 } from '../repositories/user-accounts';
 import {
   anyUserExists,
   findUserById,
+  findUserByUsername,
   insertUser,
   newUserRow,
   setPasswordHash,
@@ -84,22 +90,48 @@ export class UserAccountService {
   }
 
   /**
-   * A page of the practice's users, by User ID; `q` matches User ID, first or last name, anywhere. One more
-   * row than the page is read, to know whether a next page exists without counting every match.
+   * A page of the practice's users: by User ID, or with `q` those whose last name, first name or User ID
+   * starts with it, in the order of what matched. One more row than the page is read, to know whether a next
+   * page exists without counting every match.
    */
   async list(query: AdminUserQuery): Promise<AdminUserList> {
     const practice = await ensurePractice(this.db, this.clock.now());
-    const rows = await searchUsersOfPractice(this.db, practice.id, {
-      needle: query.q?.trim().toLowerCase() || undefined,
-      afterKey: query.after === undefined ? undefined : usernameKey(query.after),
-      limit: query.limit + 1,
-    });
+    const q = query.q?.trim() ?? '';
+    const search = { name: nameKey(q), username: usernameKey(q) };
+    const rows =
+      search.name === '' && search.username === ''
+        ? await listUsersPage(this.db, practice.id, {
+            afterKey: query.after === undefined ? undefined : usernameKey(query.after),
+            limit: query.limit + 1,
+          })
+        : await searchUsersOfPractice(this.db, practice.id, {
+            search,
+            after: query.after === undefined ? undefined : await this.searchCursor(query.after, search),
+            limit: query.limit + 1,
+          });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
       users: await this.views(page),
       nextAfter: rows.length > query.limit && last ? last.username : null,
     };
+  }
+
+  /**
+   * Where the user a search's previous page ended with stands in it now. A user renamed (or removed) since
+   * no longer marks a place in the search, so the console is told to search again rather than shown a page
+   * that skips or repeats users.
+   */
+  private async searchCursor(after: string, search: UserSearch): Promise<SearchPosition> {
+    const user = await findUserByUsername(this.db, after);
+    const position = user && searchPositionOf(user, search);
+    if (!position)
+      throw new AppError(
+        409,
+        ErrorCode.conflict,
+        'The users changed since this search was shown. Search again to see the matches as they are now.',
+      );
+    return position;
   }
 
   async get(id: string): Promise<AdminUser> {

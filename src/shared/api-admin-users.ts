@@ -92,7 +92,7 @@ export const AdminUser = z.object({
 });
 export type AdminUser = z.infer<typeof AdminUser>;
 
-/** One page of the Users tab, in User ID order; `nextAfter` asks for the next page, null on the last. */
+/** One page of the Users tab (see AdminUserQuery for its order); `nextAfter` asks for the next page, null on the last. */
 export const AdminUserList = z.object({
   users: z.array(AdminUser),
   nextAfter: z
@@ -109,12 +109,19 @@ export const USER_PAGE_LIMIT = 100;
 export const USER_PAGE_DEFAULT = 50;
 
 /**
- * `q` matches the User ID, first or last name (case-insensitive, anywhere in them). Pages are in User ID
- * order (case-insensitive); `after` is the previous page's `nextAfter`, a keyset cursor: the users after that
- * User ID, so a deep page costs what the first does and a user added meanwhile is never shown twice.
+ * Without `q`, pages are in User ID order (case-insensitive). `q` finds the users whose last name, first name
+ * or User ID starts with it (any case, accents or none), in the order of what matched, then User ID. Either
+ * way `after` is the previous page's `nextAfter`, a keyset cursor: the users after that one, so a deep page
+ * costs what the first does and a user added meanwhile is never shown twice. A search whose `after` user no
+ * longer matches it (renamed meanwhile) answers 409: search again.
  */
 export const AdminUserQuery = z.object({
-  q: z.string().trim().max(128).optional(),
+  q: z
+    .string()
+    .trim()
+    .max(128)
+    .optional()
+    .describe('The start of a last name, first name or User ID; any case, accents or none'),
   limit: z.coerce
     .number('must be a whole number of users')
     .int('must be a whole number of users')

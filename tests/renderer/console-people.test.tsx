@@ -55,6 +55,10 @@ describe('Console: Users', () => {
     expect(row).toHaveTextContent('None');
     expect(within(table).getByRole('row', { name: /ckiplock/ })).toHaveTextContent('Cell phone, Email');
 
+    // The search says what it matches, to a screen reader too: the start of a name, not any part of it.
+    expect(screen.getByLabelText('Search users')).toHaveAccessibleDescription(
+      'The start of a last name, first name or User ID.',
+    );
     await user.type(screen.getByLabelText('Search users'), 'zzz');
     await user.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByText('No users match “zzz”.')).toBeVisible();

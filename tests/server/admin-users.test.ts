@@ -63,13 +63,13 @@ describe('listing users', () => {
     expect(JSON.stringify(response.body)).not.toContain(EMAIL);
   });
 
-  it('filters by q on User ID, first or last name, case-insensitively', async () => {
+  it('filters by q on the start of a User ID, first or last name, case-insensitively', async () => {
     await createUser(t, { username: 'jdoe', firstName: 'Jane', lastName: 'Doe' });
     const names = async (q: string) =>
       (await api('GET', `/users?q=${q}`)).body.users.map((u: { username: string }) => u.username);
     expect(await names('DOE')).toEqual(['jdoe']);
     expect(await names('jan')).toEqual(['jdoe']);
-    // ckiplock by User ID and last name, manager by last name (the harness names everyone Kiplock).
+    // Both by last name (the harness names everyone Kiplock), then in User ID order.
     expect(await names('kip')).toEqual(['ckiplock', 'manager']);
     expect(await names('')).toHaveLength(3);
   });

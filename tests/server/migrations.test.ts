@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ServerConfig } from '../../server/config';
+import type { Db } from '../../server/db/database';
 import { closeDatabase, openDatabase } from '../../server/db/database';
 import { knownMigrations, migratorFor, SchemaTooNewError } from '../../server/db/migrations';
+import { ensurePractice } from '../../server/repositories/practices';
 import { makeDataDir, removeDataDir, runCli } from '../cli-helpers/wrsauth-process';
 import { createTestDatabase, TEST_BACKEND, type TestDatabase } from '../support/test-database';
 
@@ -165,5 +167,40 @@ describe('a schema newer than this server knows', () => {
     await expect(openDatabase(config.database, config.dataDir)).rejects.toThrow(
       `the database has migration 0000_foreign, which this server does not know (it knows up to ${known().at(-1)})`,
     );
+  });
+});
+
+describe('0021_user_search_keys', () => {
+  it('gives the users already there the search keys of their names, accents and case folded', async () => {
+    await migrateUpTo('0019_paging_indexes');
+    const people = [
+      ['José', 'Núñez'],
+      ['ÅSA', "O'Brien"],
+      ['Zoë  Anne', 'Smith'],
+    ];
+    await withRawDatabase(async (db) => {
+      const now = new Date().toISOString();
+      const practice = await ensurePractice(db as Db, new Date());
+      for (const [i, [first, last]] of people.entries())
+        await sql`insert into users (id, practice_id, username, username_key, password_hash, first_name, last_name, role, active, failed_attempts, created_at, updated_at)
+          values (${`u${i}`}, ${practice.id}, ${`user${i}`}, ${`user${i}`}, 'x', ${first}, ${last}, 'staff', 1, 0, ${now}, ${now})`.execute(
+          db,
+        );
+    });
+
+    await migrateUpTo(known().at(-1) as string);
+
+    const keys = await withRawDatabase(
+      async (db) =>
+        (
+          await sql<{ first_name_key: string; last_name_key: string }>`
+          select first_name_key, last_name_key from users order by id`.execute(db)
+        ).rows,
+    );
+    expect(keys).toEqual([
+      { first_name_key: 'jose', last_name_key: 'nunez' },
+      { first_name_key: 'asa', last_name_key: "o'brien" },
+      { first_name_key: 'zoe anne', last_name_key: 'smith' },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Each index of migration 0019 serves the query it was made for: the planner's own account of that query
+ * Each index of migrations 0019 and 0021 serves the query it was made for: the planner's own account of that query
  * (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN with sequential scans priced out, as they are once a
  * practice is large) names the index. A query that stopped using its index would read the whole table again.
  */
@@ -7,7 +7,11 @@ import { type Compilable, CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/database';
 import { auditCountUpToQuery, auditPageQuery } from '../../server/repositories/audit-search';
-import { searchUsersQuery, usersWithoutAllowedFactorQuery } from '../../server/repositories/user-accounts';
+import {
+  listUsersPageQuery,
+  searchUsersQuery,
+  usersWithoutAllowedFactorQuery,
+} from '../../server/repositories/user-accounts';
 import { newSortableId } from '../../server/secrets';
 import { TEST_BACKEND } from '../support/test-database';
 import { startWithUser, type TestServer } from '../support/test-server';
@@ -59,6 +63,26 @@ async function planOf(query: Compilable): Promise<string> {
   });
 }
 
+/**
+ * The search's three branches as the plan reads them: the index each one walks, and whether anything sorts
+ * its rows before its limit. SQLite runs each as a co-routine (the lines from "CO-ROUTINE by_N" to "SCAN
+ * by_N"); PostgreSQL as a Limit over an Index Scan under its Merge Append.
+ */
+function searchBranches(plan: string): { index: string | undefined; sorted: boolean }[] {
+  if (TEST_BACKEND === 'sqlite')
+    return [0, 1, 2].map((n) => {
+      const branch = plan.slice(plan.indexOf(`CO-ROUTINE by_${n}`), plan.indexOf(`SCAN by_${n}`));
+      return { index: /USING INDEX (\w+)/.exec(branch)?.[1], sorted: /TEMP B-TREE/.test(branch) };
+    });
+  return plan
+    .split(/\n\s*->\s*Limit\b/)
+    .slice(1)
+    .map((branch) => ({
+      index: /^[^\n]*\n\s*->\s*Index Scan using (\w+)/.exec(branch)?.[1],
+      sorted: /^[^\n]*\n\s*->\s*(Incremental )?Sort/.test(branch),
+    }));
+}
+
 const allFactors = { sms: true, email: true, totp: true };
 const monthOfUser = {
   username: 'user7',
@@ -67,12 +91,33 @@ const monthOfUser = {
 };
 
 describe('the paged queries use the indexes made for them', () => {
-  it('Users tab search walks users_practice_username in User ID order after the cursor', async () => {
+  it('a Users search reads each searched column’s index in order from the search’s start and stops at the page', async () => {
     const plan = await planOf(
-      searchUsersQuery(t.server.db, practiceId, { needle: 'smi', afterKey: 'kiplock', limit: 51 }),
+      searchUsersQuery(t.server.db, practiceId, {
+        search: { name: 'smi', username: 'smi' },
+        after: { term: 'smith', via: 0, usernameKey: 'csmith1' },
+        limit: 51,
+      }),
     );
-    expect(plan).toMatch(/users_practice_username\b/);
-    // In index order: no sort of every match before the page is cut.
+    // One branch per column, each an index read cut by its own limit with no sort before it: a sort there
+    // would mean every match of "smi" is read before the page is cut.
+    expect(searchBranches(plan)).toEqual([
+      { index: 'users_practice_last_name_key', sorted: false },
+      { index: 'users_practice_first_name_key', sorted: false },
+      {
+        index: expect.stringMatching(
+          /^(users_practice_username|sqlite_autoindex_users_2|users_username_key_key)$/,
+        ),
+        sorted: false,
+      },
+    ]);
+  });
+
+  it('the Users tab without a search walks users_practice_username in User ID order after the cursor', async () => {
+    const plan = await planOf(
+      listUsersPageQuery(t.server.db, practiceId, { afterKey: 'kiplock', limit: 51 }),
+    );
+    expect(plan).toMatch(/users_practice_username\b|sqlite_autoindex_users_2|users_username_key_key/);
     expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
   });
 

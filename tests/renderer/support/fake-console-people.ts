@@ -165,7 +165,8 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
   server.use(
     // The admin guard first: a request it refuses goes no further.
     http.all(apiUrl('/admin/*'), ({ request }) => guard.refused(request)),
-    // Pages as the real server does: in User ID order, `limit` at a time after the User ID `after`.
+    // Pages as the real server does, `limit` at a time after the User ID `after`, and matches the start of a
+    // name or User ID as it does; a search is in User ID order here (the screens do not depend on its order).
     http.get(apiUrl('/admin/users'), ({ request }) => {
       const parsed = AdminUserQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
       if (!parsed.success) {
@@ -176,7 +177,7 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const key = (user: AdminUser) => user.username.toLowerCase();
       const users = fake.users
         .filter((u) =>
-          [u.username, u.firstName, u.lastName].some((text) => text.toLowerCase().includes(q.toLowerCase())),
+          [u.username, u.firstName, u.lastName].some((text) => text.toLowerCase().startsWith(q.toLowerCase())),
         )
         .filter((u) => after === undefined || key(u) > after.toLowerCase())
         .sort((a, b) => (key(a) < key(b) ? -1 : 1));

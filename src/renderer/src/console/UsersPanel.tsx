@@ -74,9 +74,13 @@ export function UsersPanel({ onRecover }: UsersPanelProps) {
             type="search"
             autoCapitalize="none"
             spellCheck={false}
+            aria-describedby="users-search-note"
             value={typed}
             onChange={(event) => setTyped(event.target.value)}
           />
+          <p id="users-search-note" className="note">
+            The start of a last name, first name or User ID.
+          </p>
         </div>
         <button type="submit">Search</button>
         <button
