@@ -1,6 +1,7 @@
 /**
- * The audit trail as the console and the export search it: filters, newest first one page at a time, or in
- * id order batch by batch (keyset: `id > after`, never OFFSET, so the millionth row costs what the first does).
+ * The audit trail as the console and the export search it: filters, newest first one page at a time (keyset:
+ * below the cursor's time and id), or in id order batch by batch (keyset: `id > after`), never OFFSET, so the
+ * millionth row costs what the first does.
  */
 import type { Db } from '../db/database';
 
@@ -26,46 +27,51 @@ function filtered(db: Db, search: AuditSearch) {
   return query;
 }
 
+/** Where a page of the log starts: below this event, in the log's order (time, then id). */
+export interface AuditCursor {
+  at: string;
+  id: string;
+}
+
 /**
- * A page, newest first. `before` (an id) is the keyset cursor: the page starts below it through the primary
- * key or (username, id), so page 100 reads 50 rows, not 5 000; `offset` skips matching rows after that.
+ * The cursor an event's id names: that event's time and id. An id no event has (one from a trail restored
+ * without it) still marks a place: the time its id begins with (newSortableId), so paging goes on from there.
+ */
+export async function auditCursorOf(db: Db, id: string): Promise<AuditCursor> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select(['at', 'id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row) return row;
+  return { at: new Date(Number.parseInt(id.slice(0, 9), 36)).toISOString(), id };
+}
+
+/**
+ * A page, newest first by time, then id. `before` is the keyset cursor: the page starts below it through
+ * audit_events_username_at_id (a user and a time range) or audit_events_at_id, walked backward from the
+ * cursor and cut at the page, so page 100 reads 50 rows, not 5 000, whatever the planner guesses of the
+ * range; `offset` skips matching rows after that.
  */
 export function searchAuditEvents(
   db: Db,
   search: AuditSearch,
-  page: { limit: number; offset: number; before?: string },
+  page: { limit: number; offset: number; before?: AuditCursor },
 ) {
   return auditPageQuery(db, search, page).execute();
-}
-
-/**
- * The least id an event at or after `at` can have. An event's id begins with its time in base-36 milliseconds,
- * padded to 9 (newSortableId; AuditLog.record writes id and `at` from one instant), so a time range is also an
- * id range, and "events of a user in a month, newest first, below the cursor" is one backward walk of
- * audit_events_username (username, id): no sort of the month's events, however many the user has.
- */
-function idFloor(at: string): string {
-  // A day before 1970 (a filter "from 1900-01-01") is every event: no minus sign, which collations may skip.
-  return Math.max(0, Date.parse(at)).toString(36).padStart(9, '0');
-}
-
-/** The filter with its time range also said of the id, so the planner can walk an id index in order. */
-function filteredInIdOrder(db: Db, search: AuditSearch) {
-  let query = filtered(db, search);
-  if (search.fromAt) query = query.where('id', '>=', idFloor(search.fromAt));
-  if (search.beforeAt) query = query.where('id', '<', idFloor(search.beforeAt));
-  return query;
 }
 
 /** The page's query, unrun (its plan is checked in tests). */
 export function auditPageQuery(
   db: Db,
   search: AuditSearch,
-  page: { limit: number; offset: number; before?: string },
+  page: { limit: number; offset: number; before?: AuditCursor },
 ) {
-  let query = filteredInIdOrder(db, search).selectAll();
-  if (page.before !== undefined) query = query.where('id', '<', page.before);
-  query = query.orderBy('id', 'desc').limit(page.limit);
+  const { before } = page;
+  let query = filtered(db, search).selectAll();
+  if (before !== undefined)
+    query = query.where((eb) => eb(eb.refTuple('at', 'id'), '<', eb.tuple(before.at, before.id)));
+  query = query.orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit);
   return page.offset > 0 ? query.offset(page.offset) : query;
 }
 

@@ -19,6 +19,7 @@ import type { Db } from '../db/database';
 import type { AuditEventTable } from '../db/schema';
 import {
   type AuditSearch,
+  auditCursorOf,
   auditEventsAfter,
   countAuditEvents,
   countAuditEventsUpTo,
@@ -128,8 +129,9 @@ export class AuditTrail {
   async page(query: AuditQuery): Promise<AuditPage> {
     const { limit, offset, before, ...filter } = query;
     const { search, timeZone } = await this.search(filter);
+    const cursor = before === undefined ? undefined : await auditCursorOf(this.db, before);
     const [rows, counted] = await Promise.all([
-      searchAuditEvents(this.db, search, { limit, offset, before }),
+      searchAuditEvents(this.db, search, { limit, offset, before: cursor }),
       countAuditEventsUpTo(this.db, search, AUDIT_COUNT_CAP),
     ]);
     const totalCapped = counted > AUDIT_COUNT_CAP;

@@ -153,8 +153,8 @@ export type AuditFilter = z.infer<typeof AuditFilter>;
 export const AUDIT_COUNT_CAP = 10_000;
 
 /**
- * A page of the trail, newest first. Two ways to page: `offset` (skip that many matching events, for
- * "Showing 51–100 of 340") or `before`, a keyset cursor (the id of the last event seen; ids sort by time), which
+ * A page of the trail, newest first (by time, then id). Two ways to page: `offset` (skip that many matching
+ * events, for "Showing 51–100 of 340") or `before`, a keyset cursor (the id of the last event seen), which
  * reads only the page it returns however deep it is. With `before`, `offset` counts from that event.
  */
 export const AuditQuery = AuditFilter.extend({
@@ -172,7 +172,9 @@ export const AuditQuery = AuditFilter.extend({
     .string()
     .regex(/^[0-9a-z]{1,64}$/, 'must be an audit event’s id, as the last event of a page gives it')
     .optional()
-    .describe('Keyset cursor: only events older than this event id (the last id of the previous page)'),
+    .describe(
+      'Keyset cursor: only the events after this one in the log’s order, older (or as old, with a lower id): the last id of the previous page',
+    ),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 

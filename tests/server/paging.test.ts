@@ -236,7 +236,7 @@ describe('the audit log pages by a before cursor as well as by offset', () => {
     expect(next.body.events[0].id < first.body.events[19].id).toBe(true);
   });
 
-  it('finds the same events by a date range however far its ends lie (the range is also an id range)', async () => {
+  it('finds the same events by a date range however far its ends lie', async () => {
     for (const range of [
       'from=1900-01-01',
       'to=9999-12-31',
@@ -249,6 +249,55 @@ describe('the audit log pages by a before cursor as well as by offset', () => {
     }
     expect((await get('audit?username=paged&to=2026-06-30')).body.events).toEqual([]);
     expect((await get('audit?username=paged&from=2026-07-02')).body.events).toEqual([]);
+  });
+
+  it('lists an event whose id does not follow its time (restored, written by hand) at its time, once across the pages', async () => {
+    const base = Date.parse('2026-08-01T00:00:00.000Z');
+    const event = (at: Date, id: string, n: number) => ({
+      id,
+      at: at.toISOString(),
+      user_id: null,
+      username: 'moved',
+      ip: null,
+      user_agent: null,
+      event_type: 'code_sent',
+      detail: JSON.stringify({ n }),
+    });
+    const inOrder = Array.from({ length: 6 }, (_, i) =>
+      event(new Date(base + i * 60_000), newSortableId(new Date(base + i * 60_000)), i),
+    );
+    // At 00:02:30, but with an id of 2020: in id order it would come last of all.
+    const moved = event(new Date(base + 150_000), newSortableId(new Date('2020-01-01T00:00:00.000Z')), 99);
+    await t.server.db
+      .insertInto('audit_events')
+      .values([...inOrder, moved])
+      .execute();
+    const expected = [5, 4, 3, 99, 2, 1, 0];
+
+    for (const query of ['username=moved', 'username=moved&from=2026-08-01&to=2026-08-01']) {
+      const walked: number[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const response = await get(`audit?${query}&limit=2${before ? `&before=${before}` : ''}`);
+        expect(response.status).toBe(200);
+        walked.push(...response.body.events.map((e: { detail: { n: number } }) => e.detail.n));
+        before = response.body.events.at(-1)?.id;
+        if (!before) break;
+      }
+      expect(walked, query).toEqual(expected);
+    }
+  });
+
+  it('takes a before no event has as the time its id begins with', async () => {
+    const cursor = newSortableId(new Date('2026-07-01T00:59:30.000Z'));
+    const response = await get(`audit?username=paged&limit=3&before=${cursor}`);
+    expect(response.status).toBe(200);
+    // The newest of "paged" before 00:59:30 (minutes 57-59 are "other").
+    expect(response.body.events.map((e: { at: string }) => e.at)).toEqual([
+      '2026-07-01T00:56:00.000Z',
+      '2026-07-01T00:55:00.000Z',
+      '2026-07-01T00:54:00.000Z',
+    ]);
   });
 
   it('refuses a malformed before with 400 naming the field, never a 500', async () => {

@@ -177,7 +177,9 @@ export function installFakePeople(server: FakeAuthServer, guard: FakeConsole): F
       const key = (user: AdminUser) => user.username.toLowerCase();
       const users = fake.users
         .filter((u) =>
-          [u.username, u.firstName, u.lastName].some((text) => text.toLowerCase().startsWith(q.toLowerCase())),
+          [u.username, u.firstName, u.lastName].some((text) =>
+            text.toLowerCase().startsWith(q.toLowerCase()),
+          ),
         )
         .filter((u) => after === undefined || key(u) > after.toLowerCase())
         .sort((a, b) => (key(a) < key(b) ? -1 : 1));
