@@ -1,10 +1,12 @@
 /**
  * Migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
- * Only the append-only guard on the audit table needs each dialect's own trigger syntax.
+ * Only triggers need each dialect's own syntax: the audit table's append-only guard, and the readiness
+ * counters (factor-counts.ts).
  */
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { DEFAULT_TIME_ZONE } from '../../src/shared/account-dates';
+import { createUserFactorCounts } from './factor-counts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -505,6 +507,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         // Audit log filtered by a date range alone (countAuditEventsUpTo): the range without the table.
         await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+      },
+    },
+    '0020_user_factor_counts': {
+      // The Readiness view's counts (readinessCounts): how many active users each practice has per bucket of
+      // factors on file, kept up to date on write by triggers (see factor-counts.ts), so the view reads at
+      // most 8 rows by the table's key however many users the practice has, instead of every active user.
+      async up(db: Kysely<unknown>) {
+        await createUserFactorCounts(db, dialect);
       },
     },
   };
