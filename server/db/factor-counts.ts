@@ -177,8 +177,11 @@ function postgresTriggers(): string[] {
      BEGIN
        FOR b IN
          SELECT a.practice_id, (a.phone IS NOT NULL)::int AS has_phone, (a.email IS NOT NULL)::int AS has_email,
-                user_factor_counts_has_totp(a.id) AS has_totp, count(*)::int AS users
-         FROM added a WHERE a.active = 1
+                (t.user_id IS NOT NULL)::int AS has_totp, count(*)::int AS users
+         -- A join, not user_factor_counts_has_totp per row: a function with a subquery is not inlined, and
+         -- calling it for each row of a bulk load made the trigger several times dearer.
+         FROM added a LEFT JOIN totp_factors t ON t.user_id = a.id AND t.confirmed_at IS NOT NULL
+         WHERE a.active = 1
          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
        LOOP
          PERFORM user_factor_counts_add(b.practice_id, b.has_phone, b.has_email, b.has_totp, b.users);
