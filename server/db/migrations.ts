@@ -492,7 +492,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .columns(['practice_id', 'username_key'])
           .execute();
         // Readiness list (usersWithoutAllowedFactor): the practice's active users in username_key order after
-        // the cursor. (Its counts read every active user whatever the index: one aggregate, no rows sent.)
+        // the cursor. (Its counts come from user_factor_counts, since migration 0020.)
         await db.schema
           .createIndex('users_practice_active_username')
           .on('users')
