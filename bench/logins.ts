@@ -127,7 +127,8 @@ async function untilAnsweringLogins(subject: Subject): Promise<void> {
     });
     await response.arrayBuffer();
     if (response.status !== 503) return;
-    if (performance.now() > deadline) throw new Error('the server still answers logins 503 30 s after the flood');
+    if (performance.now() > deadline)
+      throw new Error('the server still answers logins 503 30 s after the flood');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

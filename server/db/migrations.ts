@@ -1,11 +1,12 @@
 /**
  * Migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
- * Only the append-only guard on the audit table needs each dialect's own trigger syntax, and the search keys
- * their collation.
+ * Only triggers need each dialect's own syntax (the audit table's append-only guard, and the readiness
+ * counters: factor-counts.ts), and the search keys their collation.
  */
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { DEFAULT_TIME_ZONE } from '../../src/shared/account-dates';
+import { createUserFactorCounts } from './factor-counts';
 import { nameKey } from './search-keys';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -492,7 +493,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .columns(['practice_id', 'username_key'])
           .execute();
         // Readiness list (usersWithoutAllowedFactor): the practice's active users in username_key order after
-        // the cursor. (Its counts read every active user whatever the index: one aggregate, no rows sent.)
+        // the cursor. (Its counts come from user_factor_counts, since migration 0020.)
         await db.schema
           .createIndex('users_practice_active_username')
           .on('users')
@@ -507,6 +508,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         // Audit log filtered by a date range alone (countAuditEventsUpTo): the range without the table.
         await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+      },
+    },
+    '0020_user_factor_counts': {
+      // The Readiness view's counts (readinessCounts): how many active users each practice has per bucket of
+      // factors on file, kept up to date on write by triggers (see factor-counts.ts), so the view reads at
+      // most 8 rows by the table's key however many users the practice has, instead of every active user.
+      async up(db: Kysely<unknown>) {
+        await createUserFactorCounts(db, dialect);
       },
     },
     '0021_user_search_keys': {

@@ -253,6 +253,18 @@ export interface TotpFactorTable {
   last_time_step: number | null;
 }
 
+/**
+ * How many ACTIVE users of a practice are in one bucket of factors on file (each flag 0 or 1): the Readiness
+ * view's counts sum a practice's at most 8 rows. Written only by database triggers (db/factor-counts.ts).
+ */
+export interface UserFactorCountTable {
+  practice_id: string;
+  has_phone: number;
+  has_email: number;
+  has_totp: number;
+  users: number;
+}
+
 /** One single-use recovery code, kept only as its digest sealed under the server key. */
 export interface RecoveryCodeTable {
   id: string;
@@ -420,6 +432,7 @@ export interface Database {
   outbox: OutboxTable;
   password_resets: PasswordResetTable;
   totp_factors: TotpFactorTable;
+  user_factor_counts: UserFactorCountTable;
   recovery_codes: RecoveryCodeTable;
   contact_changes: ContactChangeTable;
   bypass_codes: BypassCodeTable;

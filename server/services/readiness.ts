@@ -1,8 +1,9 @@
 /**
  * Readiness before the mandate: which active users have which second factor, and who would be refused at
- * sign-in (403 enrollment_required) if the practice required a code today. The counts are one aggregate query;
- * the list is paged by User ID (keyset), and its CSV is read in keyset batches and streamed, so neither the
- * view nor the file holds the practice's users in memory.
+ * sign-in (403 enrollment_required) if the practice required a code today. The counts are read from counters
+ * the database keeps on write (at most 8 rows a practice, whatever its size); the list is paged by User ID
+ * (keyset), and its CSV is read in keyset batches and streamed, so neither the view nor the file holds the
+ * practice's users in memory.
  */
 import type { Readiness, ReadinessQuery } from '../../src/shared/api';
 import { csvCell } from '../../src/shared/csv';

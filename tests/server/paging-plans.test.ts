@@ -1,5 +1,6 @@
 /**
- * Each index of migrations 0019, 0021 and 0022 serves the query it was made for: the planner's own account of that query
+ * Each index of migrations 0019, 0021 and 0022 serves the query it was made for, and the readiness counts
+ * read migration 0020's user_factor_counts by its key, not users: the planner's own account of that query
  * (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN with sequential scans priced out, as they are once a
  * practice is large) names the index. A query that stopped using its index would read the whole table again.
  */
@@ -9,6 +10,7 @@ import type { Db } from '../../server/db/database';
 import { auditCountUpToQuery, auditPageQuery } from '../../server/repositories/audit-search';
 import {
   listUsersPageQuery,
+  readinessCountsQuery,
   searchUsersQuery,
   usersWithoutAllowedFactorQuery,
 } from '../../server/repositories/user-accounts';
@@ -127,6 +129,16 @@ describe('the paged queries use the indexes made for them', () => {
     );
     expect(plan).toMatch(/users_practice_active_username/);
     expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
+  });
+
+  it("the readiness counts read the practice's buckets by user_factor_counts' key, and no user", async () => {
+    const plan = await planOf(readinessCountsQuery(t.server.db, practiceId));
+    // SQLite: the WITHOUT ROWID table's own key; PostgreSQL: the primary key's index, by name.
+    expect(plan).toMatch(
+      /SEARCH user_factor_counts USING PRIMARY KEY \(practice_id=\?\)|Index Scan using user_factor_counts_pk on user_factor_counts|Bitmap Index Scan on user_factor_counts_pk/,
+    );
+    // No step reads the users table (a scan or search of it, or a join on it).
+    expect(plan).not.toMatch(/\b(on|SCAN|SEARCH) users\b/);
   });
 
   it('the audit count for a user and a date range reads audit_events_username_at_id', async () => {
