@@ -22,8 +22,32 @@ export interface PostgresOptions {
 
 export const STATEMENT_TIMEOUT_MS = 10_000;
 
+/**
+ * pg's Client, but a query without a callback is answered through pg's callback form. Kysely asks
+ * `client.query(sql, parameters)` and awaits it; pg's own promise form (a promise with a `.catch` that
+ * rewrites the stack) made the rows of every result outlive two young-generation collections, so V8
+ * copied them into its old generation: a million-row audit export promoted about 300 MiB that way (against
+ * 5 MiB through the callback), grew the young generation to its largest and held the rest until a full
+ * collection, 2.1 times the memory of a short export. Measured, README "Audit export memory". Errors are pg's
+ * own, unchanged (Kysely adds the caller's stack to them).
+ */
+class CallbackQueryClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads; only the (text, values) promise form is changed
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config !== 'string' || callback !== undefined || typeof values === 'function') {
+      return super.query(config, values, callback);
+    }
+    return new Promise((resolve, reject) => {
+      super.query(config, values, (error: Error | null, result: pg.QueryResult) =>
+        error ? reject(error) : resolve(result),
+      );
+    });
+  }
+}
+
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
   const pool = new pg.Pool({
+    Client: CallbackQueryClient,
     connectionString: url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,

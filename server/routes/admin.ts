@@ -130,7 +130,9 @@ export function adminRoutes(services: Services): FastifyPluginAsyncZod {
             .type('text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="${auditExportFileName(request.query)}"`)
             // The 200 schema documents the text; a stream is sent as it comes, never serialised against it.
-            .send(Readable.from(file()) as unknown as string)
+            // One chunk waits beyond the socket's own buffer, not Readable.from's default of 16: the export
+            // reads its next batch at the pace the account manager's download takes them.
+            .send(Readable.from(file(), { highWaterMark: 1 }) as unknown as string)
         );
       },
     );
