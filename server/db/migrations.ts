@@ -566,6 +566,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_events_at_id').on('audit_events').columns(['at', 'id']).execute();
       },
     },
+    '0023_readiness_no_contact': {
+      // The Readiness list's page (usersWithoutAllowedFactor) under the default policy: the users with no phone
+      // and no email, in User ID order. PostgreSQL, seeing one user in ten without a contact, read the whole
+      // users table and sorted it (45 ms at 100 000 users) rather than walk users_practice_active_username;
+      // this index holds only those users, so the page is its first rows whatever the planner estimates.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('users_practice_active_no_contact')
+          .on('users')
+          .columns(['practice_id', 'active', 'username_key'])
+          .where(sql.ref('phone'), 'is', null)
+          .where(sql.ref('email'), 'is', null)
+          .execute();
+      },
+    },
   };
 }
 

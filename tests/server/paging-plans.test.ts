@@ -1,5 +1,5 @@
 /**
- * Each index of migrations 0019, 0021 and 0022 serves the query it was made for, and the readiness counts
+ * Each index of migrations 0019, 0021, 0022 and 0023 serves the query it was made for, and the readiness counts
  * read migration 0020's user_factor_counts by its key, not users: the planner's own account of that query
  * (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN with sequential scans priced out, as they are once a
  * practice is large) names the index. A query that stopped using its index would read the whole table again.
@@ -123,9 +123,19 @@ describe('the paged queries use the indexes made for them', () => {
     expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
   });
 
-  it('the readiness list walks users_practice_active_username after the cursor', async () => {
+  it('the readiness list under the default policy walks users_practice_active_no_contact after the cursor', async () => {
     const plan = await planOf(
       usersWithoutAllowedFactorQuery(t.server.db, practiceId, allFactors, { afterKey: 'a', limit: 51 }),
+    );
+    // Only users with neither contact are in that partial index: a page reads its first rows, no more.
+    expect(plan).toMatch(/users_practice_active_no_contact/);
+    expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
+  });
+
+  it('the readiness list with only the authenticator app allowed walks users_practice_active_username', async () => {
+    const appOnly = { sms: false, email: false, totp: true };
+    const plan = await planOf(
+      usersWithoutAllowedFactorQuery(t.server.db, practiceId, appOnly, { afterKey: 'a', limit: 51 }),
     );
     expect(plan).toMatch(/users_practice_active_username/);
     expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort Key/);
