@@ -4,15 +4,6 @@ import type { Db } from '../db/database';
 import type { Database, UserRow, UserTable } from '../db/schema';
 import { withNameKeys } from './users';
 
-export function listUsersOfPractice(db: Db, practiceId: string) {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('practice_id', '=', practiceId)
-    .orderBy('username_key')
-    .execute();
-}
-
 /** What the Users search looks for: the start of a name (nameKey) or of a User ID (usernameKey). */
 export interface UserSearch {
   name: string;
@@ -41,7 +32,7 @@ const needleFor = (search: UserSearch, column: Searched) =>
  * The least string greater than every string that starts with `prefix`, in code point order (SQLite's
  * BINARY, PostgreSQL's "C" collation): its last code point plus one. Undefined when there is none.
  */
-export function prefixUpperBound(prefix: string): string | undefined {
+function prefixUpperBound(prefix: string): string | undefined {
   const points = Array.from(prefix, (c) => c.codePointAt(0) ?? 0);
   while (points.length > 0) {
     const last = (points.pop() ?? 0) + 1;

@@ -99,7 +99,7 @@ export class UserAccountService {
     const q = query.q?.trim() ?? '';
     const search = { name: nameKey(q), username: usernameKey(q) };
     const rows =
-      search.name === '' && search.username === ''
+      q === ''
         ? await listUsersPage(this.db, practice.id, {
             afterKey: query.after === undefined ? undefined : usernameKey(query.after),
             limit: query.limit + 1,
