@@ -6,7 +6,7 @@
  * practice's users in memory.
  */
 import type { Readiness, ReadinessQuery } from '../../src/shared/api';
-import { csvCell } from '../../src/shared/csv';
+import { csvLine } from '../../src/shared/csv';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { ensurePractice } from '../repositories/practices';
@@ -22,10 +22,6 @@ import { allowedFactorsOf } from './policy';
 export const READINESS_CSV_BATCH = 1000;
 
 const READINESS_CSV_HEADER = ['username', 'first_name', 'last_name', 'role'];
-
-function csvRow(cells: string[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
 
 export class ReadinessService {
   constructor(
@@ -72,7 +68,7 @@ export class ReadinessService {
    */
   async *csv(): AsyncGenerator<string> {
     const { practice, factors } = await this.practiceAndFactors();
-    yield csvRow(READINESS_CSV_HEADER);
+    yield csvLine(READINESS_CSV_HEADER);
     let afterKey: string | undefined;
     for (;;) {
       const rows = await usersWithoutAllowedFactor(this.db, practice.id, factors, {
@@ -80,7 +76,7 @@ export class ReadinessService {
         limit: READINESS_CSV_BATCH,
       });
       if (rows.length === 0) return;
-      yield rows.map((row) => csvRow([row.username, row.first_name, row.last_name, row.role])).join('');
+      yield rows.map((row) => csvLine([row.username, row.first_name, row.last_name, row.role])).join('');
       afterKey = rows.at(-1)?.username_key;
       if (rows.length < READINESS_CSV_BATCH) return;
     }
