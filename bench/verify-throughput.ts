@@ -4,12 +4,16 @@
  * autocannon setup. What sits between the two is ours to improve (issue 19); the floor itself is bounded by
  * the machine's SQLite commits. verifyVsBareFastify, against a bare Fastify hello-world, is reported beside
  * it as information: issue 2's target for it was withdrawn when the floor showed no durable verify can
- * reach it. Rounds run bare, verify, verify, floor, floor, bare so drift on a shared machine falls on both
- * sides alike.
+ * reach it.
+ *
+ * On a shared machine the speed drifts by tens of percent within seconds. So the verify and floor rounds are
+ * short and interleaved, in blocks of verify, floor, floor, verify (and the next block the other way round),
+ * so that drift, even a steady one, falls on both sides alike; bare hello-world opens and closes.
  */
 
-import { startCpuMeters } from './cpu-meters';
+import { type CpuReading, startCpuMeters } from './cpu-meters';
 import { countOf, type LoadResult, runLoad, unexpected } from './load';
+import type { ServerStats } from './protocol';
 import type { Ratio } from './report';
 import {
   type ChallengePool,
@@ -23,6 +27,9 @@ import {
 const CONNECTIONS = 10;
 const WARM_UP_SECONDS = 2;
 const ROUND_SECONDS = 4;
+/** The verify and floor rounds: short, and interleaved in blocks of four (see above). */
+const INTERLEAVED_ROUND_SECONDS = 2;
+const BLOCKS = 4;
 /** Challenges per verify round, relative to what the warm-up rate says a round needs. */
 const POOL_MARGIN = 1.6;
 
@@ -48,7 +55,7 @@ async function warmUpAndSize(server: RunningServer, warmUpPairs: number): Promis
   const sizing = await run(1);
   // Once the warm-up pool runs dry the answers are cheap 4xx; counting them too errs on the large side.
   const rate = (warmPool.overflow ? sizing.responses : countOf(sizing, 200)) / sizing.seconds;
-  return Math.ceil(rate * ROUND_SECONDS * POOL_MARGIN) + 2000;
+  return Math.ceil(rate * INTERLEAVED_ROUND_SECONDS * POOL_MARGIN) + 1000;
 }
 
 /** What makes a set of rounds untrustworthy: connection errors, answers other than 200, a dry pool. */
@@ -82,22 +89,49 @@ export async function measureVerifyThroughput(
   await runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: WARM_UP_SECONDS });
   const perRound = await warmUpAndSize(subject, warmUpPairs);
   const floorPerRound = await warmUpAndSize(floor, warmUpPairs);
-  const pools = [await mintPool(subject, perRound), await mintPool(subject, perRound)];
-  const floorPools = [await mintPool(floor, floorPerRound), await mintPool(floor, floorPerRound)];
+  const mintAll = async (server: RunningServer, count: number) => {
+    const all: ChallengePool[] = [];
+    for (let round = 0; round < 2 * BLOCKS; round++) all.push(await mintPool(server, count));
+    return all;
+  };
+  const pools = await mintAll(subject, perRound);
+  const floorPools = await mintAll(floor, floorPerRound);
   const load = (server: RunningServer, pool: ChallengePool | undefined) =>
-    runLoad({ origin: server.origin, connections: CONNECTIONS, seconds: ROUND_SECONDS, next: pool?.next });
+    runLoad({
+      origin: server.origin,
+      connections: CONNECTIONS,
+      seconds: INTERLEAVED_ROUND_SECONDS,
+      next: pool?.next,
+    });
 
   say(
-    `measuring: 6 rounds of ${ROUND_SECONDS} s (bare, verify, verify, floor, floor, bare); ` +
+    `measuring: bare hello-world ${ROUND_SECONDS} s, then ${BLOCKS} blocks of verify, floor, floor, verify ` +
+      `(every other block the other way round) in ${INTERLEAVED_ROUND_SECONDS} s rounds, then bare again; ` +
       `${perRound} challenges a verify round, ${floorPerRound} a floor round`,
   );
   const bareRounds = [await hello()];
-  await readServerStats(subject);
-  const readCpu = startCpuMeters();
-  const verifyRounds = [await load(subject, pools[0]), await load(subject, pools[1])];
-  const cpu = readCpu();
-  const serverStats = await readServerStats(subject);
-  const floorRounds = [await load(floor, floorPools[0]), await load(floor, floorPools[1])];
+  const rounds = { verify: [] as LoadResult[], floor: [] as LoadResult[] };
+  let metered: { stats: ServerStats; cpu: CpuReading } | undefined;
+  const run = async (side: 'verify' | 'floor') => {
+    const done = rounds[side];
+    if (side === 'floor') {
+      done.push(await load(floor, floorPools[done.length]));
+      return;
+    }
+    // The server's own meter covers the first verify round.
+    const metering = done.length === 0;
+    if (metering) await readServerStats(subject);
+    const readCpu = metering ? startCpuMeters() : undefined;
+    done.push(await load(subject, pools[done.length]));
+    if (readCpu) metered = { cpu: readCpu(), stats: await readServerStats(subject) };
+  };
+  const blockRatios: number[] = [];
+  for (let block = 0; block < BLOCKS; block++) {
+    const [first, second] = block % 2 === 0 ? (['verify', 'floor'] as const) : (['floor', 'verify'] as const);
+    for (const side of [first, second, second, first]) await run(side);
+    blockRatios.push(rateOf(rounds.verify.slice(-2), 200) / rateOf(rounds.floor.slice(-2), 200));
+  }
+  const { verify: verifyRounds, floor: floorRounds } = rounds;
   bareRounds.push(await hello());
 
   const verifyProblems = problemsOf('verify', verifyRounds, pools);
@@ -117,10 +151,11 @@ export async function measureVerifyThroughput(
   const lines = [
     `bare hello-world: ${summarize(bareRounds, bareRate)}`,
     `verify code:      ${summarize(verifyRounds, verifyRate)}`,
-    `  ${describeServerStats(serverStats, cpu)}`,
+    ...(metered ? [`  ${describeServerStats(metered.stats, metered.cpu)}`] : []),
     `verify floor:     ${summarize(floorRounds, floorRate)}`,
     `  the floor is raw SQL with one transaction per verify and nothing else (floor-server.ts); ` +
-      `the real route reaches ${(verifyRate / floorRate).toFixed(2)} of it (verifyVsFloor), and the floor ` +
+      `the real route reaches ${(verifyRate / floorRate).toFixed(2)} of it (verifyVsFloor; by block ` +
+      `${blockRatios.map((ratio) => ratio.toFixed(2)).join(', ')}), and the floor ` +
       `${(floorRate / bareRate).toFixed(3)} of bare hello-world, the ceiling for verifyVsBareFastify here`,
   ];
   return {

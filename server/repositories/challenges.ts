@@ -6,7 +6,7 @@
 import type { Db } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { ChallengeRow } from '../db/schema';
-import { POLICY_COLUMNS } from './users';
+import { POLICY_COLUMNS, SIGN_IN_USER_COLUMNS } from './users';
 
 export async function createChallenge(db: Db, challenge: ChallengeRow): Promise<void> {
   await db.insertInto('challenges').values(challenge).execute();
@@ -22,7 +22,7 @@ const challengeWithUser = prepared((db, p: { id: string }) =>
     .selectFrom('challenges')
     .innerJoin('users', 'users.id', 'challenges.user_id')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
-    .selectAll('users')
+    .select(SIGN_IN_USER_COLUMNS)
     .select(POLICY_COLUMNS)
     .select((eb) => [
       'challenges.id as challenge_id',

@@ -180,7 +180,34 @@ export async function findUserWithTimeZone(db: Db, by: { id: string } | { userna
   return { user: user as UserRow, timeZone };
 }
 
-/** The user with the practice policy that applies to their codes, in one query. */
+/**
+ * The user's columns a sign-in's send or verify reads: who they are, their contacts, whether and when they
+ * may sign in, and their failure count. Not the password hash, the search keys or the personal details the
+ * console edits: a verify reads this row under load, and every column costs.
+ */
+export const SIGN_IN_USER_COLUMNS = [
+  'users.id',
+  'users.practice_id',
+  'users.username',
+  'users.first_name',
+  'users.last_name',
+  'users.role',
+  'users.phone',
+  'users.email',
+  'users.active',
+  'users.failed_attempts',
+  'users.locked_until',
+  'users.temporary_password_until',
+  'users.start_date',
+  'users.end_date',
+] as const;
+
+/** A user as a sign-in's send or verify reads them (SIGN_IN_USER_COLUMNS). */
+export type SignInUser = Pick<
+  UserRow,
+  (typeof SIGN_IN_USER_COLUMNS)[number] extends `users.${infer Column}` ? Column : never
+>;
+
 /** The practice's policy as read with a user (findUserWithPolicy, and a sign-in's challenge). */
 export const POLICY_COLUMNS = [
   'practices.code_ttl_seconds',
@@ -203,6 +230,7 @@ const userWithPolicy = prepared((db, p: { id: string }) =>
     .where('users.id', '=', p.id),
 );
 
+/** The user with the practice policy that applies to their codes, in one query. */
 export function findUserWithPolicy(db: Db, id: string) {
   return userWithPolicy.first(db, { id });
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditEventType } from '../../src/shared/audit-events';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
+import { auditLogger } from '../logger';
 import { insertAuditEvent } from '../repositories/audit';
 import { newSortableId } from '../secrets';
 
@@ -69,12 +70,15 @@ export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
   /** Per open transaction: what to log and count once it commits. */
   private readonly held = new WeakMap<Db, Array<() => void>>();
+  private readonly log: Logger;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.log = auditLogger(log);
+  }
 
   /** Hears every event once it is committed (the metrics count them). */
   listen(listener: (entry: AuditEntry) => void): void {

@@ -22,7 +22,7 @@ import { createChallenge, findChallengeWithUser } from '../repositories/challeng
 import { newPendingFlow } from '../repositories/code-flows';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
-import { clearFailures, findUserWithTimeZone, isLocked } from '../repositories/users';
+import { clearFailures, findUserWithTimeZone, isLocked, type SignInUser } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
 import type { AccountEnds } from './account-ends';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
@@ -326,7 +326,7 @@ export class AuthService {
    * answer carries the practice's idle lock, which the client enforces.
    */
   private signIn(
-    user: UserRow,
+    user: SignInUser,
     policy: Pick<PracticeRow, 'idle_lock_minutes'>,
     context: RequestContext,
     detail: { method: SignInMethod; challengeId?: string; channel?: 'sms' | 'email' },

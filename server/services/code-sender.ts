@@ -14,6 +14,7 @@ import { AppError, rateLimited } from '../errors';
 import { maskEmail, maskPhone } from '../masking';
 import { MAX_SENDS } from '../repositories/code-flows';
 import { advance, enqueue } from '../repositories/outbox';
+import type { SignInUser } from '../repositories/users';
 import { generateCode, type Keyring } from '../secrets';
 import { type AuditLog, type RequestContext, resetIdPrefix } from './audit-log';
 import { type CodePurpose, claiming, RESEND_COOLDOWN_SECONDS, type SendGuards } from './send-guards';
@@ -85,7 +86,7 @@ export interface CodeFlow {
 }
 
 /** A user with the practice policy their codes follow (see findUserWithPolicy). */
-export type CodeUser = UserRow & Pick<PracticeRow, 'code_ttl_seconds' | 'sms_per_hour' | 'sms_countries'>;
+export type CodeUser = SignInUser & Pick<PracticeRow, 'code_ttl_seconds' | 'sms_per_hour' | 'sms_countries'>;
 
 export interface CodeSenderDeps {
   db: Db;

@@ -29,7 +29,7 @@ import {
 } from '../repositories/bypass-codes';
 import { ensurePractice, setRecoveryChecklist } from '../repositories/practices';
 import { activeAdmins } from '../repositories/user-accounts';
-import { clearFailures, findUserById } from '../repositories/users';
+import { clearFailures, findUserById, type SignInUser } from '../repositories/users';
 import { type Keyring, newSortableId } from '../secrets';
 import { type AuditLog, CLI_ACTOR, type RequestContext } from './audit-log';
 import type { Notifier } from './notices';
@@ -228,7 +228,7 @@ export class GuidedRecoveryService {
   }
 
   /** After a bypass sign-in: on record, and the user's contacts are told. */
-  async used(user: UserRow, context: RequestContext): Promise<void> {
+  async used(user: SignInUser, context: RequestContext): Promise<void> {
     await this.audit.record(context, { type: 'bypass_code_used', userId: user.id, username: user.username });
     this.notices.notify(user, {
       subject: 'A WRSAuth bypass code was used',

@@ -16,7 +16,13 @@ import type { UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import { deleteEndedLocks, lockedUntil, recordKeyFailure } from '../repositories/login-failures';
 import { clearDeviceFailures, recordDeviceFailure } from '../repositories/trusted-devices';
-import { isLocked, LOCKOUT_THRESHOLD, recordFailure, usernameKey } from '../repositories/users';
+import {
+  isLocked,
+  LOCKOUT_THRESHOLD,
+  recordFailure,
+  type SignInUser,
+  usernameKey,
+} from '../repositories/users';
 import type { Keyring } from '../secrets';
 import type { AuditLog, RequestContext } from './audit-log';
 import type { Notifier } from './notices';
@@ -76,7 +82,7 @@ export class LoginLockout {
    * Counts a failed password or code on an account, answering the count; the failure that locks it is
    * audited and noticed.
    */
-  async accountFailed(user: UserRow, context: RequestContext): Promise<number | null> {
+  async accountFailed(user: SignInUser, context: RequestContext): Promise<number | null> {
     const now = this.clock.now();
     const after = await recordFailure(this.db, user.id, now, addSeconds(now, LOCK_SECONDS));
     if (after?.failed_attempts !== LOCKOUT_THRESHOLD || !after.locked_until)

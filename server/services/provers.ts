@@ -10,6 +10,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { UserRow } from '../db/schema';
 import { codeExpired, malformedCode } from '../errors';
+import type { SignInUser } from '../repositories/users';
 import { isWellFormedCode, type Keyring } from '../secrets';
 import type { RequestContext } from './audit-log';
 import type { Attempt, Proof } from './code-flow';
@@ -23,7 +24,7 @@ import { TOTP_TARGET, type TotpService } from './totp';
 export type Factor = 'code' | 'totp' | 'recovery_code' | 'bypass_code';
 
 /** The user the code is typed for, with the practice's allowed factors. */
-export type ProverUser = UserRow & { allowed_factors: string };
+export type ProverUser = SignInUser & { allowed_factors: string };
 
 export interface Prover {
   prove(attempt: Attempt, typed: string, user: ProverUser): Promise<Proof<Factor> | undefined>;
@@ -113,7 +114,7 @@ export function appProver(totp: Pick<TotpService, 'matchUnusedCode' | 'claim'>):
 interface SingleUseCodes {
   match(userId: string, typed: string): Promise<string | undefined>;
   spend(tx: Db, id: string): Promise<boolean>;
-  used(user: UserRow, context: RequestContext): Promise<void>;
+  used(user: SignInUser, context: RequestContext): Promise<void>;
 }
 
 function singleUseCodeProver(

@@ -23,6 +23,7 @@ import {
   unusedRecoveryCodes,
   voidRecoveryCodes,
 } from '../repositories/recovery-codes';
+import type { SignInUser } from '../repositories/users';
 import type { Keyring } from '../secrets';
 import type { AuditedTx, AuditLog, RequestContext } from './audit-log';
 import type { Notifier } from './notices';
@@ -122,7 +123,7 @@ export class RecoveryCodeService {
   }
 
   /** After a code was spent: audits its use and tells the user's contacts, with how many codes are left. */
-  async used(user: UserRow, context: RequestContext, use: RecoveryCodeUse = 'sign_in'): Promise<void> {
+  async used(user: SignInUser, context: RequestContext, use: RecoveryCodeUse = 'sign_in'): Promise<void> {
     const { remaining } = await this.status(user.id);
     await this.audit.record(context, {
       type: 'recovery_code_used',

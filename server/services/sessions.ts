@@ -21,6 +21,8 @@ import { hashToken, newSortableId, newToken } from '../secrets';
 import type { AuthenticationMethod } from './authentication-methods';
 
 type SessionRow = Selectable<SessionTable>;
+/** What a session's answer names of its user. */
+type SessionUser = Parameters<typeof toApiUser>[0];
 
 /** Who a live session is: the session and its active user. The routes' guard keeps one per request. */
 export interface Principal {
@@ -44,7 +46,7 @@ export class SessionService {
    * second factor, which the console needs.
    */
   async start(
-    user: UserRow,
+    user: SessionUser,
     executor: Db = this.db,
     amr: readonly AuthenticationMethod[] = ['pwd'],
   ): Promise<Omit<Authenticated, 'status'>> {
@@ -65,7 +67,7 @@ export class SessionService {
     return { sessionToken: token, expiresAt, ...(await this.describe(user, executor)) };
   }
 
-  async describe(user: UserRow, executor: Db = this.db) {
+  async describe(user: SessionUser, executor: Db = this.db) {
     return { user: toApiUser(user), locations: await locationsOf(executor, user.id) };
   }
 

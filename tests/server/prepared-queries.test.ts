@@ -10,7 +10,15 @@ import { loadConfig } from '../../server/config';
 import { closeDatabase, type Db, openDatabase } from '../../server/db/database';
 import { prepared } from '../../server/db/prepared';
 import { insertAuditEvent } from '../../server/repositories/audit';
+import { createChallenge, findChallengeWithUser } from '../../server/repositories/challenges';
+import { newPendingFlow } from '../../server/repositories/code-flows';
 import { ensurePractice } from '../../server/repositories/practices';
+import {
+  insertUser,
+  newUserRow,
+  POLICY_COLUMNS,
+  SIGN_IN_USER_COLUMNS,
+} from '../../server/repositories/users';
 import { makeDataDir, removeDataDir } from '../cli-helpers/wrsauth-process';
 import { createTestDatabase, TEST_BACKEND, type TestDatabase } from '../support/test-database';
 
@@ -117,5 +125,34 @@ describe('a prepared query', () => {
       { id: 'l1', name: 'North Clinic' },
       { id: 'l2', name: 'South Clinic' },
     ]);
+  });
+
+  it("reads a sign-in's challenge with only the sign-in's columns of its user: never the password hash", async () => {
+    // Every send and verify reads this row; what it does not need it must not carry (or pay for).
+    const now = new Date();
+    const practice = await ensurePractice(db, now);
+    const user = newUserRow({
+      practiceId: practice.id,
+      username: 'casey',
+      passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
+      firstName: 'Casey',
+      lastName: 'Kip',
+      role: 'staff',
+      phone: '+12025553816',
+      email: null,
+      now,
+    });
+    await insertUser(db, user);
+    await createChallenge(db, { ...newPendingFlow('c1', now, 900), user_id: user.id });
+    const found = await findChallengeWithUser(db, 'c1');
+    expect(found?.challenge).toMatchObject({ id: 'c1', user_id: user.id, status: 'pending' });
+    expect(Object.keys(found?.user ?? {}).sort()).toEqual(
+      [
+        ...SIGN_IN_USER_COLUMNS.map((column) => column.slice('users.'.length)),
+        ...POLICY_COLUMNS.map((column) => column.slice('practices.'.length)),
+      ].sort(),
+    );
+    expect(found?.user).toMatchObject({ id: user.id, username: 'casey', phone: '+12025553816' });
+    expect(JSON.stringify(found)).not.toContain('argon2');
   });
 });

@@ -74,6 +74,21 @@ describe('secrets stay out of records', () => {
     }
   });
 
+  it("redacts a secret-named key in an audit event's detail on its log line, not in the trail", async () => {
+    // The audit line has its own logger (logger.ts auditLogger): its redaction must still cover the detail.
+    await t.server.services.audit.transaction((tx) =>
+      t.server.services.audit.record(
+        { ip: '127.0.0.1', userAgent: null },
+        { type: 'audit_exported', detail: { code: '482913', to: '2026-12-31', rows: 3 } },
+        tx,
+      ),
+    );
+    const line = t.logLines.find((l) => l.includes('"audit":"audit_exported"')) ?? '';
+    expect(JSON.parse(line).detail).toEqual({ code: '[redacted]', to: '[redacted]', rows: 3 });
+    const [event] = await t.server.services.cli.auditTrail({ type: 'audit_exported', limit: 1 });
+    expect(JSON.parse(event?.detail ?? '')).toEqual({ code: '482913', to: '2026-12-31', rows: 3 });
+  });
+
   it('keeps no code, password, token or full contact in the audit trail', async () => {
     const secrets = await walkEveryStep();
     const events = await t.server.services.cli.auditTrail({ limit: 1000 });
