@@ -56,14 +56,19 @@ const emailOf = (i: number) => `${username(i)}@crash.example`;
 let ready: Promise<void> = Promise.resolve();
 let restarts = 0;
 
-async function killAndRestart(): Promise<void> {
-  if (!server.running) return;
-  const restarted = server.stop('SIGKILL').then(() => {
+/**
+ * Kills run one after another: a kill that lands while an earlier one's restart is under way waits for it,
+ * then kills the server that restart started. Two at once would each start a server, and the first one
+ * started would be left running, owned by nobody (found as a stray server after a CI run).
+ */
+function killAndRestart(): Promise<void> {
+  ready = ready.then(async () => {
+    if (!server.running) return;
+    await server.stop('SIGKILL');
     restarts += 1;
-    return server.start();
+    await server.start();
   });
-  ready = restarted;
-  await restarted;
+  return ready;
 }
 
 // ---- one sign-in -------------------------------------------------------------------------------------
