@@ -26,7 +26,8 @@ import {
 
 const CONNECTIONS = 10;
 const WARM_UP_SECONDS = 2;
-const ROUND_SECONDS = 4;
+/** The bare hello-world rounds that open and close the step. */
+const BARE_ROUND_SECONDS = 4;
 /** The verify and floor rounds: short, and interleaved in blocks of four (see above). */
 const INTERLEAVED_ROUND_SECONDS = 2;
 const BLOCKS = 4;
@@ -83,7 +84,7 @@ export async function measureVerifyThroughput(
   warmUpPairs: number,
   say: (line: string) => void,
 ): Promise<VerifyThroughput> {
-  const hello = () => runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: ROUND_SECONDS });
+  const hello = () => runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: BARE_ROUND_SECONDS });
 
   say(`warm-up: ${WARM_UP_SECONDS} s each, ${CONNECTIONS} connections`);
   await runLoad({ origin: bare.origin, connections: CONNECTIONS, seconds: WARM_UP_SECONDS });
@@ -105,7 +106,7 @@ export async function measureVerifyThroughput(
     });
 
   say(
-    `measuring: bare hello-world ${ROUND_SECONDS} s, then ${BLOCKS} blocks of verify, floor, floor, verify ` +
+    `measuring: bare hello-world ${BARE_ROUND_SECONDS} s, then ${BLOCKS} blocks of verify, floor, floor, verify ` +
       `(every other block the other way round) in ${INTERLEAVED_ROUND_SECONDS} s rounds, then bare again; ` +
       `${perRound} challenges a verify round, ${floorPerRound} a floor round`,
   );

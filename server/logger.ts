@@ -18,6 +18,9 @@ export const REDACTED_KEYS = [
   'secret',
 ];
 
+/** What a redacted value reads as, in every log line. */
+const CENSOR = '[redacted]';
+
 // Top level and one level down: log calls pass flat objects, and deeper wildcards cost every log line.
 const paths = [
   ...REDACTED_KEYS,
@@ -32,17 +35,14 @@ const paths = [
  * the same keys as everywhere, without the wildcard paths every other line pays for (a sign-in writes one).
  */
 export function auditLogger(log: Logger): Logger {
-  return log.child(
-    {},
-    { redact: { paths: REDACTED_KEYS.map((key) => `detail.${key}`), censor: '[redacted]' } },
-  );
+  return log.child({}, { redact: { paths: REDACTED_KEYS.map((key) => `detail.${key}`), censor: CENSOR } });
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
-      redact: { paths, censor: '[redacted]' },
+      redact: { paths, censor: CENSOR },
       base: { service: 'wrsauth' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
