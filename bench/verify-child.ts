@@ -8,8 +8,8 @@ import type { Clock } from '../server/clock';
 import { addSeconds } from '../server/clock';
 import type { ServerConfig } from '../server/config';
 import { type Db, openSqlite } from '../server/db/database';
-import { createChallenge } from '../server/repositories/challenges';
-import { MAX_ATTEMPTS, storeCode } from '../server/repositories/code-flows';
+import { createChallenge, storeChallengeCode } from '../server/repositories/challenges';
+import { MAX_ATTEMPTS } from '../server/repositories/code-flows';
 import { generateCode, Keyring, loadServerKey, newSortableId } from '../server/secrets';
 import { CHALLENGE_TTL_SECONDS } from '../server/services/auth';
 import { onParentMessage, toParent } from './child-ipc';
@@ -52,12 +52,14 @@ export async function mintChallenges(options: MintOptions, count: number): Promi
         sends: 1,
         code_hmac: null,
         code_expires_at: null,
+        code_channel: null,
         created_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
       });
-      await storeCode(tx, 'challenges', id, {
+      await storeChallengeCode(tx, id, {
         codeHmac: keyring.codeHmac(id, code),
         expiresAt: codeExpiresAt,
+        channel: 'sms',
       });
       pairs.push([id, code]);
     }

@@ -581,6 +581,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0024_challenge_code_channel': {
+      // Where the challenge's current code went (sms or email), set with its HMAC when it is sent: the verify
+      // records that channel (audit detail, amr) from the challenge's own row. It was the channel of the last
+      // outbox row, a sub-select on every send and verify, and wrong after a failed send to the other channel
+      // (the code in force is the one sent before it). A challenge sent before this reads none until resent.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('challenges').addColumn('code_channel', 'text').execute();
+      },
+    },
   };
 }
 

@@ -123,6 +123,8 @@ export interface CodeFlowColumns<Status extends string = 'pending' | 'used'> {
 
 export interface ChallengeTable extends CodeFlowColumns {
   user_id: string;
+  /** Where the current code went, set with its HMAC; null before the first send. */
+  code_channel: 'sms' | 'email' | null;
 }
 
 export interface ContactCooldownTable {

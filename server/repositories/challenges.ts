@@ -1,11 +1,13 @@
 /**
  * A Challenge is the sign-in's second-factor flow object: a code flow (see code-flows) of the user signing
- * in, with nothing of its own beyond the user. This module inserts and reads it; code-flows moves it on
- * (a right proof: pending → used).
+ * in, with nothing of its own beyond the user and the channel its current code went by. This module inserts,
+ * reads and keeps its codes; code-flows moves it on (a right proof: pending → used).
  */
+import type { Channel } from '../../src/shared/api';
 import type { Db } from '../db/database';
 import { prepared } from '../db/prepared';
 import type { ChallengeRow } from '../db/schema';
+import { storeCode } from './code-flows';
 import { POLICY_COLUMNS, SIGN_IN_USER_COLUMNS } from './users';
 
 export async function createChallenge(db: Db, challenge: ChallengeRow): Promise<void> {
@@ -13,9 +15,9 @@ export async function createChallenge(db: Db, challenge: ChallengeRow): Promise<
 }
 
 /**
- * Everything a sign-in's send or verify reads, in one query: the challenge, its user with the practice's
- * policy (as findUserWithPolicy answers it), and the channel of the last message sent for it. The
- * challenge's columns come aliased, as the user's have the same names.
+ * Everything a sign-in's send or verify reads, in one query: the challenge (with where its current code went)
+ * and its user with the practice's policy, as findUserWithPolicy answers them. The challenge's columns come
+ * aliased, as the user's have the same names.
  */
 const challengeWithUser = prepared((db, p: { id: string }) =>
   db
@@ -24,24 +26,19 @@ const challengeWithUser = prepared((db, p: { id: string }) =>
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .select(SIGN_IN_USER_COLUMNS)
     .select(POLICY_COLUMNS)
-    .select((eb) => [
+    .select([
       'challenges.id as challenge_id',
       'challenges.status as challenge_status',
       'challenges.attempts_remaining as challenge_attempts_remaining',
       'challenges.sends as challenge_sends',
       'challenges.code_hmac as challenge_code_hmac',
       'challenges.code_expires_at as challenge_code_expires_at',
+      'challenges.code_channel as challenge_code_channel',
       'challenges.created_at as challenge_created_at',
       'challenges.expires_at as challenge_expires_at',
-      eb
-        .selectFrom('outbox')
-        .select('outbox.channel')
-        .whereRef('outbox.challenge_id', '=', 'challenges.id')
-        .orderBy('outbox.id', 'desc')
-        .limit(1)
-        .as('last_channel'),
     ])
-    .where('challenges.id', '=', p.id),
+    // `in`, not `=`: a join compared to a bound value with `=` is planned again on every run (see prepared).
+    .where('challenges.id', 'in', [p.id]),
 );
 
 export async function findChallengeWithUser(db: Db, id: string) {
@@ -54,9 +51,9 @@ export async function findChallengeWithUser(db: Db, id: string) {
     challenge_sends,
     challenge_code_hmac,
     challenge_code_expires_at,
+    challenge_code_channel,
     challenge_created_at,
     challenge_expires_at,
-    last_channel,
     ...user
   } = row;
   const challenge: ChallengeRow = {
@@ -67,8 +64,18 @@ export async function findChallengeWithUser(db: Db, id: string) {
     sends: challenge_sends,
     code_hmac: challenge_code_hmac,
     code_expires_at: challenge_code_expires_at,
+    code_channel: challenge_code_channel,
     created_at: challenge_created_at,
     expires_at: challenge_expires_at,
   };
-  return { challenge, user, lastChannel: last_channel ?? undefined };
+  return { challenge, user };
+}
+
+/** Keeps a sign-in's new code: its HMAC and where it went, together (see storeCode). */
+export function storeChallengeCode(
+  db: Db,
+  id: string,
+  code: { codeHmac: string; expiresAt: Date; channel: Channel },
+): Promise<void> {
+  return storeCode(db, 'challenges', id, code, { also: { code_channel: code.channel } });
 }

@@ -171,8 +171,9 @@ export async function findUserWithTimeZone(db: Db, by: { id: string } | { userna
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
     .select('practices.time_zone as practice_time_zone');
+  // `in`, not `=`: a join compared to a bound value with `=` is planned again on every run (see prepared).
   const row = await ('id' in by
-    ? query.where('users.id', '=', by.id)
+    ? query.where('users.id', 'in', [by.id])
     : query.where('users.username_key', '=', usernameKey(by.username))
   ).executeTakeFirst();
   if (!row) return undefined;
@@ -227,7 +228,8 @@ const userWithPolicy = prepared((db, p: { id: string }) =>
     .innerJoin('practices', 'practices.id', 'users.practice_id')
     .selectAll('users')
     .select(POLICY_COLUMNS)
-    .where('users.id', '=', p.id),
+    // `in`, not `=`: a join compared to a bound value with `=` is planned again on every run (see prepared).
+    .where('users.id', 'in', [p.id]),
 );
 
 /** The user with the practice policy that applies to their codes, in one query. */
@@ -268,7 +270,8 @@ const userLocations = prepared((db, p: { userId: string }) =>
     .selectFrom('user_locations')
     .innerJoin('locations', 'locations.id', 'user_locations.location_id')
     .select(['locations.id', 'locations.name'])
-    .where('user_locations.user_id', '=', p.userId)
+    // `in`, not `=`: a join compared to a bound value with `=` is planned again on every run (see prepared).
+    .where('user_locations.user_id', 'in', [p.userId])
     .orderBy('locations.name'),
 );
 

@@ -18,7 +18,7 @@ import type { Db } from '../db/database';
 import type { ChallengeRow, PracticeRow, UserRow } from '../db/schema';
 import { AppError, challengeExpired, invalidCredentials, rateLimited, serverBusy } from '../errors';
 import { HasherBusyError, type PasswordHasher } from '../password-hasher';
-import { createChallenge, findChallengeWithUser } from '../repositories/challenges';
+import { createChallenge, findChallengeWithUser, storeChallengeCode } from '../repositories/challenges';
 import { newPendingFlow } from '../repositories/code-flows';
 import { findPractice } from '../repositories/practices';
 import { hit } from '../repositories/rate-limits';
@@ -214,6 +214,7 @@ export class AuthService {
     const challenge: ChallengeRow = {
       ...newPendingFlow(newSortableId(now), now, CHALLENGE_TTL_SECONDS),
       user_id: user.id,
+      code_channel: null,
     };
     await createChallenge(db, challenge);
     await audit.record(context, {
@@ -242,7 +243,11 @@ export class AuthService {
     if (!targetsOf(user).some((t) => t.id === targetId && allowedFactorsOf(user).includes(t.channel))) {
       throw new AppError(400, ErrorCode.invalidTarget, 'Choose one of the listed places to send your code.');
     }
-    return this.deps.codes.send(this.flows.sending(SIGN_IN_FLOW, challenge), user, targetId, context);
+    const sending = this.flows.sending(SIGN_IN_FLOW, challenge, {
+      storeCode: (codeHmac, expiresAt, channel) =>
+        storeChallengeCode(this.deps.db, challenge.id, { codeHmac, expiresAt, channel }),
+    });
+    return this.deps.codes.send(sending, user, targetId, context);
   }
 
   /** What became of the latest code sent for a live challenge; 404 before the first send. */
@@ -262,7 +267,7 @@ export class AuthService {
     context: RequestContext,
   ): Promise<Authenticated> {
     const { audit } = this.deps;
-    const { challenge, user, lastChannel } = await this.liveChallenge(challengeId);
+    const { challenge, user } = await this.liveChallenge(challengeId);
     const who = { userId: user.id, username: user.username };
     const attempt: Attempt = {
       kind: SIGN_IN_FLOW,
@@ -280,8 +285,8 @@ export class AuthService {
     };
     const proof = await this.provers[factorOf(request, this.provers)].prove(attempt, request.code, user);
     if (!proof) return this.flows.refuse(attempt);
-    // The challenge holds the code sent last, so the last message sent for it says where that code went.
-    const channel = proof.factor === 'code' ? lastChannel : undefined;
+    // The challenge holds the code sent last, and where that code went.
+    const channel = proof.factor === 'code' ? (challenge.code_channel ?? undefined) : undefined;
     const rememberDays = user.remember_days;
     const policy = { idle_lock_minutes: user.idle_lock_minutes };
     const deviceName = request.deviceName ?? context.userAgent?.slice(0, 100) ?? 'Workstation';
@@ -304,10 +309,7 @@ export class AuthService {
     });
   }
 
-  /**
-   * A pending, unexpired challenge with attempts left, its active user, and the channel of the last code
-   * sent for it: one read.
-   */
+  /** A pending, unexpired challenge with attempts left and its active user: one read. */
   private async liveChallenge(challengeId: string) {
     const { db, clock } = this.deps;
     const found = await findChallengeWithUser(db, challengeId);
@@ -318,7 +320,7 @@ export class AuthService {
     if (!this.deps.accountEnds.within(user, user.time_zone)) throw challengeExpired();
     // A lock reached while a challenge is open (say, by password guessing elsewhere) stops codes too.
     if (isLocked(user, clock.now())) throw accountLocked(user.locked_until as string, clock.now());
-    return { challenge, user, lastChannel: found?.lastChannel };
+    return { challenge, user };
   }
 
   /**

@@ -74,8 +74,8 @@ export interface CodeFlow {
   expiresAt: string;
   /** Takes one of the flow's sends (one conditional UPDATE); false when none is left. */
   takeSend(now: Date): Promise<boolean>;
-  /** Keeps the new code's HMAC; earlier codes stop working. */
-  storeCode(hmac: string, expiresAt: Date): Promise<void>;
+  /** Keeps the new code's HMAC, sent by `channel`; earlier codes stop working. */
+  storeCode(hmac: string, expiresAt: Date, channel: Channel): Promise<void>;
   /**
    * Given by a flow that must not tell who has an account (a password reset): a refusal only a real contact
    * can meet (its country is not allowed, or it has had its codes for the day) then answers as a decoy's send
@@ -240,7 +240,7 @@ export class CodeSender {
         `We could not send ${CHANNEL_WORDS[target.channel]} to ${target.masked}.${suggestion}`,
       );
     }
-    await flow.storeCode(keyring.codeHmac(flow.id, code), codeExpiresAt);
+    await flow.storeCode(keyring.codeHmac(flow.id, code), codeExpiresAt, target.channel);
     await audit.record(context, {
       type: 'code_sent',
       userId: user.id,

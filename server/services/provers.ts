@@ -8,7 +8,6 @@
 import { BYPASS_TARGET_ID, looksLikeBypassCode } from '../../src/shared/api';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
-import type { UserRow } from '../db/schema';
 import { codeExpired, malformedCode } from '../errors';
 import type { SignInUser } from '../repositories/users';
 import { isWellFormedCode, type Keyring } from '../secrets';

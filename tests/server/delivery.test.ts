@@ -1,7 +1,7 @@
 /** Provider failures: a clear delivery_failed in bounded time, bounded retries, and the other channel still works. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeIn } from '../support/smtp-catcher';
-import { challenge, outboxOf, startWithUser, type TestServer } from '../support/test-server';
+import { auditEventsOf, challenge, outboxOf, startWithUser, type TestServer } from '../support/test-server';
 
 /** Nothing is left stuck: every message in the outbox ended sent, delivered or failed, with why. */
 const statuses = async (t: TestServer) =>
@@ -58,13 +58,16 @@ describe('SMS provider failures', () => {
     expect((await t.send(id, 'sms')).status).toBe(200);
   });
 
-  it('keeps the code delivered earlier valid when a later send fails', async () => {
+  it('keeps the code delivered earlier valid when a later send fails, and records where that code went', async () => {
     const id = await challenge(t);
     await t.send(id, 'email');
     const code = codeIn(t.smtp.mails[0]?.raw ?? '');
     t.twilio.behave({ kind: 'fail', status: 500 });
     expect((await t.send(id, 'sms')).status).toBe(502);
     expect((await t.post(`/api/v1/auth/challenges/${id}/verify`, { code })).status).toBe(200);
+    // The code typed went by email: the failed text message (the latest message sent) did not carry it.
+    const [signedIn] = await auditEventsOf(t, 'login_succeeded');
+    expect(signedIn?.detail).toMatchObject({ method: 'code', challengeId: id, channel: 'email' });
   });
 
   it('answers delivery_failed within 12 s when Twilio hangs, and email still works', {

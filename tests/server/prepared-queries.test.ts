@@ -5,16 +5,20 @@
  * another. On a real SQLite data dir or PostgreSQL database (the vitest project picks which).
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { closeDatabase, type Db, openDatabase } from '../../server/db/database';
 import { prepared } from '../../server/db/prepared';
 import { insertAuditEvent } from '../../server/repositories/audit';
 import { createChallenge, findChallengeWithUser } from '../../server/repositories/challenges';
 import { newPendingFlow } from '../../server/repositories/code-flows';
+import { replaceUserLocations } from '../../server/repositories/locations';
 import { ensurePractice } from '../../server/repositories/practices';
 import {
+  findUserWithPolicy,
+  findUserWithTimeZone,
   insertUser,
+  locationsOf,
   newUserRow,
   POLICY_COLUMNS,
   SIGN_IN_USER_COLUMNS,
@@ -143,7 +147,7 @@ describe('a prepared query', () => {
       now,
     });
     await insertUser(db, user);
-    await createChallenge(db, { ...newPendingFlow('c1', now, 900), user_id: user.id });
+    await createChallenge(db, { ...newPendingFlow('c1', now, 900), user_id: user.id, code_channel: null });
     const found = await findChallengeWithUser(db, 'c1');
     expect(found?.challenge).toMatchObject({ id: 'c1', user_id: user.id, status: 'pending' });
     expect(Object.keys(found?.user ?? {}).sort()).toEqual(
@@ -154,5 +158,83 @@ describe('a prepared query', () => {
     );
     expect(found?.user).toMatchObject({ id: user.id, username: 'casey', phone: '+12025553816' });
     expect(JSON.stringify(found)).not.toContain('argon2');
+  });
+});
+
+/**
+ * How many times better-sqlite3 built a row function while `run` ran: it builds one when a statement is
+ * prepared, and again whenever SQLite prepared the statement again, so this counts the plans made.
+ */
+async function plansMadeDuring(run: () => Promise<void>): Promise<number> {
+  const rowFunction = /^return \(v0/;
+  const spy = vi.spyOn(globalThis, 'Function');
+  try {
+    await run();
+    return spy.mock.calls.filter((args) => rowFunction.test(String(args.at(-1)))).length;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+// SQLite's planner only: PostgreSQL plans a statement its own way, and its driver builds no row functions.
+describe.skipIf(TEST_BACKEND === 'postgres')("the sign-in's joins on SQLite", () => {
+  it('are planned once, not again on every run as a join compared to a bound value with = is', async () => {
+    const now = new Date();
+    const practice = await ensurePractice(db, now);
+    const user = newUserRow({
+      practiceId: practice.id,
+      username: 'casey',
+      passwordHash: 'not-a-hash',
+      firstName: 'Casey',
+      lastName: 'Kip',
+      role: 'staff',
+      phone: '+12025553816',
+      email: null,
+      now,
+    });
+    await insertUser(db, user);
+    const at = now.toISOString();
+    await db
+      .insertInto('locations')
+      .values([
+        { id: 'l1', practice_id: practice.id, name: 'North', created_at: at },
+        { id: 'l2', practice_id: practice.id, name: 'South', created_at: at },
+      ])
+      .execute();
+    await replaceUserLocations(db, user.id, ['l1', 'l2']);
+    const first = 'c1';
+    const rest = ['c2', 'c3', 'c4'];
+    for (const id of [first, ...rest]) {
+      await createChallenge(db, { ...newPendingFlow(id, now, 900), user_id: user.id, code_channel: 'sms' });
+    }
+    // The same join with `=`: the control, which shows the count sees each new plan.
+    const joinedWithEquals = (id: string) =>
+      db
+        .selectFrom('challenges')
+        .innerJoin('users', 'users.id', 'challenges.user_id')
+        .select(['challenges.id', 'users.username'])
+        .where('challenges.id', '=', id)
+        .executeTakeFirst();
+    const signInReads = async (id: string) => {
+      expect((await findChallengeWithUser(db, id))?.challenge.code_channel).toBe('sms');
+      expect(await locationsOf(db, user.id)).toEqual([
+        { id: 'l1', name: 'North' },
+        { id: 'l2', name: 'South' },
+      ]);
+      expect((await findUserWithPolicy(db, user.id))?.username).toBe('casey');
+      expect((await findUserWithTimeZone(db, { id: user.id }))?.user.username).toBe('casey');
+    };
+    // Each statement's first run prepares it; count the runs after that, each with a value of its own.
+    await joinedWithEquals(first);
+    await signInReads(first);
+    const replans = await plansMadeDuring(async () => {
+      for (const id of rest) expect((await joinedWithEquals(id))?.username).toBe('casey');
+    });
+    expect(replans).toBe(rest.length);
+    expect(
+      await plansMadeDuring(async () => {
+        for (const id of rest) await signInReads(id);
+      }),
+    ).toBe(0);
   });
 });
