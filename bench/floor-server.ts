@@ -7,6 +7,10 @@
  *
  * No implementation with one transaction per verify can beat this on the same machine: verifyVsFloor is the
  * real route's share of it, and its own ratio to bare hello-world is the ceiling for verifyVsBareFastify.
+ *
+ * It stays as issue 19 set it. Its two reads join with `c.id = ?` and `ul.user_id = ?`, which SQLite plans
+ * again on every run (server/db/prepared.ts says why, and how the real route avoids it); a floor written with
+ * `in (?)` would be faster, and the README gives its figure beside verifyVsFloor.
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';

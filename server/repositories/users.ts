@@ -174,7 +174,7 @@ export async function findUserWithTimeZone(db: Db, by: { id: string } | { userna
   // `in`, not `=`: a join compared to a bound value with `=` is planned again on every run (see prepared).
   const row = await ('id' in by
     ? query.where('users.id', 'in', [by.id])
-    : query.where('users.username_key', '=', usernameKey(by.username))
+    : query.where('users.username_key', 'in', [usernameKey(by.username)])
   ).executeTakeFirst();
   if (!row) return undefined;
   const { practice_time_zone: timeZone, ...user } = row;

@@ -223,6 +223,7 @@ describe.skipIf(TEST_BACKEND === 'postgres')("the sign-in's joins on SQLite", ()
       ]);
       expect((await findUserWithPolicy(db, user.id))?.username).toBe('casey');
       expect((await findUserWithTimeZone(db, { id: user.id }))?.user.username).toBe('casey');
+      expect((await findUserWithTimeZone(db, { username: 'casey' }))?.user.id).toBe(user.id);
     };
     // Each statement's first run prepares it; count the runs after that, each with a value of its own.
     await joinedWithEquals(first);
