@@ -12,10 +12,9 @@ import {
   SendCodeRequest,
   VerifyCodeRequest,
 } from '../../src/shared/api';
-import { serverBusy } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
-import { bearerToken } from './guard';
+import { bearerToken, refuseWhileHashingIsFull } from './guard';
 import { routePreamble } from './preamble';
 
 export function authRoutes(services: Services): FastifyPluginAsyncZod {
@@ -32,9 +31,7 @@ export function authRoutes(services: Services): FastifyPluginAsyncZod {
           response: { 200: LoginResponse },
         },
         // Under a login flood, refuse before reading and validating the body: 503 at once, cheaply.
-        onRequest: async () => {
-          if (services.hasher.saturated) throw serverBusy();
-        },
+        onRequest: refuseWhileHashingIsFull(services),
       },
       (request) => services.auth.login(request.body, requestContext(request)),
     );

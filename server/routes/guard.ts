@@ -3,9 +3,9 @@
  * the right session learns nothing about the route's input (401 without a live session, 403 for a staff
  * session on an account-manager route).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { ErrorCode } from '../../src/shared/api';
-import { AppError } from '../errors';
+import { AppError, serverBusy } from '../errors';
 import type { Services } from '../services';
 import type { Principal } from '../services/sessions';
 import { requestContext } from './context';
@@ -112,4 +112,28 @@ export function principalOf(request: FastifyRequest): Principal {
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** serverBusy's answer, serialized once (see refuseWhileHashingIsFull). */
+const busy = serverBusy();
+const BUSY_BODY = JSON.stringify(busy.toBody());
+
+/**
+ * onRequest for the routes that hash a password: past the hashing queue, 503 server_busy at once, before the
+ * body is read. Under a login flood these are most of the answers (nine in ten in the bench's), so each is
+ * sent as it is, serialized once: no error thrown, no error handler, no serializer (the same status, headers
+ * and body as a thrown serverBusy()).
+ */
+export function refuseWhileHashingIsFull(services: Pick<Services, 'hasher'>): onRequestHookHandler {
+  return (_request, reply, done) => {
+    if (!services.hasher.saturated) {
+      done();
+      return;
+    }
+    reply
+      .code(busy.statusCode)
+      .header('retry-after', String(busy.extra.retryAfter))
+      .type('application/json; charset=utf-8')
+      .send(BUSY_BODY);
+  };
 }

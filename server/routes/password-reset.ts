@@ -11,9 +11,9 @@ import {
   PasswordResetVerifyResult,
   SendCodeRequest,
 } from '../../src/shared/api';
-import { serverBusy } from '../errors';
 import type { Services } from '../services';
 import { requestContext } from './context';
+import { refuseWhileHashingIsFull } from './guard';
 import { routePreamble } from './preamble';
 
 const tags = ['password reset'];
@@ -78,9 +78,7 @@ export function passwordResetRoutes(services: Services): FastifyPluginAsyncZod {
           body: NewPassword,
           response: { 204: z.null().describe('Password changed') },
         },
-        onRequest: async () => {
-          if (services.hasher.saturated) throw serverBusy();
-        },
+        onRequest: refuseWhileHashingIsFull(services),
       },
       async (request, reply) => {
         await passwordReset.setPassword(request.params.id, request.body.password, requestContext(request));

@@ -318,7 +318,14 @@ describe('hashing overload', () => {
     expect(busy.length).toBeGreaterThan(0);
     expect(served.length).toBeGreaterThanOrEqual(3);
     expect(busy.length + served.length).toBe(12);
-    expect(busy[0]?.body).toMatchObject({ error: 'server_busy', retryAfter: 1 });
+    expect(busy[0]?.body).toEqual({
+      error: 'server_busy',
+      message: 'The server is busy. Please try again in a moment.',
+      retryAfter: 1,
+    });
     expect(busy[0]?.headers.get('retry-after')).toBe('1');
+    // Refused before the route: still JSON, and still never kept by a cache.
+    expect(busy[0]?.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(busy[0]?.headers.get('cache-control')).toBe('no-store');
   });
 });
