@@ -46,6 +46,37 @@ afterEach(async () => {
   removeDataDir(dataDir);
 });
 
+/** Casey, a staff user with a phone, in the practice. */
+async function insertCasey() {
+  const now = new Date();
+  const practice = await ensurePractice(db, now);
+  const user = newUserRow({
+    practiceId: practice.id,
+    username: 'casey',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
+    firstName: 'Casey',
+    lastName: 'Kip',
+    role: 'staff',
+    phone: '+12025553816',
+    email: null,
+    now,
+  });
+  await insertUser(db, user);
+  return { now, practice, user };
+}
+
+/** The locations l1 "North" and l2 "South". */
+async function insertNorthAndSouth(practiceId: string) {
+  const at = new Date().toISOString();
+  await db
+    .insertInto('locations')
+    .values([
+      { id: 'l1', practice_id: practiceId, name: 'North', created_at: at },
+      { id: 'l2', practice_id: practiceId, name: 'South', created_at: at },
+    ])
+    .execute();
+}
+
 const event = (id: string, username: string, eventType: string) => ({
   id,
   at: '2026-12-05T10:00:00.000Z',
@@ -104,15 +135,7 @@ describe('a prepared query', () => {
   });
 
   it("answers how many rows a write changed, with that call's values", async () => {
-    const practice = await ensurePractice(db, new Date());
-    const at = new Date().toISOString();
-    await db
-      .insertInto('locations')
-      .values([
-        { id: 'l1', practice_id: practice.id, name: 'North', created_at: at },
-        { id: 'l2', practice_id: practice.id, name: 'South', created_at: at },
-      ])
-      .execute();
+    await insertNorthAndSouth((await ensurePractice(db, new Date())).id);
     const rename = prepared((db, p: { name: string; id: string }) =>
       db.updateTable('locations').set({ name: p.name }).where('id', '=', p.id),
     );
@@ -133,20 +156,7 @@ describe('a prepared query', () => {
 
   it("reads a sign-in's challenge with only the sign-in's columns of its user: never the password hash", async () => {
     // Every send and verify reads this row; what it does not need it must not carry (or pay for).
-    const now = new Date();
-    const practice = await ensurePractice(db, now);
-    const user = newUserRow({
-      practiceId: practice.id,
-      username: 'casey',
-      passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
-      firstName: 'Casey',
-      lastName: 'Kip',
-      role: 'staff',
-      phone: '+12025553816',
-      email: null,
-      now,
-    });
-    await insertUser(db, user);
+    const { now, user } = await insertCasey();
     await createChallenge(db, { ...newPendingFlow('c1', now, 900), user_id: user.id, code_channel: null });
     const found = await findChallengeWithUser(db, 'c1');
     expect(found?.challenge).toMatchObject({ id: 'c1', user_id: user.id, status: 'pending' });
@@ -179,28 +189,8 @@ async function plansMadeDuring(run: () => Promise<void>): Promise<number> {
 // SQLite's planner only: PostgreSQL plans a statement its own way, and its driver builds no row functions.
 describe.skipIf(TEST_BACKEND === 'postgres')("the sign-in's joins on SQLite", () => {
   it('are planned once, not again on every run as a join compared to a bound value with = is', async () => {
-    const now = new Date();
-    const practice = await ensurePractice(db, now);
-    const user = newUserRow({
-      practiceId: practice.id,
-      username: 'casey',
-      passwordHash: 'not-a-hash',
-      firstName: 'Casey',
-      lastName: 'Kip',
-      role: 'staff',
-      phone: '+12025553816',
-      email: null,
-      now,
-    });
-    await insertUser(db, user);
-    const at = now.toISOString();
-    await db
-      .insertInto('locations')
-      .values([
-        { id: 'l1', practice_id: practice.id, name: 'North', created_at: at },
-        { id: 'l2', practice_id: practice.id, name: 'South', created_at: at },
-      ])
-      .execute();
+    const { now, practice, user } = await insertCasey();
+    await insertNorthAndSouth(practice.id);
     await replaceUserLocations(db, user.id, ['l1', 'l2']);
     const first = 'c1';
     const rest = ['c2', 'c3', 'c4'];
